@@ -1,0 +1,116 @@
+# Makefile -- tlsfloor's build driver (GNU make).
+#
+#   make          install missing build packages, bootstrap, configure, build
+#   make demo     the above, then analyse every capture in pcaps/
+#   make check    the above, then unit tests, golden pcap tests, public corpus
+#
+# ./configure writes config.mk; when it is missing (fresh clone) make runs the
+# dependency check, autoreconf and configure first.  Pass configure options
+# with CONFIGURE_FLAGS, e.g. make distclean; make check CONFIGURE_FLAGS=--enable-sanitizers
+
+.DEFAULT_GOAL	:= all
+SHELL		:= /bin/sh
+CONFIGURE_FLAGS	?=
+
+NOCONF_GOALS	:= clean distclean maintainer-clean
+ifeq ($(filter-out $(NOCONF_GOALS),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,x),)
+else
+include config.mk
+endif
+
+# --- sources -----------------------------------------------------------------
+# Pipeline order: capture -> decode -> flow -> reasm -> mail -> tls -> verdict
+# -> output.  Everything but main.c goes into libtlsfloor.a, which the unit
+# tests link too.
+LIB_SRCS	= src/capture.c src/decode.c src/flow.c src/reasm.c \
+		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
+		  src/tls.c src/verdict.c src/output.c src/output_json.c \
+		  src/output_text.c src/classify.c src/config.c src/log.c \
+		  src/stats.c
+LIB_OBJS	= $(LIB_SRCS:.c=.o)
+LIB		= src/libtlsfloor.a
+PROG		= src/tlsfloor
+
+UNIT_SRCS	= $(wildcard tests/unit/check_*.c) tests/unit/unit_main.c
+UNIT_OBJS	= $(UNIT_SRCS:.c=.o)
+UNIT		= tests/unit/unit_tests
+
+ALL_CPPFLAGS	= -Isrc -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
+		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+ALL_CFLAGS	= -std=c11 $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
+		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)
+ALL_LDFLAGS	= $(SAN_CFLAGS) $(LDFLAGS)
+LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS)
+
+.PHONY: all demo check unit golden corpus deps clean distclean install \
+	uninstall
+
+all: $(PROG)
+
+%.o: %.c config.mk
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rc $@ $(LIB_OBJS)
+	$(RANLIB) $@
+
+$(PROG): src/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ src/main.o $(LIB) $(LIBS)
+
+tests/unit/%.o: tests/unit/%.c config.mk
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(UNIT): $(UNIT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+
+-include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d)
+
+# --- bootstrap ---------------------------------------------------------------
+configure: configure.ac
+	build-aux/deps.sh build
+	autoreconf -fi
+
+config.mk: configure config.mk.in
+	build-aux/deps.sh build
+	./configure $(CONFIGURE_FLAGS)
+
+deps:
+	build-aux/deps.sh check
+
+# --- the two commands of the README -------------------------------------------
+demo: $(PROG)
+	@tests/demo.sh
+
+check: deps $(PROG) $(UNIT)
+	$(UNIT)
+	tests/golden/run.sh
+	tests/corpus/run.sh
+
+unit: $(UNIT)
+	$(UNIT)
+golden: $(PROG)
+	tests/golden/run.sh
+corpus: $(PROG)
+	tests/corpus/run.sh
+
+# --- install -----------------------------------------------------------------
+install: $(PROG)
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8
+	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(sbindir)/tlsfloor
+	$(INSTALL) -m 644 man/tlsfloor.8 $(DESTDIR)$(mandir)/man8/tlsfloor.8
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/tlsfloor $(DESTDIR)$(mandir)/man8/tlsfloor.8
+
+clean:
+	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
+	rm -rf tests/out
+
+distclean: clean
+	rm -f config.mk config.log config.status
+	rm -rf autom4te.cache
+
+maintainer-clean: distclean
+	rm -f configure aclocal.m4 build-aux/install-sh build-aux/config.guess \
+	    build-aux/config.sub

@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh -- make sure the Debian packages a step needs are installed.
+#
+# usage: build-aux/deps.sh build|check|demo
+#
+# Missing packages are installed with apt-get when we run as root; otherwise
+# the exact command to run is printed and we fail.  On a system without
+# dpkg-query (not Debian/Ubuntu) nothing is checked: configure will name
+# whatever is missing.
+set -eu
+
+build_pkgs="gcc make autoconf pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev check"
+check_pkgs="python3"
+
+case "${1:-build}" in
+build|demo)	want="$build_pkgs" ;;
+check)		want="$build_pkgs $check_pkgs" ;;
+*)		echo "usage: $0 build|check|demo" >&2; exit 2 ;;
+esac
+
+command -v dpkg-query >/dev/null 2>&1 || exit 0
+
+missing=
+for p in $want; do
+	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$s" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tlsfloor needs these Debian packages:$missing" >&2
+	echo "run as root:  $cmd" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet: update once and retry.
+$cmd || { apt-get update && $cmd; }

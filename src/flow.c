@@ -1,0 +1,566 @@
+/*
+ * flow.c -- pipeline stage 3: bidirectional flow table.
+ *
+ * Receives each decoded TCP segment from decode.c, finds or creates its
+ * flow, decides which side is the client, and hands the segment with its
+ * direction to reasm_input().  Owns flow lifetime: close on RST or on FIN
+ * from both sides, idle timeout, eviction under the flow or memory limit,
+ * and the final flush at end of input.  Ending a flow hands it to
+ * verdict_finish() (the session event) and then frees every module's state.
+ *
+ * Client and server: the sender of a SYN is the client, the sender of a
+ * SYN/ACK the server; without either (capture started mid-session), the
+ * side on a watched mail port is the server.  Segments on no watched port
+ * are dropped before any lookup; a flow is created only for a SYN or a
+ * segment carrying data, so bare ACKs and RSTs cost no memory.
+ *
+ * The table is a chained hash keyed by SipHash-1-3 over the endpoint pair
+ * with a random per-process key, so nobody on the wire can choose
+ * collisions.  Active flows sit on an LRU list (least recently used first)
+ * which the idle sweep and eviction walk from the head; closed flows
+ * linger briefly on their own list so retransmitted FINs and late ACKs do
+ * not open a new "mid-stream" flow.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "decode.h"
+#include "flow.h"
+#include "limits.h"
+#include "log.h"
+#include "mail.h"
+#include "reasm.h"
+#include "stats.h"
+#include "tls.h"
+#include "verdict.h"
+
+struct flow_list {
+	struct flow	*head, *tail;
+	size_t		 n;
+};
+
+static const struct config *cfg;
+static struct flow	**buckets;
+static size_t		 nbuckets;	/* power of two */
+static uint64_t		 sipkey[2];
+static struct flow_list	 active;	/* LRU: head is the least recent */
+static struct flow_list	 closed;	/* FIFO by close time */
+static uint64_t		 next_id = 1;
+static uint64_t		 clock_us;	/* packet time, never goes back */
+static uint64_t		 last_sweep;
+static size_t		 mem_used;
+static bool		 flushing;	/* flow_flush_all() holds flow pointers */
+
+static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
+		    uint16_t, uint8_t);
+static struct flow *flow_lookup(const struct pkt *, uint32_t, int *);
+static struct flow *flow_create(const struct pkt *, uint32_t, int *);
+static void	flow_end(struct flow *, enum end);
+static void	flow_destroy(struct flow *);
+static void	flow_release_state(struct flow *);
+static void	flow_sweep(void);
+static void	flow_note_close(struct flow *, int, uint8_t);
+static void	list_remove(struct flow_list *, struct flow *);
+static void	list_append(struct flow_list *, struct flow *);
+static bool	flow_evict_one(const struct flow *);
+
+/* --- SipHash-1-3 over 64-bit words (Aumasson & Bernstein) ----------------- */
+
+#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do {							\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+
+static uint64_t
+siphash13(const uint64_t k[2], const uint64_t *w, size_t n)
+{
+	uint64_t	v0 = k[0] ^ 0x736f6d6570736575ULL;
+	uint64_t	v1 = k[1] ^ 0x646f72616e646f6dULL;
+	uint64_t	v2 = k[0] ^ 0x6c7967656e657261ULL;
+	uint64_t	v3 = k[1] ^ 0x7465646279746573ULL;
+	uint64_t	b = (uint64_t)(n * 8) << 56;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		v3 ^= w[i];
+		SIPROUND;
+		v0 ^= w[i];
+	}
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * The same value for both directions: the endpoint that sorts lower goes
+ * first, so A->B and B->A meet in one bucket.
+ */
+static uint32_t
+flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
+    uint8_t family)
+{
+	uint64_t	w[5];
+	int		c = memcmp(a, b, 16);
+
+	if (c > 0 || (c == 0 && pa > pb)) {
+		const uint8_t	*t = a;
+		uint16_t	 tp = pa;
+
+		a = b;
+		b = t;
+		pa = pb;
+		pb = tp;
+	}
+	w[0] = load64(a);
+	w[1] = load64(a + 8);
+	w[2] = load64(b);
+	w[3] = load64(b + 8);
+	w[4] = (uint64_t)pa << 32 | (uint64_t)pb << 16 | family;
+	return (uint32_t)siphash13(sipkey, w, 5);
+}
+
+/* --- memory accounting ----------------------------------------------------- */
+
+/*
+ * Every per-flow allocation goes through here.  Over the memcap, the least
+ * recently used flows (never the caller's own) are ended and freed until
+ * the request fits; their events are still written.
+ */
+void *
+flow_mem_alloc(struct flow *owner, size_t n)
+{
+	void	*p;
+
+	while (mem_used + n > cfg->memcap && !flushing) {
+		STAT_INC(REASM_MEMCAP);
+		if (!flow_evict_one(owner))
+			return NULL;
+	}
+	if ((p = calloc(1, n)) == NULL) {
+		STAT_INC(FLOW_NO_MEM);
+		return NULL;
+	}
+	mem_used += n;
+	return p;
+}
+
+void
+flow_mem_free(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	mem_used -= n;
+	free(p);
+}
+
+size_t
+flow_mem_used(void)
+{
+	return mem_used;
+}
+
+/* --- lists ----------------------------------------------------------------- */
+
+static void
+list_remove(struct flow_list *l, struct flow *f)
+{
+	if (f->prev != NULL)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	if (f->next != NULL)
+		f->next->prev = f->prev;
+	else
+		l->tail = f->prev;
+	f->prev = f->next = NULL;
+	l->n--;
+}
+
+static void
+list_append(struct flow_list *l, struct flow *f)
+{
+	f->next = NULL;
+	f->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = f;
+	else
+		l->head = f;
+	l->tail = f;
+	l->n++;
+}
+
+/* --- table ----------------------------------------------------------------- */
+
+int
+flow_init(const struct config *c)
+{
+	size_t	want;
+
+	cfg = c;
+	want = c->max_flows < 1024 ? 1024 : c->max_flows;
+	for (nbuckets = 1024; nbuckets < want; nbuckets <<= 1)
+		;
+	if ((buckets = calloc(nbuckets, sizeof(*buckets))) == NULL)
+		return -1;
+	if (getrandom(sipkey, sizeof(sipkey), 0) != sizeof(sipkey)) {
+		log_warn("getrandom");
+		return -1;
+	}
+	return 0;
+}
+
+const struct config *
+flow_config(void)
+{
+	return cfg;
+}
+
+static struct flow *
+flow_lookup(const struct pkt *p, uint32_t h, int *dir)
+{
+	struct flow	*f;
+	size_t		 alen = p->family == 4 ? 4 : 16;
+
+	for (f = buckets[h & (nbuckets - 1)]; f != NULL; f = f->hnext) {
+		if (f->hash != h || f->family != p->family)
+			continue;
+		if (f->cli_port == p->sport && f->srv_port == p->dport &&
+		    memcmp(f->cli, p->src, alen) == 0 &&
+		    memcmp(f->srv, p->dst, alen) == 0) {
+			*dir = DIR_C2S;
+			return f;
+		}
+		if (f->cli_port == p->dport && f->srv_port == p->sport &&
+		    memcmp(f->cli, p->dst, alen) == 0 &&
+		    memcmp(f->srv, p->src, alen) == 0) {
+			*dir = DIR_S2C;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Which side is the client, and is the server port one we watch?  Returns
+ * the new flow, or NULL when the segment is of no interest (or memory is
+ * short, counted).
+ */
+static struct flow *
+flow_create(const struct pkt *p, uint32_t h, int *dir)
+{
+	struct flow	*f;
+	bool		 sender_is_client;
+	uint16_t	 sport_srv;
+	uint8_t		 pm;
+
+	if ((p->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		sender_is_client = true;
+	else if ((p->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		sender_is_client = false;
+	else if (cfg->port_map[p->dport] != 0)
+		sender_is_client = true;
+	else if (cfg->port_map[p->sport] != 0)
+		sender_is_client = false;
+	else
+		/* No mail port on either side: for all_tls, guess that the
+		 * lower port is the service. */
+		sender_is_client = p->sport >= p->dport;
+
+	sport_srv = sender_is_client ? p->dport : p->sport;
+	pm = cfg->port_map[sport_srv];
+	if (pm == 0 && cfg->scope != SCOPE_ALL_TLS) {
+		STAT_INC(FLOW_NOT_MAIL);
+		return NULL;
+	}
+	/* Bare ACKs, FINs and RSTs of a flow we never saw carry nothing to
+	 * analyse; only a SYN or data earns a table entry. */
+	if (!(p->flags & TH_SYN) && p->caplen == 0)
+		return NULL;
+
+	if (active.n >= cfg->max_flows && !flow_evict_one(NULL))
+		return NULL;
+	if ((f = flow_mem_alloc(NULL, sizeof(*f))) == NULL)
+		return NULL;
+	f->id = next_id++;
+	f->hash = h;
+	f->family = p->family;
+	f->vlan = p->vlan;
+	f->first_ts = f->last_ts = clock_us;
+	f->origin = p->origin;
+	f->first_pktno = p->pktno;
+	if (sender_is_client) {
+		memcpy(f->cli, p->src, 16);
+		memcpy(f->srv, p->dst, 16);
+		f->cli_port = p->sport;
+		f->srv_port = p->dport;
+		*dir = DIR_C2S;
+	} else {
+		memcpy(f->cli, p->dst, 16);
+		memcpy(f->srv, p->src, 16);
+		f->cli_port = p->dport;
+		f->srv_port = p->sport;
+		*dir = DIR_S2C;
+	}
+	if (pm != 0) {
+		f->proto = pm & PORT_PROTO_MASK;
+		if (pm & PORT_IMPLICIT)
+			f->fflags |= FLOW_F_IMPLICIT;
+	} else {
+		f->proto = PROTO_TLS;
+		f->fflags |= FLOW_F_IMPLICIT;
+	}
+	if (!(p->flags & TH_SYN)) {
+		f->fflags |= FLOW_F_MIDSTREAM;
+		STAT_INC(FLOW_MIDSTREAM);
+	}
+	f->hnext = buckets[h & (nbuckets - 1)];
+	buckets[h & (nbuckets - 1)] = f;
+	list_append(&active, f);
+	STAT_INC(FLOW_CREATED);
+	return f;
+}
+
+static void
+flow_unhash(struct flow *f)
+{
+	struct flow	**pp;
+
+	for (pp = &buckets[f->hash & (nbuckets - 1)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+}
+
+/* Free what the parsers hold; the flow itself stays for lingering. */
+static void
+flow_release_state(struct flow *f)
+{
+	reasm_free(&f->stream[DIR_C2S]);
+	reasm_free(&f->stream[DIR_S2C]);
+	mail_free(f);
+	tls_free(f);
+	verdict_free(&f->sess);
+}
+
+static void
+flow_destroy(struct flow *f)
+{
+	flow_unhash(f);
+	if (f->fflags & FLOW_F_CLOSED)
+		list_remove(&closed, f);
+	else
+		list_remove(&active, f);
+	flow_release_state(f);
+	flow_mem_free(f, sizeof(*f));
+}
+
+/*
+ * The session is over: deliver what reassembly still holds, write the
+ * event, free the parsers.  After FIN/RST the flow lingers on the closed
+ * list; otherwise it is gone.
+ */
+static void
+flow_end(struct flow *f, enum end why)
+{
+	if (f->fflags & FLOW_F_CLOSED)
+		return;
+	reasm_flush(f, DIR_C2S);
+	reasm_flush(f, DIR_S2C);
+	f->sess.end = (uint8_t)why;
+	verdict_finish(f);
+	switch (why) {
+	case END_FIN:
+	case END_RST:
+		STAT_INC(FLOW_CLOSED);
+		flow_release_state(f);
+		list_remove(&active, f);
+		f->fflags |= FLOW_F_CLOSED;
+		f->last_ts = clock_us;
+		list_append(&closed, f);
+		break;
+	case END_TIMEOUT:
+		STAT_INC(FLOW_TIMEOUT);
+		flow_destroy(f);
+		break;
+	case END_EVICTED:
+		STAT_INC(FLOW_EVICTED);
+		flow_destroy(f);
+		break;
+	default:
+		flow_destroy(f);
+		break;
+	}
+}
+
+/* End the least recently used flow other than keep; false if none. */
+static bool
+flow_evict_one(const struct flow *keep)
+{
+	struct flow	*f;
+
+	/* Closed flows hold little and have had their event: free first. */
+	if (closed.head != NULL) {
+		flow_destroy(closed.head);
+		return true;
+	}
+	for (f = active.head; f != NULL && f == keep; f = f->next)
+		;
+	if (f == NULL)
+		return false;
+	flow_end(f, END_EVICTED);
+	return true;
+}
+
+static void
+flow_sweep(void)
+{
+	uint64_t	idle = (uint64_t)cfg->idle_timeout * 1000000u;
+	uint64_t	linger = (uint64_t)cfg->linger * 1000000u;
+
+	while (closed.head != NULL && closed.head->last_ts + linger <= clock_us)
+		flow_destroy(closed.head);
+	while (active.head != NULL && active.head->last_ts + idle <= clock_us)
+		flow_end(active.head, END_TIMEOUT);
+}
+
+static void
+flow_note_close(struct flow *f, int dir, uint8_t how)
+{
+	if (f->sess.close_how[dir] != 0)
+		return;
+	f->sess.close_how[dir] = how;
+	f->sess.close_order[dir] = ++f->sess.nclosed;
+}
+
+void
+flow_input(const struct pkt *p)
+{
+	struct flow	*f;
+	uint32_t	 h;
+	int		 dir = DIR_C2S;
+
+	if (p->ts > clock_us)
+		clock_us = p->ts;
+	if (clock_us >= last_sweep + FLOW_EXPIRE_EVERY * 1000000u) {
+		last_sweep = clock_us;
+		flow_sweep();
+	}
+	/* Neither port watched: drop before hashing (the common case). */
+	if (cfg->scope == SCOPE_MAIL && cfg->port_map[p->sport] == 0 &&
+	    cfg->port_map[p->dport] == 0) {
+		STAT_INC(FLOW_NOT_MAIL);
+		return;
+	}
+	h = flow_hash(p->src, p->dst, p->sport, p->dport, p->family);
+	f = flow_lookup(p, h, &dir);
+
+	if (f != NULL && (p->flags & (TH_SYN | TH_ACK)) == TH_SYN &&
+	    dir == DIR_C2S && (f->fflags & FLOW_F_CLOSED ||
+	    f->stream[DIR_C2S].delivered > 0 || f->bytes[DIR_C2S] > 0)) {
+		/* A new connection reusing the 4-tuple. */
+		if (!(f->fflags & FLOW_F_CLOSED))
+			flow_end(f, END_FIN);
+		flow_destroy(f);
+		f = NULL;
+	}
+	if (f == NULL && (f = flow_create(p, h, &dir)) == NULL)
+		return;
+	if (f->fflags & FLOW_F_CLOSED) {
+		STAT_INC(FLOW_LINGER_PKTS);
+		return;
+	}
+
+	f->last_ts = clock_us;
+	f->pkts[dir]++;
+	f->bytes[dir] += p->seglen;
+	if (active.tail != f) {
+		list_remove(&active, f);
+		list_append(&active, f);
+	}
+	if (!(f->sess.inspect_done[DIR_C2S] && f->sess.inspect_done[DIR_S2C]))
+		reasm_input(f, dir, p);
+	else
+		STAT_INC(FLOW_FAST_PKTS);
+
+	if (p->flags & TH_RST) {
+		flow_note_close(f, dir, CLOSE_RST);
+		flow_end(f, END_RST);
+	} else if (p->flags & TH_FIN) {
+		flow_note_close(f, dir, CLOSE_FIN);
+		if (f->sess.close_how[DIR_C2S] && f->sess.close_how[DIR_S2C])
+			flow_end(f, END_FIN);
+	}
+}
+
+static int
+flow_cmp_id(const void *a, const void *b)
+{
+	const struct flow	*fa = *(const struct flow *const *)a;
+	const struct flow	*fb = *(const struct flow *const *)b;
+
+	return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+/*
+ * End of input: every flow still open ends now, oldest first, so the
+ * output does not depend on hash layout.
+ */
+void
+flow_flush_all(void)
+{
+	struct flow	**v, *f;
+	size_t		  n = 0, i;
+
+	while (closed.head != NULL)
+		flow_destroy(closed.head);
+	if (active.n == 0)
+		return;
+	if ((v = calloc(active.n, sizeof(*v))) == NULL) {
+		/* Degrade to LRU order rather than lose events. */
+		while (active.head != NULL)
+			flow_end(active.head, END_EOF);
+		return;
+	}
+	for (f = active.head; f != NULL; f = f->next)
+		v[n++] = f;
+	qsort(v, n, sizeof(*v), flow_cmp_id);
+	/* Ending a flow may allocate (its parsers see the last bytes);
+	 * eviction then would free flows v[] still points to. */
+	flushing = true;
+	for (i = 0; i < n; i++)
+		flow_end(v[i], END_EOF);
+	flushing = false;
+	free(v);
+}
+
+void
+flow_fini(void)
+{
+	flow_flush_all();
+	free(buckets);
+	buckets = NULL;
+}

@@ -1,0 +1,61 @@
+/*
+ * flow.h -- pipeline stage 3: the flow table.
+ *
+ * A flow is one TCP connection, both directions.  It owns every piece of
+ * per-connection state: the two reassembly streams, the mail and TLS parser
+ * state (allocated lazily by those stages) and the session findings.
+ */
+#ifndef TLSFLOOR_FLOW_H
+#define TLSFLOOR_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reasm.h"
+#include "verdict.h"
+
+struct config;
+struct pkt;
+struct mail_state;
+struct tls_state;
+
+#define FLOW_F_MIDSTREAM	0x01	/* no SYN seen: picked up mid-session */
+#define FLOW_F_IMPLICIT		0x02	/* TLS from the first byte (993...) */
+#define FLOW_F_CLOSED		0x04	/* ended; lingering to absorb strays */
+
+struct flow {
+	struct flow	*hnext;		/* hash chain */
+	struct flow	*prev, *next;	/* active LRU list or closed list */
+	uint64_t	 id;		/* creation order, 1-based */
+	uint64_t	 first_ts;	/* us, first packet */
+	uint64_t	 last_ts;	/* us, last packet */
+	uint64_t	 pkts[2];	/* per direction, enum dir */
+	uint64_t	 bytes[2];	/* payload bytes on the wire, per dir */
+	const char	*origin;	/* capture file or interface */
+	uint64_t	 first_pktno;	/* packet number in origin */
+	uint32_t	 hash;
+	uint16_t	 cli_port, srv_port;
+	uint8_t		 cli[16], srv[16];	/* IPv4 in the first 4 bytes */
+	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 proto;		/* enum proto */
+	uint8_t		 fflags;	/* FLOW_F_* */
+	uint16_t	 vlan;		/* outermost VLAN id, 0 if none */
+	struct reasm_stream stream[2];	/* per direction */
+	struct mail_state *mail;	/* owned; mail.c allocates */
+	struct tls_state *tls;		/* owned; tls.c allocates */
+	struct session	 sess;		/* findings for the verdict */
+};
+
+int	 flow_init(const struct config *);
+void	 flow_input(const struct pkt *);
+void	 flow_flush_all(void);
+void	 flow_fini(void);
+const struct config *flow_config(void);
+
+/* Accounted memory for flows and their buffers (memcap). */
+void	*flow_mem_alloc(struct flow *owner, size_t);
+void	 flow_mem_free(void *, size_t);
+size_t	 flow_mem_used(void);
+
+#endif /* TLSFLOOR_FLOW_H */

@@ -1,0 +1,313 @@
+/*
+ * mail.c -- pipeline stage 5: route a mail flow's bytes.
+ *
+ *   implicit TLS port ---------------------------------------> tls_input()
+ *   STARTTLS port: lines -> pop3.c | imap.c | smtp.c
+ *        client STARTTLS/STLS line  -> hold the client's next bytes
+ *        server positive reply      -> both directions -> tls_input()
+ *                                      (held bytes first)
+ *        server negative reply      -> held bytes back to the line parser
+ *
+ * TLS begins only after the server's positive reply (RFC 3207 4, RFC 2595
+ * 3.1 and 4): a client that sends a hello before it, or a server reply we
+ * never saw, leaves the flow in plaintext.  Plaintext is inspected to
+ * plain_depth bytes per direction, or until the login succeeds (after that
+ * STARTTLS is no longer allowed); then the flow is "plaintext" for good
+ * and its bytes are no longer looked at.
+ *
+ * A capture that starts inside a STARTTLS session shows TLS records where
+ * lines were expected: a midstream direction whose first bytes are a TLS
+ * record header goes straight to TLS.  So does a client that opens with a
+ * ClientHello on a STARTTLS port (implicit TLS on the wrong port).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "flow.h"
+#include "line.h"
+#include "mail.h"
+#include "stats.h"
+#include "tls.h"
+
+static struct mail_state *mail_state(struct flow *);
+static void	mail_hold(struct flow *, struct mail_state *, const uint8_t *,
+		    size_t);
+static bool	mail_looks_tls(const uint8_t *, size_t);
+static void	mail_line(struct flow *, struct mail_state *, int,
+		    const uint8_t *, size_t);
+
+static struct mail_state *
+mail_state(struct flow *f)
+{
+	struct mail_state	*ms;
+
+	if (f->mail != NULL)
+		return f->mail;
+	if ((ms = flow_mem_alloc(f, sizeof(*ms))) == NULL)
+		return NULL;
+	ms->held_gap = UINT32_MAX;
+	switch (f->proto) {
+	case PROTO_POP3:
+		pop3_init(f, &ms->u.pop3);
+		break;
+	case PROTO_SMTP:
+		smtp_init(f, &ms->u.smtp);
+		break;
+	default:
+		break;
+	}
+	f->mail = ms;
+	return ms;
+}
+
+void
+mail_free(struct flow *f)
+{
+	struct mail_state	*ms = f->mail;
+
+	if (ms == NULL)
+		return;
+	line_free(&ms->lb[0]);
+	line_free(&ms->lb[1]);
+	flow_mem_free(ms->held, MAIL_MAX_HELD);
+	flow_mem_free(ms, sizeof(*ms));
+	f->mail = NULL;
+}
+
+/* A TLS record header: handshake/alert/CCS/app data, major version 3. */
+static bool
+mail_looks_tls(const uint8_t *p, size_t n)
+{
+	return n >= 2 && p[0] >= 20 && p[0] <= 23 && p[1] == 3;
+}
+
+static void
+mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
+    size_t n)
+{
+	switch (f->proto) {
+	case PROTO_POP3:
+		pop3_line(f, ms, dir, l, n);
+		break;
+	case PROTO_IMAP:
+		imap_line(f, ms, dir, l, n);
+		break;
+	case PROTO_SMTP:
+		smtp_line(f, ms, dir, l, n);
+		break;
+	}
+}
+
+void
+mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+{
+	const struct config	*cfg = flow_config();
+	struct mail_state	*ms;
+	const uint8_t		*line;
+	size_t			 used, len;
+
+	if (f->fflags & FLOW_F_IMPLICIT) {
+		tls_input(f, dir, p, n);
+		return;
+	}
+	if ((ms = mail_state(f)) == NULL) {
+		/* No memory for parser state: this flow cannot be judged. */
+		f->sess.inspect_done[0] = f->sess.inspect_done[1] = true;
+		return;
+	}
+	while (n > 0 && !f->sess.inspect_done[dir]) {
+		if (ms->in_tls[dir]) {
+			tls_input(f, dir, p, n);
+			return;
+		}
+		if (dir == DIR_C2S && ms->holding) {
+			mail_hold(f, ms, p, n);
+			return;
+		}
+		if (ms->skip[dir] > 0) {
+			used = ms->skip[dir] < n ? (size_t)ms->skip[dir] : n;
+			ms->skip[dir] -= used;
+			p += used;
+			n -= used;
+			continue;
+		}
+		if (ms->plain[dir] == 0 && !line_pending(&ms->lb[dir]) &&
+		    (dir == DIR_C2S || (f->fflags & FLOW_F_MIDSTREAM)) &&
+		    mail_looks_tls(p, n)) {
+			if (f->fflags & FLOW_F_MIDSTREAM)
+				STAT_INC(MAIL_MIDSTREAM_TLS);
+			ms->in_tls[dir] = true;
+			continue;
+		}
+		used = line_next(f, &ms->lb[dir], p, n, &line, &len);
+		p += used;
+		n -= used;
+		ms->plain[dir] += used;
+		if (line != NULL)
+			mail_line(f, ms, dir, line, len);
+		if (ms->plain[dir] > cfg->plain_depth && !ms->in_tls[dir] &&
+		    !ms->holding) {
+			STAT_INC(MAIL_PLAIN_DEPTH);
+			mail_plaintext_final(f);
+		}
+	}
+}
+
+/* Client bytes after STARTTLS, kept until the server has answered. */
+static void
+mail_hold(struct flow *f, struct mail_state *ms, const uint8_t *p, size_t n)
+{
+	size_t	room;
+
+	if (ms->held == NULL &&
+	    (ms->held = flow_mem_alloc(f, MAIL_MAX_HELD)) == NULL) {
+		STAT_INC(MAIL_HELD_FULL);
+		return;
+	}
+	room = MAIL_MAX_HELD - ms->held_len;
+	if (n > room) {
+		STAT_INC(MAIL_HELD_FULL);
+		n = room;
+	}
+	memcpy(ms->held + ms->held_len, p, n);
+	ms->held_len += (uint32_t)n;
+}
+
+void
+mail_gap(struct flow *f, int dir)
+{
+	struct mail_state	*ms = f->mail;
+
+	if (f->fflags & FLOW_F_IMPLICIT) {
+		tls_gap(f, dir);
+		return;
+	}
+	if (ms == NULL)
+		return;
+	if (ms->in_tls[dir]) {
+		tls_gap(f, dir);
+		return;
+	}
+	if (dir == DIR_C2S && ms->holding) {
+		if (ms->held_gap == UINT32_MAX)
+			ms->held_gap = ms->held_len;
+		return;
+	}
+	/* Lines resume at the next LF; a skip count means nothing now. */
+	ms->skip[dir] = 0;
+	ms->cont[dir] = false;
+	line_resync(&ms->lb[dir]);
+}
+
+void
+mail_starttls_sent(struct flow *f, struct mail_state *ms)
+{
+	STAT_INC(MAIL_STARTTLS);
+	ms->holding = true;
+	if (f->sess.starttls != STARTTLS_ACCEPTED)
+		f->sess.starttls = STARTTLS_SENT;
+}
+
+/*
+ * The server's reply to STARTTLS.  Yes: both directions are TLS from the
+ * next byte, starting with the client bytes held so far.  No: the held
+ * bytes were plaintext after all.
+ */
+void
+mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
+{
+	uint8_t		*held = ms->held;
+	uint32_t	 len = ms->held_len, gap = ms->held_gap;
+
+	ms->holding = false;
+	ms->held = NULL;
+	ms->held_len = 0;
+	ms->held_gap = UINT32_MAX;
+	if (ok) {
+		STAT_INC(MAIL_STARTTLS_OK);
+		f->sess.starttls = STARTTLS_ACCEPTED;
+		ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
+		if (gap != UINT32_MAX) {
+			tls_input(f, DIR_C2S, held, gap);
+			tls_gap(f, DIR_C2S);
+			tls_input(f, DIR_C2S, held + gap, len - gap);
+		} else if (len > 0)
+			tls_input(f, DIR_C2S, held, len);
+	} else {
+		STAT_INC(MAIL_STARTTLS_NO);
+		f->sess.starttls = STARTTLS_REFUSED;
+		if (len > 0)
+			mail_input(f, DIR_C2S, held, len);
+	}
+	flow_mem_free(held, MAIL_MAX_HELD);
+}
+
+/* STARTTLS can no longer happen: stop looking at this flow. */
+void
+mail_plaintext_final(struct flow *f)
+{
+	f->sess.plaintext_final = true;
+	f->sess.inspect_done[DIR_C2S] = f->sess.inspect_done[DIR_S2C] = true;
+}
+
+void
+mail_starttls_offered(struct flow *f)
+{
+	f->sess.starttls_offered = true;
+}
+
+void
+mail_line_seen(struct flow *f)
+{
+	f->sess.mail_lines++;
+}
+
+/*
+ * The token (run of non-space bytes) at or after offset off.  Returns the
+ * offset just past it; *tok and *toklen are empty at the end of the line.
+ */
+size_t
+mail_token(const uint8_t *l, size_t n, size_t off, const uint8_t **tok,
+    size_t *toklen)
+{
+	size_t	s;
+
+	while (off < n && (l[off] == ' ' || l[off] == '\t'))
+		off++;
+	s = off;
+	while (off < n && l[off] != ' ' && l[off] != '\t')
+		off++;
+	*tok = l + s;
+	*toklen = off - s;
+	return off;
+}
+
+/* Case-insensitive comparison of a token with a command name. */
+bool
+mail_tok_is(const uint8_t *tok, size_t n, const char *word)
+{
+	return strlen(word) == n &&
+	    strncasecmp((const char *)tok, word, n) == 0;
+}
+
+/* Whether the line holds word as a whole token (capability lists). */
+bool
+mail_has_word(const uint8_t *l, size_t n, const char *word)
+{
+	const uint8_t	*tok;
+	size_t		 off = 0, tl;
+
+	while (off < n) {
+		off = mail_token(l, n, off, &tok, &tl);
+		while (tl > 0 && (tok[tl - 1] == ']' || tok[tl - 1] == ')'))
+			tl--;
+		while (tl > 0 && (tok[0] == '[' || tok[0] == '(')) {
+			tok++;
+			tl--;
+		}
+		if (mail_tok_is(tok, tl, word))
+			return true;
+	}
+	return false;
+}

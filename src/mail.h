@@ -1,0 +1,126 @@
+/*
+ * mail.h -- pipeline stage 5: the mail protocols and their STARTTLS.
+ *
+ * reasm.c hands each direction's bytes to mail_input().  mail.c splits them
+ * into lines for the protocol state machine of the flow (pop3.c, imap.c,
+ * smtp.c), holds the client's bytes after a STARTTLS until the server's
+ * reply says what they are, and from the positive reply on passes both
+ * directions to tls_input().  On implicit-TLS ports everything goes to TLS
+ * at once.
+ *
+ * The second half of this header is the interface between mail.c and the
+ * three protocol files; nothing outside the mail stage uses it.
+ */
+#ifndef TLSFLOOR_MAIL_H
+#define TLSFLOOR_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "line.h"
+
+struct flow;
+
+void	mail_input(struct flow *, int dir, const uint8_t *, size_t);
+void	mail_gap(struct flow *, int dir);
+void	mail_free(struct flow *);
+
+/* --- inside the mail stage ------------------------------------------------- */
+
+/* Commands awaiting a reply, oldest first (pipelining, RFC 2920/2449). */
+struct mail_cmdq {
+	uint8_t		 v[MAIL_MAX_PENDING_CMDS];
+	uint8_t		 head;
+	uint8_t		 n;
+};
+
+struct pop3_state {
+	struct mail_cmdq q;
+	bool		 multiline;	/* inside a multi-line +OK body */
+	bool		 capa;		/* ...and that body is CAPA's */
+	bool		 sasl;		/* AUTH exchange: client lines are data */
+};
+
+struct imap_state {
+	char		 stls_tag[IMAP_MAX_TAG];	/* STARTTLS's tag */
+	char		 auth_tag[IMAP_MAX_TAG];	/* LOGIN/AUTHENTICATE's */
+	uint8_t		 stls_len, auth_len;
+	bool		 sasl;		/* AUTHENTICATE exchange under way */
+};
+
+struct smtp_state {
+	struct mail_cmdq q;
+	bool		 body;		/* client is sending DATA content */
+	bool		 sasl;		/* AUTH exchange: client lines are data */
+};
+
+struct mail_state {
+	struct line_buf	 lb[2];		/* partial line per direction */
+	uint64_t	 skip[2];	/* literal / BDAT bytes to pass over */
+	size_t		 plain[2];	/* plaintext bytes inspected */
+	uint8_t		*held;		/* client bytes after STARTTLS; owned */
+	uint32_t	 held_len;
+	uint32_t	 held_gap;	/* offset of a hole in held, or ~0 */
+	bool		 holding;	/* STARTTLS sent, reply pending */
+	bool		 in_tls[2];	/* this direction now carries TLS */
+	bool		 cont[2];	/* next line continues after a literal */
+	union {
+		struct pop3_state pop3;
+		struct imap_state imap;
+		struct smtp_state smtp;
+	} u;
+};
+
+/* Called by the protocol files. */
+void	mail_starttls_sent(struct flow *, struct mail_state *);
+void	mail_starttls_reply(struct flow *, struct mail_state *, bool ok);
+void	mail_plaintext_final(struct flow *);
+void	mail_starttls_offered(struct flow *);
+void	mail_line_seen(struct flow *);
+size_t	mail_token(const uint8_t *, size_t, size_t, const uint8_t **,
+	    size_t *);
+bool	mail_tok_is(const uint8_t *, size_t, const char *);
+bool	mail_has_word(const uint8_t *, size_t, const char *);
+
+void	pop3_init(struct flow *, struct pop3_state *);
+void	pop3_line(struct flow *, struct mail_state *, int dir,
+	    const uint8_t *, size_t);
+void	imap_line(struct flow *, struct mail_state *, int dir,
+	    const uint8_t *, size_t);
+void	smtp_init(struct flow *, struct smtp_state *);
+void	smtp_line(struct flow *, struct mail_state *, int dir,
+	    const uint8_t *, size_t);
+
+static inline bool
+mail_cmdq_push(struct mail_cmdq *q, uint8_t v)
+{
+	if (q->n >= MAIL_MAX_PENDING_CMDS)
+		return false;
+	q->v[(q->head + q->n) % MAIL_MAX_PENDING_CMDS] = v;
+	q->n++;
+	return true;
+}
+
+/* The oldest pending command, or -1. */
+static inline int
+mail_cmdq_peek(const struct mail_cmdq *q)
+{
+	return q->n > 0 ? q->v[q->head] : -1;
+}
+
+static inline int
+mail_cmdq_pop(struct mail_cmdq *q)
+{
+	int	v;
+
+	if (q->n == 0)
+		return -1;
+	v = q->v[q->head];
+	q->head = (uint8_t)((q->head + 1) % MAIL_MAX_PENDING_CMDS);
+	q->n--;
+	return v;
+}
+
+#endif /* TLSFLOOR_MAIL_H */

@@ -1,0 +1,341 @@
+/*
+ * output_json.c -- one JSON object per session, one per line (JSON Lines).
+ *
+ * Field names follow the Elastic Common Schema where it has one (source.*
+ * is always the client, destination.* the server; tls.version as "1.2" with
+ * tls.version_protocol "tls"); our own fields live under tlsfloor.*.
+ * Objects are nested, not dotted keys.  Keys come out in a fixed order.
+ *
+ * Strings go through jansson, which does the JSON escaping; bytes from the
+ * wire (SNI) are first cut to printable ASCII by output_clean(), so an
+ * invalid UTF-8 name cannot make jansson drop the field.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "classify.h"
+#include "config.h"
+#include "flow.h"
+#include "output.h"
+#include "tls.h"
+#include "verdict.h"
+
+static void	json_session(FILE *, const struct flow *,
+		    const struct verdict *);
+
+const struct sink output_json_sink = { "json", json_session };
+
+static void
+set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, v != NULL ? json_string(v) : json_null());
+}
+
+static void
+set_int(json_t *o, const char *k, json_int_t v)
+{
+	json_object_set_new(o, k, json_integer(v));
+}
+
+static void
+set_hex16(json_t *o, const char *k, uint16_t v)
+{
+	char	buf[8];
+
+	snprintf(buf, sizeof(buf), "0x%04x", v);
+	json_object_set_new(o, k, json_string(buf));
+}
+
+static json_t *
+hex16(uint16_t v)
+{
+	char	buf[8];
+
+	snprintf(buf, sizeof(buf), "0x%04x", v);
+	return json_string(buf);
+}
+
+/* "TLSv1.2", or "0x0305" for a value we have no name for; null for 0. */
+static json_t *
+version_json(uint16_t v)
+{
+	const char	*n;
+
+	if (v == 0)
+		return json_null();
+	if ((n = tls_version_name(v)) != NULL)
+		return json_string(n);
+	return hex16(v);
+}
+
+/* ECS tls.version / tls.version_protocol. */
+static void
+ecs_version(json_t *tls, uint16_t v)
+{
+	static const struct { uint16_t v; const char *num, *proto; } ecs[] = {
+		{ TLS_V_SSL2, "2.0", "ssl" }, { TLS_V_SSL3, "3.0", "ssl" },
+		{ TLS_V_1_0, "1.0", "tls" }, { TLS_V_1_1, "1.1", "tls" },
+		{ TLS_V_1_2, "1.2", "tls" }, { TLS_V_1_3, "1.3", "tls" },
+	};
+	size_t	i;
+
+	v = tls_version_norm(v);
+	for (i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++)
+		if (ecs[i].v == v) {
+			set_str(tls, "version", ecs[i].num);
+			set_str(tls, "version_protocol", ecs[i].proto);
+		}
+}
+
+static json_t *
+json_endpoint(const struct flow *f, int server)
+{
+	json_t	*o = json_object();
+	char	 ip[OUTPUT_ADDR_MAX];
+	int	 dir = server ? DIR_S2C : DIR_C2S;
+
+	output_ip(f, server, ip, sizeof(ip));
+	set_str(o, "ip", ip);
+	set_int(o, "port", server ? f->srv_port : f->cli_port);
+	set_int(o, "packets", (json_int_t)f->pkts[dir]);
+	set_int(o, "bytes", (json_int_t)f->bytes[dir]);
+	return o;
+}
+
+static json_t *
+json_event(const struct flow *f)
+{
+	json_t	*o = json_object(), *a;
+	char	 t[OUTPUT_TIME_MAX];
+
+	set_str(o, "kind", "event");
+	a = json_array();
+	json_array_append_new(a, json_string("network"));
+	set_str(o, "dataset", "tlsfloor.session");
+	json_object_set_new(o, "category", a);
+	a = json_array();
+	json_array_append_new(a, json_string("connection"));
+	json_object_set_new(o, "type", a);
+	output_time(f->first_ts, t, sizeof(t));
+	set_str(o, "start", t);
+	output_time(f->last_ts, t, sizeof(t));
+	set_str(o, "end", t);
+	set_int(o, "duration",
+	    (json_int_t)(f->last_ts - f->first_ts) * 1000);	/* ns */
+	return o;
+}
+
+static json_t *
+json_network(const struct flow *f)
+{
+	json_t	*o = json_object(), *vlan;
+	char	 id[8];
+
+	set_str(o, "transport", "tcp");
+	set_str(o, "type", f->family == 4 ? "ipv4" : "ipv6");
+	set_str(o, "protocol", output_proto(f));
+	if (f->vlan != 0) {
+		vlan = json_object();
+		snprintf(id, sizeof(id), "%u", f->vlan);
+		set_str(vlan, "id", id);
+		json_object_set_new(o, "vlan", vlan);
+	}
+	return o;
+}
+
+/* ECS tls.*: what the connection used, as far as it got. */
+static json_t *
+json_tls(const struct flow *f, const struct verdict *v)
+{
+	const struct tls_client_hello	*ch = f->sess.ch;
+	const struct tls_server_hello	*sh = f->sess.sh;
+	json_t				*o = json_object(), *c, *a;
+	char				 sni[TLS_MAX_SNI * 4 + 1];
+	int				 i;
+
+	if (v->negotiated != 0)
+		ecs_version(o, v->negotiated);
+	if (sh != NULL && !sh->sslv2)
+		set_str(o, "cipher", classify_cipher_name(sh->cipher));
+	json_object_set_new(o, "established",
+	    json_boolean(v->outcome == OC_ESTABLISHED));
+	if (ch != NULL) {
+		c = json_object();
+		if (ch->sni_len > 0) {
+			output_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
+			set_str(c, "server_name", sni);
+		}
+		a = json_array();
+		for (i = 0; i < ch->nciphers; i++)
+			if (!tls_is_grease(ch->ciphers[i]))
+				json_array_append_new(a, json_string(
+				    classify_cipher_name(ch->ciphers[i])));
+		json_object_set_new(c, "supported_ciphers", a);
+		json_object_set_new(o, "client", c);
+	}
+	return o;
+}
+
+static json_t *
+json_client_hello(const struct tls_client_hello *ch)
+{
+	json_t	*o = json_object(), *a;
+	int	 i;
+
+	set_hex16(o, "legacy_version", ch->legacy_version);
+	if (ch->has_versions) {
+		a = json_array();
+		for (i = 0; i < ch->nversions; i++)
+			json_array_append_new(a, hex16(ch->versions[i]));
+		json_object_set_new(o, "supported_versions", a);
+	}
+	if (ch->sslv2)
+		json_object_set_new(o, "sslv2", json_true());
+	a = json_array();
+	for (i = 0; i < ch->nexts; i++)
+		json_array_append_new(a, json_integer(ch->exts[i]));
+	json_object_set_new(o, "extensions", a);
+	set_int(o, "length", ch->length);
+	return o;
+}
+
+static json_t *
+json_server_hello(const struct tls_server_hello *sh)
+{
+	json_t	*o = json_object();
+
+	set_hex16(o, "legacy_version", sh->legacy_version);
+	if (sh->selected != 0)
+		set_hex16(o, "selected_version", sh->selected);
+	if (sh->sslv2)
+		json_object_set_new(o, "sslv2", json_true());
+	else
+		set_hex16(o, "cipher", sh->cipher);
+	if (sh->hrr)
+		json_object_set_new(o, "hello_retry_request", json_true());
+	return o;
+}
+
+/* The alert that tells the story: the server's if it sent one. */
+static json_t *
+json_alert(const struct flow *f)
+{
+	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
+	const char		*side = "server", *name;
+	json_t			*o;
+
+	if (!a->seen) {
+		a = &f->sess.alert[DIR_C2S];
+		side = "client";
+	}
+	if (!a->seen)
+		return NULL;
+	o = json_object();
+	set_str(o, "from", side);
+	set_str(o, "level", a->level == 2 ? "fatal" :
+	    a->level == 1 ? "warning" : "unknown");
+	set_int(o, "code", a->desc);
+	name = tls_alert_name(a->desc);
+	set_str(o, "description", name != NULL ? name : "unknown");
+	return o;
+}
+
+static json_t *
+json_anomalies(const struct flow *f)
+{
+	const struct session	*s = &f->sess;
+	json_t			*a = json_array();
+
+	if (s->hello_gap[DIR_C2S])
+		json_array_append_new(a, json_string("client_hello_lost"));
+	if (s->hello_gap[DIR_S2C])
+		json_array_append_new(a, json_string("server_hello_lost"));
+	if (s->bad_hello[DIR_C2S])
+		json_array_append_new(a, json_string("bad_client_hello"));
+	if (s->bad_hello[DIR_S2C])
+		json_array_append_new(a, json_string("bad_server_hello"));
+	if (s->ch != NULL && s->ch->partial)
+		json_array_append_new(a, json_string("client_hello_partial"));
+	if (s->ch != NULL && s->ch->ext_bad)
+		json_array_append_new(a,
+		    json_string("bad_client_hello_extensions"));
+	if (s->not_tls[DIR_C2S])
+		json_array_append_new(a, json_string("client_not_tls"));
+	if (s->not_tls[DIR_S2C])
+		json_array_append_new(a, json_string("server_not_tls"));
+	if (f->stream[DIR_C2S].gaps + f->stream[DIR_S2C].gaps > 0)
+		json_array_append_new(a, json_string("stream_gap"));
+	if (f->stream[DIR_C2S].conflicts + f->stream[DIR_S2C].conflicts > 0)
+		json_array_append_new(a, json_string("overlap_conflict"));
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *
+json_tlsfloor(const struct flow *f, const struct verdict *v)
+{
+	static const char *const starttls[] = {
+		[STARTTLS_NONE] = NULL, [STARTTLS_SENT] = "requested",
+		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
+	};
+	json_t		*o = json_object(), *x, *pcap;
+
+	set_str(o, "reason", verdict_reason_name(v->reason));
+	set_str(o, "outcome", verdict_outcome_name(v->outcome));
+	set_str(o, "mode", output_mode(f));
+	json_object_set_new(o, "client_max_version",
+	    version_json(v->client_max));
+	json_object_set_new(o, "negotiated_version",
+	    version_json(v->negotiated));
+	json_object_set_new(o, "floor", version_json(verdict_floor()));
+	if (!(f->fflags & FLOW_F_IMPLICIT)) {
+		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
+			set_str(o, "starttls", starttls[f->sess.starttls]);
+		json_object_set_new(o, "starttls_offered",
+		    json_boolean(f->sess.starttls_offered));
+	}
+	if ((x = json_alert(f)) != NULL)
+		json_object_set_new(o, "alert", x);
+	if (f->sess.ch != NULL)
+		json_object_set_new(o, "client_hello",
+		    json_client_hello(f->sess.ch));
+	if (f->sess.sh != NULL)
+		json_object_set_new(o, "server_hello",
+		    json_server_hello(f->sess.sh));
+	json_object_set_new(o, "midstream",
+	    json_boolean(f->fflags & FLOW_F_MIDSTREAM));
+	set_str(o, "end", output_end(f));
+	if ((x = json_anomalies(f)) != NULL)
+		json_object_set_new(o, "anomalies", x);
+	if (f->origin != NULL) {
+		pcap = json_object();
+		set_str(pcap, "file", f->origin);
+		set_int(pcap, "packet", (json_int_t)f->first_pktno);
+		json_object_set_new(o, "pcap", pcap);
+	}
+	return o;
+}
+
+static void
+json_session(FILE *fp, const struct flow *f, const struct verdict *v)
+{
+	json_t	*e = json_object();
+	char	 t[OUTPUT_TIME_MAX];
+
+	output_time(f->first_ts, t, sizeof(t));
+	set_str(e, "@timestamp", t);
+	json_object_set_new(e, "event", json_event(f));
+	json_object_set_new(e, "source", json_endpoint(f, 0));
+	json_object_set_new(e, "destination", json_endpoint(f, 1));
+	json_object_set_new(e, "network", json_network(f));
+	if (f->sess.ch != NULL || f->sess.sh != NULL)
+		json_object_set_new(e, "tls", json_tls(f, v));
+	json_object_set_new(e, "tlsfloor", json_tlsfloor(f, v));
+	json_dumpf(e, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', fp);
+	json_decref(e);
+}

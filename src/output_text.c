@@ -1,0 +1,71 @@
+/*
+ * output_text.c -- one aligned, human-readable line per session:
+ *
+ *   time  proto mode  client -> server  offered/negotiated  outcome  reason
+ *   [sni=...] [alert=...]
+ */
+#include <stdio.h>
+
+#include "flow.h"
+#include "output.h"
+#include "tls.h"
+#include "verdict.h"
+
+static void	text_session(FILE *, const struct flow *,
+		    const struct verdict *);
+
+const struct sink output_text_sink = { "text", text_session };
+
+static const char *
+text_version(uint16_t v, char *buf, size_t len)
+{
+	const char	*n;
+
+	if (v == 0)
+		return "-";
+	if ((n = tls_version_name(v)) != NULL)
+		return n;
+	snprintf(buf, len, "0x%04x", v);
+	return buf;
+}
+
+static void
+text_session(FILE *fp, const struct flow *f, const struct verdict *v)
+{
+	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
+	char			 t[OUTPUT_TIME_MAX], cip[OUTPUT_ADDR_MAX];
+	char			 sip[OUTPUT_ADDR_MAX], cli[64], srv[64];
+	char			 vb1[8], vb2[8], sni[TLS_MAX_SNI * 4 + 1];
+	const char		*an;
+
+	output_time(f->first_ts, t, sizeof(t));
+	t[19] = '\0';			/* whole seconds are enough here */
+	output_ip(f, 0, cip, sizeof(cip));
+	output_ip(f, 1, sip, sizeof(sip));
+	snprintf(cli, sizeof(cli), f->family == 6 ? "[%s]:%u" : "%s:%u", cip,
+	    f->cli_port);
+	snprintf(srv, sizeof(srv), f->family == 6 ? "[%s]:%u" : "%s:%u", sip,
+	    f->srv_port);
+	fprintf(fp, "%sZ %-4s %-8s %21s -> %-21s %-7s %-7s %-16s %s", t,
+	    output_proto(f), output_mode(f), cli, srv,
+	    text_version(v->client_max, vb1, sizeof(vb1)),
+	    text_version(v->negotiated, vb2, sizeof(vb2)),
+	    verdict_outcome_name(v->outcome), verdict_reason_name(v->reason));
+	if (f->sess.ch != NULL && f->sess.ch->sni_len > 0) {
+		output_clean(f->sess.ch->sni, f->sess.ch->sni_len, sni,
+		    sizeof(sni));
+		fprintf(fp, " sni=%s", sni);
+	}
+	if (!a->seen)
+		a = &f->sess.alert[DIR_C2S];
+	if (a->seen) {
+		an = tls_alert_name(a->desc);
+		fprintf(fp, " alert=%s:%s:%s",
+		    a == &f->sess.alert[DIR_S2C] ? "server" : "client",
+		    a->level == 2 ? "fatal" : "warning",
+		    an != NULL ? an : "unknown");
+	}
+	if (f->fflags & FLOW_F_MIDSTREAM)
+		fputs(" midstream", fp);
+	fputc('\n', fp);
+}

@@ -1,0 +1,314 @@
+/*
+ * reasm.c -- pipeline stage 4: TCP reassembly, one byte stream per
+ * direction.
+ *
+ * Receives segments with their direction from flow.c and hands mail_input()
+ * each byte once, in sequence order.  Segments ahead of the next expected
+ * byte wait in a sorted queue (bounded in segments and bytes per direction
+ * and by the global memcap); retransmitted bytes are dropped; where copies
+ * overlap, the first copy wins and a disagreement is counted as a conflict
+ * (an evasion attempt or a broken stack, either way worth seeing).
+ *
+ * A hole that will not be filled becomes a gap: the parser is told with
+ * mail_gap() and never reads across it.  We know a hole is permanent when
+ * the receiver has acknowledged bytes the capture never had (capture loss),
+ * when the queue is full, or when the flow ends.  Without a SYN the stream
+ * starts at the first byte we see.  Sequence numbers are compared modulo
+ * 2^32 (RFC 1982 style), so streams may wrap.
+ *
+ * Once the parsers need no more bytes from a direction (inspect_done), its
+ * queue is freed and its segments cost nothing further.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "decode.h"
+#include "flow.h"
+#include "limits.h"
+#include "mail.h"
+#include "reasm.h"
+#include "stats.h"
+
+struct reasm_seg {
+	struct reasm_seg *next;
+	uint32_t	 seq;
+	uint32_t	 len;
+	uint8_t		 data[];
+};
+
+#define SEQ_DIFF(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)))
+#define SEQ_LT(a, b)	(SEQ_DIFF(a, b) < 0)
+#define SEQ_LEQ(a, b)	(SEQ_DIFF(a, b) <= 0)
+#define SEQ_GT(a, b)	(SEQ_DIFF(a, b) > 0)
+#define SEQ_GEQ(a, b)	(SEQ_DIFF(a, b) >= 0)
+
+static void	reasm_segment(struct flow *, int, uint32_t, const uint8_t *,
+		    uint32_t, int);
+static void	reasm_deliver(struct flow *, int, const uint8_t *, uint32_t);
+static void	reasm_drain(struct flow *, int);
+static void	reasm_gap(struct flow *, int, uint32_t);
+static void	reasm_gap_to_head(struct flow *, int);
+static int	reasm_queue(struct flow *, int, uint32_t, const uint8_t *,
+		    uint32_t);
+static int	reasm_insert(struct flow *, struct reasm_stream *,
+		    struct reasm_seg **, uint32_t, const uint8_t *, uint32_t);
+
+size_t
+reasm_seg_overhead(void)
+{
+	return sizeof(struct reasm_seg);
+}
+
+void
+reasm_free(struct reasm_stream *s)
+{
+	struct reasm_seg	*e, *n;
+
+	for (e = s->ooo; e != NULL; e = n) {
+		n = e->next;
+		flow_mem_free(e, sizeof(*e) + e->len);
+	}
+	s->ooo = NULL;
+	s->ooo_bytes = 0;
+	s->ooo_segs = 0;
+}
+
+void
+reasm_input(struct flow *f, int dir, const struct pkt *p)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*o = &f->stream[!dir];
+	uint32_t		 seq = p->seq;
+
+	/* This side's ACK says how far the other side's stream got. */
+	if (p->flags & TH_ACK) {
+		if (!(o->flags & REASM_F_ACKED) || SEQ_GT(p->ack, o->peer_ack))
+			o->peer_ack = p->ack;
+		o->flags |= REASM_F_ACKED;
+		/* A SYN/ACK names the client's ISN + 1 even when we missed
+		 * the SYN itself. */
+		if ((p->flags & TH_SYN) && !(o->flags & REASM_F_SEQ)) {
+			o->next_seq = p->ack;
+			o->flags |= REASM_F_SEQ;
+		}
+	}
+	if (p->flags & TH_SYN) {
+		if (!(s->flags & REASM_F_SYN)) {
+			s->next_seq = seq + 1;
+			s->flags |= REASM_F_SEQ | REASM_F_SYN;
+		}
+		seq++;		/* data on a SYN (TCP Fast Open) follows it */
+	}
+	if (f->sess.inspect_done[dir]) {
+		if (!(s->flags & REASM_F_STOP)) {
+			reasm_free(s);
+			s->flags |= REASM_F_STOP;
+		}
+		return;
+	}
+	if (p->caplen == 0)
+		return;
+	STAT_INC(REASM_SEGS);
+	if (!(s->flags & REASM_F_SEQ)) {
+		/* Mid-stream: this direction starts at its first data. */
+		s->next_seq = seq;
+		s->flags |= REASM_F_SEQ;
+	}
+	reasm_segment(f, dir, seq, p->payload, p->caplen, 1);
+}
+
+static void
+reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
+    uint32_t len, int retry)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+	int32_t			 off = SEQ_DIFF(seq, s->next_seq);
+
+	if (off < 0) {
+		/* Retransmission: only bytes past next_seq are new. */
+		if ((uint32_t)-(int64_t)off >= len) {
+			STAT_INC(REASM_RETRANS);
+			return;
+		}
+		STAT_INC(REASM_OVERLAP);
+		data += (uint32_t)-(int64_t)off;
+		len -= (uint32_t)-(int64_t)off;
+		seq = s->next_seq;
+		off = 0;
+	}
+	if (off == 0) {
+		reasm_deliver(f, dir, data, len);
+		reasm_drain(f, dir);
+		return;
+	}
+	/* Far beyond any window we could fill: not this stream's bytes
+	 * (or a lie); keeping it would pin memory for nothing. */
+	if ((uint32_t)off > REASM_MAX_AHEAD) {
+		STAT_INC(REASM_TOO_FAR);
+		return;
+	}
+	STAT_INC(REASM_OOO);
+	if (reasm_queue(f, dir, seq, data, len) < 0) {
+		/* Queue full: the hole is not going to fill in time.  Skip
+		 * it, deliver what is queued, and try this segment again. */
+		STAT_INC(REASM_QUEUE_FULL);
+		if (s->ooo == NULL) {
+			/* Not even this segment alone fits (a TSO giant
+			 * or no memory): the hole ends where it starts. */
+			reasm_gap(f, dir, seq);
+			reasm_deliver(f, dir, data, len);
+			reasm_drain(f, dir);
+			return;
+		}
+		reasm_gap_to_head(f, dir);
+		if (retry)
+			reasm_segment(f, dir, seq, data, len, 0);
+		return;
+	}
+	/* The receiver already acknowledged bytes we never saw: the capture
+	 * lost them and no retransmission will bring them. */
+	if ((s->flags & REASM_F_ACKED) && SEQ_GT(s->peer_ack, s->next_seq))
+		reasm_gap_to_head(f, dir);
+}
+
+static void
+reasm_deliver(struct flow *f, int dir, const uint8_t *data, uint32_t len)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+
+	s->next_seq += len;
+	s->delivered += len;
+	if (s->flags & REASM_F_STOP)
+		return;
+	mail_input(f, dir, data, len);
+	if (f->sess.inspect_done[dir])
+		s->flags |= REASM_F_STOP;
+}
+
+/* Deliver queued segments that now continue the stream. */
+static void
+reasm_drain(struct flow *f, int dir)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_seg	*e;
+	uint32_t		 skip;
+
+	while ((e = s->ooo) != NULL && SEQ_LEQ(e->seq, s->next_seq)) {
+		s->ooo = e->next;
+		s->ooo_segs--;
+		s->ooo_bytes -= e->len;
+		if (SEQ_GT(e->seq + e->len, s->next_seq)) {
+			skip = (uint32_t)SEQ_DIFF(s->next_seq, e->seq);
+			reasm_deliver(f, dir, e->data + skip, e->len - skip);
+		}
+		flow_mem_free(e, sizeof(*e) + e->len);
+	}
+}
+
+/* Bytes up to upto will never be seen: tell the parser, move on. */
+static void
+reasm_gap(struct flow *f, int dir, uint32_t upto)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+
+	STAT_INC(REASM_GAPS);
+	STAT_ADD(REASM_GAP_BYTES, (uint32_t)SEQ_DIFF(upto, s->next_seq));
+	s->gaps++;
+	if (!(s->flags & REASM_F_STOP)) {
+		mail_gap(f, dir);
+		if (f->sess.inspect_done[dir])
+			s->flags |= REASM_F_STOP;
+	}
+	s->next_seq = upto;
+}
+
+/* Give up on the hole before the first queued segment. */
+static void
+reasm_gap_to_head(struct flow *f, int dir)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+
+	if (s->ooo == NULL)
+		return;
+	reasm_gap(f, dir, s->ooo->seq);
+	reasm_drain(f, dir);
+}
+
+/* End of the flow: whatever is queued is delivered across its holes. */
+void
+reasm_flush(struct flow *f, int dir)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+
+	while (s->ooo != NULL && !(s->flags & REASM_F_STOP))
+		reasm_gap_to_head(f, dir);
+	reasm_free(s);
+}
+
+/*
+ * Queue [seq, seq+len) ahead of next_seq.  Bytes some queued segment already
+ * covers are not stored again (first copy wins); they are compared, and a
+ * difference is a conflict.  Returns -1 when the queue limits are reached.
+ */
+static int
+reasm_queue(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
+    uint32_t len)
+{
+	struct reasm_stream	 *s = &f->stream[dir];
+	struct reasm_seg	**pp = &s->ooo, *e;
+	uint32_t		  cur = seq, end = seq + len, eend, ovend, n;
+
+	while (SEQ_LT(cur, end)) {
+		e = *pp;
+		if (e == NULL || SEQ_GEQ(e->seq, end))
+			return reasm_insert(f, s, pp, cur, data + (cur - seq),
+			    end - cur);
+		eend = e->seq + e->len;
+		if (SEQ_LEQ(eend, cur)) {
+			pp = &e->next;
+			continue;
+		}
+		if (SEQ_LT(cur, e->seq)) {
+			n = e->seq - cur;
+			if (reasm_insert(f, s, pp, cur, data + (cur - seq),
+			    n) < 0)
+				return -1;
+			pp = &(*pp)->next;
+			cur = e->seq;
+		}
+		/* [cur, ovend) is in both e and the new segment. */
+		ovend = SEQ_LT(end, eend) ? end : eend;
+		STAT_INC(REASM_OVERLAP);
+		if (memcmp(data + (cur - seq), e->data + (cur - e->seq),
+		    ovend - cur) != 0) {
+			STAT_INC(REASM_CONFLICT);
+			s->conflicts++;
+		}
+		cur = ovend;
+		pp = &e->next;
+	}
+	return 0;
+}
+
+static int
+reasm_insert(struct flow *f, struct reasm_stream *s, struct reasm_seg **pp,
+    uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	const struct config	*c = flow_config();
+	struct reasm_seg	*e;
+
+	if (s->ooo_segs >= REASM_MAX_SEGS ||
+	    (size_t)s->ooo_bytes + len > c->stream_buf)
+		return -1;
+	if ((e = flow_mem_alloc(f, sizeof(*e) + len)) == NULL)
+		return -1;
+	e->seq = seq;
+	e->len = len;
+	memcpy(e->data, data, len);
+	e->next = *pp;
+	*pp = e;
+	s->ooo_segs++;
+	s->ooo_bytes += len;
+	return 0;
+}

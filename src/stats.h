@@ -1,0 +1,102 @@
+/*
+ * stats.h -- named counters for the operator.
+ *
+ * One global array indexed by enum stat; STAT_INC() is a plain increment (the
+ * pipeline is single-threaded).  Each counter has a stable dotted name used in
+ * the end-of-run summary and in `-v` dumps; the group before the first dot
+ * says which stage owns it.
+ */
+#ifndef TLSFLOOR_STATS_H
+#define TLSFLOOR_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define STATS_LIST(X)							\
+	X(PKTS,			"capture.packets")			\
+	X(BYTES,		"capture.bytes")			\
+	X(FILES,		"capture.files")			\
+	X(FILE_ERRORS,		"capture.file_errors")			\
+	X(DEC_TCP,		"decode.tcp")				\
+	X(DEC_UNSUP_LINK,	"decode.skip.unsupported_linktype")	\
+	X(DEC_TRUNC_LINK,	"decode.skip.truncated_link")		\
+	X(DEC_NOT_IP,		"decode.skip.not_ip")			\
+	X(DEC_TRUNC_IP,		"decode.skip.truncated_ip")		\
+	X(DEC_BAD_IP,		"decode.skip.bad_ip_header")		\
+	X(DEC_IP_FRAG,		"decode.skip.ip_fragment")		\
+	X(DEC_TRUNC_TCP,	"decode.skip.truncated_tcp")		\
+	X(DEC_BAD_TCP,		"decode.skip.bad_tcp_header")		\
+	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
+	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
+	X(FLOW_NOT_MAIL,	"flow.packets_not_mail")		\
+	X(FLOW_CREATED,		"flow.created")				\
+	X(FLOW_MIDSTREAM,	"flow.midstream")			\
+	X(FLOW_CLOSED,		"flow.closed")				\
+	X(FLOW_TIMEOUT,		"flow.timed_out")			\
+	X(FLOW_EVICTED,		"flow.evicted")				\
+	X(FLOW_LINGER_PKTS,	"flow.packets_after_close")		\
+	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
+	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
+	X(REASM_SEGS,		"reasm.segments")			\
+	X(REASM_OOO,		"reasm.out_of_order")			\
+	X(REASM_RETRANS,	"reasm.retransmitted")			\
+	X(REASM_OVERLAP,	"reasm.overlaps")			\
+	X(REASM_CONFLICT,	"reasm.overlap_conflicts")		\
+	X(REASM_GAPS,		"reasm.gaps")				\
+	X(REASM_GAP_BYTES,	"reasm.gap_bytes")			\
+	X(REASM_QUEUE_FULL,	"reasm.queue_full")			\
+	X(REASM_TOO_FAR,	"reasm.segment_too_far_ahead")		\
+	X(REASM_MEMCAP,		"reasm.memcap_hit")			\
+	X(MAIL_LINE_LONG,	"mail.line_too_long")			\
+	X(MAIL_STARTTLS,	"mail.starttls_requested")		\
+	X(MAIL_STARTTLS_OK,	"mail.starttls_accepted")		\
+	X(MAIL_STARTTLS_NO,	"mail.starttls_refused")		\
+	X(MAIL_HELD_FULL,	"mail.held_bytes_full")			\
+	X(MAIL_QUEUE_FULL,	"mail.pipeline_full")			\
+	X(MAIL_PLAIN_DEPTH,	"mail.plaintext_depth_reached")		\
+	X(MAIL_MIDSTREAM_TLS,	"mail.midstream_tls")			\
+	X(TLS_RECORDS,		"tls.records")				\
+	X(TLS_NOT_TLS,		"tls.not_tls")				\
+	X(TLS_BAD_RECORD,	"tls.bad_record")			\
+	X(TLS_BAD_HELLO,	"tls.bad_hello")			\
+	X(TLS_HELLO_TOO_BIG,	"tls.hello_too_large")			\
+	X(TLS_CLIENT_HELLO,	"tls.client_hellos")			\
+	X(TLS_SSLV2_HELLO,	"tls.sslv2_client_hellos")		\
+	X(TLS_SERVER_HELLO,	"tls.server_hellos")			\
+	X(TLS_ALERTS,		"tls.alerts")				\
+	X(TLS_GAP,		"tls.hello_lost_in_gap")		\
+	X(SESSIONS,		"session.total")			\
+	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
+	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
+	X(RS_LEGACY_CLIENT,	"session.reason.legacy_client")		\
+	X(RS_LEGACY_NEGOTIATED,	"session.reason.legacy_negotiated")	\
+	X(RS_PLAINTEXT,		"session.reason.plaintext")		\
+	X(RS_UNKNOWN,		"session.reason.unknown")		\
+	X(RS_OK,		"session.reason.ok")			\
+	X(OC_ESTABLISHED,	"session.outcome.established")		\
+	X(OC_REFUSED,		"session.outcome.refused")		\
+	X(OC_SERVER_CLOSE,	"session.outcome.server_close")		\
+	X(OC_CLIENT_ABORT,	"session.outcome.client_abort")		\
+	X(OC_GAP,		"session.outcome.gap")			\
+	X(OC_INCOMPLETE,	"session.outcome.incomplete")		\
+	X(OC_PLAINTEXT,		"session.outcome.plaintext")		\
+	X(OC_STARTTLS_REFUSED,	"session.outcome.starttls_refused")	\
+	X(OUT_ERRORS,		"output.errors")
+
+enum stat_id {
+#define STAT_ENUM(id, name)	STAT_##id,
+	STATS_LIST(STAT_ENUM)
+#undef STAT_ENUM
+	STAT_MAX
+};
+
+extern uint64_t	stats[STAT_MAX];
+
+#define STAT_INC(id)		(stats[STAT_##id]++)
+#define STAT_ADD(id, n)		(stats[STAT_##id] += (n))
+
+const char	*stats_name(enum stat_id);
+void		 stats_dump(FILE *);
+void		 stats_summary(FILE *, const char *prog);
+
+#endif /* TLSFLOOR_STATS_H */

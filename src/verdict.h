@@ -1,0 +1,111 @@
+/*
+ * verdict.h -- pipeline stage 7: what one mail session tells about its
+ * client.
+ *
+ * The mail and TLS stages record findings in the flow's struct session as
+ * they see them; when the flow ends verdict_finish() turns the findings into
+ * an outcome and a reason and hands the session to the outputs.
+ */
+#ifndef TLSFLOOR_VERDICT_H
+#define TLSFLOOR_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct flow;
+struct tls_client_hello;
+struct tls_server_hello;
+
+enum dir {
+	DIR_C2S = 0,		/* client to server */
+	DIR_S2C = 1,		/* server to client */
+};
+
+/* What happened to the TLS handshake (or why there was none). */
+enum outcome {
+	OC_ESTABLISHED,		/* ServerHello seen */
+	OC_REFUSED,		/* server sent a fatal alert */
+	OC_SERVER_CLOSE,	/* server hung up after the ClientHello */
+	OC_CLIENT_ABORT,	/* client gave up before the server answered */
+	OC_GAP,			/* a hole in the capture hid a hello */
+	OC_INCOMPLETE,		/* capture ended or neither side finished */
+	OC_PLAINTEXT,		/* mail session that never tried TLS */
+	OC_STARTTLS_REFUSED,	/* server said no to STARTTLS / STLS */
+	OC_MAX
+};
+
+/* What the admin should make of it, worst first. */
+enum reason {
+	RS_LEGACY_REFUSED,	/* legacy-only client refused by the server */
+	RS_LEGACY_CLIENT,	/* client offers nothing at or above floor */
+	RS_LEGACY_NEGOTIATED,	/* client could, server chose below floor */
+	RS_PLAINTEXT,		/* no TLS at all */
+	RS_UNKNOWN,		/* not enough seen to judge */
+	RS_OK,
+	RS_MAX
+};
+
+/* Why the flow ended. */
+enum end {
+	END_NONE,
+	END_FIN,
+	END_RST,
+	END_TIMEOUT,
+	END_EOF,
+	END_EVICTED,
+};
+
+enum starttls {
+	STARTTLS_NONE,		/* never asked */
+	STARTTLS_SENT,		/* asked, no reply seen */
+	STARTTLS_ACCEPTED,
+	STARTTLS_REFUSED,
+};
+
+#define CLOSE_FIN	1
+#define CLOSE_RST	2
+
+struct tls_alert {
+	bool		 seen;
+	bool		 after_sh;	/* sent after the ServerHello */
+	uint8_t		 level;		/* 1 warning, 2 fatal */
+	uint8_t		 desc;		/* RFC 8446 6 AlertDescription */
+};
+
+struct session {
+	struct tls_client_hello *ch;	/* owned; NULL until parsed */
+	struct tls_server_hello *sh;	/* owned; NULL until parsed */
+	struct tls_alert alert[2];	/* first alert from each side */
+	uint8_t		 starttls;	/* enum starttls */
+	bool		 starttls_offered; /* server advertised it */
+	bool		 tls[2];	/* TLS bytes seen from each side */
+	bool		 not_tls[2];	/* side sent bytes that are not TLS */
+	bool		 bad_hello[2];	/* hello present but malformed */
+	bool		 hello_gap[2];	/* a hole swallowed the hello */
+	bool		 inspect_done[2]; /* parsers need no more bytes */
+	bool		 plaintext_final; /* STARTTLS no longer possible */
+	uint32_t	 mail_lines;	/* protocol lines recognised */
+	uint32_t	 server_tls_after_ch; /* server TLS bytes after CH */
+	uint8_t		 close_how[2];	/* CLOSE_FIN / CLOSE_RST */
+	uint8_t		 close_order[2]; /* 1 = this side closed first */
+	uint8_t		 nclosed;
+	uint8_t		 end;		/* enum end */
+};
+
+struct verdict {
+	enum outcome	 outcome;
+	enum reason	 reason;
+	uint16_t	 client_max;	/* 0 when no ClientHello was seen */
+	uint16_t	 negotiated;	/* 0 when no ServerHello was seen */
+};
+
+void		 verdict_init(uint16_t floor);
+uint16_t	 verdict_floor(void);
+void		 verdict_judge(const struct flow *, struct verdict *);
+void		 verdict_finish(struct flow *);
+void		 verdict_free(struct session *);
+const char	*verdict_outcome_name(enum outcome);
+const char	*verdict_reason_name(enum reason);
+uint64_t	 verdict_count(enum reason);
+
+#endif /* TLSFLOOR_VERDICT_H */
