@@ -1,16 +1,26 @@
 /*
  * decode.c -- pipeline stage 2: link, network and transport headers.
  *
- * Receives one captured frame and its link type from capture.c, walks the
- * link header (Ethernet with 802.1Q/QinQ tags, Linux cooked v1/v2, raw IP,
- * BSD loopback), IPv4 (options skipped) or IPv6 (extension headers walked),
- * then TCP (options skipped), and hands a struct pkt to flow_input().
+ * Receives one captured frame and its link type from capture.c and walks it
+ * down to TCP:
  *
- * Every header is read through reader.h.  A frame that is cut short, lies
- * about a length or is not TCP/IP is counted under decode.skip.* and
- * dropped; nothing here keeps state.  IP fragments are counted and skipped:
- * mail clients and servers do not fragment TCP in practice (PMTUD), and an
- * attacker-controlled fragment cache is not worth its risk here.
+ *   link:    Ethernet, Linux cooked v1/v2, raw IP, BSD loopback
+ *   tags:    802.1Q / 802.1ad (QinQ), MPLS label stacks
+ *   network: IPv4 (options skipped), IPv6 (extension headers walked)
+ *   tunnels: GRE (RFC 2784/2890) carrying IP, Ethernet (0x6558) or ERSPAN
+ *            type I/II/III (the usual remote SPAN), VXLAN (RFC 7348, UDP
+ *            4789), GTP-U (3GPP TS 29.281, UDP 2152), IP in IP (4, 41)
+ *   transport: TCP (options skipped)
+ *
+ * and hands a struct pkt to flow_input().  Every header is read through
+ * reader.h.  A frame that is cut short, lies about a length, nests tunnels
+ * deeper than DECODE_MAX_ENCAP or is not TCP is counted under decode.skip.*
+ * and dropped; nothing here keeps state.
+ *
+ * IP fragments are counted and skipped (decode.skip.ip_fragment): mail
+ * clients and servers do not fragment TCP (path MTU discovery sets DF), and
+ * a fragment cache fed by whoever is on the wire is a memory and CPU risk
+ * with no verdict to gain.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -26,20 +36,38 @@
 #define ETH_VLAN	0x8100
 #define ETH_QINQ	0x88a8
 #define ETH_QINQ_OLD	0x9100
+#define ETH_MPLS	0x8847
+#define ETH_MPLS_MC	0x8848
+#define ETH_TEB		0x6558	/* transparent Ethernet bridging (GRE) */
+#define ETH_ERSPAN_2	0x88be	/* ERSPAN type I / II */
+#define ETH_ERSPAN_3	0x22eb
 
-#define IPPROTO_TCP_	6
+#define IPP_IPIP	4
+#define IPP_TCP		6
+#define IPP_UDP		17
+#define IPP_IPV6	41
+#define IPP_GRE		47
 #define IP6_HOPOPTS	0
 #define IP6_ROUTING	43
 #define IP6_FRAGMENT	44
 #define IP6_AH		51
 #define IP6_DSTOPTS	60
 
+#define UDP_VXLAN	4789
+#define UDP_GTPU	2152
+
 static int	decode_ether(struct rd *, struct pkt *);
 static int	decode_ethertype(struct rd *, struct pkt *, uint16_t);
+static int	decode_mpls(struct rd *, struct pkt *);
 static int	decode_ip(struct rd *, struct pkt *);
 static int	decode_ipv4(struct rd *, struct pkt *);
 static int	decode_ipv6(struct rd *, struct pkt *);
+static int	decode_l4(struct rd *, struct pkt *, uint8_t, size_t);
+static int	decode_gre(struct rd *, struct pkt *);
+static int	decode_udp(struct rd *, struct pkt *);
+static int	decode_gtpu(struct rd *, struct pkt *);
 static int	decode_tcp(struct rd *, struct pkt *, size_t iplen);
+static bool	decode_enter(struct pkt *);
 
 int
 decode_supported_link(int link)
@@ -53,6 +81,17 @@ decode_supported_link(int link)
 	return 0;
 }
 
+/* One more tag or tunnel; false (counted) when that is one too many. */
+static bool
+decode_enter(struct pkt *pkt)
+{
+	if (++pkt->encap > DECODE_MAX_ENCAP) {
+		STAT_INC(DEC_TOO_DEEP);
+		return false;
+	}
+	return true;
+}
+
 /*
  * One frame.  Returns 0 when a TCP segment went on to the flow table, -1
  * when the frame was skipped (and counted).
@@ -64,6 +103,7 @@ decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
 	struct rd	r = rd_init(frame, caplen);
 	struct pkt	pkt;
 	uint32_t	af;
+	uint16_t	proto;
 
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.ts = ts;
@@ -72,34 +112,32 @@ decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
 
 	switch (link) {
 	case LINK_EN10MB:
+		STAT_INC(LINK_ETHERNET);
 		return decode_ether(&r, &pkt);
 	case LINK_LINUX_SLL:
-		/*
-		 * pkttype(2) hatype(2) halen(2) addr(8) protocol(2)
-		 */
+		/* pkttype(2) hatype(2) halen(2) addr(8) protocol(2) */
+		STAT_INC(LINK_SLL);
 		rd_skip(&r, 14);
+		proto = rd_u16(&r);
 		if (r.bad) {
 			STAT_INC(DEC_TRUNC_LINK);
 			return -1;
 		}
-		return decode_ethertype(&r, &pkt, rd_u16(&r));
+		return decode_ethertype(&r, &pkt, proto);
 	case LINK_LINUX_SLL2:
-		/*
-		 * protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1)
-		 * halen(1) addr(8)
-		 */
-		{
-			uint16_t proto = rd_u16(&r);
-
-			rd_skip(&r, 18);
-			if (r.bad) {
-				STAT_INC(DEC_TRUNC_LINK);
-				return -1;
-			}
-			return decode_ethertype(&r, &pkt, proto);
+		/* protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1)
+		 * halen(1) addr(8) */
+		STAT_INC(LINK_SLL2);
+		proto = rd_u16(&r);
+		rd_skip(&r, 18);
+		if (r.bad) {
+			STAT_INC(DEC_TRUNC_LINK);
+			return -1;
 		}
+		return decode_ethertype(&r, &pkt, proto);
 	case LINK_RAW: case LINK_RAW_BSD: case LINK_RAW_ALT:
 	case LINK_IPV4: case LINK_IPV6:
+		STAT_INC(LINK_RAW);
 		return decode_ip(&r, &pkt);
 	case LINK_NULL:
 	case LINK_LOOP:
@@ -109,6 +147,7 @@ decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
 		 * AF_INET is 2 everywhere; AF_INET6 is 24, 28 or 30 on the
 		 * BSDs and macOS (10 on Linux).  Accept either byte order.
 		 */
+		STAT_INC(LINK_NULL);
 		if (rd_left(&r) < 4) {
 			STAT_INC(DEC_TRUNC_LINK);
 			return -1;
@@ -127,34 +166,34 @@ decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
 	return -1;
 }
 
-/*
- * IEEE 802.3: dst(6) src(6) type(2), then any number of 802.1Q / 802.1ad
- * tags, each TCI(2) type(2).
- */
+/* IEEE 802.3: dst(6) src(6) type(2). */
 static int
 decode_ether(struct rd *r, struct pkt *pkt)
 {
+	uint16_t	type;
+
 	rd_skip(r, 12);
-	if (r->bad || rd_left(r) < 2) {
+	type = rd_u16(r);
+	if (r->bad) {
 		STAT_INC(DEC_TRUNC_LINK);
 		return -1;
 	}
-	return decode_ethertype(r, pkt, rd_u16(r));
+	return decode_ethertype(r, pkt, type);
 }
 
+/*
+ * What an EtherType announces.  802.1Q / 802.1ad tags are TCI(2) type(2)
+ * each; the outermost VLAN id is kept for the event.
+ */
 static int
 decode_ethertype(struct rd *r, struct pkt *pkt, uint16_t type)
 {
-	int	tags = 0;
+	uint16_t	tci;
 
 	while (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) {
-		uint16_t tci;
-
-		/* A frame stacking tag upon tag is not a real network. */
-		if (++tags > DECODE_MAX_VLAN_TAGS) {
-			STAT_INC(DEC_NOT_IP);
+		if (!decode_enter(pkt))
 			return -1;
-		}
+		STAT_INC(ENC_VLAN);
 		tci = rd_u16(r);
 		type = rd_u16(r);
 		if (r->bad) {
@@ -169,12 +208,55 @@ decode_ethertype(struct rd *r, struct pkt *pkt, uint16_t type)
 		return decode_ipv4(r, pkt);
 	case ETH_IPV6:
 		return decode_ipv6(r, pkt);
+	case ETH_MPLS:
+	case ETH_MPLS_MC:
+		return decode_mpls(r, pkt);
 	}
 	STAT_INC(DEC_NOT_IP);
 	return -1;
 }
 
-/* Raw IP: the version nibble says which. */
+/*
+ * RFC 3032 label stack entries: label(20) tc(3) S(1) ttl(8), down to the
+ * one with S set.  What follows carries no type: IPv4 and IPv6 announce
+ * themselves in their first nibble; a 0 nibble is an Ethernet pseudowire
+ * control word (RFC 4385), 4 bytes, then an Ethernet frame.
+ */
+static int
+decode_mpls(struct rd *r, struct pkt *pkt)
+{
+	uint32_t	lse;
+	int		n = 0;
+
+	if (!decode_enter(pkt))
+		return -1;
+	STAT_INC(ENC_MPLS);
+	do {
+		/* A stack deeper than any network uses: a crafted loop. */
+		if (++n > DECODE_MAX_MPLS) {
+			STAT_INC(DEC_TOO_DEEP);
+			return -1;
+		}
+		lse = rd_u32(r);
+		if (r->bad) {
+			STAT_INC(DEC_TRUNC_ENCAP);
+			return -1;
+		}
+	} while (!(lse & 0x100));
+	switch (rd_peek(r, 0) >> 4) {
+	case 4:
+		return decode_ipv4(r, pkt);
+	case 6:
+		return decode_ipv6(r, pkt);
+	case 0:
+		rd_skip(r, 4);
+		return decode_ether(r, pkt);
+	}
+	STAT_INC(DEC_UNSUP_ENCAP);
+	return -1;
+}
+
+/* Raw IP (and tunnels that carry bare IP): the version nibble says. */
 static int
 decode_ip(struct rd *r, struct pkt *pkt)
 {
@@ -220,9 +302,10 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 	rd_skip(r, 2);
 	rd_copy(r, pkt->src, 4);
 	rd_copy(r, pkt->dst, 4);
-	/* Version and lengths must agree with each other before we trust
-	 * any of them: a header longer than the packet, or a total length
-	 * shorter than the header, is a lie. */
+	memset(pkt->src + 4, 0, 12);	/* an inner header may be shorter */
+	memset(pkt->dst + 4, 0, 12);
+	/* Version and lengths must agree before any of them is trusted: a
+	 * header longer than the datagram is a lie. */
 	if ((vihl >> 4) != 4 || ihl < 20 || totlen < ihl) {
 		STAT_INC(DEC_BAD_IP);
 		return -1;
@@ -236,15 +319,11 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 		STAT_INC(DEC_IP_FRAG);
 		return -1;
 	}
-	if (proto != IPPROTO_TCP_) {
-		STAT_INC(DEC_NOT_TCP);
-		return -1;
-	}
 	pkt->family = 4;
-	/* From the start of the IP header: total_length bounds the datagram
-	 * (trims Ethernet padding), the capture bounds what we can read. */
+	/* total_length bounds the datagram (and trims Ethernet padding);
+	 * the capture bounds what we can read of it. */
 	ip = rd_init(hdr + ihl, (avail < totlen ? avail : totlen) - ihl);
-	return decode_tcp(&ip, pkt, totlen - ihl);
+	return decode_l4(&ip, pkt, proto, totlen - ihl);
 }
 
 /*
@@ -283,14 +362,10 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 	avail = rd_left(r);
 	ip = rd_init(r->p, avail < plen ? avail : plen);
 
-	for (n = 0; nh != IPPROTO_TCP_; n++) {
+	for (n = 0; ; n++) {
 		size_t	len = 0;
 		uint8_t	next = 0;
 
-		if (n >= DECODE_MAX_IPV6_EXT) {	/* a chain no stack sends */
-			STAT_INC(DEC_BAD_IP);
-			return -1;
-		}
 		switch (nh) {
 		case IP6_HOPOPTS:
 		case IP6_ROUTING:
@@ -310,14 +385,22 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 			/* next(1) reserved(1) offset/M(2) id(4) */
 			next = rd_u8(&ip);
 			rd_skip(&ip, 1);
+			/* An atomic fragment (offset 0, M clear) is whole. */
 			if ((rd_u16(&ip) & 0xfff9) != 0 && !ip.bad) {
 				STAT_INC(DEC_IP_FRAG);
 				return -1;
 			}
 			rd_skip(&ip, 4);
+			len = 8;
 			break;
 		default:
-			STAT_INC(DEC_NOT_TCP);
+			pkt->family = 6;
+			/* plen: what remains after the extensions. */
+			return decode_l4(&ip, pkt, nh, plen);
+		}
+		/* A chain no stack sends, or one the packet cannot hold. */
+		if (n >= DECODE_MAX_IPV6_EXT) {
+			STAT_INC(DEC_BAD_IP);
 			return -1;
 		}
 		if (ip.bad) {
@@ -327,9 +410,175 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 		plen -= len < plen ? len : plen;
 		nh = next;
 	}
-	pkt->family = 6;
-	/* plen is now what remains of the payload after the extensions. */
-	return decode_tcp(&ip, pkt, plen);
+}
+
+/* The IP payload: TCP, or a tunnel that leads to it. */
+static int
+decode_l4(struct rd *r, struct pkt *pkt, uint8_t proto, size_t iplen)
+{
+	switch (proto) {
+	case IPP_TCP:
+		return decode_tcp(r, pkt, iplen);
+	case IPP_UDP:
+		return decode_udp(r, pkt);
+	case IPP_GRE:
+		return decode_gre(r, pkt);
+	case IPP_IPIP:
+	case IPP_IPV6:
+		if (!decode_enter(pkt))
+			return -1;
+		STAT_INC(ENC_IPIP);
+		return proto == IPP_IPIP ? decode_ipv4(r, pkt) :
+		    decode_ipv6(r, pkt);
+	}
+	STAT_INC(DEC_NOT_TCP);
+	return -1;
+}
+
+/*
+ * RFC 2784 / RFC 2890:
+ *   C(1) R(1) K(1) S(1) ... version(3)  protocol(2)
+ *   [checksum(2) reserved(2)] [key(4)] [sequence(4)]
+ * then by protocol: IP, Ethernet (0x6558), or ERSPAN:
+ *   type I   (0x88be, no sequence number): Ethernet straight away
+ *   type II  (0x88be with sequence): ver/vlan(2) cos/en/t/session(2)
+ *            reserved/index(4), then Ethernet
+ *   type III (0x22eb): ver/vlan(2) cos/bso/t/session(2) timestamp(4)
+ *            sgt(2) p/ft/hw/d/gra/o(2) [platform subheader(8) if O]
+ */
+static int
+decode_gre(struct rd *r, struct pkt *pkt)
+{
+	uint16_t	flags, proto, ver;
+
+	if (!decode_enter(pkt))
+		return -1;
+	STAT_INC(ENC_GRE);
+	flags = rd_u16(r);
+	proto = rd_u16(r);
+	if (flags & 0x8000)
+		rd_skip(r, 4);
+	if (flags & 0x2000)
+		rd_skip(r, 4);
+	if (flags & 0x1000)
+		rd_skip(r, 4);
+	if (r->bad) {
+		STAT_INC(DEC_TRUNC_ENCAP);
+		return -1;
+	}
+	/* Version 1 is PPTP's enhanced GRE, which carries PPP. */
+	if ((flags & 0x0007) != 0) {
+		STAT_INC(DEC_UNSUP_ENCAP);
+		return -1;
+	}
+	switch (proto) {
+	case ETH_IPV4:
+		return decode_ipv4(r, pkt);
+	case ETH_IPV6:
+		return decode_ipv6(r, pkt);
+	case ETH_TEB:
+		return decode_ether(r, pkt);
+	case ETH_ERSPAN_2:
+		STAT_INC(ENC_ERSPAN);
+		if (flags & 0x1000)
+			rd_skip(r, 8);		/* type II header */
+		return decode_ether(r, pkt);
+	case ETH_ERSPAN_3:
+		STAT_INC(ENC_ERSPAN);
+		ver = rd_u16(r);
+		rd_skip(r, 8);
+		flags = rd_u16(r);
+		if ((ver >> 12) != 2) {		/* type III says version 2 */
+			STAT_INC(DEC_UNSUP_ENCAP);
+			return -1;
+		}
+		if (flags & 0x0001)
+			rd_skip(r, 8);		/* platform specific */
+		return decode_ether(r, pkt);
+	}
+	STAT_INC(DEC_UNSUP_ENCAP);
+	return -1;
+}
+
+/*
+ * UDP (RFC 768): sport(2) dport(2) length(2) checksum(2).  Only the
+ * tunnels a mirror or mobile tap delivers are followed, by port:
+ *   VXLAN  flags(1) reserved(3) VNI(3) reserved(1), then Ethernet
+ *   GTP-U  see decode_gtpu()
+ */
+static int
+decode_udp(struct rd *r, struct pkt *pkt)
+{
+	uint16_t	sport, dport;
+
+	sport = rd_u16(r);
+	dport = rd_u16(r);
+	rd_skip(r, 4);
+	if (r->bad) {
+		STAT_INC(DEC_TRUNC_ENCAP);
+		return -1;
+	}
+	if (dport == UDP_VXLAN) {
+		if (!decode_enter(pkt))
+			return -1;
+		STAT_INC(ENC_VXLAN);
+		/* The I flag says the VNI is valid; without it, not VXLAN. */
+		if ((rd_u8(r) & 0x08) == 0) {
+			STAT_INC(DEC_UNSUP_ENCAP);
+			return -1;
+		}
+		rd_skip(r, 7);
+		return decode_ether(r, pkt);
+	}
+	if (dport == UDP_GTPU || sport == UDP_GTPU)
+		return decode_gtpu(r, pkt);
+	STAT_INC(DEC_NOT_TCP);
+	return -1;
+}
+
+/*
+ * GTP-U version 1 (3GPP TS 29.281 5.1):
+ *   version(3)=1 PT(1)=1 (spare) E(1) S(1) PN(1)  type(1)  length(2)
+ *   TEID(4)  [sequence(2) N-PDU(1) next_ext_type(1)] if any of E, S, PN
+ *   extension headers: length(1, in 4-byte units) ... next_type(1)
+ * Only a G-PDU (type 255) carries a user packet: IPv4 or IPv6.
+ */
+static int
+decode_gtpu(struct rd *r, struct pkt *pkt)
+{
+	uint8_t	flags, type, next = 0;
+	int	n = 0;
+
+	if (!decode_enter(pkt))
+		return -1;
+	STAT_INC(ENC_GTP);
+	flags = rd_u8(r);
+	type = rd_u8(r);
+	rd_skip(r, 6);
+	if (flags & 0x07) {
+		rd_skip(r, 3);
+		next = rd_u8(r);
+	}
+	while (next != 0 && !r->bad) {
+		size_t len = (size_t)rd_u8(r) * 4;
+
+		/* Extension lengths of 0 or an endless chain are lies. */
+		if (len == 0 || ++n > DECODE_MAX_IPV6_EXT) {
+			STAT_INC(DEC_UNSUP_ENCAP);
+			return -1;
+		}
+		rd_skip(r, len - 2);
+		next = rd_u8(r);
+	}
+	if (r->bad) {
+		STAT_INC(DEC_TRUNC_ENCAP);
+		return -1;
+	}
+	if ((flags >> 5) != 1 || !(flags & 0x10) || type != 255) {
+		STAT_INC(DEC_UNSUP_ENCAP);
+		return -1;
+	}
+	return decode_ip(r, pkt);
 }
 
 /*

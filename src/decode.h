@@ -35,6 +35,7 @@ struct pkt {
 	uint8_t		 family;	/* 4 or 6 */
 	uint8_t		 flags;		/* TCP flags, TH_* */
 	uint16_t	 vlan;		/* outermost 802.1Q VLAN id, 0 if none */
+	uint8_t		 encap;		/* tunnels and tags crossed */
 	uint8_t		 src[16];	/* IPv4 uses the first 4 bytes */
 	uint8_t		 dst[16];
 	uint16_t	 sport, dport;

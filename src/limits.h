@@ -11,6 +11,10 @@
 /* --- decode ---------------------------------------------------------------- */
 #define DECODE_MAX_VLAN_TAGS	4	/* 802.1Q/QinQ tags walked per frame */
 #define DECODE_MAX_IPV6_EXT	8	/* IPv6 extension headers walked */
+#define DECODE_MAX_MPLS		8	/* MPLS labels walked */
+/* Tunnels inside tunnels (GRE in VXLAN in ...): a real mirror session has
+ * one or two; more is a loop built to burn our time. */
+#define DECODE_MAX_ENCAP	4
 
 /* --- flow table ------------------------------------------------------------ */
 #define LIMIT_DEF_MAX_FLOWS	200000	/* tracked TCP flows */
@@ -43,6 +47,8 @@
 /* Records a direction may send after its hello before we stop watching it
  * for a plaintext alert. */
 #define TLS_MAX_RECORDS_AFTER_HELLO	32
+/* Deliveries of a non-mail service searched for a late TLS upgrade. */
+#define TLS_MAX_SCAN		16
 #define TLS_MAX_CIPHERS		256	/* cipher suites kept from a hello */
 #define TLS_MAX_EXTS		64	/* extension types kept */
 #define TLS_MAX_EXTS_WALKED	512	/* extensions parsed before giving up */

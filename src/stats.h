@@ -18,6 +18,21 @@
 	X(FILES,		"capture.files")			\
 	X(FILE_ERRORS,		"capture.file_errors")			\
 	X(DEC_TCP,		"decode.tcp")				\
+	X(LINK_ETHERNET,	"decode.link.ethernet")			\
+	X(LINK_SLL,		"decode.link.linux_sll")		\
+	X(LINK_SLL2,		"decode.link.linux_sll2")		\
+	X(LINK_RAW,		"decode.link.raw_ip")			\
+	X(LINK_NULL,		"decode.link.loopback")			\
+	X(ENC_VLAN,		"decode.encap.vlan")			\
+	X(ENC_MPLS,		"decode.encap.mpls")			\
+	X(ENC_GRE,		"decode.encap.gre")			\
+	X(ENC_ERSPAN,		"decode.encap.erspan")			\
+	X(ENC_VXLAN,		"decode.encap.vxlan")			\
+	X(ENC_GTP,		"decode.encap.gtp_u")			\
+	X(ENC_IPIP,		"decode.encap.ip_in_ip")		\
+	X(DEC_UNSUP_ENCAP,	"decode.skip.unsupported_encapsulation")\
+	X(DEC_TOO_DEEP,		"decode.skip.too_many_encapsulations")	\
+	X(DEC_TRUNC_ENCAP,	"decode.skip.truncated_encapsulation")	\
 	X(DEC_UNSUP_LINK,	"decode.skip.unsupported_linktype")	\
 	X(DEC_TRUNC_LINK,	"decode.skip.truncated_link")		\
 	X(DEC_NOT_IP,		"decode.skip.not_ip")			\

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "flow.h"
 #include "limits.h"
 #include "reader.h"
@@ -35,6 +36,7 @@ enum tls_phase {
 	TD_HDR,			/* reading a 5-byte record header */
 	TD_BODY,		/* inside a record body */
 	TD_V2,			/* inside an SSLv2 hello */
+	TD_SCAN,		/* not TLS yet: look for it at each delivery */
 	TD_DONE,		/* no more interest in this direction */
 };
 
@@ -51,6 +53,7 @@ struct tls_dir {
 	uint8_t		 alert[2];	/* alert record being read */
 	uint8_t		 alert_len;
 	uint8_t		 hs_hdr[4];	/* handshake header being read */
+	uint16_t	 scanned;	/* deliveries looked at in TD_SCAN */
 	uint8_t		*hs;		/* whole handshake message; owned */
 	uint32_t	 hs_need;	/* its size incl. header, 0 = unknown */
 	uint32_t	 hs_len;	/* bytes of it gathered */
@@ -71,6 +74,8 @@ static const uint8_t hrr_random[32] = {
 static struct tls_state *tls_state(struct flow *);
 static void	tls_done(struct flow *, struct tls_dir *, int);
 static void	tls_partial_hello(struct flow *, struct tls_dir *, int);
+static bool	tls_scan(struct flow *, struct tls_dir *, int,
+		    const uint8_t *, size_t);
 static size_t	tls_start(struct flow *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
 static size_t	tls_header(struct flow *, struct tls_dir *, int,
@@ -616,6 +621,8 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		return;
 	}
 	td = &ts->d[dir];
+	if (td->phase == TD_SCAN && !tls_scan(f, td, dir, p, n))
+		return;
 	f->sess.tls[dir] = true;
 	if (dir == DIR_S2C && f->sess.ch != NULL)
 		f->sess.server_tls_after_ch += (uint32_t)n;
@@ -637,6 +644,37 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		p += used;
 		n -= used;
 	}
+}
+
+/*
+ * TD_SCAN: the direction began with something other than TLS.  A delivery
+ * that starts like a TLS hello record (a ClientHello from the client, a
+ * handshake or alert record from the server) switches it to TLS; after
+ * TLS_MAX_SCAN deliveries without one it was not TLS.  True when the bytes
+ * are to be parsed as TLS.
+ */
+static bool
+tls_scan(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+    size_t n)
+{
+	bool	hello;
+
+	if (dir == DIR_C2S)
+		hello = n >= 6 && p[0] == TLS_CT_HANDSHAKE && p[1] == 3 &&
+		    p[2] <= 4 && p[5] == TLS_HS_CLIENT_HELLO;
+	else
+		hello = n >= 3 && (p[0] == TLS_CT_HANDSHAKE ||
+		    p[0] == TLS_CT_ALERT) && p[1] == 3 && p[2] <= 4;
+	if (hello) {
+		td->phase = TD_START;
+		return true;
+	}
+	if (++td->scanned >= TLS_MAX_SCAN) {
+		f->sess.not_tls[dir] = true;
+		STAT_INC(TLS_NOT_TLS);
+		tls_done(f, td, dir);
+	}
+	return false;
 }
 
 /* Classify the first three bytes of the direction. */
@@ -673,6 +711,13 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 		td->hs_len = 1;
 		td->phase = TD_V2;
 		return take;
+	}
+	/* A service on no mail port may speak its own protocol first and
+	 * upgrade later (SOCKS, FTP AUTH TLS, IRC, MySQL): watch for TLS. */
+	if (f->proto == PROTO_TLS) {
+		td->phase = TD_SCAN;
+		td->hdr_len = 0;
+		return n;
 	}
 	/* Mid-stream we may simply have landed inside a record. */
 	if (!(f->fflags & FLOW_F_MIDSTREAM)) {
