@@ -112,11 +112,11 @@ json_event(const struct flow *f)
 	set_str(o, "kind", "event");
 	a = json_array();
 	json_array_append_new(a, json_string("network"));
-	set_str(o, "dataset", "tlsfloor.session");
 	json_object_set_new(o, "category", a);
 	a = json_array();
 	json_array_append_new(a, json_string("connection"));
 	json_object_set_new(o, "type", a);
+	set_str(o, "dataset", "tlsfloor.session");
 	output_time(f->first_ts, t, sizeof(t));
 	set_str(o, "start", t);
 	output_time(f->last_ts, t, sizeof(t));
