@@ -42,8 +42,8 @@ ALL_CFLAGS	= -std=c11 $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 ALL_LDFLAGS	= $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS)
 
-.PHONY: all demo check unit golden corpus deps clean distclean install \
-	uninstall
+.PHONY: all demo check unit golden corpus limits deps clean distclean \
+	install uninstall
 
 all: $(PROG)
 
@@ -82,10 +82,14 @@ deps:
 demo: $(PROG)
 	@tests/demo.sh
 
+SANITIZED	= $(if $(SAN_CFLAGS),1,0)
+
 check: deps $(PROG) $(UNIT)
 	$(UNIT)
 	tests/golden/run.sh
+	tests/golden/check_tables.py $(PROG) $(wildcard pcaps/README) pcaps/crafted/README
 	tests/corpus/run.sh
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 unit: $(UNIT)
 	$(UNIT)
@@ -93,6 +97,8 @@ golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
 	tests/corpus/run.sh
+limits: $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 # --- install -----------------------------------------------------------------
 install: $(PROG)

@@ -107,3 +107,43 @@ config_parse_floor(const char *s, uint16_t *out)
 		}
 	return -1;
 }
+
+/*
+ * A count or a size: decimal digits with an optional k, M or G suffix
+ * (powers of 1024), within [min, max].  Returns 0 or -1.
+ */
+int
+config_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+	uint64_t		 mul = 1;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		mul = 1u << 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		mul = 1u << 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		mul = 1u << 30;
+		end++;
+		break;
+	}
+	if (*end != '\0' || v > UINT64_MAX / mul)
+		return -1;
+	v *= mul;
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

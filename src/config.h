@@ -38,6 +38,7 @@ struct config {
 	enum out_format	 format;
 	enum scope	 scope;
 	const char	*out_path;	/* events; NULL is stdout */
+	bool		 out_flush;	/* flush after every event (live input) */
 	/* limits (limits.h has the defaults and the reasons) */
 	uint32_t	 max_flows;
 	uint32_t	 idle_timeout;	/* s */
@@ -52,5 +53,7 @@ struct config	*config_default(void);
 void		 config_free(struct config *);
 int		 config_set_port(struct config *, const char *spec);
 int		 config_parse_floor(const char *, uint16_t *);
+int		 config_parse_size(const char *, uint64_t min, uint64_t max,
+		    uint64_t *);
 
 #endif /* TLSFLOOR_CONFIG_H */

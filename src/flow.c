@@ -416,22 +416,37 @@ flow_end(struct flow *f, enum end why)
 	}
 }
 
-/* End the least recently used flow other than keep; false if none. */
+/*
+ * Make room: end the least recently used flow other than keep; false if
+ * there is none.  Closed flows go first (their event is written), then,
+ * among the FLOW_EVICT_SCAN least recently used, one that never carried a
+ * byte of payload -- the half-open connections of a SYN flood -- so that a
+ * flood does not push out the mail sessions it hides.
+ */
 static bool
 flow_evict_one(const struct flow *keep)
 {
-	struct flow	*f;
+	struct flow	*f, *victim = NULL;
+	int		 n;
 
-	/* Closed flows hold little and have had their event: free first. */
 	if (closed.head != NULL) {
 		flow_destroy(closed.head);
 		return true;
 	}
-	for (f = active.head; f != NULL && f == keep; f = f->next)
-		;
-	if (f == NULL)
+	for (f = active.head, n = 0; f != NULL && n < FLOW_EVICT_SCAN;
+	    f = f->next, n++) {
+		if (f == keep)
+			continue;
+		if (victim == NULL)
+			victim = f;
+		if (f->bytes[DIR_C2S] == 0 && f->bytes[DIR_S2C] == 0) {
+			victim = f;
+			break;
+		}
+	}
+	if (victim == NULL)
 		return false;
-	flow_end(f, END_EVICTED);
+	flow_end(victim, END_EVICTED);
 	return true;
 }
 

@@ -8,6 +8,7 @@
  * session is reported once, and a summary goes to stderr.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ usage(FILE *fp, int status)
 	fprintf(fp,
 	    "usage: tlsfloor [-hqvV] [-f json|text] [-o file] [--floor 1.0-1.3]\n"
 	    "                [--port proto:port[:implicit]] [--all-tls]\n"
+	    "                [--max-flows n] [--memcap bytes]\n"
 	    "                -r file [-r file ...]\n"
 	    "\n"
 	    "  -r, --read FILE     read a pcap/pcapng capture (\"-\" = stdin);\n"
@@ -42,6 +44,8 @@ usage(FILE *fp, int status)
 	    "      --port SPEC     also watch a port: pop3|imap|smtp:PORT, add\n"
 	    "                      :implicit for TLS from the first byte\n"
 	    "      --all-tls       report TLS on every TCP port, not only mail\n"
+	    "      --max-flows N   flows tracked at once (default 200000)\n"
+	    "      --memcap BYTES  memory for flows and buffers (default 64M)\n"
 	    "  -q, --quiet         no summary on stderr\n"
 	    "  -v, --verbose       summary with every counter\n"
 	    "  -V, --version       print version and exit\n"
@@ -59,6 +63,8 @@ main(int argc, char **argv)
 		{ "floor",	required_argument, NULL, 'F' },
 		{ "port",	required_argument, NULL, 'P' },
 		{ "all-tls",	no_argument,	   NULL, 'A' },
+		{ "max-flows",	required_argument, NULL, 'M' },
+		{ "memcap",	required_argument, NULL, 'm' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "version",	no_argument,	   NULL, 'V' },
@@ -69,6 +75,7 @@ main(int argc, char **argv)
 	const char	**files;
 	int		  nfiles = 0, ch, i, quiet = 0, verbose = 0;
 	int		  status = 0;
+	uint64_t	  n;
 
 	log_init("tlsfloor", 0);
 	if ((cfg = config_default()) == NULL ||
@@ -80,6 +87,9 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'r':
 			files[nfiles++] = optarg;
+			/* A pipe from tcpdump is live: events as they happen. */
+			if (strcmp(optarg, "-") == 0)
+				cfg->out_flush = true;
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
@@ -111,6 +121,23 @@ main(int argc, char **argv)
 			break;
 		case 'A':
 			cfg->scope = SCOPE_ALL_TLS;
+			break;
+		case 'M':
+			if (config_parse_size(optarg, 1, UINT32_MAX, &n) != 0) {
+				log_warnx("--max-flows: \"%s\": expected a "
+				    "number of flows", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			cfg->max_flows = (uint32_t)n;
+			break;
+		case 'm':
+			if (config_parse_size(optarg, 1u << 20, SIZE_MAX, &n)
+			    != 0) {
+				log_warnx("--memcap: \"%s\": expected bytes "
+				    "(k, M, G suffixes), at least 1M", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			cfg->memcap = n;
 			break;
 		case 'q':
 			quiet = 1;

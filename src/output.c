@@ -28,12 +28,14 @@ static bool		 out_owned;	/* we opened it, we close it */
 static bool		 out_warned;
 static const struct sink *out_sink;
 static const char	*out_name;
+static bool		 out_flush;
 
 int
 output_open(const struct config *cfg)
 {
 	out_sink = cfg->format == OUT_TEXT ? &output_text_sink :
 	    &output_json_sink;
+	out_flush = cfg->out_flush;
 	if (cfg->out_path == NULL || strcmp(cfg->out_path, "-") == 0) {
 		out_fp = stdout;
 		out_name = "stdout";
@@ -52,6 +54,8 @@ output_session(const struct flow *f, const struct verdict *v)
 	if (out_fp == NULL)
 		return;
 	out_sink->session(out_fp, f, v);
+	if (out_flush)
+		fflush(out_fp);
 	if (ferror(out_fp)) {
 		STAT_INC(OUT_ERRORS);
 		if (!out_warned)
