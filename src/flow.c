@@ -20,6 +20,11 @@
  * which the idle sweep and eviction walk from the head; closed flows
  * linger briefly on their own list so retransmitted FINs and late ACKs do
  * not open a new "mid-stream" flow.
+ *
+ * Time: events report capture timestamps, but expiry runs on a table
+ * clock that never goes back (the latest timestamp seen), so files read
+ * out of time order, or a capture whose clock jumps backwards, do not end
+ * sessions early.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -307,7 +312,8 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 	f->hash = h;
 	f->family = p->family;
 	f->vlan = p->vlan;
-	f->first_ts = f->last_ts = clock_us;
+	f->first_ts = f->last_ts = p->ts;
+	f->touched = clock_us;
 	f->origin = p->origin;
 	f->first_pktno = p->pktno;
 	if (sender_is_client) {
@@ -399,7 +405,7 @@ flow_end(struct flow *f, enum end why)
 		flow_release_state(f);
 		list_remove(&active, f);
 		f->fflags |= FLOW_F_CLOSED;
-		f->last_ts = clock_us;
+		f->touched = clock_us;
 		list_append(&closed, f);
 		break;
 	case END_TIMEOUT:
@@ -456,9 +462,9 @@ flow_sweep(void)
 	uint64_t	idle = (uint64_t)cfg->idle_timeout * 1000000u;
 	uint64_t	linger = (uint64_t)cfg->linger * 1000000u;
 
-	while (closed.head != NULL && closed.head->last_ts + linger <= clock_us)
+	while (closed.head != NULL && closed.head->touched + linger <= clock_us)
 		flow_destroy(closed.head);
-	while (active.head != NULL && active.head->last_ts + idle <= clock_us)
+	while (active.head != NULL && active.head->touched + idle <= clock_us)
 		flow_end(active.head, END_TIMEOUT);
 }
 
@@ -509,7 +515,9 @@ flow_input(const struct pkt *p)
 		return;
 	}
 
-	f->last_ts = clock_us;
+	f->touched = clock_us;
+	if (p->ts > f->last_ts)
+		f->last_ts = p->ts;
 	f->pkts[dir]++;
 	f->bytes[dir] += p->seglen;
 	if (active.tail != f) {

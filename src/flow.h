@@ -28,8 +28,9 @@ struct flow {
 	struct flow	*hnext;		/* hash chain */
 	struct flow	*prev, *next;	/* active LRU list or closed list */
 	uint64_t	 id;		/* creation order, 1-based */
-	uint64_t	 first_ts;	/* us, first packet */
-	uint64_t	 last_ts;	/* us, last packet */
+	uint64_t	 first_ts;	/* us, first packet's capture time */
+	uint64_t	 last_ts;	/* us, latest capture time seen */
+	uint64_t	 touched;	/* us, table clock at the last packet */
 	uint64_t	 pkts[2];	/* per direction, enum dir */
 	uint64_t	 bytes[2];	/* payload bytes on the wire, per dir */
 	const char	*origin;	/* capture file or interface */

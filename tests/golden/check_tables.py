@@ -5,9 +5,12 @@ golden .out files, which are tlsfloor's own output).
 
 Usage: check_tables.py TLSFLOOR README [README...]
 
-A table line is
+A table line is either
   file | client | server | proto | mode | client_max | negotiated | outcome | reason
-with "-" for an empty value; the captures live next to their README.
+(pcaps/crafted/README), or, for a capture holding a single session,
+  file  client_max  negotiated  outcome  reason
+(pcaps/README), with "-" for an empty value; the captures live next to
+their README.
 """
 import json
 import os
@@ -15,6 +18,10 @@ import subprocess
 import sys
 
 COLS = ["proto", "mode", "client_max", "negotiated", "outcome", "reason"]
+OUTCOMES = {"established", "refused", "server_close", "client_abort", "gap",
+            "incomplete", "plaintext", "starttls_refused"}
+REASONS = {"legacy_refused", "legacy_client", "legacy_negotiated",
+           "plaintext", "unknown", "ok"}
 
 
 def endpoint(ip, port):
@@ -46,17 +53,33 @@ def main():
         with open(readme) as fp:
             for line in fp:
                 f = [x.strip() for x in line.split("|")]
-                if len(f) < 9 or f[0] == "file" or not os.path.exists(
-                        os.path.join(base, f[0])):
+                w = line.split()
+                if len(f) >= 9 and os.path.exists(os.path.join(base, f[0])):
+                    name, key, cols, want_v = f[0], (f[1], f[2]), COLS, f[3:9]
+                elif (len(w) == 5 and w[0].endswith((".pcap", ".pcapng"))
+                      and "/" not in w[0] and w[3] in OUTCOMES
+                      and w[4] in REASONS
+                      and os.path.exists(os.path.join(base, w[0]))):
+                    name, key, cols, want_v = w[0], None, COLS[2:], w[1:5]
+                else:
                     continue
                 rows += 1
-                if f[0] not in cache:
-                    cache[f[0]] = events(tlsfloor, os.path.join(base, f[0]))
-                got = cache[f[0]].get((f[1], f[2]))
+                if name not in cache:
+                    cache[name] = events(tlsfloor, os.path.join(base, name))
+                if key is None:
+                    evs = list(cache[name].values())
+                    if len(evs) != 1:
+                        fails.append("%s: %d events, table expects one"
+                                     % (name, len(evs)))
+                        continue
+                    got, key = evs[0], ("-", "-")
+                else:
+                    got = cache[name].get(key)
+                f = [name, key[0], key[1]]
                 if got is None:
                     fails.append("%s %s -> %s: no event" % (f[0], f[1], f[2]))
                     continue
-                for col, want in zip(COLS, f[3:9]):
+                for col, want in zip(cols, want_v):
                     if got[col] != want:
                         fails.append("%s %s -> %s: %s is %s, table says %s"
                                      % (f[0], f[1], f[2], col, got[col], want))
