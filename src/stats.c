@@ -68,11 +68,24 @@ list_prefix(FILE *fp, const char *prefix)
 void
 stats_summary(FILE *fp, const char *prog)
 {
-	uint64_t	skipped = sum_prefix("decode.skip.");
-	uint64_t	unanalysed;
+	static const struct { enum stat_id id; const char *what; } gaps[] = {
+		{ STAT_FLOW_MIDSTREAM, "flows joined mid-session" },
+		{ STAT_REASM_GAPS, "stream gaps" },
+		{ STAT_TLS_GAP, "hellos lost in gaps" },
+		{ STAT_TLS_BAD_HELLO, "malformed hellos" },
+		{ STAT_TLS_BAD_RECORD, "malformed TLS records" },
+		{ STAT_DEC_SNAPLEN, "packets cut short by the snaplen" },
+		{ STAT_FLOW_EVICTED, "flows evicted (limits)" },
+		{ STAT_REASM_QUEUE_FULL, "reassembly queue overflows" },
+		{ STAT_MAIL_HELD_FULL, "STARTTLS hold overflows" },
+	};
+	uint64_t	 skipped = sum_prefix("decode.skip.");
+	uint64_t	 unanalysed;
+	const char	*sep;
+	size_t		 i;
 
 	fprintf(fp, "%s: %" PRIu64 " packets (%" PRIu64 " bytes) from %"
-	    PRIu64 " file(s), %" PRIu64 " mail flows\n", prog,
+	    PRIu64 " file(s), %" PRIu64 " flows tracked\n", prog,
 	    stats[STAT_PKTS], stats[STAT_BYTES], stats[STAT_FILES],
 	    stats[STAT_FLOW_CREATED]);
 	fprintf(fp, "%s: %" PRIu64 " sessions", prog, stats[STAT_SESSIONS]);
@@ -86,35 +99,21 @@ stats_summary(FILE *fp, const char *prog)
 		list_prefix(fp, "decode.skip.");
 		fputc('\n', fp);
 	}
-	unanalysed = stats[STAT_REASM_GAPS] + stats[STAT_TLS_GAP] +
-	    stats[STAT_TLS_BAD_HELLO] + stats[STAT_TLS_BAD_RECORD] +
-	    stats[STAT_FLOW_EVICTED] + stats[STAT_REASM_QUEUE_FULL] +
-	    stats[STAT_DEC_SNAPLEN] + stats[STAT_FLOW_MIDSTREAM];
-	if (unanalysed > 0) {
-		fprintf(fp, "%s: not fully analysed:", prog);
-		if (stats[STAT_FLOW_MIDSTREAM])
-			fprintf(fp, " %" PRIu64 " flows joined mid-session,",
-			    stats[STAT_FLOW_MIDSTREAM]);
-		if (stats[STAT_REASM_GAPS])
-			fprintf(fp, " %" PRIu64 " stream gaps (%" PRIu64
-			    " bytes missing),", stats[STAT_REASM_GAPS],
+	unanalysed = 0;
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++)
+		unanalysed += stats[gaps[i].id];
+	if (unanalysed == 0)
+		return;
+	fprintf(fp, "%s: not fully analysed:", prog);
+	for (i = 0, sep = " "; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+		if (stats[gaps[i].id] == 0)
+			continue;
+		fprintf(fp, "%s%" PRIu64 " %s", sep, stats[gaps[i].id],
+		    gaps[i].what);
+		if (gaps[i].id == STAT_REASM_GAPS)
+			fprintf(fp, " (%" PRIu64 " bytes missing)",
 			    stats[STAT_REASM_GAP_BYTES]);
-		if (stats[STAT_TLS_GAP])
-			fprintf(fp, " %" PRIu64 " hellos lost in gaps,",
-			    stats[STAT_TLS_GAP]);
-		if (stats[STAT_TLS_BAD_HELLO] + stats[STAT_TLS_BAD_RECORD])
-			fprintf(fp, " %" PRIu64 " malformed hellos/records,",
-			    stats[STAT_TLS_BAD_HELLO] +
-			    stats[STAT_TLS_BAD_RECORD]);
-		if (stats[STAT_DEC_SNAPLEN])
-			fprintf(fp, " %" PRIu64 " packets cut by snaplen,",
-			    stats[STAT_DEC_SNAPLEN]);
-		if (stats[STAT_FLOW_EVICTED])
-			fprintf(fp, " %" PRIu64 " flows evicted,",
-			    stats[STAT_FLOW_EVICTED]);
-		if (stats[STAT_REASM_QUEUE_FULL])
-			fprintf(fp, " %" PRIu64 " reassembly queue overflows,",
-			    stats[STAT_REASM_QUEUE_FULL]);
-		fputs(" (see -v)\n", fp);
+		sep = ", ";
 	}
+	fputs(" (see -v)\n", fp);
 }

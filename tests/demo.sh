@@ -19,10 +19,10 @@ echo
 # shellcheck disable=SC2086 # one -r per file
 src/tlsfloor --format text $args
 echo
-echo "== The clients an admin must look at first (legacy_*), as JSON Lines:"
+echo "== The clients an admin must look at first (legacy_*), as JSON Lines (the first):"
 echo
 # shellcheck disable=SC2086
-src/tlsfloor -q $args | grep '"reason":"legacy_' | head -3
+src/tlsfloor -q $args | grep '"reason":"legacy_' | head -1
 echo
 echo "== Edge cases (pcaps/crafted: split, reordered, tunnelled, SSLv2, ...):"
 echo
