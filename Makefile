@@ -26,7 +26,7 @@ LIB_SRCS	= src/capture.c src/decode.c src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/classify.c src/config.c src/log.c \
-		  src/stats.c
+		  src/stats.c src/fingerprint.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -38,9 +38,11 @@ UNIT		= tests/unit/unit_tests
 ALL_CPPFLAGS	= -Isrc -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
-		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)
+		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
+		  $(CRYPTO_CFLAGS)
 ALL_LDFLAGS	= $(SAN_CFLAGS) $(LDFLAGS)
-LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS)
+LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
+		  $(CRYPTO_LIBS)
 
 .PHONY: all demo check unit golden corpus limits deps clean distclean \
 	install uninstall
@@ -89,6 +91,7 @@ check: deps $(PROG) $(UNIT)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) $(wildcard pcaps/README) pcaps/crafted/README
 	tests/corpus/run.sh
+	tests/fingerprints/check.py $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 unit: $(UNIT)

@@ -9,7 +9,7 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev check"
+build_pkgs="gcc make autoconf pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check"
 check_pkgs="python3"
 
 case "${1:-build}" in

@@ -16,6 +16,7 @@
 
 #include "classify.h"
 #include "config.h"
+#include "fingerprint.h"
 #include "flow.h"
 #include "output.h"
 #include "tls.h"
@@ -152,6 +153,8 @@ json_tls(const struct flow *f, const struct verdict *v)
 	const struct tls_server_hello	*sh = f->sess.sh;
 	json_t				*o = json_object(), *c, *a;
 	char				 sni[TLS_MAX_SNI * 4 + 1];
+	char				 fp[FP_STR_MAX], md5[FP_MD5_HEX];
+	char				 ja4[FP_JA4_MAX];
 	int				 i;
 
 	if (v->negotiated != 0)
@@ -172,7 +175,16 @@ json_tls(const struct flow *f, const struct verdict *v)
 				json_array_append_new(a, json_string(
 				    classify_cipher_name(ch->ciphers[i])));
 		json_object_set_new(c, "supported_ciphers", a);
+		if (fp_ja3(ch, fp, sizeof(fp), md5))
+			set_str(c, "ja3", md5);
+		if (fp_ja4(ch, ja4, NULL, 0))
+			set_str(c, "ja4", ja4);
 		json_object_set_new(o, "client", c);
+	}
+	if (sh != NULL && fp_ja3s(sh, fp, sizeof(fp), md5)) {
+		c = json_object();
+		set_str(c, "ja3s", md5);
+		json_object_set_new(o, "server", c);
 	}
 	return o;
 }
@@ -181,6 +193,7 @@ static json_t *
 json_client_hello(const struct tls_client_hello *ch)
 {
 	json_t	*o = json_object(), *a;
+	char	 fp[FP_STR_MAX], md5[FP_MD5_HEX], ja4[FP_JA4_MAX];
 	int	 i;
 
 	set_hex16(o, "legacy_version", ch->legacy_version);
@@ -197,6 +210,10 @@ json_client_hello(const struct tls_client_hello *ch)
 		json_array_append_new(a, json_integer(ch->exts[i]));
 	json_object_set_new(o, "extensions", a);
 	set_int(o, "length", ch->length);
+	if (fp_ja3(ch, fp, sizeof(fp), md5))
+		set_str(o, "ja3_string", fp);
+	if (fp_ja4(ch, ja4, fp, sizeof(fp)))
+		set_str(o, "ja4_r", fp);
 	return o;
 }
 
@@ -204,6 +221,7 @@ static json_t *
 json_server_hello(const struct tls_server_hello *sh)
 {
 	json_t	*o = json_object();
+	char	 fp[FP_STR_MAX], md5[FP_MD5_HEX];
 
 	set_hex16(o, "legacy_version", sh->legacy_version);
 	if (sh->selected != 0)
@@ -214,6 +232,8 @@ json_server_hello(const struct tls_server_hello *sh)
 		set_hex16(o, "cipher", sh->cipher);
 	if (sh->hrr)
 		json_object_set_new(o, "hello_retry_request", json_true());
+	if (fp_ja3s(sh, fp, sizeof(fp), md5))
+		set_str(o, "ja3s_string", fp);
 	return o;
 }
 

@@ -162,4 +162,11 @@ rd_peek(const struct rd *r, size_t i)
 	return r->p[i];
 }
 
+/* The last unread byte, without moving; -1 when there is none. */
+static inline int
+rd_peek_last(const struct rd *r)
+{
+	return rd_left(r) > 0 ? r->end[-1] : -1;
+}
+
 #endif /* TLSFLOOR_READER_H */

@@ -314,6 +314,9 @@ tls_client_ext(struct rd *b, uint16_t type, struct tls_client_hello *ch)
 		l = rd_sub(b, rd_u16(b));
 		p = rd_sub(&l, rd_u8(&l));
 		n = rd_left(&p);
+		ch->alpn_full = (uint8_t)n;
+		if (n > 0)
+			ch->alpn_last = (uint8_t)rd_peek_last(&p);
 		if (n > TLS_MAX_ALPN)
 			n = TLS_MAX_ALPN;
 		rd_copy(&p, ch->alpn, n);
@@ -406,16 +409,21 @@ tls_parse_server_hello(const uint8_t *p, size_t n, struct tls_server_hello *sh)
 	const uint8_t	*random;
 	size_t		 sid, walked = 0;
 	uint16_t	 type;
+	bool		 draft;
 
 	memset(sh, 0, sizeof(*sh));
 	sh->legacy_version = rd_u16(&r);
 	random = rd_take(&r, 32);
-	sid = rd_u8(&r);
+	/* TLS 1.3 drafts before 22 had neither session id nor compression
+	 * in the ServerHello: version(2) random(32) cipher(2) extensions. */
+	draft = (sh->legacy_version >> 8) == 0x7f &&
+	    (sh->legacy_version & 0xff) < 22;
+	sid = draft ? 0 : rd_u8(&r);
 	if (sid > 32)
 		return TLS_BAD;
 	rd_skip(&r, sid);
 	sh->cipher = rd_u16(&r);
-	sh->compression = rd_u8(&r);
+	sh->compression = draft ? 0 : rd_u8(&r);
 	if (r.bad)
 		return TLS_BAD;
 	sh->hrr = memcmp(random, hrr_random, sizeof(hrr_random)) == 0;

@@ -63,7 +63,9 @@ struct tls_client_hello {
 	uint8_t		 npointfmts;
 	uint8_t		 nsigalgs;
 	uint8_t		 sni_len;
-	uint8_t		 alpn_len;	/* first ALPN protocol */
+	uint8_t		 alpn_len;	/* bytes kept of the first ALPN protocol */
+	uint8_t		 alpn_full;	/* its real length (<= 255) */
+	uint8_t		 alpn_last;	/* its last byte (JA4 needs it) */
 	bool		 sni_trunc;
 	uint16_t	 nciphers;
 	uint16_t	 versions[TLS_MAX_VERSIONS];

@@ -1,0 +1,25 @@
+/*
+ * fingerprint.h -- JA3, JA3S and JA4 from parsed hellos.
+ */
+#ifndef TLSFLOOR_FINGERPRINT_H
+#define TLSFLOOR_FINGERPRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tls_client_hello;
+struct tls_server_hello;
+
+/* Long enough for any string built from the capped lists in tls.h. */
+#define FP_STR_MAX	8192
+#define FP_MD5_HEX	33	/* 32 hex digits and NUL */
+#define FP_JA4_MAX	48	/* t13d1516h2_8daaf6152771_e5627efa2ab1 */
+
+bool	fp_ja3(const struct tls_client_hello *, char *str, size_t,
+	    char md5[FP_MD5_HEX]);
+bool	fp_ja3s(const struct tls_server_hello *, char *str, size_t,
+	    char md5[FP_MD5_HEX]);
+bool	fp_ja4(const struct tls_client_hello *, char ja4[FP_JA4_MAX],
+	    char *raw, size_t);
+
+#endif /* TLSFLOOR_FINGERPRINT_H */
