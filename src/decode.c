@@ -7,7 +7,7 @@
  *   link:    Ethernet, Linux cooked v1/v2, raw IP, BSD loopback
  *   tags:    802.1Q / 802.1ad (QinQ), MPLS label stacks
  *   network: IPv4 (options skipped), IPv6 (extension headers walked)
- *   tunnels: GRE (RFC 2784/2890) carrying IP, Ethernet (0x6558) or ERSPAN
+ *   tunnels: GRE (RFC 2784/2890) carrying IP, MPLS, Ethernet (0x6558) or ERSPAN
  *            type I/II/III (the usual remote SPAN), VXLAN (RFC 7348, UDP
  *            4789), GTP-U (3GPP TS 29.281, UDP 2152), IP in IP (4, 41)
  *   transport: TCP (options skipped)
@@ -59,6 +59,7 @@
 static int	decode_ether(struct rd *, struct pkt *);
 static int	decode_ethertype(struct rd *, struct pkt *, uint16_t);
 static int	decode_mpls(struct rd *, struct pkt *);
+static bool	mpls_ethertype_at(const struct rd *, size_t);
 static int	decode_ip(struct rd *, struct pkt *);
 static int	decode_ipv4(struct rd *, struct pkt *);
 static int	decode_ipv6(struct rd *, struct pkt *);
@@ -249,11 +250,32 @@ decode_mpls(struct rd *r, struct pkt *pkt)
 	case 6:
 		return decode_ipv6(r, pkt);
 	case 0:
+		/* The control word is optional (RFC 4448 4.6) and nothing
+		 * says whether it is there: take it if an EtherType we
+		 * follow sits where it puts one, else the frame starts
+		 * right here (a MAC address beginning 0x0X). */
+		if (!mpls_ethertype_at(r, 4 + 12) &&
+		    mpls_ethertype_at(r, 12))
+			return decode_ether(r, pkt);
 		rd_skip(r, 4);
 		return decode_ether(r, pkt);
 	}
 	STAT_INC(DEC_UNSUP_ENCAP);
 	return -1;
+}
+
+/* Whether the two bytes at offset i are an EtherType decode follows. */
+static bool
+mpls_ethertype_at(const struct rd *r, size_t i)
+{
+	int	hi = rd_peek(r, i), lo = rd_peek(r, i + 1);
+	int	type;
+
+	if (hi < 0 || lo < 0)
+		return false;
+	type = hi << 8 | lo;
+	return type == ETH_IPV4 || type == ETH_IPV6 || type == ETH_VLAN ||
+	    type == ETH_QINQ || type == ETH_MPLS;
 }
 
 /* Raw IP (and tunnels that carry bare IP): the version nibble says. */
@@ -398,13 +420,17 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 			/* plen: what remains after the extensions. */
 			return decode_l4(&ip, pkt, nh, plen);
 		}
-		/* A chain no stack sends, or one the packet cannot hold. */
+		/* A chain no stack sends, or one the packet cannot hold:
+		 * cut short by the capture, or a lie if all was captured. */
 		if (n >= DECODE_MAX_IPV6_EXT) {
 			STAT_INC(DEC_BAD_IP);
 			return -1;
 		}
 		if (ip.bad) {
-			STAT_INC(DEC_TRUNC_IP);
+			if (avail < plen)
+				STAT_INC(DEC_TRUNC_IP);
+			else
+				STAT_INC(DEC_BAD_IP);
 			return -1;
 		}
 		plen -= len < plen ? len : plen;
@@ -466,8 +492,10 @@ decode_gre(struct rd *r, struct pkt *pkt)
 		STAT_INC(DEC_TRUNC_ENCAP);
 		return -1;
 	}
-	/* Version 1 is PPTP's enhanced GRE, which carries PPP. */
-	if ((flags & 0x0007) != 0) {
+	/* Version 1 is PPTP's enhanced GRE, which carries PPP.  Routing
+	 * present or strict source route (RFC 1701 fields RFC 2784 2.5
+	 * says to discard) lay out the header differently. */
+	if ((flags & 0x0007) != 0 || (flags & 0x4800) != 0) {
 		STAT_INC(DEC_UNSUP_ENCAP);
 		return -1;
 	}
@@ -478,6 +506,8 @@ decode_gre(struct rd *r, struct pkt *pkt)
 		return decode_ipv6(r, pkt);
 	case ETH_TEB:
 		return decode_ether(r, pkt);
+	case ETH_MPLS:			/* RFC 4023 */
+		return decode_mpls(r, pkt);
 	case ETH_ERSPAN_2:
 		STAT_INC(ENC_ERSPAN);
 		if (flags & 0x1000)
@@ -592,8 +622,13 @@ decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 {
 	size_t	thl, cap;
 
+	/* Less than a header: the IP length says so (a lie), or the
+	 * capture cut it. */
 	if (rd_left(r) < 20) {
-		STAT_INC(DEC_TRUNC_TCP);
+		if (iplen < 20)
+			STAT_INC(DEC_BAD_TCP);
+		else
+			STAT_INC(DEC_TRUNC_TCP);
 		return -1;
 	}
 	pkt->sport = rd_u16(r);

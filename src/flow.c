@@ -304,7 +304,8 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 	if (!(p->flags & TH_SYN) && p->caplen == 0)
 		return NULL;
 
-	if (active.n >= cfg->max_flows && !flow_evict_one(NULL))
+	/* Lingering closed flows take table room too. */
+	if (active.n + closed.n >= cfg->max_flows && !flow_evict_one(NULL))
 		return NULL;
 	if ((f = flow_mem_alloc(NULL, sizeof(*f))) == NULL)
 		return NULL;
@@ -524,9 +525,16 @@ flow_input(const struct pkt *p)
 		list_remove(&active, f);
 		list_append(&active, f);
 	}
-	if (!(f->sess.inspect_done[DIR_C2S] && f->sess.inspect_done[DIR_S2C]))
+	if (!(f->fflags & FLOW_F_KNOWN)) {
 		reasm_input(f, dir, p);
-	else
+		/* Both sides judged: from now on a packet costs a lookup. */
+		if (f->sess.inspect_done[DIR_C2S] &&
+		    f->sess.inspect_done[DIR_S2C]) {
+			f->fflags |= FLOW_F_KNOWN;
+			reasm_free(&f->stream[DIR_C2S]);
+			reasm_free(&f->stream[DIR_S2C]);
+		}
+	} else
 		STAT_INC(FLOW_FAST_PKTS);
 
 	if (p->flags & TH_RST) {

@@ -23,6 +23,7 @@ struct tls_state;
 #define FLOW_F_MIDSTREAM	0x01	/* no SYN seen: picked up mid-session */
 #define FLOW_F_IMPLICIT		0x02	/* TLS from the first byte (993...) */
 #define FLOW_F_CLOSED		0x04	/* ended; lingering to absorb strays */
+#define FLOW_F_KNOWN		0x08	/* both directions judged: fast path */
 
 struct flow {
 	struct flow	*hnext;		/* hash chain */

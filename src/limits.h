@@ -30,6 +30,10 @@
 /* Segments further than this ahead of the next expected byte are not kept:
  * they belong to another connection or a window we will never fill. */
 #define REASM_MAX_AHEAD		(1u << 20)
+/* Delivered bytes kept per direction while it is inspected, so that a
+ * retransmission that disagrees with what the parser already saw is
+ * noticed (first copy wins; the conflict is counted). */
+#define REASM_RECENT		2048
 
 /* --- mail ------------------------------------------------------------------ */
 #define LINE_MAX_LEN		1024	/* bytes kept of one text line */

@@ -34,6 +34,8 @@ static struct mail_state *mail_state(struct flow *);
 static void	mail_hold(struct flow *, struct mail_state *, const uint8_t *,
 		    size_t);
 static bool	mail_looks_tls(const uint8_t *, size_t);
+static int	mail_first_bytes(struct flow *, struct mail_state *, int,
+		    const uint8_t *, size_t);
 static void	mail_line(struct flow *, struct mail_state *, int,
 		    const uint8_t *, size_t);
 
@@ -133,12 +135,13 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 			continue;
 		}
 		if (ms->plain[dir] == 0 && !line_pending(&ms->lb[dir]) &&
-		    (dir == DIR_C2S || (f->fflags & FLOW_F_MIDSTREAM)) &&
-		    mail_looks_tls(p, n)) {
-			if (f->fflags & FLOW_F_MIDSTREAM)
-				STAT_INC(MAIL_MIDSTREAM_TLS);
-			ms->in_tls[dir] = true;
-			continue;
+		    (dir == DIR_C2S || (f->fflags & FLOW_F_MIDSTREAM))) {
+			switch (mail_first_bytes(f, ms, dir, p, n)) {
+			case 0:		/* waiting for a second byte */
+				return;
+			case 1:
+				continue;	/* TLS: loop hands it on */
+			}
 		}
 		used = line_next(f, &ms->lb[dir], p, n, &line, &len);
 		p += used;
@@ -152,6 +155,52 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 			mail_plaintext_final(f);
 		}
 	}
+}
+
+/*
+ * The first bytes of a direction that could open with TLS (the client, or
+ * either side mid-stream): a TLS record header means TLS from here on.
+ * Two bytes decide; a lone first byte that could start a record is kept
+ * until the next delivery.  Returns 0 when waiting, 1 for TLS (in_tls is
+ * set and any kept byte already went to TLS), 2 for lines (a kept byte
+ * went to the line splitter).
+ */
+static int
+mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
+    const uint8_t *p, size_t n)
+{
+	const uint8_t	*line;
+	uint8_t		 two[2];
+	size_t		 len;
+
+	if (!ms->probed[dir] && n == 1 && p[0] >= 20 && p[0] <= 23) {
+		ms->probe[dir] = p[0];
+		ms->probed[dir] = true;
+		return 0;
+	}
+	if (ms->probed[dir]) {
+		two[0] = ms->probe[dir];
+		two[1] = p[0];
+	} else {
+		two[0] = p[0];
+		two[1] = n > 1 ? p[1] : 0;
+	}
+	if (mail_looks_tls(two, 2)) {
+		if (f->fflags & FLOW_F_MIDSTREAM)
+			STAT_INC(MAIL_MIDSTREAM_TLS);
+		ms->in_tls[dir] = true;
+		if (ms->probed[dir]) {
+			ms->probed[dir] = false;
+			tls_input(f, dir, ms->probe, 1);
+		}
+		return 1;
+	}
+	if (ms->probed[dir]) {
+		ms->probed[dir] = false;
+		line_next(f, &ms->lb[dir], ms->probe, 1, &line, &len);
+		ms->plain[dir]++;
+	}
+	return 2;
 }
 
 /* Client bytes after STARTTLS, kept until the server has answered. */

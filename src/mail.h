@@ -66,6 +66,9 @@ struct mail_state {
 	bool		 holding;	/* STARTTLS sent, reply pending */
 	bool		 in_tls[2];	/* this direction now carries TLS */
 	bool		 cont[2];	/* next line continues after a literal */
+	uint8_t		 probe[2];	/* a lone first byte, kept until the
+					   next says whether this is TLS */
+	bool		 probed[2];	/* probe[dir] holds that byte */
 	union {
 		struct pop3_state pop3;
 		struct imap_state imap;

@@ -41,7 +41,7 @@ rd_left(const struct rd *r)
 static inline bool
 rd_need(struct rd *r, size_t n)
 {
-	if (rd_left(r) < n) {
+	if (r->bad || rd_left(r) < n) {
 		r->bad = true;
 		return false;
 	}

@@ -7,12 +7,14 @@
  * byte wait in a sorted queue (bounded in segments and bytes per direction
  * and by the global memcap); retransmitted bytes are dropped; where copies
  * overlap, the first copy wins and a disagreement is counted as a conflict
- * (an evasion attempt or a broken stack, either way worth seeing).
+ * (an evasion attempt or a broken stack, either way worth seeing) -- also
+ * against the last REASM_RECENT bytes already delivered.
  *
  * A hole that will not be filled becomes a gap: the parser is told with
  * mail_gap() and never reads across it.  We know a hole is permanent when
  * the receiver has acknowledged bytes the capture never had (capture loss),
- * when the queue is full, or when the flow ends.  Without a SYN the stream
+ * when the queue is full, or when the flow ends (and the FIN or the peer's
+ * ACK lies beyond what we got).  Without a SYN the stream
  * starts at the first byte we see.  Sequence numbers are compared modulo
  * 2^32 (RFC 1982 style), so streams may wrap.
  *
@@ -47,6 +49,10 @@ static void	reasm_segment(struct flow *, int, uint32_t, const uint8_t *,
 		    uint32_t, int);
 static void	reasm_deliver(struct flow *, int, const uint8_t *, uint32_t);
 static void	reasm_drain(struct flow *, int);
+static void	reasm_remember(struct flow *, struct reasm_stream *,
+		    const uint8_t *, uint32_t);
+static void	reasm_recheck(struct flow *, int, uint32_t, const uint8_t *,
+		    uint32_t);
 static void	reasm_gap(struct flow *, int, uint32_t);
 static void	reasm_gap_to_head(struct flow *, int);
 static int	reasm_queue(struct flow *, int, uint32_t, const uint8_t *,
@@ -72,6 +78,8 @@ reasm_free(struct reasm_stream *s)
 	s->ooo = NULL;
 	s->ooo_bytes = 0;
 	s->ooo_segs = 0;
+	flow_mem_free(s->recent, REASM_RECENT);
+	s->recent = NULL;
 }
 
 void
@@ -100,11 +108,14 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		}
 		seq++;		/* data on a SYN (TCP Fast Open) follows it */
 	}
+	if ((p->flags & TH_FIN) && !(s->flags & REASM_F_FIN)) {
+		s->fin_seq = seq + p->seglen;
+		s->flags |= REASM_F_FIN;
+	}
 	if (f->sess.inspect_done[dir]) {
-		if (!(s->flags & REASM_F_STOP)) {
+		if (s->ooo != NULL || s->recent != NULL)
 			reasm_free(s);
-			s->flags |= REASM_F_STOP;
-		}
+		s->flags |= REASM_F_STOP;
 		return;
 	}
 	if (p->caplen == 0)
@@ -116,6 +127,9 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		s->flags |= REASM_F_SEQ;
 	}
 	reasm_segment(f, dir, seq, p->payload, p->caplen, 1);
+	/* The parsers finished with this direction: drop what it holds. */
+	if (s->flags & REASM_F_STOP)
+		reasm_free(s);
 }
 
 static void
@@ -126,7 +140,9 @@ reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 	int32_t			 off = SEQ_DIFF(seq, s->next_seq);
 
 	if (off < 0) {
-		/* Retransmission: only bytes past next_seq are new. */
+		/* Retransmission: only bytes past next_seq are new; the old
+		 * ones are checked against what the parser already got. */
+		reasm_recheck(f, dir, seq, data, len);
 		if ((uint32_t)-(int64_t)off >= len) {
 			STAT_INC(REASM_RETRANS);
 			return;
@@ -138,6 +154,14 @@ reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 		off = 0;
 	}
 	if (off == 0) {
+		/* Bytes some queued segment already holds were there first:
+		 * merge through the queue so its copy wins (and any
+		 * disagreement is counted), then deliver in order. */
+		if (s->ooo != NULL && SEQ_LT(s->ooo->seq, seq + len) &&
+		    reasm_queue(f, dir, seq, data, len) == 0) {
+			reasm_drain(f, dir);
+			return;
+		}
 		reasm_deliver(f, dir, data, len);
 		reasm_drain(f, dir);
 		return;
@@ -177,6 +201,8 @@ reasm_deliver(struct flow *f, int dir, const uint8_t *data, uint32_t len)
 {
 	struct reasm_stream	*s = &f->stream[dir];
 
+	if (!(s->flags & REASM_F_STOP))
+		reasm_remember(f, s, data, len);
 	s->next_seq += len;
 	s->delivered += len;
 	if (s->flags & REASM_F_STOP)
@@ -243,7 +269,71 @@ reasm_flush(struct flow *f, int dir)
 
 	while (s->ooo != NULL && !(s->flags & REASM_F_STOP))
 		reasm_gap_to_head(f, dir);
+	/*
+	 * Bytes the capture lost at the end: the FIN sits beyond them, or
+	 * the peer acknowledged them.  (An ACK one past next_seq may be for
+	 * a FIN we did not see: not a gap.)
+	 */
+	if ((s->flags & (REASM_F_SEQ | REASM_F_STOP)) == REASM_F_SEQ &&
+	    (((s->flags & REASM_F_FIN) && SEQ_GT(s->fin_seq, s->next_seq)) ||
+	    (!(s->flags & REASM_F_FIN) && (s->flags & REASM_F_ACKED) &&
+	    SEQ_GT(s->peer_ack, s->next_seq + 1))))
+		reasm_gap(f, dir, (s->flags & REASM_F_FIN) ? s->fin_seq :
+		    s->peer_ack);
 	reasm_free(s);
+}
+
+/* Keep the newest delivered bytes, each at its sequence number modulo. */
+static void
+reasm_remember(struct flow *f, struct reasm_stream *s, const uint8_t *data,
+    uint32_t len)
+{
+	uint32_t	seq = s->next_seq, i;
+
+	if (s->recent == NULL &&
+	    (s->recent = flow_mem_alloc(f, REASM_RECENT)) == NULL)
+		return;
+	if (len > REASM_RECENT) {
+		data += len - REASM_RECENT;
+		seq += len - REASM_RECENT;
+		len = REASM_RECENT;
+	}
+	for (i = 0; i < len; i++)
+		s->recent[(seq + i) % REASM_RECENT] = data[i];
+}
+
+/*
+ * A retransmitted [seq, seq+len) against the delivered bytes still in the
+ * window.  A one-byte segment just below next_seq is a keep-alive probe,
+ * whose byte is garbage by design (RFC 9293 3.8.4): not compared.
+ */
+static void
+reasm_recheck(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
+    uint32_t len)
+{
+	struct reasm_stream	*s = &f->stream[dir];
+	uint64_t		 kept;
+	uint32_t		 lo, hi, i;
+
+	(void)f;
+	if (s->recent == NULL || (len == 1 && seq == s->next_seq - 1))
+		return;
+	kept = s->delivered < REASM_RECENT ? s->delivered : REASM_RECENT;
+	lo = s->next_seq - (uint32_t)kept;
+	if (SEQ_LT(seq, lo)) {
+		if (SEQ_LEQ(seq + len, lo))
+			return;
+		data += lo - seq;
+		len -= lo - seq;
+		seq = lo;
+	}
+	hi = SEQ_LT(seq + len, s->next_seq) ? seq + len : s->next_seq;
+	for (i = 0; SEQ_LT(seq + i, hi); i++)
+		if (s->recent[(seq + i) % REASM_RECENT] != data[i]) {
+			STAT_INC(REASM_CONFLICT);
+			s->conflicts++;
+			return;
+		}
 }
 
 /*

@@ -21,6 +21,9 @@ struct reasm_stream {
 	uint16_t	 ooo_segs;
 	uint8_t		 flags;		/* REASM_F_* */
 	uint64_t	 delivered;	/* bytes handed to the parser */
+	uint8_t		*recent;	/* last REASM_RECENT bytes delivered,
+					   by seq modulo; owned, while inspecting */
+	uint32_t	 fin_seq;	/* sequence number of this side's FIN */
 	uint32_t	 gaps;		/* holes skipped */
 	uint32_t	 conflicts;	/* overlaps whose bytes disagreed */
 };
@@ -29,6 +32,7 @@ struct reasm_stream {
 #define REASM_F_SYN	0x02	/* saw this direction's SYN */
 #define REASM_F_ACKED	0x04	/* peer_ack is valid */
 #define REASM_F_STOP	0x08	/* parser is done with this direction */
+#define REASM_F_FIN	0x10	/* fin_seq is valid */
 
 void	reasm_input(struct flow *, int dir, const struct pkt *);
 void	reasm_flush(struct flow *, int dir);

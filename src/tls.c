@@ -667,9 +667,11 @@ tls_scan(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 {
 	bool	hello;
 
+	/* The record header must start the delivery; the handshake type
+	 * is checked when the delivery reaches that far. */
 	if (dir == DIR_C2S)
-		hello = n >= 6 && p[0] == TLS_CT_HANDSHAKE && p[1] == 3 &&
-		    p[2] <= 4 && p[5] == TLS_HS_CLIENT_HELLO;
+		hello = n >= 3 && p[0] == TLS_CT_HANDSHAKE && p[1] == 3 &&
+		    p[2] <= 4 && (n < 6 || p[5] == TLS_HS_CLIENT_HELLO);
 	else
 		hello = n >= 3 && (p[0] == TLS_CT_HANDSHAKE ||
 		    p[0] == TLS_CT_ALERT) && p[1] == 3 && p[2] <= 4;

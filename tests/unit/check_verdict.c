@@ -1,0 +1,569 @@
+/*
+ * check_verdict.c -- verdict.c: outcome and reason from a session's
+ * findings, set by hand as the mail and TLS stages would leave them.
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+
+static struct flow	*f;
+static struct verdict	 v;
+
+static void
+setup(void)
+{
+	unit_setup();
+	f = unit_flow(PROTO_IMAP, FLOW_F_IMPLICIT);
+	memset(&v, 0, sizeof(v));
+}
+
+static void
+teardown(void)
+{
+	if (f != NULL)
+		unit_flow_free(f);
+	f = NULL;
+	verdict_init(TLS_V_1_2);
+	unit_teardown();
+}
+
+/* A parsed ClientHello: legacy_version, and sv (0: no extension). */
+static void
+set_ch(uint16_t legacy, uint16_t sv)
+{
+	struct tls_client_hello	*ch = flow_mem_alloc(f, sizeof(*ch));
+
+	ck_assert_ptr_nonnull(ch);
+	ch->legacy_version = legacy;
+	if (sv != 0) {
+		ch->has_versions = true;
+		ch->nversions = 2;
+		ch->versions[0] = 0x5a5a;	/* GREASE */
+		ch->versions[1] = sv;
+	}
+	f->sess.ch = ch;
+	f->sess.tls[DIR_C2S] = true;
+}
+
+/* A parsed ServerHello: legacy_version, selected (0: none). */
+static void
+set_sh(uint16_t legacy, uint16_t selected)
+{
+	struct tls_server_hello	*sh = flow_mem_alloc(f, sizeof(*sh));
+
+	ck_assert_ptr_nonnull(sh);
+	sh->legacy_version = legacy;
+	sh->selected = selected;
+	f->sess.sh = sh;
+	f->sess.tls[DIR_S2C] = true;
+}
+
+static void
+set_alert(int dir, uint8_t level, uint8_t desc)
+{
+	f->sess.alert[dir].seen = true;
+	f->sess.alert[dir].level = level;
+	f->sess.alert[dir].desc = desc;
+	f->sess.alert[dir].after_sh = f->sess.sh != NULL;
+}
+
+static void
+set_close(int dir, uint8_t how)
+{
+	f->sess.close_how[dir] = how;
+	f->sess.close_order[dir] = ++f->sess.nclosed;
+}
+
+/* A STARTTLS-port flow in place of the implicit one. */
+static void
+plain_flow(void)
+{
+	unit_flow_free(f);
+	f = unit_flow(PROTO_POP3, 0);
+}
+
+static void
+expect(enum outcome oc, enum reason rs, uint16_t client, uint16_t nego)
+{
+	verdict_judge(f, &v);
+	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
+	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
+	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	ck_assert_uint_eq(v.client_max, client);
+	ck_assert_uint_eq(v.negotiated, nego);
+}
+
+/* --- established ------------------------------------------------------------------ */
+
+START_TEST(test_ok_tls12)
+{
+	set_ch(0x0303, 0);
+	set_sh(0x0303, 0);
+	expect(OC_ESTABLISHED, RS_OK, 0x0303, 0x0303);
+}
+END_TEST
+
+START_TEST(test_ok_tls13)
+{
+	set_ch(0x0303, 0x0304);
+	set_sh(0x0303, 0x0304);
+	expect(OC_ESTABLISHED, RS_OK, 0x0304, 0x0304);
+}
+END_TEST
+
+START_TEST(test_legacy_client)
+{
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_CLIENT, 0x0301, 0x0301);
+}
+END_TEST
+
+START_TEST(test_legacy_client_tls11)
+{
+	set_ch(0x0302, 0);
+	set_sh(0x0302, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_CLIENT, 0x0302, 0x0302);
+}
+END_TEST
+
+START_TEST(test_legacy_client_ssl)
+{
+	set_ch(0x0300, 0);			/* SSLv3 */
+	set_sh(0x0300, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_CLIENT, 0x0300, 0x0300);
+}
+END_TEST
+
+START_TEST(test_legacy_negotiated)
+{
+	set_ch(0x0303, 0x0304);			/* could do 1.3 */
+	set_sh(0x0301, 0);			/* the server chose 1.0 */
+	expect(OC_ESTABLISHED, RS_LEGACY_NEGOTIATED, 0x0304, 0x0301);
+}
+END_TEST
+
+START_TEST(test_server_hello_only)
+{
+	/* The ClientHello was lost; the server's choice still counts. */
+	set_sh(0x0302, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_NEGOTIATED, 0, 0x0302);
+}
+END_TEST
+
+START_TEST(test_server_hello_only_ok)
+{
+	set_sh(0x0303, 0x0304);
+	expect(OC_ESTABLISHED, RS_OK, 0, 0x0304);
+}
+END_TEST
+
+START_TEST(test_client_alert_before_server_hello_kept)
+{
+	/* A client alert seen before the ServerHello does not turn an
+	 * established session into an abort. */
+	set_ch(0x0303, 0);
+	set_alert(DIR_C2S, 2, 40);
+	set_sh(0x0303, 0);
+	expect(OC_ESTABLISHED, RS_OK, 0x0303, 0x0303);
+}
+END_TEST
+
+/* --- refusals --------------------------------------------------------------------- */
+
+START_TEST(test_legacy_refused_alert)
+{
+	set_ch(0x0301, 0);
+	set_alert(DIR_S2C, 2, 70);		/* fatal protocol_version */
+	expect(OC_REFUSED, RS_LEGACY_REFUSED, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_refused_modern_client)
+{
+	set_ch(0x0303, 0x0304);
+	set_alert(DIR_S2C, 2, 40);
+	expect(OC_REFUSED, RS_OK, 0x0304, 0);
+}
+END_TEST
+
+START_TEST(test_warning_alert_not_refusal)
+{
+	set_ch(0x0301, 0);
+	set_alert(DIR_S2C, 1, 112);
+	expect(OC_INCOMPLETE, RS_LEGACY_CLIENT, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_server_close)
+{
+	set_ch(0x0301, 0);
+	set_close(DIR_S2C, CLOSE_FIN);		/* silent hang-up */
+	expect(OC_SERVER_CLOSE, RS_LEGACY_REFUSED, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_server_close_rst_then_client)
+{
+	set_ch(0x0302, 0);
+	set_close(DIR_S2C, CLOSE_RST);
+	set_close(DIR_C2S, CLOSE_FIN);
+	expect(OC_SERVER_CLOSE, RS_LEGACY_REFUSED, 0x0302, 0);
+}
+END_TEST
+
+START_TEST(test_server_close_needs_silence)
+{
+	/* The server sent TLS bytes after the hello (say, a ServerHello
+	 * the capture cut): not a silent refusal. */
+	set_ch(0x0301, 0);
+	f->sess.server_tls_after_ch = 100;
+	set_close(DIR_S2C, CLOSE_FIN);
+	expect(OC_INCOMPLETE, RS_LEGACY_CLIENT, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_server_close_not_after_plaintext)
+{
+	set_ch(0x0301, 0);
+	f->sess.not_tls[DIR_S2C] = true;	/* a banner, then a close */
+	set_close(DIR_S2C, CLOSE_FIN);
+	expect(OC_INCOMPLETE, RS_LEGACY_CLIENT, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_server_close_modern_client)
+{
+	set_ch(0x0303, 0);
+	set_close(DIR_S2C, CLOSE_FIN);
+	expect(OC_SERVER_CLOSE, RS_OK, 0x0303, 0);
+}
+END_TEST
+
+/* --- aborts ------------------------------------------------------------------------ */
+
+START_TEST(test_client_closed_first)
+{
+	set_ch(0x0301, 0);
+	set_close(DIR_C2S, CLOSE_FIN);
+	set_close(DIR_S2C, CLOSE_FIN);
+	expect(OC_CLIENT_ABORT, RS_LEGACY_CLIENT, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_client_fatal_alert_no_server_hello)
+{
+	set_ch(0x0303, 0);
+	set_alert(DIR_C2S, 2, 48);
+	expect(OC_CLIENT_ABORT, RS_OK, 0x0303, 0);
+}
+END_TEST
+
+START_TEST(test_client_rejects_server_choice)
+{
+	set_ch(0x0303, 0);
+	set_sh(0x0301, 0);
+	set_alert(DIR_C2S, 2, 70);		/* after the ServerHello */
+	expect(OC_CLIENT_ABORT, RS_LEGACY_NEGOTIATED, 0x0303, 0x0301);
+}
+END_TEST
+
+/* --- gaps and nothing seen ------------------------------------------------------------ */
+
+START_TEST(test_gap_no_hello)
+{
+	f->sess.hello_gap[DIR_C2S] = true;
+	expect(OC_GAP, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_gap_server_hello_lost)
+{
+	set_ch(0x0301, 0);
+	f->sess.hello_gap[DIR_S2C] = true;
+	expect(OC_GAP, RS_LEGACY_CLIENT, 0x0301, 0);
+}
+END_TEST
+
+START_TEST(test_gap_on_starttls_port)
+{
+	/* A hole before TLS could be seen makes it a TLS session. */
+	plain_flow();
+	f->sess.hello_gap[DIR_C2S] = true;
+	expect(OC_GAP, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_unknown_nothing_seen)
+{
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_unknown_not_tls)
+{
+	f->sess.not_tls[DIR_S2C] = true;
+	f->sess.tls[DIR_S2C] = true;
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_unknown_closed_without_hello)
+{
+	set_close(DIR_S2C, CLOSE_FIN);
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+/* --- plaintext --------------------------------------------------------------------------- */
+
+START_TEST(test_plaintext)
+{
+	plain_flow();
+	f->sess.mail_lines = 3;
+	expect(OC_PLAINTEXT, RS_PLAINTEXT, 0, 0);
+}
+END_TEST
+
+START_TEST(test_plaintext_needs_mail_lines)
+{
+	/* Bytes on a mail port that were not the mail protocol. */
+	plain_flow();
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_starttls_refused)
+{
+	plain_flow();
+	f->sess.mail_lines = 4;
+	f->sess.starttls = STARTTLS_REFUSED;
+	expect(OC_STARTTLS_REFUSED, RS_PLAINTEXT, 0, 0);
+}
+END_TEST
+
+START_TEST(test_starttls_unanswered)
+{
+	plain_flow();
+	f->sess.mail_lines = 2;
+	f->sess.starttls = STARTTLS_SENT;
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_starttls_accepted_no_tls)
+{
+	/* Accepted, then the capture ended before a TLS byte. */
+	plain_flow();
+	f->sess.mail_lines = 4;
+	f->sess.starttls = STARTTLS_ACCEPTED;
+	expect(OC_INCOMPLETE, RS_UNKNOWN, 0, 0);
+}
+END_TEST
+
+START_TEST(test_starttls_legacy)
+{
+	plain_flow();
+	f->sess.mail_lines = 4;
+	f->sess.starttls = STARTTLS_ACCEPTED;
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_CLIENT, 0x0301, 0x0301);
+}
+END_TEST
+
+/* --- the floor ------------------------------------------------------------------------------ */
+
+START_TEST(test_floor_13)
+{
+	verdict_init(TLS_V_1_3);
+	ck_assert_uint_eq(verdict_floor(), TLS_V_1_3);
+	set_ch(0x0303, 0);
+	set_sh(0x0303, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_CLIENT, 0x0303, 0x0303);
+}
+END_TEST
+
+START_TEST(test_floor_13_negotiated)
+{
+	verdict_init(TLS_V_1_3);
+	set_ch(0x0303, 0x0304);
+	set_sh(0x0303, 0);
+	expect(OC_ESTABLISHED, RS_LEGACY_NEGOTIATED, 0x0304, 0x0303);
+}
+END_TEST
+
+START_TEST(test_floor_13_ok)
+{
+	verdict_init(TLS_V_1_3);
+	set_ch(0x0303, 0x0304);
+	set_sh(0x0303, 0x0304);
+	expect(OC_ESTABLISHED, RS_OK, 0x0304, 0x0304);
+}
+END_TEST
+
+START_TEST(test_floor_10)
+{
+	verdict_init(TLS_V_1_0);
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	expect(OC_ESTABLISHED, RS_OK, 0x0301, 0x0301);
+}
+END_TEST
+
+START_TEST(test_floor_10_ssl)
+{
+	verdict_init(TLS_V_1_0);
+	set_ch(TLS_V_SSL2, 0);			/* an SSLv2 hello */
+	set_alert(DIR_S2C, 2, 40);
+	expect(OC_REFUSED, RS_LEGACY_REFUSED, TLS_V_SSL2, 0);
+}
+END_TEST
+
+START_TEST(test_default_floor)
+{
+	ck_assert_uint_eq(verdict_floor(), TLS_V_1_2);
+}
+END_TEST
+
+/* --- verdict_finish, names, free -------------------------------------------------------- */
+
+START_TEST(test_finish_counts)
+{
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	f->bytes[DIR_C2S] = 100;
+	verdict_finish(f);
+	ck_assert_uint_eq(stats[STAT_SESSIONS], 1);
+	ck_assert_uint_eq(stats[STAT_RS_LEGACY_CLIENT], 1);
+	ck_assert_uint_eq(stats[STAT_OC_ESTABLISHED], 1);
+	ck_assert_uint_eq(verdict_count(RS_LEGACY_CLIENT), 1);
+	ck_assert_uint_eq(verdict_count(RS_OK), 0);
+	ck_assert_uint_eq(verdict_count(RS_MAX), 0);
+}
+END_TEST
+
+START_TEST(test_finish_no_payload)
+{
+	/* A handshake and nothing else: no session at all. */
+	verdict_finish(f);
+	ck_assert_uint_eq(stats[STAT_SESS_NO_PAYLOAD], 1);
+	ck_assert_uint_eq(stats[STAT_SESSIONS], 0);
+	ck_assert_uint_eq(stats[STAT_RS_UNKNOWN], 0);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	static const char *const oc[] = {
+		"established", "refused", "server_close", "client_abort",
+		"gap", "incomplete", "plaintext", "starttls_refused",
+	};
+	static const char *const rs[] = {
+		"legacy_refused", "legacy_client", "legacy_negotiated",
+		"plaintext", "unknown", "ok",
+	};
+	int	i;
+
+	for (i = 0; i < OC_MAX; i++)
+		ck_assert_str_eq(verdict_outcome_name((enum outcome)i), oc[i]);
+	for (i = 0; i < RS_MAX; i++)
+		ck_assert_str_eq(verdict_reason_name((enum reason)i), rs[i]);
+	ck_assert_str_eq(verdict_outcome_name(OC_MAX), "?");
+	ck_assert_str_eq(verdict_reason_name(RS_MAX), "?");
+}
+END_TEST
+
+START_TEST(test_free)
+{
+	size_t	before = flow_mem_used();
+
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	ck_assert_uint_gt(flow_mem_used(), before);
+	verdict_free(&f->sess);
+	ck_assert_ptr_null(f->sess.ch);
+	ck_assert_ptr_null(f->sess.sh);
+	ck_assert_uint_eq(flow_mem_used(), before);
+	verdict_free(&f->sess);			/* NULLs are fine */
+}
+END_TEST
+
+Suite *
+verdict_suite(void)
+{
+	Suite	*s = suite_create("verdict");
+	TCase	*tc;
+
+	tc = tcase_create("established");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_ok_tls12);
+	tcase_add_test(tc, test_ok_tls13);
+	tcase_add_test(tc, test_legacy_client);
+	tcase_add_test(tc, test_legacy_client_tls11);
+	tcase_add_test(tc, test_legacy_client_ssl);
+	tcase_add_test(tc, test_legacy_negotiated);
+	tcase_add_test(tc, test_server_hello_only);
+	tcase_add_test(tc, test_server_hello_only_ok);
+	tcase_add_test(tc, test_client_alert_before_server_hello_kept);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refused");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_legacy_refused_alert);
+	tcase_add_test(tc, test_refused_modern_client);
+	tcase_add_test(tc, test_warning_alert_not_refusal);
+	tcase_add_test(tc, test_server_close);
+	tcase_add_test(tc, test_server_close_rst_then_client);
+	tcase_add_test(tc, test_server_close_needs_silence);
+	tcase_add_test(tc, test_server_close_not_after_plaintext);
+	tcase_add_test(tc, test_server_close_modern_client);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("abort");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_client_closed_first);
+	tcase_add_test(tc, test_client_fatal_alert_no_server_hello);
+	tcase_add_test(tc, test_client_rejects_server_choice);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("incomplete");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_gap_no_hello);
+	tcase_add_test(tc, test_gap_server_hello_lost);
+	tcase_add_test(tc, test_gap_on_starttls_port);
+	tcase_add_test(tc, test_unknown_nothing_seen);
+	tcase_add_test(tc, test_unknown_not_tls);
+	tcase_add_test(tc, test_unknown_closed_without_hello);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("plaintext");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_plaintext);
+	tcase_add_test(tc, test_plaintext_needs_mail_lines);
+	tcase_add_test(tc, test_starttls_refused);
+	tcase_add_test(tc, test_starttls_unanswered);
+	tcase_add_test(tc, test_starttls_accepted_no_tls);
+	tcase_add_test(tc, test_starttls_legacy);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("floor");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_floor_13);
+	tcase_add_test(tc, test_floor_13_negotiated);
+	tcase_add_test(tc, test_floor_13_ok);
+	tcase_add_test(tc, test_floor_10);
+	tcase_add_test(tc, test_floor_10_ssl);
+	tcase_add_test(tc, test_default_floor);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("finish");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_finish_counts);
+	tcase_add_test(tc, test_finish_no_payload);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_free);
+	suite_add_tcase(s, tc);
+	return s;
+}
