@@ -13,7 +13,8 @@
  *   reason      = legacy_refused    client_max < floor, and the server
  *                                   refused it (alert or hang-up)
  *               | legacy_client     client_max < floor
- *               | legacy_negotiated client_max >= floor > negotiated
+ *               | legacy_negotiated negotiated < floor <= client_max, or
+ *                                   client_max unknown (hello lost)
  *               | plaintext         the session never started TLS
  *               | unknown           no hello on either side
  *               | ok

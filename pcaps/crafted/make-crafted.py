@@ -33,11 +33,11 @@ import sys
 from scapy.packet import Raw
 from scapy.layers.l2 import (Ether, Dot1Q, Dot1AD, CookedLinux, CookedLinuxV2,
                              Loopback)
-from scapy.layers.inet import (IP, TCP, IPOption_NOP, IPOption_EOL,
+from scapy.layers.inet import (IP, TCP, UDP, IPOption_NOP, IPOption_EOL,
                                IPOption_RR)
 from scapy.layers.inet6 import (IPv6, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt,
                                 PadN)
-from scapy.utils import PcapWriter
+from scapy.utils import PcapWriter, checksum
 
 # 2026-01-01T00:00:00Z
 T0_US = 1767225600 * 1000000
@@ -485,8 +485,11 @@ class Conn:
         self.last_dir = None
 
     # -- packet construction -------------------------------------------
-    def mk(self, d, flags, payload=b"", seq=None, ack=None, ip_opts=None):
-        """Build one L3 packet from direction d (C or S)."""
+    def mk(self, d, flags, payload=b"", seq=None, ack=None, ip_opts=None,
+           window=None, syn_opts=()):
+        """Build one L3 packet from direction d (C or S).  `window`
+        overrides the advertised window (zero-window cases); `syn_opts` are
+        extra TCP options appended on a SYN (TCP Fast Open cookie)."""
         o = not d
         if self.v6:
             ip = IPv6(src=self.cli if d else self.srv,
@@ -504,17 +507,19 @@ class Conn:
             self.ipid[d] = (self.ipid[d] + 1) & 0xffff
         tsval = (self.tsbase[d] + (self.cap.t - T0_US) // 1000) & 0xffffffff
         if "S" in flags:
-            window = 64240 if d else 65160
+            win = 64240 if d else 65160
             topts = [("MSS", 1460), ("SAckOK", b"")]
             if self.tcp_ts:
                 topts.append(("Timestamp", (tsval, self.tslast[o])))
-            topts += [("NOP", None), ("WScale", 7)]
+            topts += [("NOP", None), ("WScale", 7)] + list(syn_opts)
         else:
-            window = 502 if d else 509
+            win = 502 if d else 509
             topts = []
             if self.tcp_ts:
                 topts = [("NOP", None), ("NOP", None),
                          ("Timestamp", (tsval, self.tslast[o]))]
+        if window is not None:
+            win = window
         self.tslast[d] = tsval
         if seq is None:
             seq = self.seq[d]
@@ -523,7 +528,7 @@ class Conn:
         tcp = TCP(sport=self.cport if d else self.sport,
                   dport=self.sport if d else self.cport,
                   seq=seq & 0xffffffff, ack=ack & 0xffffffff, flags=flags,
-                  window=window, options=topts)
+                  window=win, options=topts)
         p = ip / tcp
         if payload:
             p = p / Raw(payload)
@@ -1551,6 +1556,778 @@ def c26(path, name):
     c.close(first=S)
     write_pcap(path, cap)
     return [row(c, "smtp", "plain", "", "", "plaintext", "plaintext")]
+
+
+# ===========================================================================
+# Cases 27.. (issue 3: real SPAN traffic -- mid-stream pickup, TCP oddities,
+# overlaps that disagree, capture gaps, tunnels, IP fragments)
+# ===========================================================================
+
+M32 = 0xffffffff
+
+
+def noted(r, text):
+    """A row with a note (printed by --table after "# ")."""
+    r["note"] = text
+    return r
+
+
+def pickup(c, c_pre=0, s_pre=0):
+    """The capture starts after the TCP handshake: both ISNs + 1 (the SYNs)
+    plus c_pre / s_pre payload bytes each side sent before the capture
+    began.  The timestamp echo starts from a plausible earlier TSval."""
+    c.seq[C] = (c.seq[C] + 1 + c_pre) & M32
+    c.seq[S] = (c.seq[S] + 1 + s_pre) & M32
+    c.tslast[C] = c.tsbase[C]
+    c.tslast[S] = c.tsbase[S]
+
+
+IMAP_CAPA_REPLY = (b"* CAPABILITY " + IMAP_CAPS + b"\r\n"
+                   b"a1 OK Pre-login capabilities listed, post-login "
+                   b"capabilities have more.\r\n")
+
+
+# 27 -------------------------------------------------------------------------
+@case("27a-pop3-stls-midstream-before-stls-tls10.pcap")
+def c27a(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.27.10", "10.27.0.1", 42701, 110)
+    # handshake and greeting happened before the capture; the first packet
+    # is the client's CAPA
+    pickup(c, s_pre=len(POP3_GREETING))
+    c.send(C, b"CAPA\r\n", delay=0)
+    c.send(S, POP3_CAPA)
+    c.send(C, b"STLS\r\n")
+    c.send(S, b"+OK Begin TLS negotiation now.\r\n")
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    finish_12(c, rng, TLS10, implicit=False, proto="pop3")
+    write_pcap(path, cap)
+    return [row(c, "pop3", "starttls", "TLSv1.0", "TLSv1.0", "established",
+                "legacy_client")]
+
+
+@case("27b-imap-starttls-midstream-after-stls-tls11.pcap")
+def c27b(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.27.20", "10.27.0.2", 42702, 143)
+    # the whole plaintext part (greeting .. "a2 OK") is before the capture;
+    # the first packet is the ClientHello
+    pickup(c, c_pre=len(b"a1 CAPABILITY\r\n") + len(b"a2 STARTTLS\r\n"),
+           s_pre=len(IMAP_GREETING) + len(IMAP_CAPA_REPLY)
+           + len(b"a2 OK Begin TLS negotiation now.\r\n"))
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS11)), delay=0)
+    finish_12(c, rng, TLS11, implicit=False, proto="imap")
+    write_pcap(path, cap)
+    return [row(c, "imap", "starttls", "TLSv1.1", "TLSv1.1", "established",
+                "legacy_client")]
+
+
+# 28 -------------------------------------------------------------------------
+@case("28-smtp-midstream-server-banner-first-tls12.pcap")
+def c28(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.28.10", "10.28.0.1", 42801, 25)
+    pickup(c)                       # handshake missed; banner comes first
+    c.send(S, SMTP_GREETING, delay=0)
+    c.send(C, SMTP_EHLO)
+    c.send(S, SMTP_EHLO_REPLY)
+    c.send(C, b"STARTTLS\r\n")
+    c.send(S, b"220 2.0.0 Ready to start TLS\r\n")
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_tls12(rng)))
+    finish_12(c, rng, TLS12, implicit=False, proto="smtp")
+    write_pcap(path, cap)
+    return [row(c, "smtp", "starttls", "TLSv1.2", "TLSv1.2", "established",
+                "ok")]
+
+
+# 29 -------------------------------------------------------------------------
+@case("29-imaps-syn-retransmitted-tls10.pcap")
+def c29(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.29.10", "10.29.0.1", 42901, 993)
+    c.emit(C, c.mk(C, "S"), delay=1000)
+    # no SYN/ACK within the initial RTO: the same SYN (same ISN, new TSval,
+    # next IP ID) 1 s later
+    c.cap.t += 1000000
+    c.emit(C, c.mk(C, "S"), delay=0)
+    c.seq[C] = (c.seq[C] + 1) & M32
+    c.emit(S, c.mk(S, "SA"))
+    c.seq[S] = (c.seq[S] + 1) & M32
+    c.ack(C)
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    finish_12(c, rng, TLS10, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0", "established",
+                "legacy_client")]
+
+
+# 30 -------------------------------------------------------------------------
+@case("30-imaps-tcp-fast-open-ch-in-syn-tls11.pcap")
+def c30(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.30.10", "10.30.0.1", 43001, 993)
+    cookie = struct.unpack("!II", rng.randbytes(8))
+    ch = record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS11))
+    # RFC 7413: SYN with the Fast Open cookie option (kind 34, 8-byte
+    # cookie) carrying the ClientHello; the SYN/ACK acknowledges SYN + data
+    c.emit(C, c.mk(C, "S", ch, syn_opts=[("TFO", cookie)]), delay=1000)
+    c.seq[C] = (c.seq[C] + 1 + len(ch)) & M32
+    c.emit(S, c.mk(S, "SA"))
+    c.seq[S] = (c.seq[S] + 1) & M32
+    c.ack(C)
+    finish_12(c, rng, TLS11, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [row(c, "imap", "implicit", "TLSv1.1", "TLSv1.1", "established",
+                "legacy_client")]
+
+
+# 31 -------------------------------------------------------------------------
+@case("31-pop3-stls-tls10-server-rst-after-sh.pcap")
+def c31(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.31.10", "10.31.0.1", 43101, 110)
+    c.open()
+    pop3_stls(c)
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    c.send(S, server_flight_12(rng, TLS10))
+    fl = finished_len(TLS10, 0xc009)
+    c.send(C, record(CT_HANDSHAKE, TLS10,
+                     client_key_exchange_ecdhe(rng, SECP256R1))
+           + ccs(TLS10) + record(CT_HANDSHAKE, TLS10, rng.randbytes(fl)))
+    # the server process dies: RST/ACK instead of CCS + Finished
+    c.rst(S)
+    write_pcap(path, cap)
+    return [row(c, "pop3", "starttls", "TLSv1.0", "TLSv1.0", "established",
+                "legacy_client")]
+
+
+# 32 -------------------------------------------------------------------------
+@case("32-imap-starttls-tls12-client-fin-server-keeps-sending.pcap")
+def c32(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.32.10", "10.32.0.1", 43201, 143)
+    c.open()
+    imap_starttls(c)
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_tls12(rng)))
+    c.send(S, server_flight_12(rng, TLS12))
+    fl = finished_len(TLS12, 0xc02b)
+    c.send(C, record(CT_HANDSHAKE, TLS12,
+                     client_key_exchange_ecdhe(rng, X25519))
+           + ccs(TLS12) + record(CT_HANDSHAKE, TLS12, rng.randbytes(fl)))
+    c.send(S, ccs(TLS12) + record(CT_HANDSHAKE, TLS12, rng.randbytes(fl)))
+    c.send(C, appdata(rng, TLS12, 48))      # a3 LOGIN
+    c.send(S, appdata(rng, TLS12, 64))      # a3 OK
+    c.send(C, appdata(rng, TLS12, 48))      # a4 FETCH 1:* BODY[]
+    c.send(S, appdata(rng, TLS12, 1400))    # the mailbox starts coming
+    # the client gives up: close_notify, then FIN (half-close)
+    c.send(C, record(CT_ALERT, TLS12, rng.randbytes(26)))
+    c.emit(C, c.mk(C, "FA"), delay=60)
+    c.seq[C] = (c.seq[C] + 1) & M32
+    # the server keeps sending (its segments ACK the FIN); the client,
+    # half-closed, still ACKs
+    c.send(S, appdata(rng, TLS12, 1400))
+    c.send(S, appdata(rng, TLS12, 1400))
+    c.ack(C)
+    c.send(S, appdata(rng, TLS12, 600))
+    c.ack(C)
+    c.send(S, record(CT_ALERT, TLS12, rng.randbytes(26)))
+    c.emit(S, c.mk(S, "FA"), delay=60)
+    c.seq[S] = (c.seq[S] + 1) & M32
+    c.ack(C)
+    write_pcap(path, cap)
+    return [row(c, "imap", "starttls", "TLSv1.2", "TLSv1.2", "established",
+                "ok")]
+
+
+# 33 -------------------------------------------------------------------------
+def record_ends(data):
+    """Offsets just past each TLS record in data."""
+    out, pos = [], 0
+    while pos < len(data):
+        pos += 5 + struct.unpack("!H", data[pos + 3:pos + 5])[0]
+        out.append(pos)
+    return out
+
+
+@case("33-smtp-starttls-tls10-zero-window-probe-keepalive.pcap")
+def c33(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.33.10", "10.33.0.1", 43301, 25)
+    c.open()
+    smtp_starttls(c)
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    sf = server_flight_12(rng, TLS10)
+    k = record_ends(sf)[1]                  # after SH + Certificate
+    s0 = c.seq[S]
+    sp = c.segs(S, sf, cuts=[k])
+    c.emit(S, sp[0])
+    # the client's receive buffer is full: ACK with window 0
+    c.emit(C, c.mk(C, "A", ack=s0 + k, window=0))
+    # zero-window probe, Linux style: no data, seq = SND.UNA - 1
+    c.emit(S, c.mk(S, "A", seq=s0 + k - 1), delay=200000)
+    c.emit(C, c.mk(C, "A", ack=s0 + k, window=0))
+    # zero-window probe, BSD style: 1 byte of new data at SND.NXT
+    c.emit(S, c.mk(S, "A", sf[k:k + 1], seq=s0 + k), delay=400000)
+    c.emit(C, c.mk(C, "A", ack=s0 + k, window=0))   # byte not taken
+    c.emit(C, c.mk(C, "A", ack=s0 + k), delay=150000)  # window update
+    c.emit(S, sp[1])                        # the rest, from the probe byte
+    c.ack(C)
+    # the client is slow to compute its key exchange; both sides' keep-
+    # alives run: server (Linux) no data, seq = SND.NXT - 1; client
+    # (Windows) one garbage byte 0x00 at SND.NXT - 1
+    c.emit(S, c.mk(S, "A", seq=c.seq[S] - 1), delay=5000000)
+    c.ack(C)
+    c.emit(C, c.mk(C, "A", b"\x00", seq=c.seq[C] - 1), delay=5000000)
+    c.ack(S)
+    finish_12(c, rng, TLS10, implicit=False, proto="smtp",
+              server_flight=False)
+    write_pcap(path, cap)
+    return [noted(row(c, "smtp", "starttls", "TLSv1.0", "TLSv1.0",
+                      "established", "legacy_client"),
+                  "no anomaly: probe and keep-alive bytes are neither gaps "
+                  "nor conflicts")]
+
+
+# 34 -------------------------------------------------------------------------
+def overlap_conflict(name, cport, cli, order):
+    """IMAPS, genuine TLS 1.0 ClientHello `g` (117 bytes) and a copy `x` of
+    part of it whose legacy_version (record offsets 9-10) says 0x0303.
+    order: which copy of bytes 3..59 reaches the wire first."""
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, cli, "10.34.0.1", cport, 993)
+    c.open()
+    g = record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10))
+    assert g[9:11] == b"\x03\x01"
+    x = g[:9] + b"\x03\x03" + g[11:]
+    base = c.seq[C]
+    c.seq[C] = (base + len(g)) & M32
+    seg = lambda data, a, b, fl="A": c.mk(C, fl, data[a:b], seq=base + a)
+    if order == "inorder":
+        # genuine 0..59 delivered in order, then a copy of the same range
+        # with other bytes, then the rest
+        c.emit(C, seg(g, 0, 60))
+        c.emit(C, seg(x, 0, 60), delay=30)
+        c.emit(C, seg(g, 60, len(g), "PA"))
+        c.ack(S)
+        first_is_genuine = True
+    else:
+        # bytes 0..2 travel alone and come late; both copies of 3..59 wait
+        # in the queue, the first to arrive wins
+        a, b = (g, x) if order == "genuine-first" else (x, g)
+        c.emit(C, seg(a, 3, 60))
+        c.emit(S, c.mk(S, "A", ack=base))   # dup ACK for the hole
+        c.emit(C, seg(b, 3, 60), delay=30)
+        c.emit(S, c.mk(S, "A", ack=base))
+        c.emit(C, seg(g, 0, 3), delay=200000)
+        c.emit(C, seg(g, 60, len(g), "PA"))
+        c.ack(S)
+        first_is_genuine = a is g
+    if first_is_genuine:
+        finish_12(c, rng, TLS10, implicit=True, proto="imap")
+        return cap, c, noted(row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0",
+                                 "established", "legacy_client"),
+                             "first copy (genuine 0x0301) wins; anomaly "
+                             "overlap_conflict")
+    # The server's TCP kept the first copy too (Linux drops an out-of-order
+    # segment that an earlier one fully covers), so it read 0x0303 and
+    # answers TLS 1.2 with a suite the client offered; the real client
+    # (TLS 1.0 only) rejects that with a fatal protocol_version alert.
+    c.send(S, server_flight_12(rng, TLS12, cipher=0xc009, group=SECP256R1))
+    c.send(C, alert(TLS10, 2, 70))
+    c.close(first=C)
+    return cap, c, noted(row(c, "imap", "implicit", "TLSv1.2", "TLSv1.2",
+                             "client_abort", "ok"),
+                         "first copy by arrival (the forged 0x0303) wins, as "
+                         "in the server's TCP; anomaly overlap_conflict; "
+                         "client alert protocol_version")
+
+
+@case("34a-imaps-overlap-conflict-genuine-first-in-order-tls10.pcap")
+def c34a(path, name):
+    cap, c, r = overlap_conflict(name, 43401, "192.168.34.10", "inorder")
+    write_pcap(path, cap)
+    return [r]
+
+
+@case("34b-imaps-overlap-conflict-forged-first-queued.pcap")
+def c34b(path, name):
+    cap, c, r = overlap_conflict(name, 43402, "192.168.34.11", "forged-first")
+    write_pcap(path, cap)
+    return [r]
+
+
+@case("34c-imaps-overlap-conflict-genuine-first-queued-tls10.pcap")
+def c34c(path, name):
+    cap, c, r = overlap_conflict(name, 43403, "192.168.34.12",
+                                 "genuine-first")
+    write_pcap(path, cap)
+    return [r]
+
+
+# 35 -------------------------------------------------------------------------
+@case("35a-imaps-gap-mid-ch-tls12.pcap")
+def c35a(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.35.10", "10.35.0.1", 43501, 993)
+    c.open()
+    ch = record(CT_HANDSHAKE, TLS10, ch_tls12(rng))
+    ps = c.segs(C, ch, cuts=[50, 100])
+    c.emit(C, ps[0])
+    c.emit(C, ps[2], delay=120)             # ps[1] (bytes 50..99) not captured
+    c.ack(S)                                # the server got all of it
+    finish_12(c, rng, TLS12, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "", "TLSv1.2", "established",
+                      "ok"),
+                  "CH bytes 50..99 not captured: anomalies client_hello_lost, "
+                  "stream_gap; reason from the negotiated version")]
+
+
+@case("35b-imaps-gap-sh-segment-lost-tls10.pcap")
+def c35b(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.35.20", "10.35.0.2", 43502, 993)
+    c.open()
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    sp = c.segs(S, server_flight_12(rng, TLS10), cuts=[300])
+    c.emit(S, sp[1])                        # sp[0] (SH + start of the
+    c.ack(C)                                # Certificate) not captured
+    finish_12(c, rng, TLS10, implicit=True, proto="imap",
+              server_flight=False)
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "TLSv1.0", "", "gap",
+                      "legacy_client"),
+                  "SH segment not captured: anomalies server_hello_lost, "
+                  "stream_gap")]
+
+
+@case("35c-imaps-gap-in-appdata-after-hellos-tls10.pcap")
+def c35c(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.35.30", "10.35.0.3", 43503, 993)
+    c.open()
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    c.send(S, server_flight_12(rng, TLS10))
+    fl = finished_len(TLS10, 0xc009)
+    c.send(C, record(CT_HANDSHAKE, TLS10,
+                     client_key_exchange_ecdhe(rng, SECP256R1))
+           + ccs(TLS10) + record(CT_HANDSHAKE, TLS10, rng.randbytes(fl)))
+    c.send(S, ccs(TLS10) + record(CT_HANDSHAKE, TLS10, rng.randbytes(fl)))
+    c.send(S, appdata(rng, TLS10, 64))      # greeting
+    c.send(C, appdata(rng, TLS10, 48))      # a1 CAPABILITY
+    sp = c.segs(S, appdata(rng, TLS10, 160) + appdata(rng, TLS10, 96),
+                cuts=[165])
+    c.emit(S, sp[1])                        # sp[0] not captured
+    c.ack(C)
+    c.send(C, appdata(rng, TLS10, 32))      # a2 LOGOUT
+    c.send(S, appdata(rng, TLS10, 48))
+    c.send(C, record(CT_ALERT, TLS10, rng.randbytes(26)))
+    c.close()
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0",
+                      "established", "legacy_client"),
+                  "gap in application data after both hellos: verdict "
+                  "stands")]
+
+
+# 36 -------------------------------------------------------------------------
+def partial_ch(name, cli, cport, refuse):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, cli, "10.36.0.1", cport, 995)
+    c.open()
+    ch = record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10))
+    ps = c.segs(C, ch, cuts=[40])
+    c.emit(C, ps[0])                        # holds legacy_version 0x0301
+    c.ack(S, delay=9760)                    # ps[1] not captured; ACKed
+    if refuse:
+        # a server with a TLS 1.2 floor: fatal protocol_version, close
+        c.send(S, alert(TLS10, 2, 70), delay=60)
+        c.close(first=S)
+        return cap, noted(row(c, "pop3", "implicit", "TLSv1.0", "",
+                              "refused", "legacy_refused"),
+                          "CH bytes 40..120 not captured, nothing after "
+                          "them: anomalies client_hello_lost, "
+                          "client_hello_partial, stream_gap")
+    finish_12(c, rng, TLS10, implicit=True, proto="pop3")
+    return cap, noted(row(c, "pop3", "implicit", "TLSv1.0", "TLSv1.0",
+                          "established", "legacy_client"),
+                      "CH bytes 40..120 not captured: anomalies "
+                      "client_hello_lost, client_hello_partial, stream_gap")
+
+
+@case("36a-pop3s-partial-ch-tls10-established.pcap")
+def c36a(path, name):
+    cap, r = partial_ch(name, "192.168.36.10", 43601, refuse=False)
+    write_pcap(path, cap)
+    return [r]
+
+
+@case("36b-pop3s-partial-ch-tls10-refused.pcap")
+def c36b(path, name):
+    cap, r = partial_ch(name, "192.168.36.11", 43602, refuse=True)
+    write_pcap(path, cap)
+    return [r]
+
+
+# 37 -------------------------------------------------------------------------
+@case("37-smtps-tls12-server-seq-wrap-in-sh.pcap")
+def c37(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    # server ISN 0xffffffdf: its first data byte (the SH record) is at
+    # 0xffffffe0, so the flight wraps 32 bytes in, inside the SH random
+    c = Conn(cap, rng, "192.168.37.10", "10.37.0.1", 43701, 465,
+             s_isn=0xffffffdf)
+    c.open()
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_tls12(rng)))
+    sf = server_flight_12(rng, TLS12)
+    sh_end = record_ends(sf)[0]
+    assert c.seq[S] == 0xffffffe0 and 60 < sh_end
+    # segments: 0xffffffe0 (20 bytes), 0xfffffff4 (40 bytes, wraps after
+    # its 12th byte), 0x0000001c (the rest, from the SH's last bytes on)
+    c.send(S, sf, cuts=[20, 60])
+    finish_12(c, rng, TLS12, implicit=True, proto="smtp",
+              server_flight=False)
+    write_pcap(path, cap)
+    return [row(c, "smtp", "implicit", "TLSv1.2", "TLSv1.2", "established",
+                "ok")]
+
+
+# 38 -------------------------------------------------------------------------
+# One short IMAPS TLS 1.0 session, carried in each tunnel / encapsulation.
+# Tunnel endpoints and mirror sources: 172.16.38.1 (client side / switch),
+# 172.16.38.2 (server side), 172.16.38.100 (the probe), MACs
+# 02:00:00:00:03:01 / :02 / 02:00:00:00:04:01.
+
+ENCAP_A, ENCAP_B, PROBE = "172.16.38.1", "172.16.38.2", "172.16.38.100"
+MAC_A, MAC_B, MAC_PROBE = ("02:00:00:00:03:01", "02:00:00:00:03:02",
+                           "02:00:00:00:04:01")
+
+
+def short_imaps_tls10_38(v6=False):
+    rng = rng_for("38-encap-common")
+    cap = Capture()
+    if v6:
+        c = Conn(cap, rng, "fd00:38:1::10", "fd00:38:2::1", 43801, 993,
+                 v6=True)
+    else:
+        c = Conn(cap, rng, "192.168.38.10", "10.38.0.1", 43801, 993)
+    c.open()
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    finish_12(c, rng, TLS10, implicit=True, proto="imap")
+    return cap, c
+
+
+def row38(c):
+    return [row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0", "established",
+                "legacy_client")]
+
+
+class Outer:
+    """Outer Ethernet + IPv4 for tunnel packets.  Point to point (client
+    side A <-> server side B, by direction) or, for a mirror session, always
+    switch -> probe.  DF set, IP IDs counting per sender."""
+
+    def __init__(self, mirror=False):
+        self.mirror = mirror
+        self.ipid = {C: 0x3800, S: 0x5800}
+
+    def __call__(self, d, proto, payload):
+        if self.mirror:
+            d = C
+            src, dst, smac, dmac = ENCAP_A, PROBE, MAC_A, MAC_PROBE
+        else:
+            src, dst = (ENCAP_A, ENCAP_B) if d else (ENCAP_B, ENCAP_A)
+            smac, dmac = (MAC_A, MAC_B) if d else (MAC_B, MAC_A)
+        ip = IP(src=src, dst=dst, ttl=64, flags="DF", id=self.ipid[d],
+                proto=proto)
+        self.ipid[d] = (self.ipid[d] + 1) & 0xffff
+        return Ether(src=smac, dst=dmac) / ip / payload
+
+
+def inner_ether(cc, d, p):
+    """The mirrored / bridged frame: the session's own Ethernet header."""
+    return bytes(Ether(src=cc.mac[d], dst=cc.mac[not d]) / p)
+
+
+def mpls_lse(label, bottom, ttl=63, tc=0):
+    """RFC 3032 label stack entry: label(20) TC(3) S(1) TTL(8)"""
+    return struct.pack("!I", label << 12 | tc << 9 | bottom << 8 | ttl)
+
+
+def gre_hdr(proto, csum=False, key=None, seq=None, payload=b""):
+    """RFC 2784 / RFC 2890: C(0x8000) K(0x2000) S(0x1000), version 0,
+    protocol type, [checksum + reserved1] [key] [sequence number].  The
+    checksum covers the GRE header and payload (RFC 2784 2.2)."""
+    flags = (0x8000 if csum else 0) | (0x2000 if key is not None else 0) \
+        | (0x1000 if seq is not None else 0)
+    opt = b""
+    if key is not None:
+        opt += struct.pack("!I", key)
+    if seq is not None:
+        opt += struct.pack("!I", seq)
+    if not csum:
+        return struct.pack("!HH", flags, proto) + opt + payload
+    hdr = struct.pack("!HHHH", flags, proto, 0, 0) + opt
+    cs = checksum(hdr + payload)
+    return struct.pack("!HHHH", flags, proto, cs, 0) + opt + payload
+
+
+@case("38a-imaps-mpls-two-labels.pcap")
+def c38a(path, name):
+    cap, c = short_imaps_tls10_38()
+
+    def mpls(e):
+        t, d, cc, p = e
+        # transport label + service label (bottom of stack), then IPv4
+        stack = (mpls_lse(16038 if d else 16039, 0)
+                 + mpls_lse(3801 if d else 3802, 1))
+        return (Ether(src=MAC_A if d else MAC_B, dst=MAC_B if d else MAC_A,
+                      type=0x8847) / Raw(stack + bytes(p)))
+    write_pcap(path, cap, encap=mpls)
+    return row38(c)
+
+
+@case("38b-imaps-mpls-ethernet-pw-control-word.pcap")
+def c38b(path, name):
+    cap, c = short_imaps_tls10_38()
+    seqno = {C: 0, S: 0}
+
+    def pw(e):
+        t, d, cc, p = e
+        # RFC 4448 Ethernet pseudowire: tunnel label, PW label (S=1), the
+        # control word 0000 | reserved(12) | sequence(16) (RFC 4385: first
+        # nibble 0), then the customer's Ethernet frame (no FCS)
+        seqno[d] = seqno[d] % 0xffff + 1   # 1..65535, 0 = "not used"
+        stack = (mpls_lse(16038 if d else 16039, 0)
+                 + mpls_lse(3803 if d else 3804, 1))
+        cw = struct.pack("!HH", 0, seqno[d])
+        return (Ether(src=MAC_A if d else MAC_B, dst=MAC_B if d else MAC_A,
+                      type=0x8847) / Raw(stack + cw + inner_ether(cc, d, p)))
+    write_pcap(path, cap, encap=pw)
+    return row38(c)
+
+
+@case("38c-imaps-gre-ipv4-key.pcap")
+def c38c(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer()
+
+    def gre(e):
+        t, d, cc, p = e
+        return outer(d, 47, Raw(gre_hdr(0x0800, key=3801, payload=bytes(p))))
+    write_pcap(path, cap, encap=gre)
+    return row38(c)
+
+
+@case("38d-imaps-gre-teb-ethernet-checksum.pcap")
+def c38d(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer()
+
+    def teb(e):
+        t, d, cc, p = e
+        return outer(d, 47, Raw(gre_hdr(0x6558, csum=True,
+                                        payload=inner_ether(cc, d, p))))
+    write_pcap(path, cap, encap=teb)
+    return row38(c)
+
+
+@case("38e-imaps-erspan-type2.pcap")
+def c38e(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer(mirror=True)
+    n = [0]
+
+    def erspan2(e):
+        t, d, cc, p = e
+        n[0] += 1
+        # type II header: Ver=1 | VLAN=0, COS=0 En=0 T=0 Session ID=38,
+        # Reserved(12)=0 | Index(20)=0x26 (the monitored port)
+        hdr = struct.pack("!HHI", 1 << 12 | 0, 38, 0x26)
+        return outer(d, 47, Raw(gre_hdr(0x88be, seq=n[0],
+                                        payload=hdr + inner_ether(cc, d, p))))
+    write_pcap(path, cap, encap=erspan2)
+    return row38(c)
+
+
+def erspan3_hdr(t, d, platform):
+    """ERSPAN type III: Ver=2 | VLAN, COS BSO T Session ID, Timestamp,
+    SGT, P FT(5) HwID(6) D Gra(2) O; with O an 8-byte platform specific
+    subheader (Platf ID 3: reserved(12) port(14) + upper timestamp)."""
+    word1 = struct.pack("!HH", 2 << 12 | 0, 38)
+    # P=1 (Ethernet frame), FT=0, HwID=1, D: 0 ingress (client's frames
+    # entering the monitored port), 1 egress; Gra 00 = 100 us ticks, or
+    # 10 = IEEE 1588 (ns, seconds in the subheader) with the subheader
+    d_bit = 0 if d else 1
+    if not platform:
+        ts = (t // 100) & M32
+        low = 1 << 15 | 0 << 10 | 1 << 4 | d_bit << 3 | 0 << 1 | 0
+        return word1 + struct.pack("!IHH", ts, 0, low)
+    ts = (t % 1000000) * 1000                   # ns within the second
+    low = 1 << 15 | 0 << 10 | 1 << 4 | d_bit << 3 | 2 << 1 | 1
+    sub = struct.pack("!II", 3 << 26 | 0 << 14 | 0x26, (t // 1000000) & M32)
+    return word1 + struct.pack("!IHH", ts, 0, low) + sub
+
+
+@case("38f-imaps-erspan-type3.pcap")
+def c38f(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer(mirror=True)
+    n = [0]
+
+    def erspan3(e):
+        t, d, cc, p = e
+        n[0] += 1
+        return outer(d, 47, Raw(gre_hdr(
+            0x22eb, seq=n[0],
+            payload=erspan3_hdr(t, d, False) + inner_ether(cc, d, p))))
+    write_pcap(path, cap, encap=erspan3)
+    return row38(c)
+
+
+@case("38g-imaps-erspan-type3-platform-subheader.pcap")
+def c38g(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer(mirror=True)
+    n = [0]
+
+    def erspan3o(e):
+        t, d, cc, p = e
+        n[0] += 1
+        return outer(d, 47, Raw(gre_hdr(
+            0x22eb, seq=n[0],
+            payload=erspan3_hdr(t, d, True) + inner_ether(cc, d, p))))
+    write_pcap(path, cap, encap=erspan3o)
+    return row38(c)
+
+
+@case("38h-imaps-vxlan.pcap")
+def c38h(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer()
+
+    def vxlan(e):
+        t, d, cc, p = e
+        # RFC 7348: flags 0x08 (I), reserved(24), VNI(24)=3801, reserved(8);
+        # UDP source port = the sending VTEP's flow hash, checksum 0
+        hdr = struct.pack("!II", 0x08 << 24, 3801 << 8)
+        udp = UDP(sport=49321 if d else 51873, dport=4789, chksum=0)
+        return outer(d, 17, udp / Raw(hdr + inner_ether(cc, d, p)))
+    write_pcap(path, cap, encap=vxlan)
+    return row38(c)
+
+
+@case("38i-imaps-gtpu.pcap")
+def c38i(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer()
+    seqno = {C: 0x4000, S: 0x8000}
+
+    def gtpu(e):
+        t, d, cc, p = e
+        # TS 29.281 5.1: flags 0x32 (version 1, PT 1, S 1), type 255
+        # (G-PDU), length = bytes after the first 8 (the optional 4 +
+        # T-PDU), TEID (uplink: the SGW's, downlink: the eNodeB's), then
+        # sequence number(2), N-PDU number(1)=0, next extension type(1)=0
+        inner = bytes(p)
+        hdr = struct.pack("!BBHIHBB", 0x32, 255, 4 + len(inner),
+                          0x0000a026 if d else 0x0000b026, seqno[d], 0, 0)
+        seqno[d] = (seqno[d] + 1) & 0xffff
+        return outer(d, 17, UDP(sport=2152, dport=2152) / Raw(hdr + inner))
+    write_pcap(path, cap, encap=gtpu)
+    return row38(c)
+
+
+@case("38j-imaps-ipv4-in-ipv4.pcap")
+def c38j(path, name):
+    cap, c = short_imaps_tls10_38()
+    outer = Outer()
+    write_pcap(path, cap, encap=lambda e: outer(e[1], 4, Raw(bytes(e[3]))))
+    return row38(c)
+
+
+@case("38k-imaps-ipv6-in-ipv4.pcap")
+def c38k(path, name):
+    cap, c = short_imaps_tls10_38(v6=True)
+    outer = Outer()
+    write_pcap(path, cap, encap=lambda e: outer(e[1], 41, Raw(bytes(e[3]))))
+    return row38(c)
+
+
+@case("38l-imaps-linux-sll2-8021q.pcap")
+def c38l(path, name):
+    cap, c = short_imaps_tls10_38()
+
+    def sll2vlan(e):
+        t, d, cc, p = e
+        # the tag was not stripped by the NIC: SLL2 protocol 0x8100, then
+        # TCI (VLAN 38) and the inner EtherType
+        mac = bytes.fromhex(cc.mac[d].replace(":", ""))
+        return (CookedLinuxV2(proto=0x8100, ifindex=3, lladdrtype=1,
+                              pkttype=4 if d else 0, lladdrlen=6,
+                              src=mac + b"\x00\x00")
+                / Dot1Q(prio=0, vlan=38, type=0x0800) / p)
+    write_pcap(path, cap, LINKTYPE_LINUX_SLL2, sll2vlan)
+    return row38(c)
+
+
+@case("38m-imaps-mpls-ethernet-pw-no-cw-mac-00.pcap")
+def c38m(path, name):
+    cap, c = short_imaps_tls10_38()
+    # two VMs (VMware OUI 00:50:56) behind an Ethernet pseudowire WITHOUT a
+    # control word (RFC 4448 4.6 makes it optional): the customer frame's
+    # destination MAC starts with the nibble 0, like a control word
+    c.mac = {C: "00:50:56:a8:38:10", S: "00:50:56:a8:38:01"}
+
+    def pw(e):
+        t, d, cc, p = e
+        stack = (mpls_lse(16038 if d else 16039, 0)
+                 + mpls_lse(3805 if d else 3806, 1))
+        return (Ether(src=MAC_A if d else MAC_B, dst=MAC_B if d else MAC_A,
+                      type=0x8847) / Raw(stack + inner_ether(cc, d, p)))
+    write_pcap(path, cap, encap=pw)
+    return [noted(row38(c)[0], "no control word; inner MAC 00:50:56:..: "
+                  "decode must not take the MAC for a control word")]
+
+
+# 39 -------------------------------------------------------------------------
+@case("39-imaps-ch-ip-fragmented-tls10.pcap")
+def c39(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.39.10", "10.39.0.1", 43901, 993)
+    c.open()
+    ch = record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10))
+    p = c.mk(C, "PA", ch)
+    p[IP].flags = 0                         # DF clear: may be fragmented
+    seg = bytes(p)[20:]                     # TCP header + ClientHello
+    c.seq[C] = (c.seq[C] + len(ch)) & M32
+    # fragmented on the way (a 136-byte MTU hop): offsets 0 (MF) and 96
+    for off, more in ((0, True), (96, False)):
+        part = seg[off:off + 96] if more else seg[off:]
+        c.emit(C, IP(src=c.cli, dst=c.srv, ttl=64, id=p[IP].id,
+                     flags="MF" if more else 0, frag=off // 8, proto=6)
+               / Raw(part))
+    finish_12(c, rng, TLS10, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "", "TLSv1.0", "established",
+                      "legacy_negotiated"),
+                  "both fragments skipped (decode.skip.ip_fragment 2): CH "
+                  "lost in a gap; reason from the negotiated version")]
 
 
 # ---------------------------------------------------------------------------
