@@ -35,6 +35,7 @@
 
 Suite	*reader_suite(void);
 Suite	*config_suite(void);
+Suite	*config_yaml_suite(void);		/* check_config_yaml.c */
 Suite	*decode_suite(void);
 Suite	*flow_suite(void);
 Suite	*reasm_suite(void);

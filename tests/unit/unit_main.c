@@ -18,6 +18,7 @@ main(void)
 
 	sr = srunner_create(reader_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, config_yaml_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, flow_suite());
 	srunner_add_suite(sr, reasm_suite());
