@@ -96,7 +96,24 @@
 	X(OC_INCOMPLETE,	"session.outcome.incomplete")		\
 	X(OC_PLAINTEXT,		"session.outcome.plaintext")		\
 	X(OC_STARTTLS_REFUSED,	"session.outcome.starttls_refused")	\
-	X(OUT_ERRORS,		"output.errors")
+	X(OUT_ERRORS,		"output.errors")				\
+	X(OUT_EVENTS,		"output.events")				\
+	X(OUT_ALERTS,		"output.alerts")				\
+	X(OUT_ALERTS_DEDUP,	"output.alerts_deduplicated")		\
+	X(OUT_SUMMARIES,	"output.alert_summaries")		\
+	X(OUT_SYSLOG,		"output.syslog.sent")			\
+	X(OUT_REMOTE_SENT,	"output.remote.sent")			\
+	X(OUT_REMOTE_DROPPED,	"output.remote.dropped")		\
+	X(OUT_REMOTE_CONNECTS,	"output.remote.connects")		\
+	X(OUT_REMOTE_ERRORS,	"output.remote.errors")			\
+	X(INV_RECORDS,		"inventory.records")			\
+	X(INV_FULL,		"inventory.records_dropped")		\
+	X(INV_WRITES,		"inventory.writes")			\
+	X(INV_WRITE_ERRORS,	"inventory.write_errors")		\
+	X(DNS_MESSAGES,		"dns.messages")				\
+	X(DNS_ANSWERS,		"dns.answers_cached")			\
+	X(DNS_BAD,		"dns.malformed")			\
+	X(DNS_EVICTED,		"dns.evicted")
 
 enum stat_id {
 #define STAT_ENUM(id, name)	STAT_##id,
