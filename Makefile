@@ -25,8 +25,9 @@ endif
 LIB_SRCS	= src/capture.c src/decode.c src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
-		  src/output_text.c src/classify.c src/config.c src/log.c \
-		  src/stats.c src/fingerprint.c
+		  src/output_text.c src/output_syslog.c src/inventory.c \
+		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
+		  src/daemon.c src/hash.c src/log.c src/stats.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -35,7 +36,7 @@ UNIT_SRCS	= $(wildcard tests/unit/check_*.c) tests/unit/unit_main.c
 UNIT_OBJS	= $(UNIT_SRCS:.c=.o)
 UNIT		= tests/unit/unit_tests
 
-ALL_CPPFLAGS	= -Isrc -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
+ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
@@ -89,9 +90,12 @@ SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 check: deps $(PROG) $(UNIT)
 	$(UNIT)
 	tests/golden/run.sh
-	tests/golden/check_tables.py $(PROG) $(wildcard pcaps/README) pcaps/crafted/README
+	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
+	    pcaps/dns/README
 	tests/corpus/run.sh
 	tests/fingerprints/check.py $(PROG)
+	tests/docs/check.sh
+	tests/syslog/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 unit: $(UNIT)
@@ -104,13 +108,31 @@ limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 # --- install -----------------------------------------------------------------
+# The binary, the documented default configuration (kept if one is there),
+# the man pages and the systemd unit, under the configured prefix.
+unitdir		?= $(prefix)/lib/systemd/system
+
 install: $(PROG)
-	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8 \
+	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(sysconfdir)/tlsfloor \
+	    $(DESTDIR)$(unitdir)
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(sbindir)/tlsfloor
 	$(INSTALL) -m 644 man/tlsfloor.8 $(DESTDIR)$(mandir)/man8/tlsfloor.8
+	$(INSTALL) -m 644 man/tlsfloor.yaml.5 \
+	    $(DESTDIR)$(mandir)/man5/tlsfloor.yaml.5
+	test -e $(DESTDIR)$(sysconfdir)/tlsfloor/tlsfloor.yaml || \
+	    $(INSTALL) -m 644 conf/tlsfloor.yaml \
+	    $(DESTDIR)$(sysconfdir)/tlsfloor/tlsfloor.yaml
+	sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
+	    conf/tlsfloor.service >$(DESTDIR)$(unitdir)/tlsfloor.service
+	chmod 644 $(DESTDIR)$(unitdir)/tlsfloor.service
 
+# The configuration is the operator's: uninstall leaves it.
 uninstall:
-	rm -f $(DESTDIR)$(sbindir)/tlsfloor $(DESTDIR)$(mandir)/man8/tlsfloor.8
+	rm -f $(DESTDIR)$(sbindir)/tlsfloor \
+	    $(DESTDIR)$(mandir)/man8/tlsfloor.8 \
+	    $(DESTDIR)$(mandir)/man5/tlsfloor.yaml.5 \
+	    $(DESTDIR)$(unitdir)/tlsfloor.service
 
 clean:
 	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)

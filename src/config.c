@@ -37,7 +37,7 @@
 #include <yaml.h>
 
 #include "config.h"
-#include "limits.h"
+#include "caps.h"
 
 #define KIB	((uint64_t)1 << 10)
 #define MIB	((uint64_t)1 << 20)
@@ -373,7 +373,6 @@ config_default(void)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->floor = 0x0303;
-	c->format = OUT_JSON;
 	c->scope = SCOPE_MAIL;
 	c->max_flows = LIMIT_DEF_MAX_FLOWS;
 	c->idle_timeout = LIMIT_DEF_IDLE_TIMEOUT;
@@ -407,7 +406,7 @@ config_default(void)
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||
 	    (c->user = strdup("tlsfloor")) == NULL ||
 	    (c->group = strdup("tlsfloor")) == NULL ||
-	    (c->pidfile = strdup("/run/tlsfloor.pid")) == NULL) {
+	    (c->pidfile = strdup("/run/tlsfloor/tlsfloor.pid")) == NULL) {
 		config_free(c);
 		return NULL;
 	}
@@ -781,16 +780,6 @@ config_load(const char *path, char *err, size_t errlen)
 	free(buf);
 	if (rc == 0) {
 		c = p->c;
-		/* The single-sink view older stages read. */
-		if (c->json_enabled) {
-			c->format = OUT_JSON;
-			c->out_path = c->json_path;
-		} else if (c->text_enabled) {
-			c->format = OUT_TEXT;
-			c->out_path = c->text_path;
-		}
-		if (c->out_path != NULL && strcmp(c->out_path, "-") == 0)
-			c->out_path = NULL;
 	} else
 		config_free(p->c);
 	free(p);

@@ -4,8 +4,7 @@
  * runs: a reload builds a new struct config and swaps the pointer.
  *
  * Ownership: every char * and array below is owned by the struct config and
- * freed by config_free(), except out_path, which is borrowed (from argv or
- * from json_path/text_path of the same config) and never freed.
+ * freed by config_free().
  */
 #ifndef TLSFLOOR_CONFIG_H
 #define TLSFLOOR_CONFIG_H
@@ -28,11 +27,6 @@ enum proto {
  * speaks TLS from the first byte (993, 995, 465) instead of STARTTLS. */
 #define PORT_PROTO_MASK	0x07
 #define PORT_IMPLICIT	0x08
-
-enum out_format {
-	OUT_JSON,
-	OUT_TEXT,
-};
 
 enum scope {
 	SCOPE_MAIL,		/* mail ports only (default) */
@@ -118,11 +112,9 @@ struct config_exception {
 
 struct config {
 	uint16_t	 floor;		/* lowest acceptable version, 0x0303 */
-	enum out_format	 format;	/* with out_path: one-sink view */
 	enum scope	 scope;
-	const char	*out_path;	/* events; NULL is stdout.  Borrowed */
 	bool		 out_flush;	/* flush after every event (live input) */
-	/* limits (limits.h has the defaults and the reasons) */
+	/* limits (caps.h has the defaults and the reasons) */
 	uint32_t	 max_flows;
 	uint32_t	 idle_timeout;	/* s */
 	uint32_t	 linger;	/* s */
@@ -150,8 +142,7 @@ struct config {
 	bool		 dpi_enabled;	/* nDPI on flows not on a mail port */
 	uint8_t		 dpi_packets;	/* packets per flow offered to nDPI */
 
-	/* outputs; format/out_path above mirror the first enabled of json,
-	 * text after config_load() */
+	/* outputs */
 	bool		 json_enabled;
 	char		*json_path;	/* owned; "-" is stdout */
 	uint32_t	 json_events;	/* CONFIG_EV_* */

@@ -10,7 +10,8 @@
  *   tunnels: GRE (RFC 2784/2890) carrying IP, MPLS, Ethernet (0x6558) or ERSPAN
  *            type I/II/III (the usual remote SPAN), VXLAN (RFC 7348, UDP
  *            4789), GTP-U (3GPP TS 29.281, UDP 2152), IP in IP (4, 41)
- *   transport: TCP (options skipped)
+ *   transport: TCP (options skipped); DNS answers (UDP or TCP from port
+ *            53) go to dns.c, to name servers reached without SNI
  *
  * and hands a struct pkt to flow_input().  Every header is read through
  * reader.h.  A frame that is cut short, lies about a length, nests tunnels
@@ -26,8 +27,9 @@
 #include <string.h>
 
 #include "decode.h"
+#include "dns.h"
 #include "flow.h"
-#include "limits.h"
+#include "caps.h"
 #include "reader.h"
 #include "stats.h"
 
@@ -53,6 +55,7 @@
 #define IP6_AH		51
 #define IP6_DSTOPTS	60
 
+#define UDP_DNS		53
 #define UDP_VXLAN	4789
 #define UDP_GTPU	2152
 
@@ -539,13 +542,24 @@ decode_gre(struct rd *r, struct pkt *pkt)
 static int
 decode_udp(struct rd *r, struct pkt *pkt)
 {
-	uint16_t	sport, dport;
+	uint16_t	sport, dport, ulen;
 
 	sport = rd_u16(r);
 	dport = rd_u16(r);
-	rd_skip(r, 4);
+	ulen = rd_u16(r);
+	rd_skip(r, 2);
 	if (r->bad) {
 		STAT_INC(DEC_TRUNC_ENCAP);
+		return -1;
+	}
+	/* DNS answers name the servers old clients reach without SNI. */
+	if (sport == UDP_DNS) {
+		size_t	n = rd_left(r);
+
+		if (ulen >= 8 && (size_t)ulen - 8 < n)
+			n = (size_t)ulen - 8;
+		dns_input_udp(r->p, n, pkt->ts);
+		STAT_INC(DEC_NOT_TCP);
 		return -1;
 	}
 	if (dport == UDP_VXLAN) {
@@ -657,6 +671,8 @@ decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 		STAT_INC(DEC_SNAPLEN);
 	pkt->caplen = (uint32_t)cap;
 	pkt->payload = r->p;
+	if (pkt->sport == UDP_DNS && cap > 0)	/* DNS over TCP answers */
+		dns_input_tcp(pkt->payload, cap, pkt->ts);
 	STAT_INC(DEC_TCP);
 	flow_input(pkt);
 	return 0;

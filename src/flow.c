@@ -30,15 +30,16 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "decode.h"
 #include "flow.h"
-#include "limits.h"
+#include "hash.h"
+#include "caps.h"
 #include "log.h"
 #include "mail.h"
+#include "output.h"
 #include "reasm.h"
 #include "stats.h"
 #include "tls.h"
@@ -74,41 +75,6 @@ static void	list_remove(struct flow_list *, struct flow *);
 static void	list_append(struct flow_list *, struct flow *);
 static bool	flow_evict_one(const struct flow *);
 
-/* --- SipHash-1-3 over 64-bit words (Aumasson & Bernstein) ----------------- */
-
-#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do {							\
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
-} while (0)
-
-static uint64_t
-siphash13(const uint64_t k[2], const uint64_t *w, size_t n)
-{
-	uint64_t	v0 = k[0] ^ 0x736f6d6570736575ULL;
-	uint64_t	v1 = k[1] ^ 0x646f72616e646f6dULL;
-	uint64_t	v2 = k[0] ^ 0x6c7967656e657261ULL;
-	uint64_t	v3 = k[1] ^ 0x7465646279746573ULL;
-	uint64_t	b = (uint64_t)(n * 8) << 56;
-	size_t		i;
-
-	for (i = 0; i < n; i++) {
-		v3 ^= w[i];
-		SIPROUND;
-		v0 ^= w[i];
-	}
-	v3 ^= b;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 static uint64_t
 load64(const uint8_t *p)
 {
@@ -143,7 +109,7 @@ flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
 	w[2] = load64(b);
 	w[3] = load64(b + 8);
 	w[4] = (uint64_t)pa << 32 | (uint64_t)pb << 16 | family;
-	return (uint32_t)siphash13(sipkey, w, 5);
+	return (uint32_t)hash_words(sipkey, w, 5);
 }
 
 /* --- memory accounting ----------------------------------------------------- */
@@ -229,7 +195,7 @@ flow_init(const struct config *c)
 		;
 	if ((buckets = calloc(nbuckets, sizeof(*buckets))) == NULL)
 		return -1;
-	if (getrandom(sipkey, sizeof(sipkey), 0) != sizeof(sipkey)) {
+	if (hash_key(sipkey) != 0) {
 		log_warn("getrandom");
 		return -1;
 	}
@@ -457,6 +423,10 @@ flow_evict_one(const struct flow *keep)
 	return true;
 }
 
+/*
+ * Housekeeping with the table clock: idle and lingering flows, closing
+ * alert windows, the outputs' queues.
+ */
 static void
 flow_sweep(void)
 {
@@ -467,6 +437,28 @@ flow_sweep(void)
 		flow_destroy(closed.head);
 	while (active.head != NULL && active.head->touched + idle <= clock_us)
 		flow_end(active.head, END_TIMEOUT);
+	verdict_tick(clock_us);
+	output_tick();
+}
+
+/*
+ * Time passes without packets (a quiet live interface): move the clock to
+ * now and sweep, so idle sessions still end and their events go out.
+ */
+void
+flow_tick(uint64_t now)
+{
+	if (now > clock_us)
+		clock_us = now;
+	last_sweep = clock_us;
+	flow_sweep();
+}
+
+/* A reloaded configuration: ports, scope and limits from now on. */
+void
+flow_set_config(const struct config *c)
+{
+	cfg = c;
 }
 
 static void

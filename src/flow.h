@@ -52,6 +52,8 @@ struct flow {
 int	 flow_init(const struct config *);
 void	 flow_input(const struct pkt *);
 void	 flow_flush_all(void);
+void	 flow_tick(uint64_t now_us);
+void	 flow_set_config(const struct config *);
 void	 flow_fini(void);
 const struct config *flow_config(void);
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "flow.h"
-#include "limits.h"
+#include "caps.h"
 #include "line.h"
 #include "stats.h"
 

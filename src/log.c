@@ -3,17 +3,21 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 
 static const char	*log_prog = "tlsfloor";
 static int		 log_level;	/* 0 normal, 1 info (-v), 2 debug (-vv) */
+static bool		 log_syslog;	/* detached: stderr is /dev/null */
 
-static void	log_vout(const char *, const char *, va_list)
-		    __attribute__((format(printf, 2, 0)));
+static void	log_emit(int, const char *, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 
 void
 log_init(const char *progname, int verbosity)
@@ -23,6 +27,18 @@ log_init(const char *progname, int verbosity)
 	log_level = verbosity;
 }
 
+/* After detaching, diagnostics go to syslog(3). */
+void
+log_to_syslog(const char *ident, int facility)
+{
+	/* openlog() keeps the pointer: a reload may free the config's. */
+	static char	copy[64];
+
+	snprintf(copy, sizeof(copy), "%s", ident != NULL ? ident : log_prog);
+	openlog(copy, LOG_PID | LOG_NDELAY, facility);
+	log_syslog = true;
+}
+
 int
 log_verbosity(void)
 {
@@ -30,13 +46,22 @@ log_verbosity(void)
 }
 
 static void
-log_vout(const char *suffix, const char *fmt, va_list ap)
+log_emit(int prio, const char *suffix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", log_prog);
-	vfprintf(stderr, fmt, ap);
+	char	msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_syslog) {
+		if (suffix != NULL)
+			syslog(prio, "%s: %s", msg, suffix);
+		else
+			syslog(prio, "%s", msg);
+		return;
+	}
 	if (suffix != NULL)
-		fprintf(stderr, ": %s", suffix);
-	fputc('\n', stderr);
+		fprintf(stderr, "%s: %s: %s\n", log_prog, msg, suffix);
+	else
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
 }
 
 void
@@ -46,7 +71,7 @@ fatal(const char *fmt, ...)
 	const char	*e = strerror(errno);
 
 	va_start(ap, fmt);
-	log_vout(e, fmt, ap);
+	log_emit(LOG_ERR, e, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -57,7 +82,7 @@ fatalx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vout(NULL, fmt, ap);
+	log_emit(LOG_ERR, NULL, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -69,7 +94,7 @@ log_warn(const char *fmt, ...)
 	const char	*e = strerror(errno);
 
 	va_start(ap, fmt);
-	log_vout(e, fmt, ap);
+	log_emit(LOG_WARNING, e, fmt, ap);
 	va_end(ap);
 }
 
@@ -79,7 +104,7 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vout(NULL, fmt, ap);
+	log_emit(LOG_WARNING, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -91,7 +116,7 @@ log_info(const char *fmt, ...)
 	if (log_level < 1)
 		return;
 	va_start(ap, fmt);
-	log_vout(NULL, fmt, ap);
+	log_emit(LOG_INFO, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -103,6 +128,6 @@ log_debug(const char *fmt, ...)
 	if (log_level < 2)
 		return;
 	va_start(ap, fmt);
-	log_vout(NULL, fmt, ap);
+	log_emit(LOG_DEBUG, NULL, fmt, ap);
 	va_end(ap);
 }

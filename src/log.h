@@ -11,6 +11,7 @@
 #include <stdnoreturn.h>
 
 void	log_init(const char *progname, int verbosity);
+void	log_to_syslog(const char *ident, int facility);
 int	log_verbosity(void);
 noreturn void fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "caps.h"
 #include "line.h"
 
 struct flow;

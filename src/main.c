@@ -1,21 +1,32 @@
 /*
  * main.c -- tlsfloor: find the mail clients still negotiating TLS 1.0/1.1.
  *
- * Startup order: parse the command line into a struct config, open the
- * outputs, set up the flow table, then read each capture in turn through
- * the pipeline (capture -> decode -> flow -> reasm -> mail -> tls ->
- * verdict -> output).  At the end every open flow is flushed, so each
- * session is reported once, and a summary goes to stderr.
+ * Start-up: command line -> configuration (-c FILE, or the defaults) with
+ * the command line laid over it -> outputs -> flow table -> captures, then
+ * either read the files (-r) through the pipeline, or, live (-i or
+ * capture.interfaces): pidfile, detach (-D), drop privileges, and loop:
+ * poll the capture handles, dispatch packets, and between batches act on
+ * signals (HUP reload, USR1 inventory, TERM/INT stop) and timers (idle
+ * flows, alert windows, stats).  At the end every open flow is flushed, so
+ * each session is reported once, and a summary goes to stderr.
+ *
+ *   capture -> decode -> flow -> reasm -> mail -> tls -> verdict -> output
  */
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "classify.h"
 #include "config.h"
+#include "daemon.h"
+#include "dns.h"
 #include "flow.h"
 #include "log.h"
 #include "output.h"
@@ -24,126 +35,378 @@
 
 #define EXIT_INPUT	1	/* an input could not be read (fully) */
 #define EXIT_USAGE	2
+#define MAX_POLL	(CONFIG_MAX_IFACES + CONFIG_MAX_REMOTES)
+
+/* What the command line says; laid over every configuration loaded. */
+struct overrides {
+	const char	 *conf;		/* -c */
+	const char	**files;	/* -r, in order */
+	int		  nfiles;
+	const char	**ifaces;	/* -i */
+	int		  nifaces;
+	const char	**ports;	/* --port */
+	int		  nports;
+	const char	 *format, *output, *inventory, *user, *pidfile;
+	const char	 *floor;
+	uint64_t	  max_flows, memcap;
+	bool		  all_tls, daemonize, check;
+	int		  verbose, quiet;
+};
 
 static noreturn void usage(FILE *, int);
+static struct config *configure(const struct overrides *, char *, size_t);
+static int	run_files(const struct overrides *);
+static int	run_live(const struct overrides *, struct config **);
+static void	reload(const struct overrides *, struct config **);
+static uint64_t	wallclock(void);
 
 static noreturn void
 usage(FILE *fp, int status)
 {
 	fprintf(fp,
-	    "usage: tlsfloor [-hqvV] [-f json|text] [-o file] [--floor 1.0-1.3]\n"
-	    "                [--port proto:port[:implicit]] [--all-tls]\n"
-	    "                [--max-flows n] [--memcap bytes]\n"
-	    "                -r file [-r file ...]\n"
+	    "usage: tlsfloor [-DhnqvV] [-c file] [-f json|text] [-o file]\n"
+	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
+	    "                [--floor version] [--port proto:port[:implicit]]\n"
+	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
+	    "                [--inventory path]\n"
 	    "\n"
-	    "  -r, --read FILE     read a pcap/pcapng capture (\"-\" = stdin);\n"
-	    "                      repeat for several files, read in order\n"
-	    "  -f, --format FMT    json (JSON Lines, default) or text\n"
-	    "  -o, --output FILE   append events to FILE instead of stdout\n"
-	    "      --floor VER     lowest acceptable TLS version (default 1.2)\n"
-	    "      --port SPEC     also watch a port: pop3|imap|smtp:PORT, add\n"
-	    "                      :implicit for TLS from the first byte\n"
-	    "      --all-tls       report TLS on every TCP port, not only mail\n"
-	    "      --max-flows N   flows tracked at once (default 200000)\n"
-	    "      --memcap BYTES  memory for flows and buffers (default 64M)\n"
-	    "  -q, --quiet         no summary on stderr\n"
-	    "  -v, --verbose       summary with every counter\n"
-	    "  -V, --version       print version and exit\n"
-	    "  -h, --help          this help\n");
+	    "  -r, --read FILE      read a pcap/pcapng capture (\"-\" = stdin);\n"
+	    "                       repeat for several files, read in order\n"
+	    "  -i, --interface IF   capture live on IF (repeatable)\n"
+	    "  -c, --config FILE    read the YAML configuration FILE\n"
+	    "  -n, --check-config   check the configuration and exit\n"
+	    "  -D, --daemon         detach into the background (live capture)\n"
+	    "  -p, --pidfile FILE   pidfile for live capture\n"
+	    "  -u, --user USER      run live capture as USER\n"
+	    "  -f, --format FMT     events as json (JSON Lines) or text\n"
+	    "  -o, --output FILE    append events to FILE instead of stdout\n"
+	    "      --floor VER      lowest acceptable TLS version (default 1.2)\n"
+	    "      --port SPEC      also watch a port: pop3|imap|smtp:PORT, add\n"
+	    "                       :implicit for TLS from the first byte\n"
+	    "      --all-tls        report TLS on every TCP port, not only mail\n"
+	    "      --max-flows N    flows tracked at once (default 200000)\n"
+	    "      --memcap BYTES   memory for flows and buffers (default 64M)\n"
+	    "      --inventory PATH write the client inventory at exit: PATH.csv\n"
+	    "                       and PATH.json, or just PATH if it ends .csv/.json\n"
+	    "  -q, --quiet          no summary on stderr\n"
+	    "  -v, --verbose        more diagnostics; the summary lists every counter\n"
+	    "  -V, --version        print version and exit\n"
+	    "  -h, --help           this help\n");
 	exit(status);
+}
+
+/*
+ * The configuration: the file (or the defaults), then the command line.
+ * Without a file, a run over captures reports every session as JSON (or
+ * text) on stdout, as it would with no configuration at all.
+ */
+static struct config *
+configure(const struct overrides *o, char *err, size_t errlen)
+{
+	struct config	*c;
+	uint64_t	 v;
+	int		 i;
+
+	c = o->conf != NULL ? config_load(o->conf, err, errlen) :
+	    config_default();
+	if (c == NULL) {
+		if (o->conf == NULL)
+			snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (o->conf == NULL) {
+		/* No configuration: every session, once, and nothing else. */
+		c->json_events = CONFIG_EV_SESSION;
+		c->session_events_ok = true;
+		c->dedup_window = 0;
+	}
+	if (o->floor != NULL && config_parse_floor(o->floor, &c->floor) != 0)
+		goto bad;
+	for (i = 0; i < o->nports; i++)
+		if (config_set_port(c, o->ports[i]) != 0)
+			goto bad;
+	if (o->all_tls)
+		c->scope = SCOPE_ALL_TLS;
+	if (o->max_flows != 0)
+		c->max_flows = (uint32_t)o->max_flows;
+	if (o->memcap != 0)
+		c->memcap = o->memcap;
+	if (o->format != NULL || o->output != NULL) {
+		bool text = o->format != NULL && strcmp(o->format, "text") == 0;
+		const char *path = o->output != NULL ? o->output : "-";
+
+		c->json_enabled = !text;
+		c->text_enabled = text;
+		if (config_set_string(text ? &c->text_path : &c->json_path,
+		    path) != 0)
+			goto bad;
+	}
+	if (o->nifaces > 0) {
+		for (v = 0; v < c->ninterfaces; v++)
+			free(c->interfaces[v]);
+		free(c->interfaces);
+		c->ninterfaces = 0;
+		if ((c->interfaces = calloc((size_t)o->nifaces,
+		    sizeof(char *))) == NULL)
+			goto bad;
+		for (i = 0; i < o->nifaces; i++)
+			if ((c->interfaces[c->ninterfaces++] =
+			    strdup(o->ifaces[i])) == NULL)
+				goto bad;
+	}
+	/* -u USER: that user's own group, unless the file names one. */
+	if (o->user != NULL && o->conf == NULL) {
+		free(c->group);
+		c->group = NULL;
+	}
+	if ((o->user != NULL && config_set_string(&c->user, o->user) != 0) ||
+	    (o->pidfile != NULL &&
+	    config_set_string(&c->pidfile, o->pidfile) != 0))
+		goto bad;
+	/* Reading stdin live-piped from tcpdump: events as they happen. */
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			c->out_flush = true;
+	return c;
+bad:
+	snprintf(err, errlen, "applying the command line failed");
+	config_free(c);
+	return NULL;
+}
+
+static uint64_t
+wallclock(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Real time passes while files are read: collectors, inventory timer. */
+static void
+files_tick(void)
+{
+	output_tick();
+}
+
+/* -r: every file in order, as one stream.  1 if one was unreadable. */
+static int
+run_files(const struct overrides *o)
+{
+	int	i, status = 0;
+
+	for (i = 0; i < o->nfiles && !daemon_term; i++)
+		if (capture_file(o->files[i], files_tick) != 0)
+			status = EXIT_INPUT;
+	if (daemon_term)
+		log_warnx("interrupted: flushing what was read");
+	return status;
+}
+
+/*
+ * SIGHUP: a new configuration, validated before it replaces the old one;
+ * a broken file is reported and the old one stays.  Flows are kept.
+ */
+static void
+reload(const struct overrides *o, struct config **cfgp)
+{
+	struct config	*old = *cfgp, *c;
+	char		 err[512];
+
+	if ((c = configure(o, err, sizeof(err))) == NULL) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		return;
+	}
+	if (c->ninterfaces != old->ninterfaces || c->snaplen != old->snaplen ||
+	    c->buffer_size != old->buffer_size ||
+	    c->max_flows != old->max_flows)
+		log_warnx("reload: capture settings and max_flows take effect "
+		    "at the next start");
+	daemon_notify("RELOADING=1");
+	flow_set_config(c);
+	verdict_set_config(c);
+	if (output_reconfigure(c, err, sizeof(err)) != 0)
+		log_warnx("reload: %s", err);
+	*cfgp = c;
+	config_free(old);
+	log_info("reloaded %s", o->conf != NULL ? o->conf : "defaults");
+	daemon_notify("READY=1");
+}
+
+/* Live capture until SIGTERM/SIGINT. */
+static int
+run_live(const struct overrides *o, struct config **cfgp)
+{
+	struct pollfd		pfd[MAX_POLL];
+	struct output_capstat	cs[CONFIG_MAX_IFACES];
+	uint64_t		now, next_stats = 0, last_drop = 0, last_recv = 0;
+	size_t			ncs, i;
+	int			ncap, nout;
+
+	for (;;) {
+		ncap = capture_live_pollfds(pfd, CONFIG_MAX_IFACES);
+		nout = output_pollfds(pfd + ncap, MAX_POLL - ncap);
+		if (poll(pfd, (nfds_t)(ncap + nout), 1000) > 0)
+			capture_live_dispatch(pfd, ncap);
+		now = wallclock();
+		flow_tick(now);
+		capture_live_retry(now);
+		if (daemon_term)
+			break;
+		if (daemon_hup) {
+			daemon_hup = 0;
+			reload(o, cfgp);
+		}
+		if (daemon_usr1) {
+			daemon_usr1 = 0;
+			output_inventory(now);
+			if (log_verbosity() > 0) {
+				log_info("SIGUSR1: counters");
+				stats_dump(stderr);
+			}
+		}
+		if ((*cfgp)->stats_interval == 0 || now < next_stats)
+			continue;
+		next_stats = now + (uint64_t)(*cfgp)->stats_interval * 1000000u;
+		ncs = capture_live_stats(cs, CONFIG_MAX_IFACES);
+		output_stats(now, cs, ncs);
+		for (i = 0; i < ncs; i++) {
+			last_drop += cs[i].dropped;
+			last_recv += cs[i].received;
+		}
+		if (last_recv > 0 && (*cfgp)->drop_warn_percent > 0 &&
+		    last_drop * 100 > last_recv * (*cfgp)->drop_warn_percent)
+			log_warnx("the kernel dropped %llu of %llu packets: "
+			    "raise capture.buffer_size or narrow capture.bpf",
+			    (unsigned long long)last_drop,
+			    (unsigned long long)last_recv);
+		last_drop = last_recv = 0;
+	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "read",	required_argument, NULL, 'r' },
-		{ "format",	required_argument, NULL, 'f' },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "floor",	required_argument, NULL, 'F' },
-		{ "port",	required_argument, NULL, 'P' },
-		{ "all-tls",	no_argument,	   NULL, 'A' },
-		{ "max-flows",	required_argument, NULL, 'M' },
-		{ "memcap",	required_argument, NULL, 'm' },
-		{ "quiet",	no_argument,	   NULL, 'q' },
-		{ "verbose",	no_argument,	   NULL, 'v' },
-		{ "version",	no_argument,	   NULL, 'V' },
-		{ "help",	no_argument,	   NULL, 'h' },
+		{ "read",	  required_argument, NULL, 'r' },
+		{ "interface",	  required_argument, NULL, 'i' },
+		{ "config",	  required_argument, NULL, 'c' },
+		{ "check-config", no_argument,	     NULL, 'n' },
+		{ "daemon",	  no_argument,	     NULL, 'D' },
+		{ "pidfile",	  required_argument, NULL, 'p' },
+		{ "user",	  required_argument, NULL, 'u' },
+		{ "format",	  required_argument, NULL, 'f' },
+		{ "output",	  required_argument, NULL, 'o' },
+		{ "floor",	  required_argument, NULL, 'F' },
+		{ "port",	  required_argument, NULL, 'P' },
+		{ "all-tls",	  no_argument,	     NULL, 'A' },
+		{ "max-flows",	  required_argument, NULL, 'M' },
+		{ "memcap",	  required_argument, NULL, 'm' },
+		{ "inventory",	  required_argument, NULL, 'I' },
+		{ "quiet",	  no_argument,	     NULL, 'q' },
+		{ "verbose",	  no_argument,	     NULL, 'v' },
+		{ "version",	  no_argument,	     NULL, 'V' },
+		{ "help",	  no_argument,	     NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct config	 *cfg;
-	const char	**files;
-	int		  nfiles = 0, ch, i, quiet = 0, verbose = 0;
-	int		  status = 0;
-	uint64_t	  n;
+	struct overrides	 o;
+	struct config		*cfg, *probe;
+	char			 err[1024];
+	int			 ch, status = 0;
+	bool			 live;
+	uint16_t		 fl;
 
 	log_init("tlsfloor", 0);
-	if ((cfg = config_default()) == NULL ||
-	    (files = calloc((size_t)argc, sizeof(*files))) == NULL)
+	memset(&o, 0, sizeof(o));
+	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (o.ifaces = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (o.ports = calloc((size_t)argc, sizeof(char *))) == NULL)
+		fatal("startup");
+	if ((probe = config_default()) == NULL)
 		fatal("startup");
 
-	while ((ch = getopt_long(argc, argv, "r:f:o:qvVh", longopts,
+	while ((ch = getopt_long(argc, argv, "r:i:c:nDp:u:f:o:qvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			files[nfiles++] = optarg;
-			/* A pipe from tcpdump is live: events as they happen. */
-			if (strcmp(optarg, "-") == 0)
-				cfg->out_flush = true;
+			o.files[o.nfiles++] = optarg;
+			break;
+		case 'i':
+			o.ifaces[o.nifaces++] = optarg;
+			break;
+		case 'c':
+			o.conf = optarg;
+			break;
+		case 'n':
+			o.check = true;
+			break;
+		case 'D':
+			o.daemonize = true;
+			break;
+		case 'p':
+			o.pidfile = optarg;
+			break;
+		case 'u':
+			o.user = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				cfg->format = OUT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				cfg->format = OUT_TEXT;
-			else {
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0) {
 				log_warnx("--format: \"%s\": expected json "
 				    "or text", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
+			o.format = optarg;
 			break;
 		case 'o':
-			cfg->out_path = optarg;
+			o.output = optarg;
 			break;
 		case 'F':
-			if (config_parse_floor(optarg, &cfg->floor) != 0) {
+			if (config_parse_floor(optarg, &fl) != 0) {
 				log_warnx("--floor: \"%s\": expected 1.0, "
 				    "1.1, 1.2 or 1.3", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
+			o.floor = optarg;
 			break;
 		case 'P':
-			if (config_set_port(cfg, optarg) != 0) {
+			if (config_set_port(probe, optarg) != 0) {
 				log_warnx("--port: \"%s\": expected "
 				    "pop3|imap|smtp:PORT[:implicit]", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
+			o.ports[o.nports++] = optarg;
 			break;
 		case 'A':
-			cfg->scope = SCOPE_ALL_TLS;
+			o.all_tls = true;
 			break;
 		case 'M':
-			if (config_parse_size(optarg, 1, UINT32_MAX, &n) != 0) {
+			if (config_parse_size(optarg, 1, UINT32_MAX,
+			    &o.max_flows) != 0) {
 				log_warnx("--max-flows: \"%s\": expected a "
 				    "number of flows", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
-			cfg->max_flows = (uint32_t)n;
 			break;
 		case 'm':
-			if (config_parse_size(optarg, 1u << 20, SIZE_MAX, &n)
-			    != 0) {
+			if (config_parse_size(optarg, 1u << 20, SIZE_MAX,
+			    &o.memcap) != 0) {
 				log_warnx("--memcap: \"%s\": expected bytes "
 				    "(k, M, G suffixes), at least 1M", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
-			cfg->memcap = n;
+			break;
+		case 'I':
+			o.inventory = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o.quiet = 1;
 			break;
 		case 'v':
-			verbose++;
+			o.verbose++;
 			break;
 		case 'V':
 			printf("tlsfloor %s (%s; nDPI %s)\n", TLSFLOOR_VERSION,
@@ -155,35 +418,94 @@ main(int argc, char **argv)
 			usage(stderr, EXIT_USAGE);
 		}
 	}
+	config_free(probe);
 	if (optind < argc) {
 		log_warnx("unexpected argument \"%s\"", argv[optind]);
 		usage(stderr, EXIT_USAGE);
 	}
-	if (nfiles == 0) {
-		log_warnx("nothing to read: give -r FILE (or -r - for stdin)");
+	log_init("tlsfloor", o.verbose);
+
+	if ((cfg = configure(&o, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (o.check) {
+		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
+		config_free(cfg);
+		return 0;
+	}
+	live = o.nfiles == 0 && cfg->ninterfaces > 0;
+	if (o.nfiles > 0 && o.nifaces > 0) {
+		log_warnx("-r and -i cannot be used together");
 		usage(stderr, EXIT_USAGE);
 	}
-	log_init("tlsfloor", verbose);
-	verdict_init(cfg->floor);
-	if (output_open(cfg) != 0)
-		fatal("%s", cfg->out_path);
+	if (o.nfiles == 0 && !live) {
+		log_warnx("nothing to read: give -r FILE (or -r - for stdin), "
+		    "or -i INTERFACE");
+		usage(stderr, EXIT_USAGE);
+	}
+
+	if (daemon_signals(capture_breakloop) == -1)
+		fatal("sigaction");
+	verdict_init(cfg);
+	verdict_expiring_exceptions(time(NULL));
+	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (flow_init(cfg) != 0)
 		fatal("flow table");
+	if (dns_init(0) != 0)
+		fatal("dns cache");
 
-	for (i = 0; i < nfiles; i++)
-		if (capture_file(files[i]) != 0)
-			status = EXIT_INPUT;
+	if (!live)
+		status = run_files(&o);
+	else {
+		if (capture_live_open(cfg, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
+		    o.daemonize || geteuid() == 0) &&
+		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		if (o.daemonize) {
+			if (daemon_detach() == -1)
+				fatal("detach");
+			log_to_syslog(cfg->syslog_ident,
+			    cfg->syslog_facility);
+		}
+		if (daemon_pidfile_write() != 0)
+			fatal("pidfile");
+		if (daemon_drop(cfg, true, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		daemon_notify("READY=1");
+		log_info("running");
+		status = run_live(&o, &cfg);
+		daemon_notify("STOPPING=1");
+	}
 
 	flow_fini();
+	verdict_flush();
+	dns_fini();
+	if (live) {
+		struct output_capstat	cs[CONFIG_MAX_IFACES];
+		size_t			n = capture_live_stats(cs,
+					    CONFIG_MAX_IFACES);
+
+		output_stats(wallclock(), cs, n);
+		capture_live_close();
+	} else if (o.conf != NULL && cfg->stats_interval > 0)
+		output_stats(wallclock(), NULL, 0);
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
-	if (!quiet)
+	verdict_report_exceptions();
+	if (!o.quiet)
 		stats_summary(stderr, "tlsfloor");
-	if (verbose) {
+	if (o.verbose) {
 		fputs("tlsfloor: counters:\n", stderr);
 		stats_dump(stderr);
 	}
+	daemon_pidfile_remove();
 	config_free(cfg);
-	free(files);
+	free(o.files);
+	free(o.ifaces);
+	free(o.ports);
 	return status;
 }

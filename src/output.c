@@ -1,96 +1,631 @@
 /*
- * output.c -- pipeline stage 8: hand finished sessions to the sink.
+ * output.c -- pipeline stage 8: route events to the configured sinks.
  *
- * Receives each judged session from verdict.c and writes it with the sink
- * the run was configured for (JSON Lines by default, or one text line) to
- * standard output or the configured file.  Also holds the formatting the
- * sinks share: addresses, UTC timestamps, and cleaning wire bytes to
- * printable ASCII before they reach any text.
+ * Receives judged sessions from verdict.c (output_session), summaries of
+ * de-duplicated alerts (output_summary), and the periodic stats and
+ * inventory from the run loop; builds each event once and hands it to
+ * every sink that wants it:
  *
- * A write error is reported once (log_warn) and counted; the analysis
- * goes on.
+ *   json    JSON Lines to a file or stdout; event types by outputs.json.events
+ *   text    one human line per session (and per alert summary)
+ *   syslog  syslog(3): alerts, summaries, stats, sessions under an
+ *           exception (notice) and, if asked, ok sessions (info)
+ *   remote  the same to SIEM collectors (RFC 5424 or CEF, UDP or TCP),
+ *           queued and never blocking (output_syslog.c)
+ *
+ * and keeps the client inventory (inventory.c).  Files are reopened by
+ * output_reconfigure() (SIGHUP), so logrotate works.  A write error is
+ * reported once and counted; the analysis goes on.
  */
 #include <arpa/inet.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "config.h"
+#include "dns.h"
+#include "fingerprint.h"
 #include "flow.h"
+#include "inventory.h"
+#include "classify.h"
+#include "caps.h"
 #include "log.h"
 #include "output.h"
+#include "output_syslog.h"
 #include "stats.h"
+#include "tls.h"
 #include "verdict.h"
 
-static FILE		*out_fp;
-static bool		 out_owned;	/* we opened it, we close it */
-static bool		 out_warned;
-static const struct sink *out_sink;
-static const char	*out_name;
-static bool		 out_flush;
+enum sink_kind {
+	SINK_JSON,
+	SINK_TEXT,
+	SINK_SYSLOG,
+	SINK_REMOTE,
+};
 
-int
-output_open(const struct config *cfg)
+struct sink {
+	enum sink_kind	 kind;
+	FILE		*fp;		/* json, text */
+	char		*path;		/* owned; NULL or "-" is stdout */
+	bool		 warned;	/* a write error was reported */
+	uint32_t	 events;	/* CONFIG_EV_* (json) */
+	struct remote	*remote;	/* remote */
+	struct config_remote rcfg;	/* remote: what it was opened with */
+};
+
+#define MAX_SINKS	(3 + CONFIG_MAX_REMOTES)
+
+static struct sink		 sinks[MAX_SINKS];
+static int			 nsinks;
+static const struct config	*ocfg;
+static struct inventory		*inv;
+static char			*inv_path;	/* owned */
+static uint64_t			 inv_next;	/* us: next periodic write */
+static bool			 out_flush;
+
+static int	sink_open_file(struct sink *, const char *, char *, size_t);
+static void	sink_close(struct sink *, bool);
+static void	sinks_open(const struct config *, struct sink *, int *,
+		    struct sink *, int, char *, size_t, int *);
+static bool	sink_wants(const struct sink *, enum ev_type,
+		    const struct verdict *);
+static void	emit(enum ev_type, const struct flow *, const struct verdict *,
+		    const struct alert_summary *, json_t *, uint64_t);
+static void	inv_add(const struct flow *, const struct verdict *);
+
+/* --- sinks -------------------------------------------------------------- */
+
+static int
+sink_open_file(struct sink *s, const char *path, char *err, size_t errlen)
 {
-	out_sink = cfg->format == OUT_TEXT ? &output_text_sink :
-	    &output_json_sink;
-	out_flush = cfg->out_flush;
-	if (cfg->out_path == NULL || strcmp(cfg->out_path, "-") == 0) {
-		out_fp = stdout;
-		out_name = "stdout";
+	if (path == NULL || strcmp(path, "-") == 0) {
+		s->fp = stdout;
+		s->path = NULL;
 		return 0;
 	}
-	if ((out_fp = fopen(cfg->out_path, "a")) == NULL)
+	if ((s->path = strdup(path)) == NULL ||
+	    (s->fp = fopen(path, "a")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open for appending", path);
+		free(s->path);
+		s->path = NULL;
 		return -1;
-	out_owned = true;
-	out_name = cfg->out_path;
+	}
 	return 0;
+}
+
+static void
+sink_close(struct sink *s, bool final)
+{
+	switch (s->kind) {
+	case SINK_JSON:
+	case SINK_TEXT:
+		if (s->fp != NULL && fflush(s->fp) != 0 && !s->warned)
+			log_warn("%s: write", s->path ? s->path : "stdout");
+		if (s->fp != NULL && s->fp != stdout)
+			fclose(s->fp);
+		s->fp = NULL;
+		free(s->path);
+		s->path = NULL;
+		break;
+	case SINK_SYSLOG:
+		syslog_local_close();
+		break;
+	case SINK_REMOTE:
+		/* At exit wait a little for the collector; on reload a
+		 * dropped collector must not stall the capture. */
+		remote_close(s->remote, final ? 5000 : 0);
+		s->remote = NULL;
+		free(s->rcfg.host);
+		s->rcfg.host = NULL;
+		break;
+	}
+}
+
+static bool
+same_remote(const struct config_remote *a, const struct config_remote *b)
+{
+	return strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	    a->transport == b->transport && a->format == b->format &&
+	    a->queue == b->queue;
+}
+
+/*
+ * The sinks cfg asks for, into out[].  A remote that old[] already has
+ * with the same settings is taken over with its queue and connection
+ * (reload must not drop what is waiting); *taken marks those.
+ */
+static void
+sinks_open(const struct config *cfg, struct sink *out, int *nout,
+    struct sink *old, int nold, char *err, size_t errlen, int *rc)
+{
+	struct sink	*s;
+	size_t		 i;
+	int		 j;
+
+	*nout = 0;
+	if (cfg->json_enabled) {
+		s = &out[(*nout)++];
+		memset(s, 0, sizeof(*s));
+		s->kind = SINK_JSON;
+		s->events = cfg->json_events;
+		if (sink_open_file(s, cfg->json_path, err, errlen) != 0) {
+			(*nout)--;
+			*rc = -1;
+		}
+	}
+	if (cfg->text_enabled) {
+		s = &out[(*nout)++];
+		memset(s, 0, sizeof(*s));
+		s->kind = SINK_TEXT;
+		if (sink_open_file(s, cfg->text_path, err, errlen) != 0) {
+			(*nout)--;
+			*rc = -1;
+		}
+	}
+	if (cfg->syslog_enabled) {
+		s = &out[(*nout)++];
+		memset(s, 0, sizeof(*s));
+		s->kind = SINK_SYSLOG;
+		syslog_local_open(cfg);
+	}
+	for (i = 0; i < cfg->nremotes; i++) {
+		s = &out[(*nout)++];
+		memset(s, 0, sizeof(*s));
+		s->kind = SINK_REMOTE;
+		for (j = 0; j < nold; j++)
+			if (old[j].kind == SINK_REMOTE && old[j].remote &&
+			    same_remote(&old[j].rcfg, &cfg->remotes[i])) {
+				s->remote = old[j].remote;
+				s->rcfg = old[j].rcfg;
+				old[j].remote = NULL;
+				old[j].rcfg.host = NULL;
+				break;
+			}
+		if (s->remote != NULL)
+			continue;
+		s->rcfg = cfg->remotes[i];
+		if ((s->rcfg.host = strdup(cfg->remotes[i].host)) == NULL ||
+		    (s->remote = remote_open(&cfg->remotes[i],
+		    cfg->syslog_ident, cfg->syslog_facility, err,
+		    errlen)) == NULL) {
+			free(s->rcfg.host);
+			(*nout)--;
+			*rc = -1;
+		}
+	}
+}
+
+int
+output_open(const struct config *cfg, const char *inventory_path, char *err,
+    size_t errlen)
+{
+	int	rc = 0;
+
+	ocfg = cfg;
+	out_flush = cfg->out_flush;
+	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
+	if (inventory_path == NULL)
+		inventory_path = cfg->inventory_path;
+	if (inventory_path != NULL) {
+		if ((inv_path = strdup(inventory_path)) == NULL ||
+		    (inv = inventory_new(OUTPUT_INVENTORY_MAX)) == NULL) {
+			snprintf(err, errlen, "inventory: out of memory");
+			return -1;
+		}
+	}
+	return rc;
+}
+
+/*
+ * SIGHUP: files reopened (logrotate moved them), the new configuration's
+ * sinks opened; remotes that did not change keep their queues.  On an
+ * error the sinks that could be opened are used and the error reported.
+ */
+int
+output_reconfigure(const struct config *cfg, char *err, size_t errlen)
+{
+	struct sink	 next[MAX_SINKS];
+	int		 nnext = 0, i, rc = 0;
+
+	sinks_open(cfg, next, &nnext, sinks, nsinks, err, errlen, &rc);
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind != SINK_REMOTE || sinks[i].remote != NULL)
+			sink_close(&sinks[i], false);
+	memcpy(sinks, next, sizeof(next));
+	nsinks = nnext;
+	ocfg = cfg;
+	out_flush = cfg->out_flush;
+	return rc;
+}
+
+/* --- events ------------------------------------------------------------- */
+
+static bool
+sink_wants(const struct sink *s, enum ev_type t, const struct verdict *v)
+{
+	static const uint32_t bit[] = {
+		[EV_SESSION] = CONFIG_EV_SESSION,
+		[EV_ALERT] = CONFIG_EV_ALERT,
+		[EV_ALERT_SUMMARY] = CONFIG_EV_ALERT_SUMMARY,
+		[EV_STATS] = CONFIG_EV_STATS,
+		[EV_INVENTORY] = CONFIG_EV_INVENTORY,
+	};
+
+	switch (s->kind) {
+	case SINK_JSON:
+		return (s->events & bit[t]) != 0;
+	case SINK_TEXT:
+		return t == EV_SESSION || t == EV_ALERT_SUMMARY;
+	case SINK_SYSLOG:
+	case SINK_REMOTE:
+		if (t == EV_ALERT || t == EV_ALERT_SUMMARY || t == EV_STATS)
+			return true;
+		/* Sessions only when they do not alert: those under an
+		 * exception (a notice instead) and, if asked, ok ones. */
+		return t == EV_SESSION && v != NULL && (v->exception_live ||
+		    (v->reason == RS_OK && ocfg->syslog_ok));
+	}
+	return false;
+}
+
+static void
+file_done(struct sink *s)
+{
+	if (out_flush)
+		fflush(s->fp);
+	if (ferror(s->fp)) {
+		STAT_INC(OUT_ERRORS);
+		if (!s->warned)
+			log_warn("%s: write", s->path ? s->path : "stdout");
+		s->warned = true;
+		clearerr(s->fp);
+	}
+}
+
+static const char *const msgids[] = {
+	[EV_SESSION] = "session", [EV_ALERT] = "alert",
+	[EV_ALERT_SUMMARY] = "alert_summary", [EV_STATS] = "stats",
+	[EV_INVENTORY] = "inventory",
+};
+
+/* The key fields of an event, for syslog structured data and CEF. */
+static void
+syslog_fields(struct syslog_msg *m, const struct flow *f,
+    const struct verdict *v, const struct alert_summary *as, char *cip,
+    char *sip, char *sni, char *ja3, char *ja4)
+{
+	char	fp[FP_STR_MAX];
+
+	if (f != NULL) {
+		output_ip(f, 0, cip, OUTPUT_ADDR_MAX);
+		output_ip(f, 1, sip, OUTPUT_ADDR_MAX);
+		m->client_port = f->cli_port;
+		m->server_port = f->srv_port;
+		m->protocol = output_proto(f);
+		if (output_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
+			m->sni = sni;
+		if (f->sess.ch != NULL && fp_ja3(f->sess.ch, fp, sizeof(fp),
+		    ja3))
+			m->ja3 = ja3;
+		if (f->sess.ch != NULL && fp_ja4(f->sess.ch, ja4, NULL, 0))
+			m->ja4 = ja4;
+	} else if (as != NULL) {
+		output_addr(as->family, as->cli, cip, OUTPUT_ADDR_MAX);
+		output_addr(as->family, as->srv, sip, OUTPUT_ADDR_MAX);
+		m->server_port = as->srv_port;
+		m->protocol = output_proto_name(as->proto);
+		m->reason = verdict_reason_name(as->reason);
+		m->count = as->count;
+	}
+	if (f != NULL || as != NULL) {
+		m->client_ip = cip;
+		m->server_ip = sip;
+	}
+	if (v != NULL) {
+		m->reason = verdict_reason_name(v->reason);
+		m->outcome = verdict_outcome_name(v->outcome);
+		m->client_max = v->client_max ?
+		    tls_version_name(v->client_max) : NULL;
+		m->negotiated = v->negotiated ?
+		    tls_version_name(v->negotiated) : NULL;
+		m->exception_owner = v->exception ? v->exception->owner : NULL;
+	}
+}
+
+static void
+emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
+    const struct verdict *v, const struct alert_summary *as, json_t *j,
+    uint64_t ts)
+{
+	struct syslog_msg	 m;
+	char			 cip[OUTPUT_ADDR_MAX], sip[OUTPUT_ADDR_MAX];
+	char			 sni[TLS_MAX_SNI * 4 + 1];
+	char			 ja3[FP_MD5_HEX], ja4[FP_JA4_MAX];
+	char			*body;
+
+	if ((body = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER)) == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.msgid = msgids[t];
+	m.ts = ts;
+	m.json = body;
+	m.json_len = strlen(body);
+	m.severity = v != NULL ? v->severity :
+	    as != NULL ? as->severity : LOG_INFO;
+	syslog_fields(&m, f, v, as, cip, sip, sni, ja3, ja4);
+	if (s->kind == SINK_SYSLOG)
+		syslog_local_send(&m);
+	else
+		remote_send(s->remote, &m);
+	free(body);
+}
+
+static json_t *
+build(enum ev_type t, const struct flow *f, const struct verdict *v,
+    const struct alert_summary *as)
+{
+	switch (t) {
+	case EV_SESSION:
+	case EV_ALERT:
+		return oj_session(f, v, t);
+	case EV_ALERT_SUMMARY:
+		return oj_summary(as);
+	default:
+		return NULL;
+	}
+}
+
+/* One event to every sink that wants it; j is built on first need. */
+static void
+emit(enum ev_type t, const struct flow *f, const struct verdict *v,
+    const struct alert_summary *as, json_t *j, uint64_t ts)
+{
+	int	i;
+
+	for (i = 0; i < nsinks; i++) {
+		struct sink *s = &sinks[i];
+
+		if (!sink_wants(s, t, v))
+			continue;
+		if (s->kind != SINK_TEXT && j == NULL &&
+		    (j = build(t, f, v, as)) == NULL)
+			continue;
+		switch (s->kind) {
+		case SINK_JSON:
+			oj_write(s->fp, j);
+			file_done(s);
+			break;
+		case SINK_TEXT:
+			if (t == EV_SESSION)
+				output_text_session(s->fp, f, v);
+			else
+				output_text_summary(s->fp, as);
+			file_done(s);
+			break;
+		case SINK_SYSLOG:
+		case SINK_REMOTE:
+			emit_syslog(s, t, f, v, as, j, ts);
+			break;
+		}
+	}
+	STAT_INC(OUT_EVENTS);
+	json_decref(j);
 }
 
 void
 output_session(const struct flow *f, const struct verdict *v)
 {
-	if (out_fp == NULL)
-		return;
-	out_sink->session(out_fp, f, v);
-	if (out_flush)
-		fflush(out_fp);
-	if (ferror(out_fp)) {
-		STAT_INC(OUT_ERRORS);
-		if (!out_warned)
-			log_warn("%s: write", out_name);
-		out_warned = true;
-		clearerr(out_fp);
+	if (inv != NULL)
+		inv_add(f, v);
+	if (v->reason != RS_OK || ocfg->session_events_ok)
+		emit(EV_SESSION, f, v, NULL, NULL, f->first_ts);
+	if (v->alert) {
+		STAT_INC(OUT_ALERTS);
+		emit(EV_ALERT, f, v, NULL, NULL, f->first_ts);
 	}
 }
 
+void
+output_summary(const struct alert_summary *as)
+{
+	emit(EV_ALERT_SUMMARY, NULL, NULL, as, NULL, as->window_end);
+}
+
+void
+output_stats(uint64_t now, const struct output_capstat *cs, size_t n)
+{
+	emit(EV_STATS, NULL, NULL, NULL, oj_stats(now, cs, n, ocfg), now);
+}
+
+/* --- inventory ------------------------------------------------------------ */
+
+static void
+inv_add(const struct flow *f, const struct verdict *v)
+{
+	struct inv_session	 is;
+	char			 sni[TLS_MAX_SNI * 4 + 1];
+	char			 fp[FP_STR_MAX], ja3[FP_MD5_HEX];
+	char			 ja4[FP_JA4_MAX];
+	const struct tls_client_hello *ch = f->sess.ch;
+
+	memset(&is, 0, sizeof(is));
+	is.family = f->family;
+	memcpy(is.cli, f->cli, 16);
+	memcpy(is.srv, f->srv, 16);
+	is.srv_port = f->srv_port;
+	is.proto = f->proto;
+	is.mode = output_mode(f);
+	is.client_max = v->client_max;
+	is.negotiated = v->negotiated;
+	is.reason = (uint8_t)v->reason;
+	is.reason_name = verdict_reason_name(v->reason);
+	if (output_server_name(f, sni, sizeof(sni)) != NULL)
+		is.sni = sni;
+	if (f->sess.sh != NULL && !f->sess.sh->sslv2) {
+		is.cipher = f->sess.sh->cipher;
+		is.cipher_name = classify_cipher_name(f->sess.sh->cipher);
+	}
+	if (ch != NULL && fp_ja3(ch, fp, sizeof(fp), ja3))
+		is.ja3 = ja3;
+	if (ch != NULL && fp_ja4(ch, ja4, NULL, 0))
+		is.ja4 = ja4;
+	is.ts = f->first_ts;
+	is.exception = v->exception_live ? v->exception : NULL;
+	inventory_add(inv, &is);
+}
+
+/*
+ * Write the inventory files now (SIGUSR1, interval, exit) and, if the JSON
+ * sink takes them, one inventory event per record.
+ */
+int
+output_inventory(uint64_t now)
+{
+	char	err[256];
+	size_t	i, n;
+
+	if (inv == NULL)
+		return 0;
+	if (inventory_write(inv, inv_path, now, err, sizeof(err)) != 0) {
+		log_warnx("inventory: %s", err);
+		return -1;
+	}
+	log_info("inventory written: %s", inv_path);
+	n = inventory_count(inv);
+	for (i = 0; i < n; i++) {
+		int	k;
+
+		for (k = 0; k < nsinks; k++)
+			if (sinks[k].kind == SINK_JSON &&
+			    sink_wants(&sinks[k], EV_INVENTORY, NULL)) {
+				json_t *j = oj_inventory(now,
+				    inventory_record_json(inv, i));
+
+				if (j != NULL) {
+					oj_write(sinks[k].fp, j);
+					json_decref(j);
+				}
+				file_done(&sinks[k]);
+			}
+	}
+	return 0;
+}
+
+/*
+ * Housekeeping in real time, whatever the packets' clock says: collectors'
+ * queues and back-off (monotonic), the periodic inventory (wall clock).
+ */
+void
+output_tick(void)
+{
+	struct timespec	mono, wall;
+	uint64_t	now;
+	int		i;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE)
+			remote_poll(sinks[i].remote, (uint64_t)mono.tv_sec *
+			    1000000u + (uint64_t)mono.tv_nsec / 1000u);
+	if (inv == NULL || ocfg->inventory_interval == 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	now = (uint64_t)wall.tv_sec * 1000000u +
+	    (uint64_t)wall.tv_nsec / 1000u;
+	if (inv_next == 0)
+		inv_next = now + (uint64_t)ocfg->inventory_interval * 1000000u;
+	else if (now >= inv_next) {
+		output_inventory(now);
+		inv_next = now + (uint64_t)ocfg->inventory_interval * 1000000u;
+	}
+}
+
+/* The remote collectors' sockets, for the run loop's poll(). */
+int
+output_pollfds(struct pollfd *pfd, int max)
+{
+	int	i, n = 0;
+	short	ev;
+
+	for (i = 0; i < nsinks && n < max; i++) {
+		if (sinks[i].kind != SINK_REMOTE)
+			continue;
+		if ((pfd[n].fd = remote_pollfd(sinks[i].remote, &ev)) < 0)
+			continue;
+		pfd[n].events = ev;
+		pfd[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+/* End of the run: inventory, then every sink flushed and closed. */
 int
 output_close(void)
 {
-	int	rc = 0;
+	int	i, rc = 0;
 
-	if (out_fp == NULL)
-		return 0;
-	if (fflush(out_fp) != 0) {
-		log_warn("%s: write", out_name);
-		rc = -1;
+	if (inv != NULL) {
+		struct timespec	ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (output_inventory((uint64_t)ts.tv_sec * 1000000u +
+		    (uint64_t)ts.tv_nsec / 1000u) != 0)
+			rc = -1;
+		inventory_free(inv);
+		inv = NULL;
 	}
-	if (out_owned && fclose(out_fp) != 0)
-		rc = -1;
-	out_fp = NULL;
+	for (i = 0; i < nsinks; i++) {
+		if ((sinks[i].kind == SINK_JSON || sinks[i].kind == SINK_TEXT)
+		    && sinks[i].warned)
+			rc = -1;
+		sink_close(&sinks[i], true);
+	}
+	nsinks = 0;
+	free(inv_path);
+	inv_path = NULL;
 	return rc;
+}
+
+/*
+ * The server's name: the SNI the client sent, else what a DNS answer seen
+ * on the wire mapped its address to.  NULL (and "") when neither.
+ */
+const char *
+output_server_name(const struct flow *f, char *buf, size_t len)
+{
+	const struct tls_client_hello	*ch = f->sess.ch;
+
+	buf[0] = '\0';
+	if (ch != NULL && ch->sni_len > 0) {
+		output_clean(ch->sni, ch->sni_len, buf, len);
+		return "sni";
+	}
+	if (dns_lookup(f->family, f->srv, buf, len))
+		return "dns";
+	return NULL;
+}
+
+/* --- formatting shared by the sinks ---------------------------------------- */
+
+void
+output_addr(int family, const uint8_t *a, char *buf, size_t len)
+{
+	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf,
+	    (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
 }
 
 /* The client's (server == 0) or server's address, without the port. */
 void
 output_ip(const struct flow *f, int server, char *buf, size_t len)
 {
-	const uint8_t	*a = server ? f->srv : f->cli;
-
-	if (inet_ntop(f->family == 4 ? AF_INET : AF_INET6, a, buf,
-	    (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
+	output_addr(f->family, server ? f->srv : f->cli, buf, len);
 }
 
 /* RFC 3339 in UTC with microseconds: 2026-01-01T00:00:00.000000Z. */
@@ -141,9 +676,9 @@ output_clean(const uint8_t *p, size_t n, char *buf, size_t len)
 }
 
 const char *
-output_proto(const struct flow *f)
+output_proto_name(uint8_t proto)
 {
-	switch (f->proto) {
+	switch (proto) {
 	case PROTO_POP3:
 		return "pop3";
 	case PROTO_IMAP:
@@ -152,6 +687,12 @@ output_proto(const struct flow *f)
 		return "smtp";
 	}
 	return "tls";
+}
+
+const char *
+output_proto(const struct flow *f)
+{
+	return output_proto_name(f->proto);
 }
 
 /* starttls | implicit | plain: how TLS was (or was not) reached. */

@@ -1,39 +1,83 @@
 /*
- * output.h -- pipeline stage 8: session events to their sinks.
+ * output.h -- pipeline stage 8: events to their sinks.
+ *
+ * Event types (what a SIEM filters on, event.dataset tlsfloor.<type>):
+ *   session        every judged session (ok ones only if configured)
+ *   alert          the first legacy/plaintext session of its kind in a
+ *                  de-duplication window
+ *   alert_summary  how many repeats the window held back
+ *   stats          counters, capture drops, expiring exceptions
+ *   inventory      one per client inventory record, when it is written
  */
 #ifndef TLSFLOOR_OUTPUT_H
 #define TLSFLOOR_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+struct alert_summary;
 struct config;
 struct flow;
+struct pollfd;
 struct verdict;
 
-/* A sink: one way of writing events (JSON Lines, text, later syslog). */
-struct sink {
-	const char	*name;
-	void		(*session)(FILE *, const struct flow *,
-			    const struct verdict *);
+enum ev_type {
+	EV_SESSION,
+	EV_ALERT,
+	EV_ALERT_SUMMARY,
+	EV_STATS,
+	EV_INVENTORY,
 };
 
-extern const struct sink	output_json_sink;
-extern const struct sink	output_text_sink;
+/* Drop counters of one live capture, for the stats event. */
+struct output_capstat {
+	const char	*name;		/* interface */
+	uint64_t	 received;
+	uint64_t	 dropped;	/* by the kernel buffer */
+	uint64_t	 if_dropped;	/* by the interface */
+};
 
-int	output_open(const struct config *);
+int	output_open(const struct config *, const char *inventory_path,
+	    char *err, size_t errlen);
+int	output_reconfigure(const struct config *, char *err, size_t errlen);
 void	output_session(const struct flow *, const struct verdict *);
+void	output_summary(const struct alert_summary *);
+void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
+int	output_inventory(uint64_t now_us);
+void	output_tick(void);
+int	output_pollfds(struct pollfd *, int max);
 int	output_close(void);
+
+/* Event builders (output_json.c); each returns a new reference. */
+json_t	*oj_session(const struct flow *, const struct verdict *,
+	    enum ev_type);
+json_t	*oj_summary(const struct alert_summary *);
+json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
+	    const struct config *);
+json_t	*oj_inventory(uint64_t now_us, json_t *record);
+void	 oj_write(FILE *, const json_t *);
+
+/* The text sink (output_text.c). */
+void	output_text_session(FILE *, const struct flow *,
+	    const struct verdict *);
+void	output_text_summary(FILE *, const struct alert_summary *);
 
 /* Formatting shared by the sinks. */
 #define OUTPUT_ADDR_MAX	48	/* "[" IPv6 "]" */
 #define OUTPUT_TIME_MAX	32	/* 2026-01-01T00:00:00.000000Z */
 void	output_ip(const struct flow *, int server, char *, size_t);
+void	output_addr(int family, const uint8_t *, char *, size_t);
 void	output_time(uint64_t us, char *, size_t);
 size_t	output_clean(const uint8_t *, size_t, char *, size_t);
 const char *output_mode(const struct flow *);
 const char *output_proto(const struct flow *);
+const char *output_proto_name(uint8_t proto);
 const char *output_end(const struct flow *);
+const char *output_server_name(const struct flow *, char *, size_t);
+#define OUTPUT_NAME_MAX	(255 * 4 + 1)	/* a cleaned name */
 
 #endif /* TLSFLOOR_OUTPUT_H */

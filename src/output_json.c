@@ -1,5 +1,6 @@
 /*
- * output_json.c -- one JSON object per session, one per line (JSON Lines).
+ * output_json.c -- the events as JSON objects, written one per line (JSON
+ * Lines) by the json sink and carried as the message body to syslog.
  *
  * Field names follow the Elastic Common Schema where it has one (source.*
  * is always the client, destination.* the server; tls.version as "1.2" with
@@ -19,13 +20,10 @@
 #include "fingerprint.h"
 #include "flow.h"
 #include "output.h"
+#include "stats.h"
 #include "tls.h"
 #include "verdict.h"
 
-static void	json_session(FILE *, const struct flow *,
-		    const struct verdict *);
-
-const struct sink output_json_sink = { "json", json_session };
 
 static void
 set_str(json_t *o, const char *k, const char *v)
@@ -93,37 +91,42 @@ static json_t *
 json_endpoint(const struct flow *f, int server)
 {
 	json_t	*o = json_object();
-	char	 ip[OUTPUT_ADDR_MAX];
+	char	 ip[OUTPUT_ADDR_MAX], name[OUTPUT_NAME_MAX];
 	int	 dir = server ? DIR_S2C : DIR_C2S;
 
 	output_ip(f, server, ip, sizeof(ip));
 	set_str(o, "ip", ip);
 	set_int(o, "port", server ? f->srv_port : f->cli_port);
+	if (server && output_server_name(f, name, sizeof(name)) != NULL)
+		set_str(o, "domain", name);	/* ECS destination.domain */
 	set_int(o, "packets", (json_int_t)f->pkts[dir]);
 	set_int(o, "bytes", (json_int_t)f->bytes[dir]);
 	return o;
 }
 
+/* ECS event.*: kind, category/type, our dataset, times, severity. */
 static json_t *
-json_event(const struct flow *f)
+json_event(const char *kind, const char *dataset, int severity,
+    uint64_t start, uint64_t end)
 {
 	json_t	*o = json_object(), *a;
 	char	 t[OUTPUT_TIME_MAX];
 
-	set_str(o, "kind", "event");
+	set_str(o, "kind", kind);
 	a = json_array();
 	json_array_append_new(a, json_string("network"));
 	json_object_set_new(o, "category", a);
 	a = json_array();
 	json_array_append_new(a, json_string("connection"));
 	json_object_set_new(o, "type", a);
-	set_str(o, "dataset", "tlsfloor.session");
-	output_time(f->first_ts, t, sizeof(t));
+	set_str(o, "dataset", dataset);
+	if (severity >= 0)
+		set_int(o, "severity", severity);	/* syslog numbering */
+	output_time(start, t, sizeof(t));
 	set_str(o, "start", t);
-	output_time(f->last_ts, t, sizeof(t));
+	output_time(end, t, sizeof(t));
 	set_str(o, "end", t);
-	set_int(o, "duration",
-	    (json_int_t)(f->last_ts - f->first_ts) * 1000);	/* ns */
+	set_int(o, "duration", (json_int_t)(end - start) * 1000);	/* ns */
 	return o;
 }
 
@@ -295,6 +298,25 @@ json_anomalies(const struct flow *f)
 	return a;
 }
 
+/* The exception that covers (or covered) this client. */
+static json_t *
+json_exception(const struct verdict *v)
+{
+	const struct config_exception	*e = v->exception;
+	json_t				*o = json_object();
+
+	set_str(o, "state", v->exception_live ? "live" : "expired");
+	set_str(o, "owner", e->owner);
+	set_str(o, "expires", e->expires);
+	if (e->ticket != NULL)
+		set_str(o, "ticket", e->ticket);
+	if (e->note != NULL)
+		set_str(o, "note", e->note);
+	if (!v->exception_live)		/* what it would say without one */
+		set_str(o, "reason", verdict_reason_name(v->base_reason));
+	return o;
+}
+
 static json_t *
 json_tlsfloor(const struct flow *f, const struct verdict *v)
 {
@@ -303,6 +325,8 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
 	json_t		*o = json_object(), *x, *pcap;
+	char		 name[OUTPUT_NAME_MAX];
+	const char	*src;
 
 	set_str(o, "reason", verdict_reason_name(v->reason));
 	set_str(o, "outcome", verdict_outcome_name(v->outcome));
@@ -312,6 +336,8 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 	json_object_set_new(o, "negotiated_version",
 	    version_json(v->negotiated));
 	json_object_set_new(o, "floor", version_json(verdict_floor()));
+	if ((src = output_server_name(f, name, sizeof(name))) != NULL)
+		set_str(o, "server_name_source", src);
 	if (!(f->fflags & FLOW_F_IMPLICIT)) {
 		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
 			set_str(o, "starttls", starttls[f->sess.starttls]);
@@ -320,6 +346,8 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 	}
 	if ((x = json_alert(f)) != NULL)
 		json_object_set_new(o, "alert", x);
+	if (v->exception != NULL)
+		json_object_set_new(o, "exception", json_exception(v));
 	if (f->sess.ch != NULL)
 		json_object_set_new(o, "client_hello",
 		    json_client_hello(f->sess.ch));
@@ -340,22 +368,152 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 	return o;
 }
 
-static void
-json_session(FILE *fp, const struct flow *f, const struct verdict *v)
+/*
+ * A session (EV_SESSION) or the alert it raised (EV_ALERT): the same
+ * fields; the alert says kind "alert" and carries its severity.
+ */
+json_t *
+oj_session(const struct flow *f, const struct verdict *v, enum ev_type t)
 {
 	json_t	*e = json_object();
-	char	 t[OUTPUT_TIME_MAX];
+	char	 ts[OUTPUT_TIME_MAX];
 
-	output_time(f->first_ts, t, sizeof(t));
-	set_str(e, "@timestamp", t);
-	json_object_set_new(e, "event", json_event(f));
+	output_time(f->first_ts, ts, sizeof(ts));
+	set_str(e, "@timestamp", ts);
+	json_object_set_new(e, "event", t == EV_ALERT ?
+	    json_event("alert", "tlsfloor.alert", v->severity, f->first_ts,
+	    f->last_ts) :
+	    json_event("event", "tlsfloor.session", -1, f->first_ts,
+	    f->last_ts));
 	json_object_set_new(e, "source", json_endpoint(f, 0));
 	json_object_set_new(e, "destination", json_endpoint(f, 1));
 	json_object_set_new(e, "network", json_network(f));
 	if (f->sess.ch != NULL || f->sess.sh != NULL)
 		json_object_set_new(e, "tls", json_tls(f, v));
 	json_object_set_new(e, "tlsfloor", json_tlsfloor(f, v));
+	return e;
+}
+
+/* How many alerts of one kind a de-duplication window held back. */
+json_t *
+oj_summary(const struct alert_summary *as)
+{
+	json_t	*e = json_object(), *o, *x;
+	char	 ip[OUTPUT_ADDR_MAX], ts[OUTPUT_TIME_MAX];
+
+	output_time(as->window_end, ts, sizeof(ts));
+	set_str(e, "@timestamp", ts);
+	json_object_set_new(e, "event", json_event("alert",
+	    "tlsfloor.alert_summary", as->severity, as->first_ts,
+	    as->last_ts));
+	o = json_object();
+	output_addr(as->family, as->cli, ip, sizeof(ip));
+	set_str(o, "ip", ip);
+	json_object_set_new(e, "source", o);
+	o = json_object();
+	output_addr(as->family, as->srv, ip, sizeof(ip));
+	set_str(o, "ip", ip);
+	set_int(o, "port", as->srv_port);
+	json_object_set_new(e, "destination", o);
+	o = json_object();
+	set_str(o, "transport", "tcp");
+	set_str(o, "type", as->family == 4 ? "ipv4" : "ipv6");
+	set_str(o, "protocol", output_proto_name(as->proto));
+	json_object_set_new(e, "network", o);
+	o = json_object();
+	set_str(o, "reason", verdict_reason_name(as->reason));
+	json_object_set_new(o, "version", version_json(as->version));
+	set_int(o, "count", (json_int_t)as->count);
+	x = json_object();
+	output_time(as->window_start, ts, sizeof(ts));
+	set_str(x, "start", ts);
+	output_time(as->window_end, ts, sizeof(ts));
+	set_str(x, "end", ts);
+	json_object_set_new(o, "window", x);
+	json_object_set_new(e, "tlsfloor", o);
+	return e;
+}
+
+/*
+ * Counters (every one, so a SIEM can graph them), live capture drops, and
+ * exceptions about to run out (within 14 days).
+ */
+json_t *
+oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
+    const struct config *cfg)
+{
+	json_t	*e = json_object(), *o, *x, *a;
+	char	 ts[OUTPUT_TIME_MAX];
+	size_t	 i;
+	int	 k;
+	time_t	 t = (time_t)(now / 1000000u);
+
+	output_time(now, ts, sizeof(ts));
+	set_str(e, "@timestamp", ts);
+	o = json_object();
+	set_str(o, "kind", "metric");
+	set_str(o, "dataset", "tlsfloor.stats");
+	json_object_set_new(e, "event", o);
+	o = json_object();
+	x = json_object();
+	for (k = 0; k < STAT_MAX; k++)
+		set_int(x, stats_name((enum stat_id)k), (json_int_t)stats[k]);
+	json_object_set_new(o, "counters", x);
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		x = json_object();
+		set_str(x, "interface", cs[i].name);
+		set_int(x, "received", (json_int_t)cs[i].received);
+		set_int(x, "dropped", (json_int_t)cs[i].dropped);
+		set_int(x, "if_dropped", (json_int_t)cs[i].if_dropped);
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "capture", a);
+	a = json_array();
+	for (i = 0; cfg != NULL && i < cfg->nexceptions; i++) {
+		const struct config_exception *ex = &cfg->exceptions[i];
+		int32_t	today = (int32_t)(t / 86400);
+
+		if (ex->expires_days < today || ex->expires_days > today + 14)
+			continue;
+		x = json_object();
+		set_str(x, "owner", ex->owner);
+		set_str(x, "expires", ex->expires);
+		if (ex->ticket != NULL)
+			set_str(x, "ticket", ex->ticket);
+		set_int(x, "line", ex->line);
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "exceptions_expiring", a);
+	json_object_set_new(e, "tlsfloor", o);
+	return e;
+}
+
+/* One inventory record as an event (record: a reference it takes). */
+json_t *
+oj_inventory(uint64_t now, json_t *record)
+{
+	json_t	*e, *o;
+	char	 ts[OUTPUT_TIME_MAX];
+
+	if (record == NULL)
+		return NULL;
+	e = json_object();
+	output_time(now, ts, sizeof(ts));
+	set_str(e, "@timestamp", ts);
+	o = json_object();
+	set_str(o, "kind", "state");
+	set_str(o, "dataset", "tlsfloor.inventory");
+	json_object_set_new(e, "event", o);
+	o = json_object();
+	json_object_set_new(o, "inventory", record);
+	json_object_set_new(e, "tlsfloor", o);
+	return e;
+}
+
+void
+oj_write(FILE *fp, const json_t *e)
+{
 	json_dumpf(e, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	fputc('\n', fp);
-	json_decref(e);
 }

@@ -11,10 +11,6 @@
 #include "tls.h"
 #include "verdict.h"
 
-static void	text_session(FILE *, const struct flow *,
-		    const struct verdict *);
-
-const struct sink output_text_sink = { "text", text_session };
 
 static const char *
 text_version(uint16_t v, char *buf, size_t len)
@@ -29,14 +25,14 @@ text_version(uint16_t v, char *buf, size_t len)
 	return buf;
 }
 
-static void
-text_session(FILE *fp, const struct flow *f, const struct verdict *v)
+void
+output_text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 {
 	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
 	char			 t[OUTPUT_TIME_MAX], cip[OUTPUT_ADDR_MAX];
 	char			 sip[OUTPUT_ADDR_MAX], cli[64], srv[64];
 	char			 vb1[8], vb2[8], sni[TLS_MAX_SNI * 4 + 1];
-	const char		*an;
+	const char		*an, *src;
 
 	output_time(f->first_ts, t, sizeof(t));
 	t[19] = '\0';			/* whole seconds are enough here */
@@ -51,11 +47,8 @@ text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 	    text_version(v->client_max, vb1, sizeof(vb1)),
 	    text_version(v->negotiated, vb2, sizeof(vb2)),
 	    verdict_outcome_name(v->outcome), verdict_reason_name(v->reason));
-	if (f->sess.ch != NULL && f->sess.ch->sni_len > 0) {
-		output_clean(f->sess.ch->sni, f->sess.ch->sni_len, sni,
-		    sizeof(sni));
-		fprintf(fp, " sni=%s", sni);
-	}
+	if ((src = output_server_name(f, sni, sizeof(sni))) != NULL)
+		fprintf(fp, " %s=%s", src, sni);
 	if (!a->seen)
 		a = &f->sess.alert[DIR_C2S];
 	if (a->seen) {
@@ -65,7 +58,28 @@ text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 		    a->level == 2 ? "fatal" : "warning",
 		    an != NULL ? an : "unknown");
 	}
+	if (v->exception != NULL)
+		fprintf(fp, " exception=%s", v->exception_live ? "live" :
+		    "expired");
 	if (f->fflags & FLOW_F_MIDSTREAM)
 		fputs(" midstream", fp);
 	fputc('\n', fp);
+}
+
+/* One line for a de-duplication summary. */
+void
+output_text_summary(FILE *fp, const struct alert_summary *as)
+{
+	char	t[OUTPUT_TIME_MAX], cip[OUTPUT_ADDR_MAX], sip[OUTPUT_ADDR_MAX];
+	char	vb[8];
+
+	output_time(as->window_end, t, sizeof(t));
+	t[19] = '\0';
+	output_addr(as->family, as->cli, cip, sizeof(cip));
+	output_addr(as->family, as->srv, sip, sizeof(sip));
+	fprintf(fp, "%sZ %-4s summary  %21s -> %s port %u: %llu more %s "
+	    "sessions (%s) in the window\n", t, output_proto_name(as->proto),
+	    cip, sip, as->srv_port, (unsigned long long)as->count,
+	    verdict_reason_name(as->reason),
+	    text_version(as->version, vb, sizeof(vb)));
 }

@@ -27,7 +27,7 @@
 #include "config.h"
 #include "decode.h"
 #include "flow.h"
-#include "limits.h"
+#include "caps.h"
 #include "mail.h"
 #include "reasm.h"
 #include "stats.h"

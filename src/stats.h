@@ -82,7 +82,9 @@
 	X(TLS_GAP,		"tls.hello_lost_in_gap")		\
 	X(SESSIONS,		"session.total")			\
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
+	X(SESS_EXCEPTION,	"session.under_exception")		\
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
+	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\
 	X(RS_LEGACY_CLIENT,	"session.reason.legacy_client")		\
 	X(RS_LEGACY_NEGOTIATED,	"session.reason.legacy_negotiated")	\
 	X(RS_PLAINTEXT,		"session.reason.plaintext")		\

@@ -25,7 +25,7 @@
 
 #include "config.h"
 #include "flow.h"
-#include "limits.h"
+#include "caps.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "caps.h"
 
 struct flow;
 

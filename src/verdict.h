@@ -11,7 +11,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
+struct config;
+struct config_exception;
 struct flow;
 struct tls_client_hello;
 struct tls_server_hello;
@@ -37,6 +40,7 @@ enum outcome {
 /* What the admin should make of it, worst first. */
 enum reason {
 	RS_LEGACY_REFUSED,	/* legacy-only client refused by the server */
+	RS_EXCEPTION_EXPIRED,	/* legacy, and its exception has run out */
 	RS_LEGACY_CLIENT,	/* client offers nothing at or above floor */
 	RS_LEGACY_NEGOTIATED,	/* client could, server chose below floor */
 	RS_PLAINTEXT,		/* no TLS at all */
@@ -95,12 +99,41 @@ struct session {
 struct verdict {
 	enum outcome	 outcome;
 	enum reason	 reason;
+	enum reason	 base_reason;	/* before exceptions were applied */
 	uint16_t	 client_max;	/* 0 when no ClientHello was seen */
 	uint16_t	 negotiated;	/* 0 when no ServerHello was seen */
+	int		 severity;	/* syslog severity, LOG_ERR..LOG_INFO */
+	bool		 alert;		/* raise an alert now */
+	bool		 repeat;	/* an alert de-duplication held back */
+	const struct config_exception *exception; /* matched, live or not */
+	bool		 exception_live;
 };
 
-void		 verdict_init(uint16_t floor);
+/* A run of repeated alerts that de-duplication held back. */
+struct alert_summary {
+	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 proto;		/* enum proto */
+	uint8_t		 cli[16], srv[16];
+	uint16_t	 srv_port;	/* of the last session */
+	enum reason	 reason;
+	uint16_t	 version;	/* negotiated, else client_max; 0 none */
+	int		 severity;
+	uint64_t	 window_start;	/* us: the alert that opened it */
+	uint64_t	 window_end;	/* us */
+	uint64_t	 first_ts, last_ts; /* us: the sessions held back */
+	uint64_t	 count;		/* sessions held back (not alerted) */
+};
+
+void		 verdict_init(const struct config *);
+void		 verdict_tick(uint64_t now_us);
+void		 verdict_flush(void);
+void		 verdict_set_config(const struct config *);
+void		 verdict_set_floor(uint16_t);
 uint16_t	 verdict_floor(void);
+void		 verdict_policy(const struct flow *, struct verdict *);
+size_t		 verdict_exception_uses(size_t i);
+void		 verdict_report_exceptions(void);
+void		 verdict_expiring_exceptions(time_t now);
 void		 verdict_judge(const struct flow *, struct verdict *);
 void		 verdict_finish(struct flow *);
 void		 verdict_free(struct session *);

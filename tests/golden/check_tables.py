@@ -6,7 +6,7 @@ golden .out files, which are tlsfloor's own output).
 Usage: check_tables.py TLSFLOOR README [README...]
 
 A table line is either
-  file | client | server | proto | mode | client_max | negotiated | outcome | reason
+  file | client | server | proto | mode | client_max | negotiated | outcome | reason [| name | source]
 (pcaps/crafted/README), or, for a capture holding a single session,
   file  client_max  negotiated  outcome  reason
 (pcaps/README), with "-" for an empty value; the captures live next to
@@ -17,7 +17,8 @@ import os
 import subprocess
 import sys
 
-COLS = ["proto", "mode", "client_max", "negotiated", "outcome", "reason"]
+COLS = ["proto", "mode", "client_max", "negotiated", "outcome", "reason",
+        "name", "source"]
 OUTCOMES = {"established", "refused", "server_close", "client_abort", "gap",
             "incomplete", "plaintext", "starttls_refused"}
 REASONS = {"legacy_refused", "legacy_client", "legacy_negotiated",
@@ -40,7 +41,9 @@ def events(tlsfloor, path):
             "proto": e["network"]["protocol"], "mode": t["mode"],
             "client_max": t["client_max_version"] or "-",
             "negotiated": t["negotiated_version"] or "-",
-            "outcome": t["outcome"], "reason": t["reason"]}
+            "outcome": t["outcome"], "reason": t["reason"],
+            "name": e["destination"].get("domain") or "-",
+            "source": t.get("server_name_source") or "-"}
     return out
 
 
@@ -55,12 +58,14 @@ def main():
                 f = [x.strip() for x in line.split("|")]
                 w = line.split()
                 if len(f) >= 9 and os.path.exists(os.path.join(base, f[0])):
-                    name, key, cols, want_v = f[0], (f[1], f[2]), COLS, f[3:9]
+                    name, key = f[0], (f[1], f[2])
+                    want_v = f[3:11] if len(f) >= 11 else f[3:9]
+                    cols = COLS[:len(want_v)]
                 elif (len(w) == 5 and w[0].endswith((".pcap", ".pcapng"))
                       and "/" not in w[0] and w[3] in OUTCOMES
                       and w[4] in REASONS
                       and os.path.exists(os.path.join(base, w[0]))):
-                    name, key, cols, want_v = w[0], None, COLS[2:], w[1:5]
+                    name, key, cols, want_v = w[0], None, COLS[2:6], w[1:5]
                 else:
                     continue
                 rows += 1

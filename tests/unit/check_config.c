@@ -28,9 +28,9 @@ START_TEST(test_default_values)
 	unsigned	port, n = 0;
 
 	ck_assert_uint_eq(cfg->floor, 0x0303);
-	ck_assert_int_eq(cfg->format, OUT_JSON);
+	ck_assert(cfg->json_enabled);
 	ck_assert_int_eq(cfg->scope, SCOPE_MAIL);
-	ck_assert_ptr_null(cfg->out_path);
+	ck_assert_str_eq(cfg->json_path, "-");
 	ck_assert_uint_eq(cfg->max_flows, LIMIT_DEF_MAX_FLOWS);
 	ck_assert_uint_eq(cfg->idle_timeout, LIMIT_DEF_IDLE_TIMEOUT);
 	ck_assert_uint_eq(cfg->linger, LIMIT_DEF_LINGER);

@@ -116,9 +116,7 @@ assert_same_config(const struct config *a, const struct config *b)
 	size_t	i, p, m;
 
 	ck_assert_uint_eq(a->floor, b->floor);
-	ck_assert_int_eq(a->format, b->format);
 	ck_assert_int_eq(a->scope, b->scope);
-	assert_same_str(a->out_path, b->out_path);
 	ck_assert_int_eq(a->out_flush, b->out_flush);
 	ck_assert_uint_eq(a->max_flows, b->max_flows);
 	ck_assert_uint_eq(a->idle_timeout, b->idle_timeout);
@@ -261,7 +259,7 @@ START_TEST(test_default_values)
 	ck_assert_uint_eq(c->nexceptions, 0);
 	ck_assert_str_eq(c->user, "tlsfloor");
 	ck_assert_str_eq(c->group, "tlsfloor");
-	ck_assert_str_eq(c->pidfile, "/run/tlsfloor.pid");
+	ck_assert_str_eq(c->pidfile, "/run/tlsfloor/tlsfloor.pid");
 	ck_assert_ptr_null(c->chroot_dir);
 	ck_assert(!c->allow_root);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].n, 2);
@@ -399,9 +397,6 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(c->json_events, CONFIG_EV_ALERT | CONFIG_EV_STATS);
 	ck_assert(c->text_enabled);
 	ck_assert_str_eq(c->text_path, "/var/log/tlsfloor/sessions.txt");
-	/* The single-sink view follows the first enabled sink. */
-	ck_assert_int_eq(c->format, OUT_TEXT);
-	ck_assert_str_eq(c->out_path, "/var/log/tlsfloor/sessions.txt");
 	ck_assert(c->syslog_enabled);
 	ck_assert_int_eq(c->syslog_facility, LOG_LOCAL3);
 	ck_assert_str_eq(c->syslog_ident, "tlsfloor-dmz");

@@ -346,9 +346,10 @@ START_TEST(test_text_line)
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	unit_cfg->out_path = path;
-	unit_cfg->format = OUT_TEXT;
-	ck_assert_int_eq(output_open(unit_cfg), 0);
+	unit_cfg->json_enabled = false;
+	unit_cfg->text_enabled = true;
+	ck_assert_int_eq(config_set_string(&unit_cfg->text_path, path), 0);
+	ck_assert_int_eq(output_open(unit_cfg, NULL, NULL, 0), 0);
 	ch = add_ch(0x0302);
 	memcpy(ch->sni, "mail\nx", 6);
 	ch->sni_len = 6;
@@ -363,7 +364,8 @@ START_TEST(test_text_line)
 	ck_assert_ptr_null(fgets(line + strlen(line), 2, fp)); /* one line */
 	fclose(fp);
 	unlink(path);
-	unit_cfg->out_path = NULL;
+	unit_cfg->text_enabled = false;
+	unit_cfg->json_enabled = true;
 	ck_assert_msg(strncmp(line, "2026-01-01T00:00:00Z imap implicit ",
 	    35) == 0, "%s", line);
 	ck_assert_ptr_nonnull(strstr(line, "192.168.1.10:40000 -> 10.1.0.1:993"));

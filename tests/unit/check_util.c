@@ -436,7 +436,7 @@ unit_setup(void)
 	unit_cfg = config_default();
 	ck_assert_ptr_nonnull(unit_cfg);
 	ck_assert_int_eq(flow_init(unit_cfg), 0);
-	verdict_init(TLS_V_1_2);
+	verdict_set_floor(TLS_V_1_2);
 }
 
 static char	unit_out_path[64];
@@ -633,9 +633,13 @@ unit_out_open(void)
 	fd = mkstemp(unit_out_path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	unit_cfg->out_path = unit_out_path;
-	unit_cfg->format = OUT_JSON;
-	ck_assert_int_eq(output_open(unit_cfg), 0);
+	unit_cfg->json_enabled = true;
+	unit_cfg->json_events = CONFIG_EV_SESSION;
+	unit_cfg->session_events_ok = true;
+	unit_cfg->dedup_window = 0;
+	ck_assert_int_eq(config_set_string(&unit_cfg->json_path,
+	    unit_out_path), 0);
+	ck_assert_int_eq(output_open(unit_cfg, NULL, NULL, 0), 0);
 }
 
 json_t *
@@ -660,7 +664,6 @@ unit_out_events(void)
 	fclose(fp);
 	unlink(unit_out_path);
 	unit_out_path[0] = '\0';
-	unit_cfg->out_path = NULL;
 	return arr;
 }
 

@@ -23,7 +23,7 @@ teardown(void)
 	if (f != NULL)
 		unit_flow_free(f);
 	f = NULL;
-	verdict_init(TLS_V_1_2);
+	verdict_set_floor(TLS_V_1_2);
 	unit_teardown();
 }
 
@@ -377,7 +377,7 @@ END_TEST
 
 START_TEST(test_floor_13)
 {
-	verdict_init(TLS_V_1_3);
+	verdict_set_floor(TLS_V_1_3);
 	ck_assert_uint_eq(verdict_floor(), TLS_V_1_3);
 	set_ch(0x0303, 0);
 	set_sh(0x0303, 0);
@@ -387,7 +387,7 @@ END_TEST
 
 START_TEST(test_floor_13_negotiated)
 {
-	verdict_init(TLS_V_1_3);
+	verdict_set_floor(TLS_V_1_3);
 	set_ch(0x0303, 0x0304);
 	set_sh(0x0303, 0);
 	expect(OC_ESTABLISHED, RS_LEGACY_NEGOTIATED, 0x0304, 0x0303);
@@ -396,7 +396,7 @@ END_TEST
 
 START_TEST(test_floor_13_ok)
 {
-	verdict_init(TLS_V_1_3);
+	verdict_set_floor(TLS_V_1_3);
 	set_ch(0x0303, 0x0304);
 	set_sh(0x0303, 0x0304);
 	expect(OC_ESTABLISHED, RS_OK, 0x0304, 0x0304);
@@ -405,7 +405,7 @@ END_TEST
 
 START_TEST(test_floor_10)
 {
-	verdict_init(TLS_V_1_0);
+	verdict_set_floor(TLS_V_1_0);
 	set_ch(0x0301, 0);
 	set_sh(0x0301, 0);
 	expect(OC_ESTABLISHED, RS_OK, 0x0301, 0x0301);
@@ -414,7 +414,7 @@ END_TEST
 
 START_TEST(test_floor_10_ssl)
 {
-	verdict_init(TLS_V_1_0);
+	verdict_set_floor(TLS_V_1_0);
 	set_ch(TLS_V_SSL2, 0);			/* an SSLv2 hello */
 	set_alert(DIR_S2C, 2, 40);
 	expect(OC_REFUSED, RS_LEGACY_REFUSED, TLS_V_SSL2, 0);
@@ -461,7 +461,8 @@ START_TEST(test_names)
 		"gap", "incomplete", "plaintext", "starttls_refused",
 	};
 	static const char *const rs[] = {
-		"legacy_refused", "legacy_client", "legacy_negotiated",
+		"legacy_refused", "exception_expired", "legacy_client",
+		"legacy_negotiated",
 		"plaintext", "unknown", "ok",
 	};
 	int	i;

@@ -47,7 +47,10 @@ Suite	*tls_suite(void);
 Suite	*fingerprint_suite(void);		/* check_fingerprint.c */
 Suite	*fingerprint_vectors_suite(void);
 Suite	*verdict_suite(void);
+Suite	*inventory_suite(void);
+Suite	*dns_suite(void);			/* check_dns.c */		/* check_inventory.c */
 Suite	*output_suite(void);
+Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
 
 /* --- byte buffer ------------------------------------------------------------ */
 

@@ -1,12 +1,18 @@
 /*
- * limits.h -- every cap and timeout in one place.
+ * caps.h -- every cap and timeout in one place (not "limits.h": that name
+ * belongs to the C library, whose own <limits.h> would find this one).
  *
  * Compile-time caps bound what one parser may keep; the LIMIT_DEF_* values are
  * the defaults of limits an operator can change (struct config).  A hit cap is
  * counted (stats.h), never logged per packet.
  */
-#ifndef TLSFLOOR_LIMITS_H
-#define TLSFLOOR_LIMITS_H
+#ifndef TLSFLOOR_CAPS_H
+#define TLSFLOOR_CAPS_H
+
+/* --- capture --------------------------------------------------------------- */
+#define CAPTURE_TIMEOUT_MS	500	/* libpcap read timeout, live */
+#define CAPTURE_BATCH		1024	/* packets per pcap_dispatch() */
+#define CAPTURE_RETRY		10	/* s between reopening a lost interface */
 
 /* --- decode ---------------------------------------------------------------- */
 #define DECODE_MAX_VLAN_TAGS	4	/* 802.1Q/QinQ tags walked per frame */
@@ -46,6 +52,35 @@
 #define LIMIT_DEF_PLAIN_DEPTH	(64u << 10)
 #define IMAP_MAX_TAG		32	/* bytes of an IMAP tag remembered */
 
+/* --- verdict --------------------------------------------------------------- */
+#define VERDICT_DEDUP_MAX	65536	/* alert keys with an open window */
+#define VERDICT_DEDUP_BUCKETS	16381	/* prime */
+
+/* --- outputs ---------------------------------------------------------------- */
+#define OUTPUT_INVENTORY_MAX	1000000	/* client inventory records */
+
+/* --- syslog sinks (output_syslog.c) ---------------------------------------- */
+#define SYSLOG_UDP_MAX		8000	/* bytes of one datagram */
+#define SYSLOG_TCP_MAX		65536	/* bytes of one message, w/o LEN SP */
+#define SYSLOG_LOCAL_MAX	8000	/* bytes of one local syslog body */
+/* Bytes of one key field kept (before escaping): 14 fields escaped to
+ * twice that, plus the header, still fit SYSLOG_UDP_MAX. */
+#define SYSLOG_VALUE_MAX	255
+
+#define REMOTE_BACKOFF_MIN	1000000ULL	/* us */
+#define REMOTE_BACKOFF_MAX	60000000ULL	/* us */
+#define REMOTE_CONNECT_TIMEOUT	10000000ULL	/* us a connect() may take */
+#define REMOTE_RING_MIN		64	/* slots allocated at first */
+#define REMOTE_RECV_MAX		16	/* reads of collector chatter a poll */
+
+/* --- passive DNS (dns.c) --------------------------------------------------- */
+#define DNS_DEF_ENTRIES	65536		/* addresses remembered */
+#define DNS_MAX_ENTRIES	(1u << 24)	/* largest table dns_init() accepts */
+#define DNS_MAX_ANSWERS	64	/* answer records walked per message */
+#define DNS_MAX_PTRS	16	/* compression pointers followed per name */
+#define DNS_MAX_CHAIN	16	/* CNAME links followed from the question */
+#define DNS_MAX_NAME	255	/* wire bytes of a name, RFC 1035 2.3.4 */
+
 /* --- TLS ------------------------------------------------------------------- */
 #define TLS_MAX_RECORD		(16384 + 2048)	/* RFC 5246 6.2.3 ciphertext cap */
 #define TLS_MAX_HELLO		(64u << 10)	/* buffered hello message bytes */
@@ -63,4 +98,4 @@
 #define TLS_MAX_SNI		255	/* RFC 1035 name length */
 #define TLS_MAX_ALPN		32	/* bytes of the first ALPN protocol kept */
 
-#endif /* TLSFLOOR_LIMITS_H */
+#endif /* TLSFLOOR_CAPS_H */

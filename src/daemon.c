@@ -1,0 +1,336 @@
+/*
+ * daemon.c -- the only file that calls sigaction, setresuid, chroot.
+ *
+ * Start-up order (main.c): load the config, open captures and outputs as
+ * root, then daemon_pidfile() (refuses a second instance), daemon_detach()
+ * unless in the foreground, daemon_drop() (chroot, setgroups, setresgid,
+ * setresuid, then prove root cannot be regained) and daemon_notify()
+ * "READY=1" for systemd.  Signal handlers only set flags (and let the
+ * capture break out of its loop); the run loop acts on them.
+ *
+ * The pidfile is created (and locked with a POSIX record lock) before the
+ * drop; its directory is kept open so that it can be removed with
+ * unlinkat() from inside a chroot.  Put it in a directory the daemon user
+ * owns (systemd's RuntimeDirectory=tlsfloor gives /run/tlsfloor); if the
+ * unlink is refused the file is emptied instead.
+ *
+ * A live sensor keeps CAP_NET_RAW across the drop (and nothing else), so an
+ * interface that disappears can be opened again; without live capture no
+ * capability is kept.
+ */
+#define _GNU_SOURCE		/* setresuid(2), setresgid(2) */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+
+volatile sig_atomic_t	daemon_hup;
+volatile sig_atomic_t	daemon_usr1;
+volatile sig_atomic_t	daemon_term;
+
+static void		(*sig_cb)(int);
+static int		 pid_fd = -1;	/* locked pidfile */
+static int		 pid_dirfd = -1;	/* its directory */
+static char		 pid_name[NAME_MAX + 1];
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+
+	switch (sig) {
+	case SIGHUP:
+		daemon_hup = 1;
+		break;
+	case SIGUSR1:
+		daemon_usr1 = 1;
+		break;
+	default:
+		daemon_term = 1;
+		break;
+	}
+	if (sig_cb != NULL)
+		sig_cb(sig);		/* pcap_breakloop(): signal-safe */
+	errno = saved;
+}
+
+/*
+ * HUP, USR1, TERM, INT.  No SA_RESTART: a blocked poll() or read returns
+ * EINTR so the loop sees the flag at once.  PIPE is ignored (a collector
+ * that went away is a write error, not a death).
+ */
+int
+daemon_signals(void (*cb)(int))
+{
+	static const int	 sigs[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	sig_cb = cb;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	sa.sa_handler = on_signal;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) == -1)
+			return -1;
+	sa.sa_handler = SIG_IGN;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * Create and lock the pidfile; another running instance holding the lock
+ * is an error.  The directory is created if missing and handed to the
+ * daemon user, so the file can be removed after the privilege drop.
+ */
+int
+daemon_pidfile(const char *path, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	struct flock	 lk;
+	struct passwd	*pw;
+
+	if (slash == NULL || strlen(slash + 1) == 0 ||
+	    strlen(slash + 1) > NAME_MAX || (size_t)(slash - path) >=
+	    sizeof(dir)) {
+		snprintf(err, errlen, "%s: pidfile needs an absolute path",
+		    path);
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (dir[0] == '\0')
+		strcpy(dir, "/");
+	snprintf(pid_name, sizeof(pid_name), "%s", slash + 1);
+	if (mkdir(dir, 0755) == 0 && geteuid() == 0 && cfg->user != NULL &&
+	    (pw = getpwnam(cfg->user)) != NULL &&
+	    chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("%s: chown", dir);
+	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (pid_fd = openat(pid_dirfd, pid_name, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0644)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.l_type = F_WRLCK;
+	lk.l_whence = SEEK_SET;
+	if (fcntl(pid_fd, F_SETLK, &lk) == -1) {
+		if (errno == EACCES || errno == EAGAIN)
+			snprintf(err, errlen, "%s: another tlsfloor is "
+			    "running (the pidfile is locked)", path);
+		else
+			snprintf(err, errlen, "%s: lock: %s", path,
+			    strerror(errno));
+		close(pid_fd);
+		pid_fd = -1;
+		return -1;
+	}
+	if (geteuid() == 0 && cfg->user != NULL &&
+	    (pw = getpwnam(cfg->user)) != NULL &&
+	    fchown(pid_fd, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("%s: chown", path);
+	/* A start-up that fails after this (fatal() exits) leaves none. */
+	atexit(daemon_pidfile_remove);
+	return 0;
+}
+
+/* Our pid into the locked file (after detaching: the final pid). */
+int
+daemon_pidfile_write(void)
+{
+	char	buf[32];
+	int	n;
+
+	if (pid_fd == -1)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(pid_fd, 0) == -1 || pwrite(pid_fd, buf, (size_t)n, 0)
+	    != n)
+		return -1;
+	return 0;
+}
+
+void
+daemon_pidfile_remove(void)
+{
+	if (pid_fd == -1)
+		return;
+	if (unlinkat(pid_dirfd, pid_name, 0) == -1 &&
+	    ftruncate(pid_fd, 0) == -1)
+		log_warn("pidfile %s", pid_name);
+	close(pid_fd);
+	close(pid_dirfd);
+	pid_fd = pid_dirfd = -1;
+}
+
+/* The classic double fork: no controlling terminal, not a group leader. */
+int
+daemon_detach(void)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid != 0)
+		_exit(0);
+	if (setsid() == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid != 0)
+		_exit(0);
+	if (chdir("/") == -1)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		return -1;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+/* Keep exactly CAP_NET_RAW in the permitted and effective sets. */
+static int
+keep_net_raw(void)
+{
+	struct __user_cap_header_struct	hdr;
+	struct __user_cap_data_struct	data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	data[0].permitted = data[0].effective = 1u << CAP_NET_RAW;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/*
+ * Become the configured user for good.  Already unprivileged (systemd
+ * User= with ambient capabilities, or a plain user reading files): nothing
+ * to do.  As root: refuse to stay root unless allow_root says so.
+ */
+int
+daemon_drop(const struct config *cfg, bool keep_capture, char *err,
+    size_t errlen)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	uid_t		 uid;
+	gid_t		 gid;
+
+	if (geteuid() != 0)
+		return 0;
+	if (cfg->user == NULL || cfg->user[0] == '\0') {
+		if (cfg->allow_root)
+			return 0;
+		snprintf(err, errlen, "refusing to run as root: set "
+		    "daemon.user, or daemon.allow_root: true");
+		return -1;
+	}
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		if (cfg->allow_root) {
+			log_warnx("user \"%s\" does not exist: staying root "
+			    "(daemon.allow_root)", cfg->user);
+			return 0;
+		}
+		snprintf(err, errlen, "user \"%s\" does not exist (create it: "
+		    "useradd --system --no-create-home %s)", cfg->user,
+		    cfg->user);
+		return -1;
+	}
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (cfg->group != NULL && cfg->group[0] != '\0') {
+		if ((gr = getgrnam(cfg->group)) == NULL) {
+			snprintf(err, errlen, "group \"%s\" does not exist",
+			    cfg->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (uid == 0) {
+		if (cfg->allow_root)
+			return 0;
+		snprintf(err, errlen, "daemon.user \"%s\" is root", cfg->user);
+		return -1;
+	}
+	if (cfg->chroot_dir != NULL &&
+	    (chroot(cfg->chroot_dir) == -1 || chdir("/") == -1)) {
+		snprintf(err, errlen, "chroot %s: %s", cfg->chroot_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (keep_capture && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) == -1) {
+		snprintf(err, errlen, "prctl: %s", strerror(errno));
+		return -1;
+	}
+	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1) {
+		snprintf(err, errlen, "dropping privileges to %s: %s",
+		    cfg->user, strerror(errno));
+		return -1;
+	}
+	if (keep_capture && keep_net_raw() == -1)
+		log_warn("capset (an interface that disappears will not be "
+		    "reopened)");
+	/* Prove it: root must not come back. */
+	if (setuid(0) != -1 || seteuid(0) != -1 || getuid() != uid ||
+	    geteuid() != uid || getgid() != gid) {
+		snprintf(err, errlen, "privileges could be regained after "
+		    "dropping them");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET (a path,
+ * or an abstract socket when it starts with '@').  Silent when not under
+ * systemd.
+ */
+void
+daemon_notify(const char *state)
+{
+	const char		*path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un	 sun;
+	size_t			 len;
+	int			 fd;
+
+	if (path == NULL || (len = strlen(path)) == 0 ||
+	    len >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, len);
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
+		log_debug("sd_notify: %s", strerror(errno));
+	close(fd);
+}

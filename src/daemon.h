@@ -1,0 +1,28 @@
+/*
+ * daemon.h -- process plumbing for the long-running sensor: signals,
+ * pidfile, detaching, privilege drop, systemd readiness.
+ */
+#ifndef TLSFLOOR_DAEMON_H
+#define TLSFLOOR_DAEMON_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config;
+
+extern volatile sig_atomic_t	daemon_hup;	/* reload */
+extern volatile sig_atomic_t	daemon_usr1;	/* write the inventory */
+extern volatile sig_atomic_t	daemon_term;	/* flush and exit */
+
+int	daemon_signals(void (*on_signal)(int));
+int	daemon_pidfile(const char *path, const struct config *, char *err,
+	    size_t errlen);
+int	daemon_pidfile_write(void);
+void	daemon_pidfile_remove(void);
+int	daemon_detach(void);
+int	daemon_drop(const struct config *, bool keep_capture, char *err,
+	    size_t errlen);
+void	daemon_notify(const char *state);
+
+#endif /* TLSFLOOR_DAEMON_H */

@@ -1,0 +1,55 @@
+#!/bin/sh
+# check.sh -- the documentation stays true to the program:
+#   * every option --help lists is in tlsfloor(8), and every option
+#     tlsfloor(8) documents is in --help;
+#   * both man pages pass mandoc -Tlint with no warnings;
+#   * the shipped conf/tlsfloor.yaml is valid (--check-config).
+# (tests/unit/check_config_yaml.c checks that every key of the YAML
+# schema is in tlsfloor.yaml(5) and in the shipped file.)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+bin=${TLSFLOOR:-src/tlsfloor}
+fail=0
+
+help=$("$bin" --help)
+# long options in --help: "--name"; short: "-x," at the start of a line
+helplong=$(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u)
+helpshort=$(printf '%s\n' "$help" | sed -n 's/^ *-\([a-zA-Z]\),.*/\1/p' | sort -u)
+# in mdoc: ".It Fl x , Fl \-name" and ".Op Fl \-name"
+manlong=$(grep -o 'Fl \\-[a-z][a-z\\-]*' man/tlsfloor.8 | sed 's/Fl \\-/--/; s/\\-/-/g' | sort -u)
+manshort=$(sed -n 's/^\.It Fl \([a-zA-Z]\)\( ,.*\)\{0,1\}$/\1/p' man/tlsfloor.8 | sort -u)
+
+for o in $helplong; do
+	printf '%s\n' "$manlong" | grep -qx -- "$o" ||
+	    { echo "FAIL docs: $o is in --help but not in man/tlsfloor.8"; fail=1; }
+done
+for o in $manlong; do
+	printf '%s\n' "$helplong" | grep -qx -- "$o" ||
+	    { echo "FAIL docs: $o is in man/tlsfloor.8 but not in --help"; fail=1; }
+done
+for o in $helpshort; do
+	printf '%s\n' "$manshort" | grep -qx -- "$o" ||
+	    { echo "FAIL docs: -$o is in --help but not in man/tlsfloor.8"; fail=1; }
+done
+for o in $manshort; do
+	printf '%s\n' "$helpshort" | grep -qx -- "$o" ||
+	    { echo "FAIL docs: -$o is in man/tlsfloor.8 but not in --help"; fail=1; }
+done
+
+for m in man/tlsfloor.8 man/tlsfloor.yaml.5; do
+	if command -v mandoc >/dev/null 2>&1; then
+		out=$(mandoc -Tlint -W warning "$m" 2>&1) ||
+		    { echo "FAIL docs: mandoc -Tlint $m:"; echo "$out"; fail=1; }
+	else
+		echo "FAIL docs: mandoc is not installed (apt-get install mandoc)"
+		fail=1
+	fi
+done
+
+"$bin" -n -c conf/tlsfloor.yaml >/dev/null ||
+    { echo "FAIL docs: conf/tlsfloor.yaml does not load"; fail=1; }
+
+n=$(printf '%s\n' "$helplong" | wc -l)
+[ $fail -eq 0 ] && echo "docs: $n long options in step between --help and tlsfloor(8); man pages lint-clean; shipped config valid"
+exit $fail
