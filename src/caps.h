@@ -51,6 +51,9 @@
  * is called plaintext and no longer inspected. */
 #define LIMIT_DEF_PLAIN_DEPTH	(64u << 10)
 #define IMAP_MAX_TAG		32	/* bytes of an IMAP tag remembered */
+/* Bytes per direction kept while nDPI decides what a flow on no watched
+ * port is; replayed to the parsers if it is mail. */
+#define MAIL_MAX_REPLAY		(8u << 10)
 
 /* --- verdict --------------------------------------------------------------- */
 #define VERDICT_DEDUP_MAX	65536	/* alert keys with an open window */

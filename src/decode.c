@@ -345,6 +345,8 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 		return -1;
 	}
 	pkt->family = 4;
+	pkt->l3 = hdr;
+	pkt->l3len = (uint32_t)(avail < totlen ? avail : totlen);
 	/* total_length bounds the datagram (and trims Ethernet padding);
 	 * the capture bounds what we can read of it. */
 	ip = rd_init(hdr + ihl, (avail < totlen ? avail : totlen) - ihl);
@@ -359,6 +361,7 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 static int
 decode_ipv6(struct rd *r, struct pkt *pkt)
 {
+	const uint8_t	*hdr = r->p;
 	size_t		 avail, plen;
 	uint8_t		 nh;
 	int		 n;
@@ -386,6 +389,8 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 	}
 	avail = rd_left(r);
 	ip = rd_init(r->p, avail < plen ? avail : plen);
+	pkt->l3 = hdr;
+	pkt->l3len = (uint32_t)(40 + rd_left(&ip));
 
 	for (n = 0; ; n++) {
 		size_t	len = 0;

@@ -40,6 +40,9 @@ struct pkt {
 	uint8_t		 dst[16];
 	uint16_t	 sport, dport;
 	uint32_t	 seq, ack;
+	const uint8_t	*l3;		/* innermost IP header (for nDPI) */
+	uint32_t	 l3len;		/* its captured bytes, within the IP
+					   datagram */
 	const uint8_t	*payload;	/* borrowed; caplen bytes */
 	uint32_t	 caplen;	/* TCP payload bytes captured */
 	uint32_t	 seglen;	/* TCP payload bytes on the wire */

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "config.h"
 #include "decode.h"
 #include "flow.h"
@@ -71,6 +72,8 @@ static void	flow_destroy(struct flow *);
 static void	flow_release_state(struct flow *);
 static void	flow_sweep(void);
 static void	flow_note_close(struct flow *, int, uint8_t);
+static void	flow_classify(struct flow *, const struct pkt *);
+static void	flow_dpi_conclude(struct flow *);
 static void	list_remove(struct flow_list *, struct flow *);
 static void	list_append(struct flow_list *, struct flow *);
 static bool	flow_evict_one(const struct flow *);
@@ -261,7 +264,7 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 
 	sport_srv = sender_is_client ? p->dport : p->sport;
 	pm = cfg->port_map[sport_srv];
-	if (pm == 0 && cfg->scope != SCOPE_ALL_TLS) {
+	if (pm == 0 && cfg->scope != SCOPE_ALL_TLS && !cfg->dpi_enabled) {
 		STAT_INC(FLOW_NOT_MAIL);
 		return NULL;
 	}
@@ -300,6 +303,9 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 		f->proto = pm & PORT_PROTO_MASK;
 		if (pm & PORT_IMPLICIT)
 			f->fflags |= FLOW_F_IMPLICIT;
+	} else if (cfg->dpi_enabled) {
+		f->proto = PROTO_NONE;		/* nDPI will say */
+		f->fflags |= FLOW_F_DPI;
 	} else {
 		f->proto = PROTO_TLS;
 		f->fflags |= FLOW_F_IMPLICIT;
@@ -336,6 +342,7 @@ flow_release_state(struct flow *f)
 	reasm_free(&f->stream[DIR_S2C]);
 	mail_free(f);
 	tls_free(f);
+	classify_free(f);
 	verdict_free(&f->sess);
 }
 
@@ -361,6 +368,8 @@ flow_end(struct flow *f, enum end why)
 {
 	if (f->fflags & FLOW_F_CLOSED)
 		return;
+	if (f->fflags & FLOW_F_DPI)	/* ended before nDPI decided */
+		flow_dpi_conclude(f);
 	reasm_flush(f, DIR_C2S);
 	reasm_flush(f, DIR_S2C);
 	f->sess.end = (uint8_t)why;
@@ -461,6 +470,70 @@ flow_set_config(const struct config *c)
 	cfg = c;
 }
 
+/*
+ * A flow on no watched port, while nDPI looks at it.  Mail: from now on it
+ * is a mail flow like any other, and the bytes reassembled so far are
+ * replayed to the parsers.  Not mail: all_tls still takes it as a TLS
+ * service (our own parser decides); otherwise it is dropped from
+ * inspection and costs a lookup per packet until it ends.
+ */
+static void
+flow_classify(struct flow *f, const struct pkt *p)
+{
+	uint8_t	proto = PROTO_NONE;
+	bool	implicit = false;
+	bool	all_tls = cfg->scope == SCOPE_ALL_TLS;
+
+	switch (classify_packet(f, p, cfg->dpi_packets, all_tls, &proto,
+	    &implicit)) {
+	case CLASSIFY_MORE:
+		return;
+	case CLASSIFY_FOUND:
+		if (proto != PROTO_TLS)
+			f->fflags |= FLOW_F_BY_DPI;
+		break;
+	case CLASSIFY_NONE:
+		flow_dpi_conclude(f);
+		return;
+	}
+	f->fflags &= (uint8_t)~FLOW_F_DPI;
+	f->proto = proto;
+	if (implicit)
+		f->fflags |= FLOW_F_IMPLICIT;
+	mail_replay(f);
+}
+
+/*
+ * nDPI gave up (or the flow ended first): a mail greeting may still say
+ * what it is; all_tls takes it as a TLS service; else it is not ours.
+ */
+static void
+flow_dpi_conclude(struct flow *f)
+{
+	uint8_t	proto;
+
+	f->fflags &= (uint8_t)~FLOW_F_DPI;
+	if ((proto = mail_sniff(f)) != PROTO_NONE) {
+		f->fflags |= FLOW_F_BY_BANNER;
+		STAT_INC(DPI_BANNER);
+		f->proto = proto;
+		mail_replay(f);
+		return;
+	}
+	if (cfg->scope == SCOPE_ALL_TLS) {
+		f->proto = PROTO_TLS;
+		f->fflags |= FLOW_F_IMPLICIT;
+		mail_replay(f);
+		return;
+	}
+	f->sess.inspect_done[DIR_C2S] = true;
+	f->sess.inspect_done[DIR_S2C] = true;
+	f->fflags |= FLOW_F_KNOWN;
+	reasm_free(&f->stream[DIR_C2S]);
+	reasm_free(&f->stream[DIR_S2C]);
+	mail_free(f);
+}
+
 static void
 flow_note_close(struct flow *f, int dir, uint8_t how)
 {
@@ -483,9 +556,10 @@ flow_input(const struct pkt *p)
 		last_sweep = clock_us;
 		flow_sweep();
 	}
-	/* Neither port watched: drop before hashing (the common case). */
-	if (cfg->scope == SCOPE_MAIL && cfg->port_map[p->sport] == 0 &&
-	    cfg->port_map[p->dport] == 0) {
+	/* Neither port watched: drop before hashing (the common case),
+	 * unless nDPI is to look at such flows. */
+	if (cfg->scope == SCOPE_MAIL && !cfg->dpi_enabled &&
+	    cfg->port_map[p->sport] == 0 && cfg->port_map[p->dport] == 0) {
 		STAT_INC(FLOW_NOT_MAIL);
 		return;
 	}
@@ -517,6 +591,8 @@ flow_input(const struct pkt *p)
 		list_remove(&active, f);
 		list_append(&active, f);
 	}
+	if (f->fflags & FLOW_F_DPI)
+		flow_classify(f, p);
 	if (!(f->fflags & FLOW_F_KNOWN)) {
 		reasm_input(f, dir, p);
 		/* Both sides judged: from now on a packet costs a lookup. */

@@ -19,11 +19,15 @@ struct config;
 struct pkt;
 struct mail_state;
 struct tls_state;
+struct classify_state;
 
 #define FLOW_F_MIDSTREAM	0x01	/* no SYN seen: picked up mid-session */
 #define FLOW_F_IMPLICIT		0x02	/* TLS from the first byte (993...) */
 #define FLOW_F_CLOSED		0x04	/* ended; lingering to absorb strays */
 #define FLOW_F_KNOWN		0x08	/* both directions judged: fast path */
+#define FLOW_F_DPI		0x10	/* no watched port: nDPI is looking */
+#define FLOW_F_BY_DPI		0x20	/* nDPI said what it is */
+#define FLOW_F_BY_BANNER	0x40	/* ...or, after it gave up, the greeting */
 
 struct flow {
 	struct flow	*hnext;		/* hash chain */
@@ -46,6 +50,7 @@ struct flow {
 	struct reasm_stream stream[2];	/* per direction */
 	struct mail_state *mail;	/* owned; mail.c allocates */
 	struct tls_state *tls;		/* owned; tls.c allocates */
+	struct classify_state *dpi;	/* owned; classify.c allocates */
 	struct session	 sess;		/* findings for the verdict */
 };
 

@@ -34,6 +34,8 @@ static struct mail_state *mail_state(struct flow *);
 static void	mail_hold(struct flow *, struct mail_state *, const uint8_t *,
 		    size_t);
 static bool	mail_looks_tls(const uint8_t *, size_t);
+static void	mail_keep(struct flow *, struct mail_state *, int,
+		    const uint8_t *, size_t);
 static int	mail_first_bytes(struct flow *, struct mail_state *, int,
 		    const uint8_t *, size_t);
 static void	mail_line(struct flow *, struct mail_state *, int,
@@ -72,6 +74,8 @@ mail_free(struct flow *f)
 		return;
 	line_free(&ms->lb[0]);
 	line_free(&ms->lb[1]);
+	flow_mem_free(ms->replay[0], MAIL_MAX_REPLAY);
+	flow_mem_free(ms->replay[1], MAIL_MAX_REPLAY);
 	flow_mem_free(ms->held, MAIL_MAX_HELD);
 	flow_mem_free(ms, sizeof(*ms));
 	f->mail = NULL;
@@ -113,7 +117,11 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		tls_input(f, dir, p, n);
 		return;
 	}
-	if ((ms = mail_state(f)) == NULL) {
+	if ((ms = mail_state(f)) != NULL && f->proto == PROTO_NONE) {
+		mail_keep(f, ms, dir, p, n);	/* nDPI has not decided */
+		return;
+	}
+	if (ms == NULL) {
 		/* No memory for parser state: this flow cannot be judged. */
 		f->sess.inspect_done[0] = f->sess.inspect_done[1] = true;
 		return;
@@ -188,6 +196,8 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 	if (mail_looks_tls(two, 2)) {
 		if (f->fflags & FLOW_F_MIDSTREAM)
 			STAT_INC(MAIL_MIDSTREAM_TLS);
+		else if (dir == DIR_C2S)
+			f->sess.tls_first = true;
 		ms->in_tls[dir] = true;
 		if (ms->probed[dir]) {
 			ms->probed[dir] = false;
@@ -201,6 +211,98 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 		ms->plain[dir]++;
 	}
 	return 2;
+}
+
+/* A flow nDPI is still looking at: keep its first bytes for later. */
+static void
+mail_keep(struct flow *f, struct mail_state *ms, int dir, const uint8_t *p,
+    size_t n)
+{
+	size_t	room;
+
+	if (ms->replay[dir] == NULL &&
+	    (ms->replay[dir] = flow_mem_alloc(f, MAIL_MAX_REPLAY)) == NULL) {
+		ms->replay_cut[dir] = true;
+		return;
+	}
+	room = MAIL_MAX_REPLAY - ms->replay_len[dir];
+	if (n > room) {
+		if (!ms->replay_cut[dir])
+			STAT_INC(DPI_REPLAY_FULL);
+		ms->replay_cut[dir] = true;
+		n = room;
+	}
+	memcpy(ms->replay[dir] + ms->replay_len[dir], p, n);
+	ms->replay_len[dir] += (uint32_t)n;
+}
+
+/*
+ * nDPI has named the flow: its protocol is set, and the bytes kept so far
+ * go through the parsers.  The client's side first: a STARTTLS and the
+ * hello after it are held until the server's side, replayed next, says
+ * yes or no; pipelined commands are queued before their replies come.
+ */
+void
+mail_replay(struct flow *f)
+{
+	struct mail_state	*ms = f->mail;
+	uint8_t			*buf[2];
+	uint32_t		 len[2];
+	bool			 cut[2];
+	int			 dir;
+
+	if (ms == NULL)
+		return;
+	for (dir = 0; dir < 2; dir++) {
+		buf[dir] = ms->replay[dir];
+		len[dir] = ms->replay_len[dir];
+		cut[dir] = ms->replay_cut[dir];
+		ms->replay[dir] = NULL;
+		ms->replay_len[dir] = 0;
+	}
+	/* The state was made for an unknown protocol: start it afresh. */
+	mail_free(f);
+	for (dir = 0; dir < 2; dir++) {
+		if (len[dir] > 0)
+			mail_input(f, dir, buf[dir], len[dir]);
+		if (cut[dir])
+			mail_gap(f, dir);
+		flow_mem_free(buf[dir], MAIL_MAX_REPLAY);
+	}
+}
+
+/*
+ * When nDPI does not know a flow: the server's greeting often does.
+ * POP3 greets "+OK", IMAP "* OK" (or "* PREAUTH"), SMTP "220" with
+ * "SMTP" in the line.  PROTO_NONE when the kept bytes say nothing.
+ */
+uint8_t
+mail_sniff(const struct flow *f)
+{
+	const struct mail_state	*ms = f->mail;
+	const uint8_t		*p;
+	size_t			 n, i;
+
+	if (ms == NULL || ms->replay[DIR_S2C] == NULL)
+		return PROTO_NONE;
+	p = ms->replay[DIR_S2C];
+	n = ms->replay_len[DIR_S2C];
+	for (i = 0; i < n && p[i] != '\n'; i++)
+		;
+	if (i == n)			/* no whole line: no greeting yet */
+		return PROTO_NONE;
+	n = i;
+	if (n >= 3 && memcmp(p, "+OK", 3) == 0)
+		return PROTO_POP3;
+	if ((n >= 4 && memcmp(p, "* OK", 4) == 0) ||
+	    (n >= 9 && memcmp(p, "* PREAUTH", 9) == 0))
+		return PROTO_IMAP;
+	if (n >= 4 && memcmp(p, "220", 3) == 0 && (p[3] == ' ' ||
+	    p[3] == '-'))
+		for (i = 4; i + 4 <= n; i++)
+			if (strncasecmp((const char *)p + i, "SMTP", 4) == 0)
+				return PROTO_SMTP;
+	return PROTO_NONE;
 }
 
 /* Client bytes after STARTTLS, kept until the server has answered. */

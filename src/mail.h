@@ -26,6 +26,8 @@ struct flow;
 void	mail_input(struct flow *, int dir, const uint8_t *, size_t);
 void	mail_gap(struct flow *, int dir);
 void	mail_free(struct flow *);
+void	mail_replay(struct flow *);
+uint8_t	mail_sniff(const struct flow *);
 
 /* --- inside the mail stage ------------------------------------------------- */
 
@@ -69,6 +71,10 @@ struct mail_state {
 	uint8_t		 probe[2];	/* a lone first byte, kept until the
 					   next says whether this is TLS */
 	bool		 probed[2];	/* probe[dir] holds that byte */
+	uint8_t		*replay[2];	/* bytes seen while nDPI decides;
+					   owned, MAIL_MAX_REPLAY each */
+	uint32_t	 replay_len[2];
+	bool		 replay_cut[2];	/* more came than was kept */
 	union {
 		struct pop3_state pop3;
 		struct imap_state imap;

@@ -455,6 +455,8 @@ main(int argc, char **argv)
 		fatal("flow table");
 	if (dns_init(0) != 0)
 		fatal("dns cache");
+	if (cfg->dpi_enabled && classify_init() != 0)
+		fatalx("nDPI would not start");
 
 	if (!live)
 		status = run_files(&o);
@@ -484,6 +486,7 @@ main(int argc, char **argv)
 	flow_fini();
 	verdict_flush();
 	dns_fini();
+	classify_fini();
 	if (live) {
 		struct output_capstat	cs[CONFIG_MAX_IFACES];
 		size_t			n = capture_live_stats(cs,

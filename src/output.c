@@ -699,7 +699,7 @@ output_proto(const struct flow *f)
 const char *
 output_mode(const struct flow *f)
 {
-	if (f->fflags & FLOW_F_IMPLICIT)
+	if ((f->fflags & FLOW_F_IMPLICIT) || f->sess.tls_first)
 		return "implicit";
 	if (f->sess.starttls == STARTTLS_ACCEPTED || f->sess.tls[DIR_C2S] ||
 	    f->sess.tls[DIR_S2C])

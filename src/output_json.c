@@ -298,6 +298,26 @@ json_anomalies(const struct flow *f)
 	return a;
 }
 
+/* What nDPI made of a flow it saw: its name, and its risks. */
+static json_t *
+json_dpi(const struct flow *f)
+{
+	const char	*risks[16], *app = classify_app(f);
+	size_t		 n = classify_risks(f, risks, 16), i;
+	json_t		*o, *a;
+
+	if (app == NULL && n == 0)
+		return NULL;
+	o = json_object();
+	if (app != NULL)
+		set_str(o, "app", app);
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(risks[i]));
+	json_object_set_new(o, "risks", a);
+	return o;
+}
+
 /* The exception that covers (or covered) this client. */
 static json_t *
 json_exception(const struct verdict *v)
@@ -354,6 +374,10 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 	if (f->sess.sh != NULL)
 		json_object_set_new(o, "server_hello",
 		    json_server_hello(f->sess.sh));
+	set_str(o, "detected_by", f->fflags & FLOW_F_BY_DPI ? "dpi" :
+	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
+	if ((x = json_dpi(f)) != NULL)
+		json_object_set_new(o, "dpi", x);
 	json_object_set_new(o, "midstream",
 	    json_boolean(f->fflags & FLOW_F_MIDSTREAM));
 	set_str(o, "end", output_end(f));

@@ -52,6 +52,12 @@
 	X(FLOW_LINGER_PKTS,	"flow.packets_after_close")		\
 	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
 	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
+	X(DPI_FLOWS,		"dpi.flows_offered")			\
+	X(DPI_PACKETS,		"dpi.packets")				\
+	X(DPI_MAIL,		"dpi.mail_found")			\
+	X(DPI_GIVEUP,		"dpi.not_mail")				\
+	X(DPI_BANNER,		"dpi.mail_found_by_greeting")		\
+	X(DPI_REPLAY_FULL,	"dpi.replay_full")			\
 	X(REASM_SEGS,		"reasm.segments")			\
 	X(REASM_OOO,		"reasm.out_of_order")			\
 	X(REASM_RETRANS,	"reasm.retransmitted")			\

@@ -74,8 +74,9 @@ static const uint8_t hrr_random[32] = {
 static struct tls_state *tls_state(struct flow *);
 static void	tls_done(struct flow *, struct tls_dir *, int);
 static void	tls_partial_hello(struct flow *, struct tls_dir *, int);
-static bool	tls_scan(struct flow *, struct tls_dir *, int,
-		    const uint8_t *, size_t);
+static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
+static const uint8_t *tls_scan_for(struct flow *, struct tls_dir *, int,
+		    const uint8_t *, size_t *);
 static size_t	tls_start(struct flow *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
 static size_t	tls_header(struct flow *, struct tls_dir *, int,
@@ -629,12 +630,13 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		return;
 	}
 	td = &ts->d[dir];
-	if (td->phase == TD_SCAN && !tls_scan(f, td, dir, p, n))
-		return;
-	f->sess.tls[dir] = true;
-	if (dir == DIR_S2C && f->sess.ch != NULL)
-		f->sess.server_tls_after_ch += (uint32_t)n;
 	while (n > 0 && td->phase != TD_DONE) {
+		if (td->phase == TD_SCAN) {
+			if ((p = tls_scan_for(f, td, dir, p, &n)) == NULL)
+				return;
+			continue;
+		}
+		f->sess.tls[dir] = true;
 		switch (td->phase) {
 		case TD_START:
 			used = tls_start(f, td, dir, p, n);
@@ -651,40 +653,93 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		}
 		p += used;
 		n -= used;
+		if (dir == DIR_S2C && f->sess.ch != NULL)
+			f->sess.server_tls_after_ch += (uint32_t)used;
 	}
 }
 
 /*
- * TD_SCAN: the direction began with something other than TLS.  A delivery
- * that starts like a TLS hello record (a ClientHello from the client, a
- * handshake or alert record from the server) switches it to TLS; after
- * TLS_MAX_SCAN deliveries without one it was not TLS.  True when the bytes
- * are to be parsed as TLS.
+ * TD_SCAN: the direction began with something other than TLS.  A TLS hello
+ * record anywhere in a delivery -- a ClientHello from the client, a
+ * handshake or alert record from the server -- switches it to TLS from
+ * there (a SOCKS reply and the hello may share a segment; bytes replayed
+ * after nDPI are one delivery).  Returns the offset where TLS starts (and
+ * sets TD_START), or -1.
  */
-static bool
-tls_scan(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
-    size_t n)
+static long
+tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
 {
-	bool	hello;
+	struct rd	r = rd_init(p, n);
+	size_t		i, len;
+	int		b0, b1, b2, b3, b4, b5;
 
-	/* The record header must start the delivery; the handshake type
-	 * is checked when the delivery reaches that far. */
-	if (dir == DIR_C2S)
-		hello = n >= 3 && p[0] == TLS_CT_HANDSHAKE && p[1] == 3 &&
-		    p[2] <= 4 && (n < 6 || p[5] == TLS_HS_CLIENT_HELLO);
-	else
-		hello = n >= 3 && (p[0] == TLS_CT_HANDSHAKE ||
-		    p[0] == TLS_CT_ALERT) && p[1] == 3 && p[2] <= 4;
-	if (hello) {
+	for (i = 0; i + 5 < n; i++) {
+		b0 = rd_peek(&r, i);
+		if (b0 != TLS_CT_HANDSHAKE && !(dir == DIR_S2C &&
+		    b0 == TLS_CT_ALERT))
+			continue;
+		b1 = rd_peek(&r, i + 1);
+		b2 = rd_peek(&r, i + 2);
+		b3 = rd_peek(&r, i + 3);
+		b4 = rd_peek(&r, i + 4);
+		b5 = rd_peek(&r, i + 5);
+		len = (size_t)b3 << 8 | (size_t)b4;
+		/* A plausible record: version 3.0-3.4, a sane length, and
+		 * for a handshake, this side's hello. */
+		if (b1 != 3 || b2 > 4 || len == 0 || len > TLS_MAX_RECORD)
+			continue;
+		if (b0 == TLS_CT_HANDSHAKE && b5 != (dir == DIR_C2S ?
+		    TLS_HS_CLIENT_HELLO : TLS_HS_SERVER_HELLO))
+			continue;
 		td->phase = TD_START;
-		return true;
+		return (long)i;
 	}
+	return -1;
+}
+
+/*
+ * TD_SCAN over one delivery, also where the last bytes of the previous one
+ * (kept in hdr) and the first of this one form the record header.  Returns
+ * where TLS starts in p (with *n cut to match), having fed any part of it
+ * that lay in the kept bytes; NULL when there is none here.
+ */
+static const uint8_t *
+tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+    size_t *n)
+{
+	uint8_t	win[10], tail[5];
+	size_t	wl = td->hdr_len, head = *n < 5 ? *n : 5, keep;
+	long	at;
+
+	memcpy(win, td->hdr, wl);
+	memcpy(win + wl, p, head);
+	if ((at = tls_scan(td, dir, win, wl + head)) >= 0 &&
+	    (size_t)at < wl) {
+		/* It begins in the kept bytes: feed those, then p whole. */
+		memcpy(tail, td->hdr + at, wl - (size_t)at);
+		td->hdr_len = 0;
+		tls_input(f, dir, tail, wl - (size_t)at);
+		return td->phase == TD_DONE ? NULL : p;
+	}
+	td->phase = TD_SCAN;
+	if ((at = tls_scan(td, dir, p, *n)) >= 0) {
+		td->hdr_len = 0;
+		*n -= (size_t)at;
+		return p + at;
+	}
+	keep = *n < 5 ? *n : 5;
+	if (wl + keep > 5) {		/* keep the newest five bytes */
+		memmove(td->hdr, td->hdr + (wl + keep - 5), 5 - keep);
+		wl = 5 - keep;
+	}
+	memcpy(td->hdr + wl, p + (*n - keep), keep);
+	td->hdr_len = (uint8_t)(wl + keep);
 	if (++td->scanned >= TLS_MAX_SCAN) {
 		f->sess.not_tls[dir] = true;
 		STAT_INC(TLS_NOT_TLS);
 		tls_done(f, td, dir);
 	}
-	return false;
+	return NULL;
 }
 
 /* Classify the first three bytes of the direction. */
@@ -725,9 +780,8 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	/* A service on no mail port may speak its own protocol first and
 	 * upgrade later (SOCKS, FTP AUTH TLS, IRC, MySQL): watch for TLS. */
 	if (f->proto == PROTO_TLS) {
-		td->phase = TD_SCAN;
-		td->hdr_len = 0;
-		return n;
+		td->phase = TD_SCAN;	/* hdr keeps the 3 bytes as the tail */
+		return take;
 	}
 	/* Mid-stream we may simply have landed inside a record. */
 	if (!(f->fflags & FLOW_F_MIDSTREAM)) {

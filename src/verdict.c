@@ -465,6 +465,9 @@ verdict_finish(struct flow *f)
 		STAT_INC(SESS_NO_PAYLOAD);
 		return;
 	}
+	/* nDPI looked and it was not mail: no session of ours. */
+	if (f->proto == PROTO_NONE)
+		return;
 	verdict_judge(f, &v);
 	verdict_policy(f, &v);
 	v.repeat = false;

@@ -88,6 +88,7 @@ struct session {
 	bool		 hello_gap[2];	/* a hole swallowed the hello */
 	bool		 inspect_done[2]; /* parsers need no more bytes */
 	bool		 plaintext_final; /* STARTTLS no longer possible */
+	bool		 tls_first;	/* client opened with TLS: implicit */
 	uint32_t	 mail_lines;	/* protocol lines recognised */
 	uint32_t	 server_tls_after_ch; /* server TLS bytes after CH */
 	uint8_t		 close_how[2];	/* CLOSE_FIN / CLOSE_RST */

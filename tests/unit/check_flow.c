@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "classify.h"
 #include "unit.h"
 
 #define T0	1767225600000000ULL	/* 2026-01-01T00:00:00Z, in us */
@@ -46,6 +47,7 @@ conv_init(struct conv *c, uint16_t cport, uint16_t sport)
 static void
 send_seg(struct conv *c, int dir, uint8_t flags, const void *p, size_t n)
 {
+	static uint8_t	ipbuf[2048];
 	struct pkt	pkt;
 
 	memset(&pkt, 0, sizeof(pkt));
@@ -70,6 +72,38 @@ send_seg(struct conv *c, int dir, uint8_t flags, const void *p, size_t n)
 	pkt.ack = (flags & TH_ACK) ? c->seq[!dir] : 0;
 	pkt.payload = p;
 	pkt.caplen = pkt.seglen = (uint32_t)n;
+	if (c->family == 4 && n <= sizeof(ipbuf) - 40) {
+		/* The IP packet as well, for nDPI (which reads from L3):
+		 * ver/ihl tos len id frag ttl proto csum src dst, then
+		 * sport dport seq ack off/flags win csum urg, payload. */
+		memset(ipbuf, 0, 40);
+		ipbuf[0] = 0x45;
+		ipbuf[2] = (uint8_t)((40 + n) >> 8);
+		ipbuf[3] = (uint8_t)(40 + n);
+		ipbuf[8] = 64;
+		ipbuf[9] = 6;
+		memcpy(ipbuf + 12, pkt.src, 4);
+		memcpy(ipbuf + 16, pkt.dst, 4);
+		ipbuf[20] = (uint8_t)(pkt.sport >> 8);
+		ipbuf[21] = (uint8_t)pkt.sport;
+		ipbuf[22] = (uint8_t)(pkt.dport >> 8);
+		ipbuf[23] = (uint8_t)pkt.dport;
+		ipbuf[24] = (uint8_t)(pkt.seq >> 24);
+		ipbuf[25] = (uint8_t)(pkt.seq >> 16);
+		ipbuf[26] = (uint8_t)(pkt.seq >> 8);
+		ipbuf[27] = (uint8_t)pkt.seq;
+		ipbuf[28] = (uint8_t)(pkt.ack >> 24);
+		ipbuf[29] = (uint8_t)(pkt.ack >> 16);
+		ipbuf[30] = (uint8_t)(pkt.ack >> 8);
+		ipbuf[31] = (uint8_t)pkt.ack;
+		ipbuf[32] = 5 << 4;
+		ipbuf[33] = flags;
+		ipbuf[34] = 0xff;
+		if (n > 0)
+			memcpy(ipbuf + 40, p, n);
+		pkt.l3 = ipbuf;
+		pkt.l3len = (uint32_t)(40 + n);
+	}
 	c->seq[dir] += (uint32_t)n + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
 	flow_input(&pkt);
 }
@@ -118,12 +152,58 @@ START_TEST(test_port_filter)
 {
 	struct conv	c;
 
+	unit_cfg->dpi_enabled = false;		/* nothing looks off-port */
 	conv_init(&c, 40000, 8080);
 	handshake(&c);
 	send_str(&c, DIR_C2S, "GET / HTTP/1.1\r\n");
 	ck_assert_uint_eq(stats[STAT_FLOW_CREATED], 0);
 	ck_assert_uint_eq(stats[STAT_FLOW_NOT_MAIL], 4);
 	no_events();
+}
+END_TEST
+
+/* With nDPI on, an off-port flow is looked at, and HTTP is not mail. */
+START_TEST(test_dpi_not_mail)
+{
+	struct conv	c;
+
+	unit_cfg->dpi_enabled = true;
+	ck_assert_int_eq(classify_init(), 0);
+	conv_init(&c, 40000, 8080);
+	handshake(&c);
+	send_str(&c, DIR_C2S, "GET / HTTP/1.1\r\nHost: example\r\n\r\n");
+	send_str(&c, DIR_S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	ck_assert_uint_eq(stats[STAT_FLOW_CREATED], 1);
+	ck_assert_uint_eq(stats[STAT_DPI_FLOWS], 1);
+	ck_assert_uint_eq(stats[STAT_DPI_GIVEUP], 1);
+	no_events();
+	classify_fini();
+}
+END_TEST
+
+/* nDPI on, IMAP on 10143: found by nDPI (or its greeting), replayed. */
+START_TEST(test_dpi_imap_odd_port)
+{
+	struct conv	c;
+	json_t		*evs, *e;
+
+	unit_cfg->dpi_enabled = true;
+	ck_assert_int_eq(classify_init(), 0);
+	conv_init(&c, 40000, 10143);
+	handshake(&c);
+	send_str(&c, DIR_S2C, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+	send_str(&c, DIR_C2S, "a1 CAPABILITY\r\n");
+	send_str(&c, DIR_S2C, "* CAPABILITY IMAP4rev1 STARTTLS\r\n"
+	    "a1 OK done\r\n");
+	send_str(&c, DIR_C2S, "a2 LOGOUT\r\n");
+	send_str(&c, DIR_S2C, "* BYE\r\na2 OK bye\r\n");
+	evs = unit_out_events();
+	e = one_event(evs);
+	ck_assert_str_eq(unit_jstr(e, "network.protocol"), "imap");
+	ck_assert_str_ne(unit_jstr(e, "tlsfloor.detected_by"), "port");
+	ck_assert_str_eq(unit_jstr(e, "tlsfloor.reason"), "plaintext");
+	json_decref(evs);
+	classify_fini();
 }
 END_TEST
 
@@ -662,6 +742,8 @@ flow_suite(void)
 	tc = tcase_create("flow_create");
 	tcase_add_checked_fixture(tc, setup, unit_teardown);
 	tcase_add_test(tc, test_port_filter);
+	tcase_add_test(tc, test_dpi_not_mail);
+	tcase_add_test(tc, test_dpi_imap_odd_port);
 	tcase_add_test(tc, test_syn_sender_is_client);
 	tcase_add_test(tc, test_synack_sender_is_server);
 	tcase_add_test(tc, test_midstream_server_speaks_first);
