@@ -135,6 +135,8 @@ struct yk {
 		    .width = sizeof(((struct config *)0)->f)
 #define RF(f)	.off = offsetof(struct config_remote, f), \
 		    .width = sizeof(((struct config_remote *)0)->f)
+#define EF(f)	.off = offsetof(struct config_endpoint, f), \
+		    .width = sizeof(((struct config_endpoint *)0)->f)
 #define XF(f)	.off = offsetof(struct config_exception, f), \
 		    .width = sizeof(((struct config_exception *)0)->f)
 #define NOF	.off = 0
@@ -198,6 +200,11 @@ static yp_item_fn item_iface, item_port, item_event, item_remote,
 static int	post_ports(struct yp *, void *, const yaml_mark_t *);
 static int	post_outputs(struct yp *, void *, const yaml_mark_t *);
 static int	post_exception(struct yp *, void *, const yaml_mark_t *);
+static int	post_endpoint(struct yp *, void *, const yaml_mark_t *);
+static yk_fn	y_endpoints;
+static yp_item_fn item_endpoint;
+static void	endpoints_free(struct config *);
+static int	endpoints_default(struct config *);
 
 static const struct yname scope_names[] = {
 	{ "mail", SCOPE_MAIL }, { "all_tls", SCOPE_ALL_TLS }, { NULL, 0 },
@@ -325,6 +332,12 @@ static const struct yk inventory_keys[] = {
 };
 static const struct ysec inventory_sec = SEC(inventory_keys, NULL);
 
+static const struct yk endpoint_keys[] = {
+	K_STR("name", EF(name), 255, YK_REQUIRED),
+	K_STR("label", EF(label), 128, YK_REQUIRED),
+};
+static const struct ysec endpoint_sec = SEC(endpoint_keys, post_endpoint);
+
 static const struct yk exception_keys[] = {
 	K_FUNC("client", XF(client), y_net, YK_REQUIRED, 0),
 	K_FUNC("server", XF(server), y_net, YK_NULLABLE, 0),
@@ -358,6 +371,7 @@ static const struct yk root_keys[] = {
 	K_SEC("alerts", &alerts_sec),
 	K_SEC("stats", &stats_sec),
 	K_SEC("inventory", &inventory_sec),
+	K_FUNC("endpoints", NOF, y_endpoints, 0, 0),
 	K_FUNC("exceptions", NOF, y_exceptions, 0, 0),
 	K_SEC("daemon", &daemon_sec),
 };
@@ -406,11 +420,43 @@ config_default(void)
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||
 	    (c->user = strdup("tlsfloor")) == NULL ||
 	    (c->group = strdup("tlsfloor")) == NULL ||
-	    (c->pidfile = strdup("/run/tlsfloor/tlsfloor.pid")) == NULL) {
+	    (c->pidfile = strdup("/run/tlsfloor/tlsfloor.pid")) == NULL ||
+	    endpoints_default(c) != 0) {
 		config_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * The mail endpoints an admin asks about first.  The office365 "-legacy"
+ * hosts take TLS 1.0/1.1 only while a tenant allows AllowLegacyTLSClients;
+ * the July 2026 enforcement retires them.
+ */
+static int
+endpoints_default(struct config *c)
+{
+	static const struct { const char *name, *label; } def[] = {
+		{ "outlook.office365.com", "Exchange Online" },
+		{ "smtp.office365.com", "Exchange Online" },
+		{ "pop-legacy.office365.com", "Exchange Online legacy TLS" },
+		{ "imap-legacy.office365.com", "Exchange Online legacy TLS" },
+		{ "smtp-legacy.office365.com", "Exchange Online legacy TLS" },
+		{ "imap.gmail.com", "Gmail" },
+		{ "pop.gmail.com", "Gmail" },
+		{ "smtp.gmail.com", "Gmail" },
+	};
+	size_t	i, n = sizeof(def) / sizeof(def[0]);
+
+	if ((c->endpoints = calloc(n, sizeof(*c->endpoints))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		c->nendpoints = i + 1;
+		if ((c->endpoints[i].name = strdup(def[i].name)) == NULL ||
+		    (c->endpoints[i].label = strdup(def[i].label)) == NULL)
+			return -1;
+	}
+	return 0;
 }
 
 void
@@ -431,6 +477,7 @@ config_free(struct config *c)
 		free(c->remotes[i].host);
 	free(c->remotes);
 	free(c->inventory_path);
+	endpoints_free(c);
 	for (i = 0; i < c->nexceptions; i++) {
 		free(c->exceptions[i].owner);
 		free(c->exceptions[i].ticket);
@@ -1596,6 +1643,85 @@ item_remote(struct yp *p, size_t i, void *ctx)
 	r->format = CONFIG_RFORMAT_RFC5424;
 	r->queue = 10000;
 	return yp_section(p, &remote_sec, r, false);
+}
+
+static void
+endpoints_free(struct config *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nendpoints; i++) {
+		free(c->endpoints[i].name);
+		free(c->endpoints[i].label);
+	}
+	free(c->endpoints);
+	c->endpoints = NULL;
+	c->nendpoints = 0;
+}
+
+/* endpoints: in the file replaces the shipped list. */
+static int
+y_endpoints(struct yp *p, const struct yk *k, void *obj)
+{
+	struct config	*c = obj;
+
+	(void)k;
+	endpoints_free(c);
+	return yp_list(p, CONFIG_MAX_ENDPOINTS, item_endpoint, c);
+}
+
+static int
+item_endpoint(struct yp *p, size_t i, void *ctx)
+{
+	struct config		*c = ctx;
+	struct config_endpoint	*e;
+
+	if ((e = realloc(c->endpoints, (i + 1) * sizeof(*e))) == NULL)
+		return yp_err(p, &p->ev.start_mark, "out of memory");
+	c->endpoints = e;
+	e = &c->endpoints[i];
+	memset(e, 0, sizeof(*e));
+	c->nendpoints = i + 1;		/* config_free() frees what is set */
+	return yp_section(p, &endpoint_sec, e, false);
+}
+
+/* A host name, or "*." and a domain; stored in lower case. */
+static int
+post_endpoint(struct yp *p, void *obj, const yaml_mark_t *start)
+{
+	struct config_endpoint	*e = obj;
+	char			*n = e->name;
+	size_t			 i;
+
+	for (i = 0; n[i] != '\0'; i++)
+		if (n[i] >= 'A' && n[i] <= 'Z')
+			n[i] = (char)(n[i] - 'A' + 'a');
+	if (!valid_host(strncmp(n, "*.", 2) == 0 ? n + 2 : n))
+		return yp_err(p, start, "name: %s is not a host name (or "
+		    "*.domain)", yp_quote(p, n, strlen(n)));
+	return 0;
+}
+
+/*
+ * The label of the first endpoints entry naming this server: the exact
+ * name, or "*.domain" for any name under domain.  NULL when none.
+ */
+const char *
+config_endpoint_label(const struct config *c, const char *name)
+{
+	size_t	i, nl = strlen(name), dl;
+
+	for (i = 0; i < c->nendpoints; i++) {
+		const char *en = c->endpoints[i].name;
+
+		if (strncmp(en, "*.", 2) == 0) {
+			dl = strlen(en + 1);		/* ".domain" */
+			if (nl > dl && strcasecmp(name + nl - dl, en + 1) == 0)
+				return c->endpoints[i].label;
+		} else if (strcasecmp(name, en) == 0)
+			return c->endpoints[i].label;
+	}
+	return NULL;
 }
 
 static int

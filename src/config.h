@@ -47,6 +47,7 @@ enum scope {
 #define CONFIG_MAX_PORTS	64	/* ports per protocol and mode */
 #define CONFIG_MAX_REMOTES	16	/* outputs.remote */
 #define CONFIG_MAX_EXCEPTIONS	10000	/* exceptions */
+#define CONFIG_MAX_ENDPOINTS	1000	/* endpoints */
 
 /* outputs.json.events: the event types the JSON sink writes. */
 #define CONFIG_EV_SESSION	0x01
@@ -110,6 +111,12 @@ struct config_exception {
 	uint32_t	 line;		/* of the entry in the file; 0: none */
 };
 
+/* One endpoints entry: a server name worth a label in every event. */
+struct config_endpoint {
+	char		*name;		/* owned; lower case, or "*.domain" */
+	char		*label;		/* owned */
+};
+
 struct config {
 	uint16_t	 floor;		/* lowest acceptable version, 0x0303 */
 	enum scope	 scope;
@@ -163,6 +170,8 @@ struct config {
 						 * PATH.json and PATH.csv */
 	uint32_t	 inventory_interval;	/* s; 0: SIGUSR1, exit only */
 
+	struct config_endpoint *endpoints;	/* owned array, file order */
+	size_t		 nendpoints;
 	struct config_exception *exceptions;	/* owned array, file order */
 	size_t		 nexceptions;
 
@@ -190,6 +199,7 @@ bool		 config_exception_live(const struct config_exception *,
 const struct config_exception *config_exception_match(const struct config *,
 		    int family, const uint8_t *cli, const uint8_t *srv,
 		    uint8_t proto, time_t now);
+const char	*config_endpoint_label(const struct config *, const char *name);
 const struct config_exception *config_exception_match_any(
 		    const struct config *, int family, const uint8_t *cli,
 		    const uint8_t *srv, uint8_t proto);

@@ -474,6 +474,7 @@ inv_add(const struct flow *f, const struct verdict *v)
 		is.ja3 = ja3;
 	if (ch != NULL && fp_ja4(ch, ja4, NULL, 0))
 		is.ja4 = ja4;
+	is.endpoint_label = output_endpoint_label(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	inventory_add(inv, &is);
@@ -609,6 +610,18 @@ output_server_name(const struct flow *f, char *buf, size_t len)
 	if (dns_lookup(f->family, f->srv, buf, len))
 		return "dns";
 	return NULL;
+}
+
+/* The watch-list label of the session's server (config endpoints). */
+const char *
+output_endpoint_label(const struct flow *f)
+{
+	char	name[OUTPUT_NAME_MAX];
+
+	if (ocfg == NULL || ocfg->nendpoints == 0 ||
+	    output_server_name(f, name, sizeof(name)) == NULL)
+		return NULL;
+	return config_endpoint_label(ocfg, name);
 }
 
 /* --- formatting shared by the sinks ---------------------------------------- */

@@ -78,6 +78,7 @@ const char *output_proto(const struct flow *);
 const char *output_proto_name(uint8_t proto);
 const char *output_end(const struct flow *);
 const char *output_server_name(const struct flow *, char *, size_t);
+const char *output_endpoint_label(const struct flow *);
 #define OUTPUT_NAME_MAX	(255 * 4 + 1)	/* a cleaned name */
 
 #endif /* TLSFLOOR_OUTPUT_H */

@@ -358,6 +358,8 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 	json_object_set_new(o, "floor", version_json(verdict_floor()));
 	if ((src = output_server_name(f, name, sizeof(name))) != NULL)
 		set_str(o, "server_name_source", src);
+	if ((src = output_endpoint_label(f)) != NULL)
+		set_str(o, "endpoint_label", src);
 	if (!(f->fflags & FLOW_F_IMPLICIT)) {
 		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
 			set_str(o, "starttls", starttls[f->sess.starttls]);

@@ -49,6 +49,8 @@ output_text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 	    verdict_outcome_name(v->outcome), verdict_reason_name(v->reason));
 	if ((src = output_server_name(f, sni, sizeof(sni))) != NULL)
 		fprintf(fp, " %s=%s", src, sni);
+	if ((src = output_endpoint_label(f)) != NULL)
+		fprintf(fp, " endpoint=\"%s\"", src);
 	if (!a->seen)
 		a = &f->sess.alert[DIR_C2S];
 	if (a->seen) {

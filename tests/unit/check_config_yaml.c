@@ -166,6 +166,12 @@ assert_same_config(const struct config *a, const struct config *b)
 	ck_assert_uint_eq(a->stats_interval, b->stats_interval);
 	assert_same_str(a->inventory_path, b->inventory_path);
 	ck_assert_uint_eq(a->inventory_interval, b->inventory_interval);
+	ck_assert_uint_eq(a->nendpoints, b->nendpoints);
+	for (i = 0; i < a->nendpoints; i++) {
+		ck_assert_str_eq(a->endpoints[i].name, b->endpoints[i].name);
+		ck_assert_str_eq(a->endpoints[i].label,
+		    b->endpoints[i].label);
+	}
 	ck_assert_uint_eq(a->nexceptions, b->nexceptions);
 	for (i = 0; i < a->nexceptions; i++) {
 		assert_same_net(&a->exceptions[i].client,
@@ -340,6 +346,10 @@ static const char every_key[] =
     "    note: |\n"
     "      two lines\n"
     "      \tand a tab\n"
+    "endpoints:\n"
+    "  - name: Mail.Example.COM\n"
+    "    label: our mail\n"
+    "  - { name: \"*.example.net\", label: partner }\n"
     "daemon:\n"
     "  user: _tlsfloor\n"
     "  group: nogroup\n"
@@ -482,6 +492,35 @@ slurp(const char *path)
  * manual as "Ic KEY" (a section as ".Ss KEY"), and in the shipped file as
  * "KEY:" (the keys of list entries there are in a commented example).
  */
+/* The endpoints list: lower-cased names, wildcards, a bad name refused. */
+START_TEST(test_endpoints)
+{
+	struct config	*c = load_ok(every_key), *d = config_default();
+	const char	*bad = "endpoints:\n  - { name: \"bad name\", label: x }\n";
+	const char	*nolabel = "endpoints:\n  - { name: a.example }\n";
+
+	ck_assert_uint_eq(c->nendpoints, 2);
+	ck_assert_str_eq(c->endpoints[0].name, "mail.example.com");
+	ck_assert_str_eq(config_endpoint_label(c, "MAIL.example.com"),
+	    "our mail");
+	ck_assert_str_eq(config_endpoint_label(c, "imap.example.net"),
+	    "partner");
+	ck_assert_ptr_null(config_endpoint_label(c, "example.net"));
+	ck_assert_ptr_null(config_endpoint_label(c, "xexample.net"));
+	ck_assert_ptr_null(config_endpoint_label(c, "outlook.office365.com"));
+	/* the shipped list, when the file does not replace it */
+	ck_assert_str_eq(config_endpoint_label(d, "imap-legacy.office365.com"),
+	    "Exchange Online legacy TLS");
+	ck_assert_str_eq(config_endpoint_label(d, "imap.gmail.com"), "Gmail");
+	config_free(c);
+	config_free(d);
+	ck_assert_ptr_null(load_bytes(bad, strlen(bad)));
+	ck_assert_msg(strstr(err, "is not a host name") != NULL, "%s", err);
+	ck_assert_ptr_null(load_bytes(nolabel, strlen(nolabel)));
+	ck_assert_msg(strstr(err, "label") != NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(test_keys_documented)
 {
 	char		*man = slurp("man/tlsfloor.yaml.5");
@@ -623,7 +662,8 @@ static const struct {
 	/* unknown keys */
 	{ "floor: \"1.2\"\nflor: \"1.3\"\n",
 	  "2:1: flor: unknown key; expected one of floor, scope, capture, "
-	  "ports, dpi, limits, outputs, alerts, stats, inventory, exceptions, "
+	  "ports, dpi, limits, outputs, alerts, stats, inventory, endpoints, "
+	  "exceptions, "
 	  "daemon" },
 	{ "capture:\n  snaplenn: 100\n",
 	  "2:3: capture.snaplenn: unknown key; expected one of interfaces, "
@@ -636,7 +676,7 @@ static const struct {
 	{ "\"a b\\x1b[31m\": 1\n",
 	  "1:1: \"a b\\x1b[31m\": unknown key; expected one of floor, scope, "
 	  "capture, ports, dpi, limits, outputs, alerts, stats, inventory, "
-	  "exceptions, daemon" },
+	  "endpoints, exceptions, daemon" },
 	{ "outputs: {remote: [{host: a.example, prot: 1}]}\n",
 	  "1:38: outputs.remote[0].prot: unknown key; expected one of host, "
 	  "port, transport, format, queue" },
@@ -1463,6 +1503,7 @@ config_yaml_suite(void)
 	tcase_add_test(tc, test_empty_mapping_is_default);
 	tcase_add_test(tc, test_default_values);
 	tcase_add_test(tc, test_keys_documented);
+	tcase_add_test(tc, test_endpoints);
 	tcase_add_test(tc, test_man_example);
 	suite_add_tcase(s, tc);
 
