@@ -12,7 +12,7 @@
 SHELL		:= /bin/sh
 CONFIGURE_FLAGS	?=
 
-NOCONF_GOALS	:= clean distclean maintainer-clean
+NOCONF_GOALS	:= clean distclean maintainer-clean bench-clean
 ifeq ($(filter-out $(NOCONF_GOALS),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,x),)
 else
 include config.mk
@@ -106,6 +106,8 @@ corpus: $(PROG)
 	tests/corpus/run.sh
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+
+include bench/bench.mk
 
 # --- install -----------------------------------------------------------------
 # The binary, the documented default configuration (kept if one is there),
