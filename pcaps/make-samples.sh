@@ -34,8 +34,44 @@
 # Everything (servers, namespaces, temp dir) is removed on exit, so the
 # script can be rerun.  OUT=dir overrides where the captures are written
 # (default: the directory of this script).
+#
+# Groups of scenarios (all of them by default; --only GROUP makes just one,
+# and then only its captures are written and verified):
+#   standard   the 37 captures on the real mail ports (sections 1-10)
+#   odd-ports  mail on non-standard ports (section 11): the legacy dovecot
+#              also listens on 10143 (IMAP, STARTTLS), 10993 (IMAPS),
+#              10110 (POP3, STLS) and 10995 (POP3S), the legacy postfix on
+#              2525 (SMTP, STARTTLS).  The servers are the same in both
+#              groups; the extra listeners do not change the standard ones.
+#   e.g.  sudo pcaps/make-samples.sh --only odd-ports
 
 set -euo pipefail
+
+GROUPS_ALL=(standard odd-ports)
+GROUPS_RUN=("${GROUPS_ALL[@]}")
+usage() {
+    printf 'usage: %s [--only standard|odd-ports]\n' "$0" >&2
+    exit 2
+}
+while [[ $# -gt 0 ]]; do
+    case $1 in
+    --only)
+        [[ $# -ge 2 ]] || usage
+        case $2 in standard|odd-ports) GROUPS_RUN=("$2") ;; *) usage ;; esac
+        shift 2 ;;
+    --only=*)
+        case ${1#--only=} in standard|odd-ports) GROUPS_RUN=("${1#--only=}") ;; *) usage ;; esac
+        shift ;;
+    -h|--help) usage ;;
+    *) usage ;;
+    esac
+done
+# want GROUP: is GROUP one of the groups of this run?
+want() {
+    local g
+    for g in "${GROUPS_RUN[@]}"; do [[ $g == "$1" ]] && return 0; done
+    return 1
+}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${OUT:-$HERE}
@@ -55,6 +91,12 @@ CLIENT6=fd99::2
 MODERN4=10.99.0.3
 NOTLS4=10.99.0.4
 CAPPED4=10.99.0.5
+# non-standard ports of the legacy servers (section 11, group odd-ports)
+ODD_IMAP=10143
+ODD_IMAPS=10993
+ODD_POP3=10110
+ODD_POP3S=10995
+ODD_SMTP=2525
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'make-samples: %s\n' "$*" >&2; exit 1; }
@@ -257,6 +299,41 @@ service pop3-login {
     ssl = yes
   }
 }'
+# The legacy instance also listens on the non-standard ports of section 11
+# (group odd-ports).  Whether a listener does implicit TLS is only its
+# "ssl = yes"; the listener names are free.
+DC_LISTENERS_LEGACY="service imap-login {
+  inet_listener imap {
+    port = 143
+  }
+  inet_listener imaps {
+    port = 993
+    ssl = yes
+  }
+  inet_listener imap-odd {
+    port = $ODD_IMAP
+  }
+  inet_listener imaps-odd {
+    port = $ODD_IMAPS
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 110
+  }
+  inet_listener pop3s {
+    port = 995
+    ssl = yes
+  }
+  inet_listener pop3-odd {
+    port = $ODD_POP3
+  }
+  inet_listener pop3s-odd {
+    port = $ODD_POP3S
+    ssl = yes
+  }
+}"
 DC_LISTENERS_PLAIN='service imap-login {
   inet_listener imap {
     port = 143
@@ -279,7 +356,7 @@ dovecot_instance legacy "$LEGACY4, $LEGACY6" "ssl = yes
 $DC_SSL
 ssl_min_protocol = TLSv1
 ssl_cipher_list = ALL:@SECLEVEL=0
-$DC_LISTENERS_TLS"
+$DC_LISTENERS_LEGACY"
 dovecot_instance modern "$MODERN4" "ssl = yes
 $DC_SSL
 ssl_min_protocol = TLSv1.2
@@ -347,6 +424,8 @@ $LEGACY4:25    inet n - n - - smtpd
 [$LEGACY6]:25    inet n - n - - smtpd
 $LEGACY4:587   inet n - n - - smtpd -o smtpd_tls_security_level=encrypt
 $LEGACY4:465   inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt
+# legacy on a non-standard port (section 11): like 25
+$LEGACY4:$ODD_SMTP  inet n - n - - smtpd
 # modern: TLS >= 1.2 only
 $MODERN4:25    inet n - n - - smtpd -o smtpd_tls_protocols=>=TLSv1.2 -o smtpd_tls_mandatory_protocols=>=TLSv1.2 -o smtpd_tls_ciphers=high -o smtpd_tls_mandatory_ciphers=high
 $MODERN4:587   inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_protocols=>=TLSv1.2 -o smtpd_tls_mandatory_protocols=>=TLSv1.2 -o smtpd_tls_ciphers=high -o smtpd_tls_mandatory_ciphers=high
@@ -400,7 +479,9 @@ wait_port() {
 for hp in "$LEGACY4 143" "$LEGACY4 993" "$LEGACY4 110" "$LEGACY4 995" "$LEGACY6 143" \
           "$MODERN4 143" "$MODERN4 995" "$MODERN4 465" "$NOTLS4 143" "$NOTLS4 110" "$CAPPED4 143" \
           "$LEGACY4 25" "$LEGACY4 587" "$LEGACY4 465" "$MODERN4 587" "$NOTLS4 25" \
-          "$CAPPED4 25" "$CAPPED4 465"; do
+          "$CAPPED4 25" "$CAPPED4 465" \
+          "$LEGACY4 $ODD_IMAP" "$LEGACY4 $ODD_IMAPS" "$LEGACY4 $ODD_POP3" \
+          "$LEGACY4 $ODD_POP3S" "$LEGACY4 $ODD_SMTP"; do
     # shellcheck disable=SC2086
     wait_port $hp
 done
@@ -537,7 +618,7 @@ capture() {
         >"$T/logs/$name.tcpdump" 2>&1 &
     TCPDUMP_PID=$!
     for i in $(seq 1 100); do
-        grep -q 'listening on' "$T/logs/$name.tcpdump" && break
+        grep -qs 'listening on' "$T/logs/$name.tcpdump" && break
         sleep 0.1
     done
     grep -q 'listening on' "$T/logs/$name.tcpdump" || die "tcpdump for $name did not start"
@@ -576,61 +657,77 @@ TLS_IMAP=(-starttls imap -connect "$LEGACY4:143" -cipher "$CIPHER")
 TLS_POP=(-starttls pop3 -connect "$LEGACY4:110" -cipher "$CIPHER")
 MC=("$PY" "$T/mailclient.py")
 
-# 1. IMAP STARTTLS (143), legacy dovecot
-capture imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1
-capture imap-starttls-tls1_1 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_1
-capture imap-starttls-tls1_2 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_2
-capture imap-starttls-tls1_3 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_3
-# 2. POP3 STLS (110), legacy dovecot
-capture pop3-stls-tls1_0 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1
-capture pop3-stls-tls1_1 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_1
-capture pop3-stls-tls1_2 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_2
-capture pop3-stls-tls1_3 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_3
-# 3. SMTP STARTTLS on 25 and on 587 (submission), legacy postfix
-capture smtp-starttls-tls1_0 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:25" -cipher "$CIPHER" -tls1
-capture smtp-starttls-tls1_2 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:25" -cipher "$CIPHER" -tls1_2
-capture submission-starttls-tls1_1 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:587" -cipher "$CIPHER" -tls1_1
-capture submission-starttls-tls1_3 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:587" -cipher "$CIPHER" -tls1_3
-# 4. implicit TLS: 993, 995, 465
-capture imaps-tls1_0 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:993" -cipher "$CIPHER" -tls1
-capture imaps-tls1_3 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:993" -cipher "$CIPHER" -tls1_3
-capture pop3s-tls1_1 "$POP_BYE" "${SC[@]}" -connect "$LEGACY4:995" -cipher "$CIPHER" -tls1_1
-capture pop3s-tls1_2 "$POP_BYE" "${SC[@]}" -connect "$LEGACY4:995" -cipher "$CIPHER" -tls1_2
-capture smtps-tls1_0 "$SMTP_BYE" "${SC[@]}" -connect "$LEGACY4:465" -cipher "$CIPHER" -tls1
-capture smtps-tls1_2 "$SMTP_BYE" "${SC[@]}" -connect "$LEGACY4:465" -cipher "$CIPHER" -tls1_2
-# 5. Python stdlib clients and curl
-capture python-imaplib-starttls-tls1_2 '' "${MC[@]}" imap "$LEGACY4" 143 1.2 1.2
-capture python-poplib-stls-tls1_0 '' "${MC[@]}" pop3 "$LEGACY4" 110 1.0 1.0
-capture python-smtplib-submission-starttls-tls1_1 '' "${MC[@]}" smtp "$LEGACY4" 587 1.1 1.1
-capture curl-pop3-stls-tls1_0 '' curl -sS -k --ssl-reqd --tlsv1.0 --tls-max 1.0 --ciphers "$CIPHER" -u "$MAIL_USER:$MAIL_PASS" "pop3://$LEGACY4/1"
-capture curl-imaps-default '' curl -sS -k -u "$MAIL_USER:$MAIL_PASS" "imaps://$LEGACY4/INBOX;UID=1"
-# 6. legacy clients refused by the TLS >= 1.2 servers (10.99.0.3)
-capture refused-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "$MODERN4:143" -cipher "$CIPHER" -tls1
-capture refused-pop3s-tls1_1 "$POP_BYE" "${SC[@]}" -connect "$MODERN4:995" -cipher "$CIPHER" -tls1_1
-capture refused-submission-starttls-tls1_0 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$MODERN4:587" -cipher "$CIPHER" -tls1
-capture refused-smtps-tls1_1 "$SMTP_BYE" "${SC[@]}" -connect "$MODERN4:465" -cipher "$CIPHER" -tls1_1
-# 7. clients allowing TLS 1.0 .. 1.3 talking to capped servers (10.99.0.5)
-capture legacy-negotiated-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "$CAPPED4:143" -cipher "$CIPHER" -min_protocol TLSv1
-capture legacy-negotiated-smtps-tls1_1 "$SMTP_BYE" "${SC[@]}" -connect "$CAPPED4:465" -cipher "$CIPHER" -min_protocol TLSv1
-capture legacy-negotiated-python-smtplib-starttls-tls1_1 '' "${MC[@]}" smtp "$CAPPED4" 25 1.0 1.3
-# 8. STARTTLS/STLS answered negatively by servers without TLS (10.99.0.4)
-capture starttls-refused-imap '' "${MC[@]}" imap-try-starttls "$NOTLS4" 143
-capture starttls-refused-pop3 '' "${MC[@]}" pop3-try-stls "$NOTLS4" 110
-capture starttls-refused-smtp '' "${MC[@]}" smtp-try-starttls "$NOTLS4" 25
-# 9. plaintext sessions that never try STARTTLS (legacy servers, which offer it)
-capture plaintext-imap '' "${MC[@]}" imap "$LEGACY4" 143
-capture plaintext-pop3 '' "${MC[@]}" pop3 "$LEGACY4" 110
-capture plaintext-smtp '' "${MC[@]}" smtp "$LEGACY4" 25
-# 10. IPv6
-capture ipv6-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "[$LEGACY6]:143" -cipher "$CIPHER" -tls1
+if want standard; then
+    # 1. IMAP STARTTLS (143), legacy dovecot
+    capture imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1
+    capture imap-starttls-tls1_1 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_1
+    capture imap-starttls-tls1_2 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_2
+    capture imap-starttls-tls1_3 "$IMAP_BYE" "${SC[@]}" "${TLS_IMAP[@]}" -tls1_3
+    # 2. POP3 STLS (110), legacy dovecot
+    capture pop3-stls-tls1_0 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1
+    capture pop3-stls-tls1_1 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_1
+    capture pop3-stls-tls1_2 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_2
+    capture pop3-stls-tls1_3 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_3
+    # 3. SMTP STARTTLS on 25 and on 587 (submission), legacy postfix
+    capture smtp-starttls-tls1_0 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:25" -cipher "$CIPHER" -tls1
+    capture smtp-starttls-tls1_2 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:25" -cipher "$CIPHER" -tls1_2
+    capture submission-starttls-tls1_1 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:587" -cipher "$CIPHER" -tls1_1
+    capture submission-starttls-tls1_3 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:587" -cipher "$CIPHER" -tls1_3
+    # 4. implicit TLS: 993, 995, 465
+    capture imaps-tls1_0 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:993" -cipher "$CIPHER" -tls1
+    capture imaps-tls1_3 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:993" -cipher "$CIPHER" -tls1_3
+    capture pop3s-tls1_1 "$POP_BYE" "${SC[@]}" -connect "$LEGACY4:995" -cipher "$CIPHER" -tls1_1
+    capture pop3s-tls1_2 "$POP_BYE" "${SC[@]}" -connect "$LEGACY4:995" -cipher "$CIPHER" -tls1_2
+    capture smtps-tls1_0 "$SMTP_BYE" "${SC[@]}" -connect "$LEGACY4:465" -cipher "$CIPHER" -tls1
+    capture smtps-tls1_2 "$SMTP_BYE" "${SC[@]}" -connect "$LEGACY4:465" -cipher "$CIPHER" -tls1_2
+    # 5. Python stdlib clients and curl
+    capture python-imaplib-starttls-tls1_2 '' "${MC[@]}" imap "$LEGACY4" 143 1.2 1.2
+    capture python-poplib-stls-tls1_0 '' "${MC[@]}" pop3 "$LEGACY4" 110 1.0 1.0
+    capture python-smtplib-submission-starttls-tls1_1 '' "${MC[@]}" smtp "$LEGACY4" 587 1.1 1.1
+    capture curl-pop3-stls-tls1_0 '' curl -sS -k --ssl-reqd --tlsv1.0 --tls-max 1.0 --ciphers "$CIPHER" -u "$MAIL_USER:$MAIL_PASS" "pop3://$LEGACY4/1"
+    capture curl-imaps-default '' curl -sS -k -u "$MAIL_USER:$MAIL_PASS" "imaps://$LEGACY4/INBOX;UID=1"
+    # 6. legacy clients refused by the TLS >= 1.2 servers (10.99.0.3)
+    capture refused-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "$MODERN4:143" -cipher "$CIPHER" -tls1
+    capture refused-pop3s-tls1_1 "$POP_BYE" "${SC[@]}" -connect "$MODERN4:995" -cipher "$CIPHER" -tls1_1
+    capture refused-submission-starttls-tls1_0 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$MODERN4:587" -cipher "$CIPHER" -tls1
+    capture refused-smtps-tls1_1 "$SMTP_BYE" "${SC[@]}" -connect "$MODERN4:465" -cipher "$CIPHER" -tls1_1
+    # 7. clients allowing TLS 1.0 .. 1.3 talking to capped servers (10.99.0.5)
+    capture legacy-negotiated-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "$CAPPED4:143" -cipher "$CIPHER" -min_protocol TLSv1
+    capture legacy-negotiated-smtps-tls1_1 "$SMTP_BYE" "${SC[@]}" -connect "$CAPPED4:465" -cipher "$CIPHER" -min_protocol TLSv1
+    capture legacy-negotiated-python-smtplib-starttls-tls1_1 '' "${MC[@]}" smtp "$CAPPED4" 25 1.0 1.3
+    # 8. STARTTLS/STLS answered negatively by servers without TLS (10.99.0.4)
+    capture starttls-refused-imap '' "${MC[@]}" imap-try-starttls "$NOTLS4" 143
+    capture starttls-refused-pop3 '' "${MC[@]}" pop3-try-stls "$NOTLS4" 110
+    capture starttls-refused-smtp '' "${MC[@]}" smtp-try-starttls "$NOTLS4" 25
+    # 9. plaintext sessions that never try STARTTLS (legacy servers, which offer it)
+    capture plaintext-imap '' "${MC[@]}" imap "$LEGACY4" 143
+    capture plaintext-pop3 '' "${MC[@]}" pop3 "$LEGACY4" 110
+    capture plaintext-smtp '' "${MC[@]}" smtp "$LEGACY4" 25
+    # 10. IPv6
+    capture ipv6-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "[$LEGACY6]:143" -cipher "$CIPHER" -tls1
+fi
+
+# 11. mail on non-standard ports, legacy dovecot and postfix (10.99.0.1).
+# STARTTLS/STLS on an unknown port is found through nDPI or the greeting;
+# implicit TLS on an unknown port is reported only with --port
+# (see pcaps/README).
+if want odd-ports; then
+    capture odd-port-imap-starttls-tls1_0 "$IMAP_BYE" "${SC[@]}" -starttls imap -connect "$LEGACY4:$ODD_IMAP" -cipher "$CIPHER" -tls1
+    capture odd-port-pop3-stls-tls1_1 "$POP_BYE" "${SC[@]}" -starttls pop3 -connect "$LEGACY4:$ODD_POP3" -cipher "$CIPHER" -tls1_1
+    capture odd-port-imaps-tls1_2 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:$ODD_IMAPS" -cipher "$CIPHER" -tls1_2
+    capture odd-port-pop3s-tls1_0 "$POP_BYE" "${SC[@]}" -connect "$LEGACY4:$ODD_POP3S" -cipher "$CIPHER" -tls1
+    capture odd-port-smtp-starttls-tls1_2 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:$ODD_SMTP" -cipher "$CIPHER" -tls1_2
+fi
 
 log "$NCAP captures written"
 
 ###########################################################################
 # Read every capture back with tshark and compare with the expected
 # verdicts: client_max_version negotiated_version outcome reason
-# ("-" = empty).  Keep in sync with the table in pcaps/README.
-cat >"$T/expected" <<'END_EXPECTED'
+# ("-" = empty), then tshark "decode as" options for the captures on
+# non-standard ports.  Keep in sync with the table in pcaps/README (the
+# odd-port implicit-TLS captures are not in that table, see the README).
+cat >"$T/expected-standard" <<'END_EXPECTED'
 imap-starttls-tls1_0                              TLSv1.0 TLSv1.0 established      legacy_client
 imap-starttls-tls1_1                              TLSv1.1 TLSv1.1 established      legacy_client
 imap-starttls-tls1_2                              TLSv1.2 TLSv1.2 established      ok
@@ -669,6 +766,17 @@ plaintext-pop3                                    -       -       plaintext     
 plaintext-smtp                                    -       -       plaintext        plaintext
 ipv6-imap-starttls-tls1_0                         TLSv1.0 TLSv1.0 established      legacy_client
 END_EXPECTED
+cat >"$T/expected-odd-ports" <<END_EXPECTED
+odd-port-imap-starttls-tls1_0                     TLSv1.0 TLSv1.0 established      legacy_client tcp.port==$ODD_IMAP,imap
+odd-port-pop3-stls-tls1_1                         TLSv1.1 TLSv1.1 established      legacy_client tcp.port==$ODD_POP3,pop
+odd-port-imaps-tls1_2                             TLSv1.2 TLSv1.2 established      ok            tcp.port==$ODD_IMAPS,tls
+odd-port-pop3s-tls1_0                             TLSv1.0 TLSv1.0 established      legacy_client tcp.port==$ODD_POP3S,tls
+odd-port-smtp-starttls-tls1_2                     TLSv1.2 TLSv1.2 established      ok            tcp.port==$ODD_SMTP,smtp
+END_EXPECTED
+: >"$T/expected"
+for g in "${GROUPS_RUN[@]}"; do
+    cat "$T/expected-$g" >>"$T/expected"
+done
 
 cat >"$T/verify.py" <<'END_VERIFY'
 """Derive the verdict of each sample capture from tshark's decoding and
@@ -692,9 +800,11 @@ def versions(text):
             if v.startswith("0x") and int(v, 16) in VERS]
 
 
-def rows_of(path):
+def rows_of(path, decode_as):
     cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=/t",
            "-E", "occurrence=a", "-E", "aggregator=,"]
+    for d in decode_as:
+        cmd += ["-d", d]
     for f in FIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, check=True, capture_output=True,
@@ -702,8 +812,8 @@ def rows_of(path):
     return [dict(zip(FIELDS, line.split("\t"))) for line in out.splitlines()]
 
 
-def verdict(path):
-    rows = rows_of(path)
+def verdict(path, decode_as=()):
+    rows = rows_of(path, decode_as)
     cport = next(r["tcp.srcport"] for r in rows
                  if r["tcp.flags.syn"] == "1" and r["tcp.flags.ack"] == "0")
     cmax = neg = ""
@@ -779,9 +889,10 @@ def main():
     outdir, expected = sys.argv[1], sys.argv[2]
     bad = 0
     for line in open(expected):
-        name, *want = line.split()
+        name, *rest = line.split()
+        want, decode_as = rest[:4], rest[4:]
         path = os.path.join(outdir, name + ".pcap")
-        got, alert = verdict(path)
+        got, alert = verdict(path, decode_as)
         flag = "ok " if got == want else "BAD"
         bad += got != want
         extra = f" alert={alert}" if alert else ""

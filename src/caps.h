@@ -61,6 +61,7 @@
 
 /* --- outputs ---------------------------------------------------------------- */
 #define OUTPUT_INVENTORY_MAX	1000000	/* client inventory records */
+#define OUTPUT_EVENT_BUF	(64u << 10)	/* an event's JSON, usually */
 
 /* --- syslog sinks (output_syslog.c) ---------------------------------------- */
 #define SYSLOG_UDP_MAX		8000	/* bytes of one datagram */

@@ -339,6 +339,20 @@ capture_live_dispatch(const struct pollfd *pfd, int n)
 	}
 }
 
+/* At SIGTERM: what the kernel still holds for us, before we stop. */
+void
+capture_live_drain(void)
+{
+	size_t	i;
+	int	rounds;
+
+	for (i = 0; i < nsrcs; i++)
+		for (rounds = 0; srcs[i].p != NULL && rounds < 64; rounds++)
+			if (pcap_dispatch(srcs[i].p, CAPTURE_BATCH, live_packet,
+			    (u_char *)&srcs[i]) <= 0)
+				break;
+}
+
 /* Reopen interfaces that failed, at most every CAPTURE_RETRY s. */
 void
 capture_live_retry(uint64_t now)

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -107,7 +108,6 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 {
 	char		 dir[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
-	struct flock	 lk;
 	struct passwd	*pw;
 
 	if (slash == NULL || strlen(slash + 1) == 0 ||
@@ -132,11 +132,10 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	memset(&lk, 0, sizeof(lk));
-	lk.l_type = F_WRLCK;
-	lk.l_whence = SEEK_SET;
-	if (fcntl(pid_fd, F_SETLK, &lk) == -1) {
-		if (errno == EACCES || errno == EAGAIN)
+	/* flock(), not fcntl(): the lock must belong to the open file, so
+	 * that the daemon keeps it across daemon_detach()'s forks. */
+	if (flock(pid_fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
 			snprintf(err, errlen, "%s: another tlsfloor is "
 			    "running (the pidfile is locked)", path);
 		else
@@ -210,6 +209,52 @@ daemon_detach(void)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+	return 0;
+}
+
+/*
+ * What daemon_drop() will need, checked while errors can still reach the
+ * terminal (before daemon_detach()): the user and group exist.
+ */
+int
+daemon_check(const struct config *cfg, char *err, size_t errlen)
+{
+	if (geteuid() != 0 || cfg->user == NULL || cfg->user[0] == '\0' ||
+	    cfg->allow_root)
+		return 0;
+	if (getpwnam(cfg->user) == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist (create it: "
+		    "useradd --system --no-create-home %s)", cfg->user,
+		    cfg->user);
+		return -1;
+	}
+	if (cfg->group != NULL && cfg->group[0] != '\0' &&
+	    getgrnam(cfg->group) == NULL) {
+		snprintf(err, errlen, "group \"%s\" does not exist",
+		    cfg->group);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The uid and gid the drop will take (for handing files over first);
+ * -1 when there is no drop (not root, or allowed to stay).
+ */
+int
+daemon_target(const struct config *cfg, uid_t *uid, gid_t *gid)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+
+	if (geteuid() != 0 || cfg->user == NULL || cfg->user[0] == '\0' ||
+	    (pw = getpwnam(cfg->user)) == NULL || pw->pw_uid == 0)
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (cfg->group != NULL && cfg->group[0] != '\0' &&
+	    (gr = getgrnam(cfg->group)) != NULL)
+		*gid = gr->gr_gid;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct config;
 
@@ -21,6 +22,8 @@ int	daemon_pidfile(const char *path, const struct config *, char *err,
 int	daemon_pidfile_write(void);
 void	daemon_pidfile_remove(void);
 int	daemon_detach(void);
+int	daemon_check(const struct config *, char *err, size_t errlen);
+int	daemon_target(const struct config *, uid_t *, gid_t *);
 int	daemon_drop(const struct config *, bool keep_capture, char *err,
 	    size_t errlen);
 void	daemon_notify(const char *state);

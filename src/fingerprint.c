@@ -48,17 +48,36 @@ sb_put(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
-/* v in decimal, or as four lower-case hex digits. */
+/* v in decimal, or as four lower-case hex digits (no printf: these run
+ * a hundred times per hello). */
 static void
 sb_num(struct sbuf *b, unsigned v, bool hex)
 {
-	char	tmp[16];
+	static const char	digits[] = "0123456789abcdef";
+	char			tmp[12];
+	int			n = 0, i;
 
-	if (hex)
-		snprintf(tmp, sizeof(tmp), "%04x", v & 0xffffu);
-	else
-		snprintf(tmp, sizeof(tmp), "%u", v);
-	sb_put(b, tmp);
+	if (hex) {
+		for (i = 3; i >= 0; i--)
+			tmp[n++] = digits[(v >> (4 * i)) & 15];
+	} else {
+		char	rev[12];
+		int	k = 0;
+
+		do {
+			rev[k++] = digits[v % 10];
+			v /= 10;
+		} while (v != 0);
+		while (k > 0)
+			tmp[n++] = rev[--k];
+	}
+	if (b->full || (size_t)n >= b->cap - b->len) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->len, tmp, (size_t)n);
+	b->len += (size_t)n;
+	b->p[b->len] = '\0';
 }
 
 static void
@@ -336,4 +355,17 @@ fp_ja4(const struct tls_client_hello *ch, char ja4[FP_JA4_MAX], char *raw,
 	if (raw != NULL && rawlen > 0)
 		snprintf(raw, rawlen, "%s_%s", a, lists);
 	return true;
+}
+
+/* Every fingerprint the hellos allow (either may be NULL). */
+void
+fp_compute(const struct tls_client_hello *ch, const struct tls_server_hello *sh,
+    struct fp_set *fs)
+{
+	fs->ja3 = ch != NULL && fp_ja3(ch, fs->ja3_str, sizeof(fs->ja3_str),
+	    fs->ja3_md5);
+	fs->ja4 = ch != NULL && fp_ja4(ch, fs->ja4_str, fs->ja4_r,
+	    sizeof(fs->ja4_r));
+	fs->ja3s = sh != NULL && fp_ja3s(sh, fs->ja3s_str,
+	    sizeof(fs->ja3s_str), fs->ja3s_md5);
 }

@@ -15,6 +15,19 @@ struct tls_server_hello;
 #define FP_MD5_HEX	33	/* 32 hex digits and NUL */
 #define FP_JA4_MAX	48	/* t13d1516h2_8daaf6152771_e5627efa2ab1 */
 
+/* All of a session's fingerprints, computed once for every sink. */
+struct fp_set {
+	bool	ja3, ja3s, ja4;		/* which are there */
+	char	ja3_md5[FP_MD5_HEX];
+	char	ja3s_md5[FP_MD5_HEX];
+	char	ja4_str[FP_JA4_MAX];
+	char	ja3_str[FP_STR_MAX];
+	char	ja3s_str[FP_STR_MAX];
+	char	ja4_r[FP_STR_MAX];
+};
+
+void	fp_compute(const struct tls_client_hello *,
+	    const struct tls_server_hello *, struct fp_set *);
 bool	fp_ja3(const struct tls_client_hello *, char *str, size_t,
 	    char md5[FP_MD5_HEX]);
 bool	fp_ja3s(const struct tls_server_hello *, char *str, size_t,

@@ -253,8 +253,11 @@ run_live(const struct overrides *o, struct config **cfgp)
 		now = wallclock();
 		flow_tick(now);
 		capture_live_retry(now);
-		if (daemon_term)
+		output_flush();
+		if (daemon_term) {
+			capture_live_drain();
 			break;
+		}
 		if (daemon_hup) {
 			daemon_hup = 0;
 			reload(o, cfgp);
@@ -447,6 +450,16 @@ main(int argc, char **argv)
 
 	if (daemon_signals(capture_breakloop) == -1)
 		fatal("sigaction");
+	/* Live: a second instance stops here, before it opens anything;
+	 * the user to become must exist before we detach. */
+	if (live) {
+		if (daemon_check(cfg, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
+		    o.daemonize || geteuid() == 0) &&
+		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+	}
 	verdict_init(cfg);
 	verdict_expiring_exceptions(time(NULL));
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
@@ -461,12 +474,13 @@ main(int argc, char **argv)
 	if (!live)
 		status = run_files(&o);
 	else {
+		uid_t	uid;
+		gid_t	gid;
+
 		if (capture_live_open(cfg, err, sizeof(err)) != 0)
 			fatalx("%s", err);
-		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
-		    o.daemonize || geteuid() == 0) &&
-		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
-			fatalx("%s", err);
+		if (daemon_target(cfg, &uid, &gid) == 0)
+			output_handover(uid, gid);
 		if (o.daemonize) {
 			if (daemon_detach() == -1)
 				fatal("detach");

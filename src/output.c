@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "dns.h"
@@ -68,14 +69,17 @@ static uint64_t			 inv_next;	/* us: next periodic write */
 static bool			 out_flush;
 
 static int	sink_open_file(struct sink *, const char *, char *, size_t);
+static bool	sink_keep_old(struct sink *, const char *, struct sink *, int);
 static void	sink_close(struct sink *, bool);
 static void	sinks_open(const struct config *, struct sink *, int *,
 		    struct sink *, int, char *, size_t, int *);
 static bool	sink_wants(const struct sink *, enum ev_type,
 		    const struct verdict *);
 static void	emit(enum ev_type, const struct flow *, const struct verdict *,
-		    const struct alert_summary *, json_t *, uint64_t);
-static void	inv_add(const struct flow *, const struct verdict *);
+		    const struct alert_summary *, const struct fp_set *,
+		    json_t *, uint64_t);
+static void	inv_add(const struct flow *, const struct verdict *,
+		    const struct fp_set *);
 
 /* --- sinks -------------------------------------------------------------- */
 
@@ -125,6 +129,31 @@ sink_close(struct sink *s, bool final)
 	}
 }
 
+/*
+ * A file could not be reopened on reload (the directory is not writable by
+ * the daemon user, say): go on writing to the old one rather than lose
+ * every event.  The error is still reported.
+ */
+static bool
+sink_keep_old(struct sink *s, const char *path, struct sink *old, int nold)
+{
+	int	j;
+
+	for (j = 0; j < nold; j++)
+		if (old[j].kind == s->kind && old[j].fp != NULL &&
+		    old[j].path != NULL && path != NULL &&
+		    strcmp(old[j].path, path) == 0) {
+			s->fp = old[j].fp;
+			s->path = old[j].path;
+			old[j].fp = NULL;
+			old[j].path = NULL;
+			log_warnx("%s: still writing to the file open before "
+			    "the reload", path);
+			return true;
+		}
+	return false;
+}
+
 static bool
 same_remote(const struct config_remote *a, const struct config_remote *b)
 {
@@ -152,7 +181,8 @@ sinks_open(const struct config *cfg, struct sink *out, int *nout,
 		memset(s, 0, sizeof(*s));
 		s->kind = SINK_JSON;
 		s->events = cfg->json_events;
-		if (sink_open_file(s, cfg->json_path, err, errlen) != 0) {
+		if (sink_open_file(s, cfg->json_path, err, errlen) != 0 &&
+		    !sink_keep_old(s, cfg->json_path, old, nold)) {
 			(*nout)--;
 			*rc = -1;
 		}
@@ -161,7 +191,8 @@ sinks_open(const struct config *cfg, struct sink *out, int *nout,
 		s = &out[(*nout)++];
 		memset(s, 0, sizeof(*s));
 		s->kind = SINK_TEXT;
-		if (sink_open_file(s, cfg->text_path, err, errlen) != 0) {
+		if (sink_open_file(s, cfg->text_path, err, errlen) != 0 &&
+		    !sink_keep_old(s, cfg->text_path, old, nold)) {
 			(*nout)--;
 			*rc = -1;
 		}
@@ -295,11 +326,9 @@ static const char *const msgids[] = {
 /* The key fields of an event, for syslog structured data and CEF. */
 static void
 syslog_fields(struct syslog_msg *m, const struct flow *f,
-    const struct verdict *v, const struct alert_summary *as, char *cip,
-    char *sip, char *sni, char *ja3, char *ja4)
+    const struct verdict *v, const struct alert_summary *as,
+    const struct fp_set *fs, char *cip, char *sip, char *sni)
 {
-	char	fp[FP_STR_MAX];
-
 	if (f != NULL) {
 		output_ip(f, 0, cip, OUTPUT_ADDR_MAX);
 		output_ip(f, 1, sip, OUTPUT_ADDR_MAX);
@@ -308,11 +337,10 @@ syslog_fields(struct syslog_msg *m, const struct flow *f,
 		m->protocol = output_proto(f);
 		if (output_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
 			m->sni = sni;
-		if (f->sess.ch != NULL && fp_ja3(f->sess.ch, fp, sizeof(fp),
-		    ja3))
-			m->ja3 = ja3;
-		if (f->sess.ch != NULL && fp_ja4(f->sess.ch, ja4, NULL, 0))
-			m->ja4 = ja4;
+		if (fs != NULL && fs->ja3)
+			m->ja3 = fs->ja3_md5;
+		if (fs != NULL && fs->ja4)
+			m->ja4 = fs->ja4_str;
 	} else if (as != NULL) {
 		output_addr(as->family, as->cli, cip, OUTPUT_ADDR_MAX);
 		output_addr(as->family, as->srv, sip, OUTPUT_ADDR_MAX);
@@ -338,13 +366,12 @@ syslog_fields(struct syslog_msg *m, const struct flow *f,
 
 static void
 emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
-    const struct verdict *v, const struct alert_summary *as, json_t *j,
-    uint64_t ts)
+    const struct verdict *v, const struct alert_summary *as,
+    const struct fp_set *fs, json_t *j, uint64_t ts)
 {
 	struct syslog_msg	 m;
 	char			 cip[OUTPUT_ADDR_MAX], sip[OUTPUT_ADDR_MAX];
 	char			 sni[TLS_MAX_SNI * 4 + 1];
-	char			 ja3[FP_MD5_HEX], ja4[FP_JA4_MAX];
 	char			*body;
 
 	if ((body = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII |
@@ -357,7 +384,7 @@ emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
 	m.json_len = strlen(body);
 	m.severity = v != NULL ? v->severity :
 	    as != NULL ? as->severity : LOG_INFO;
-	syslog_fields(&m, f, v, as, cip, sip, sni, ja3, ja4);
+	syslog_fields(&m, f, v, as, fs, cip, sip, sni);
 	if (s->kind == SINK_SYSLOG)
 		syslog_local_send(&m);
 	else
@@ -367,12 +394,12 @@ emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
 
 static json_t *
 build(enum ev_type t, const struct flow *f, const struct verdict *v,
-    const struct alert_summary *as)
+    const struct alert_summary *as, const struct fp_set *fs)
 {
 	switch (t) {
 	case EV_SESSION:
 	case EV_ALERT:
-		return oj_session(f, v, t);
+		return oj_session(f, v, fs, t);
 	case EV_ALERT_SUMMARY:
 		return oj_summary(as);
 	default:
@@ -383,7 +410,8 @@ build(enum ev_type t, const struct flow *f, const struct verdict *v,
 /* One event to every sink that wants it; j is built on first need. */
 static void
 emit(enum ev_type t, const struct flow *f, const struct verdict *v,
-    const struct alert_summary *as, json_t *j, uint64_t ts)
+    const struct alert_summary *as, const struct fp_set *fs, json_t *j,
+    uint64_t ts)
 {
 	int	i;
 
@@ -393,7 +421,7 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 		if (!sink_wants(s, t, v))
 			continue;
 		if (s->kind != SINK_TEXT && j == NULL &&
-		    (j = build(t, f, v, as)) == NULL)
+		    (j = build(t, f, v, as, fs)) == NULL)
 			continue;
 		switch (s->kind) {
 		case SINK_JSON:
@@ -409,7 +437,7 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 			break;
 		case SINK_SYSLOG:
 		case SINK_REMOTE:
-			emit_syslog(s, t, f, v, as, j, ts);
+			emit_syslog(s, t, f, v, as, fs, j, ts);
 			break;
 		}
 	}
@@ -420,38 +448,45 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 void
 output_session(const struct flow *f, const struct verdict *v)
 {
+	static struct fp_set	fs;	/* 24 KiB: not on the stack */
+	bool			session, alert = v->alert;
+
+	session = nsinks > 0 && (v->reason != RS_OK ||
+	    ocfg->session_events_ok);
+	if (inv == NULL && !session && !alert)
+		return;
+	fp_compute(f->sess.ch, f->sess.sh, &fs);
 	if (inv != NULL)
-		inv_add(f, v);
-	if (v->reason != RS_OK || ocfg->session_events_ok)
-		emit(EV_SESSION, f, v, NULL, NULL, f->first_ts);
-	if (v->alert) {
+		inv_add(f, v, &fs);
+	if (session)
+		emit(EV_SESSION, f, v, NULL, &fs, NULL, f->first_ts);
+	if (alert) {
 		STAT_INC(OUT_ALERTS);
-		emit(EV_ALERT, f, v, NULL, NULL, f->first_ts);
+		emit(EV_ALERT, f, v, NULL, &fs, NULL, f->first_ts);
 	}
 }
 
 void
 output_summary(const struct alert_summary *as)
 {
-	emit(EV_ALERT_SUMMARY, NULL, NULL, as, NULL, as->window_end);
+	emit(EV_ALERT_SUMMARY, NULL, NULL, as, NULL, NULL, as->window_end);
 }
 
 void
 output_stats(uint64_t now, const struct output_capstat *cs, size_t n)
 {
-	emit(EV_STATS, NULL, NULL, NULL, oj_stats(now, cs, n, ocfg), now);
+	emit(EV_STATS, NULL, NULL, NULL, NULL, oj_stats(now, cs, n, ocfg),
+	    now);
 }
 
 /* --- inventory ------------------------------------------------------------ */
 
 static void
-inv_add(const struct flow *f, const struct verdict *v)
+inv_add(const struct flow *f, const struct verdict *v,
+    const struct fp_set *fs)
 {
 	struct inv_session	 is;
 	char			 sni[TLS_MAX_SNI * 4 + 1];
-	char			 fp[FP_STR_MAX], ja3[FP_MD5_HEX];
-	char			 ja4[FP_JA4_MAX];
-	const struct tls_client_hello *ch = f->sess.ch;
 
 	memset(&is, 0, sizeof(is));
 	is.family = f->family;
@@ -470,10 +505,10 @@ inv_add(const struct flow *f, const struct verdict *v)
 		is.cipher = f->sess.sh->cipher;
 		is.cipher_name = classify_cipher_name(f->sess.sh->cipher);
 	}
-	if (ch != NULL && fp_ja3(ch, fp, sizeof(fp), ja3))
-		is.ja3 = ja3;
-	if (ch != NULL && fp_ja4(ch, ja4, NULL, 0))
-		is.ja4 = ja4;
+	if (fs->ja3)
+		is.ja3 = fs->ja3_md5;
+	if (fs->ja4)
+		is.ja4 = fs->ja4_str;
 	is.endpoint_label = output_endpoint_label(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
@@ -544,6 +579,34 @@ output_tick(void)
 		output_inventory(now);
 		inv_next = now + (uint64_t)ocfg->inventory_interval * 1000000u;
 	}
+}
+
+/* Live: what the batch just read reaches the files now. */
+void
+output_flush(void)
+{
+	int	i;
+
+	for (i = 0; i < nsinks; i++)
+		if ((sinks[i].kind == SINK_JSON || sinks[i].kind ==
+		    SINK_TEXT) && sinks[i].fp != NULL)
+			fflush(sinks[i].fp);
+}
+
+/*
+ * Before the privilege drop: the files opened as root become the daemon
+ * user's, so it can reopen them on SIGHUP (the directory must let it
+ * create them again after a rotation).
+ */
+void
+output_handover(uid_t uid, gid_t gid)
+{
+	int	i;
+
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].path != NULL && sinks[i].fp != NULL &&
+		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
+			log_warn("%s: chown", sinks[i].path);
 }
 
 /* The remote collectors' sockets, for the run loop's poll(). */

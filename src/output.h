@@ -16,12 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
 struct alert_summary;
 struct config;
 struct flow;
+struct fp_set;
 struct pollfd;
 struct verdict;
 
@@ -49,12 +51,14 @@ void	output_summary(const struct alert_summary *);
 void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
 int	output_inventory(uint64_t now_us);
 void	output_tick(void);
+void	output_flush(void);
+void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
 int	output_close(void);
 
 /* Event builders (output_json.c); each returns a new reference. */
 json_t	*oj_session(const struct flow *, const struct verdict *,
-	    enum ev_type);
+	    const struct fp_set *, enum ev_type);
 json_t	*oj_summary(const struct alert_summary *);
 json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);

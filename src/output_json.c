@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "caps.h"
 #include "classify.h"
 #include "config.h"
 #include "fingerprint.h"
@@ -150,14 +151,13 @@ json_network(const struct flow *f)
 
 /* ECS tls.*: what the connection used, as far as it got. */
 static json_t *
-json_tls(const struct flow *f, const struct verdict *v)
+json_tls(const struct flow *f, const struct verdict *v,
+    const struct fp_set *fs)
 {
 	const struct tls_client_hello	*ch = f->sess.ch;
 	const struct tls_server_hello	*sh = f->sess.sh;
 	json_t				*o = json_object(), *c, *a;
 	char				 sni[TLS_MAX_SNI * 4 + 1];
-	char				 fp[FP_STR_MAX], md5[FP_MD5_HEX];
-	char				 ja4[FP_JA4_MAX];
 	int				 i;
 
 	if (v->negotiated != 0)
@@ -178,25 +178,24 @@ json_tls(const struct flow *f, const struct verdict *v)
 				json_array_append_new(a, json_string(
 				    classify_cipher_name(ch->ciphers[i])));
 		json_object_set_new(c, "supported_ciphers", a);
-		if (fp_ja3(ch, fp, sizeof(fp), md5))
-			set_str(c, "ja3", md5);
-		if (fp_ja4(ch, ja4, NULL, 0))
-			set_str(c, "ja4", ja4);
+		if (fs->ja3)
+			set_str(c, "ja3", fs->ja3_md5);
+		if (fs->ja4)
+			set_str(c, "ja4", fs->ja4_str);
 		json_object_set_new(o, "client", c);
 	}
-	if (sh != NULL && fp_ja3s(sh, fp, sizeof(fp), md5)) {
+	if (fs->ja3s) {
 		c = json_object();
-		set_str(c, "ja3s", md5);
+		set_str(c, "ja3s", fs->ja3s_md5);
 		json_object_set_new(o, "server", c);
 	}
 	return o;
 }
 
 static json_t *
-json_client_hello(const struct tls_client_hello *ch)
+json_client_hello(const struct tls_client_hello *ch, const struct fp_set *fs)
 {
 	json_t	*o = json_object(), *a;
-	char	 fp[FP_STR_MAX], md5[FP_MD5_HEX], ja4[FP_JA4_MAX];
 	int	 i;
 
 	set_hex16(o, "legacy_version", ch->legacy_version);
@@ -213,18 +212,17 @@ json_client_hello(const struct tls_client_hello *ch)
 		json_array_append_new(a, json_integer(ch->exts[i]));
 	json_object_set_new(o, "extensions", a);
 	set_int(o, "length", ch->length);
-	if (fp_ja3(ch, fp, sizeof(fp), md5))
-		set_str(o, "ja3_string", fp);
-	if (fp_ja4(ch, ja4, fp, sizeof(fp)))
-		set_str(o, "ja4_r", fp);
+	if (fs->ja3)
+		set_str(o, "ja3_string", fs->ja3_str);
+	if (fs->ja4)
+		set_str(o, "ja4_r", fs->ja4_r);
 	return o;
 }
 
 static json_t *
-json_server_hello(const struct tls_server_hello *sh)
+json_server_hello(const struct tls_server_hello *sh, const struct fp_set *fs)
 {
 	json_t	*o = json_object();
-	char	 fp[FP_STR_MAX], md5[FP_MD5_HEX];
 
 	set_hex16(o, "legacy_version", sh->legacy_version);
 	if (sh->selected != 0)
@@ -235,8 +233,8 @@ json_server_hello(const struct tls_server_hello *sh)
 		set_hex16(o, "cipher", sh->cipher);
 	if (sh->hrr)
 		json_object_set_new(o, "hello_retry_request", json_true());
-	if (fp_ja3s(sh, fp, sizeof(fp), md5))
-		set_str(o, "ja3s_string", fp);
+	if (fs->ja3s)
+		set_str(o, "ja3s_string", fs->ja3s_str);
 	return o;
 }
 
@@ -338,7 +336,8 @@ json_exception(const struct verdict *v)
 }
 
 static json_t *
-json_tlsfloor(const struct flow *f, const struct verdict *v)
+json_tlsfloor(const struct flow *f, const struct verdict *v,
+    const struct fp_set *fs)
 {
 	static const char *const starttls[] = {
 		[STARTTLS_NONE] = NULL, [STARTTLS_SENT] = "requested",
@@ -372,10 +371,10 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
 		json_object_set_new(o, "exception", json_exception(v));
 	if (f->sess.ch != NULL)
 		json_object_set_new(o, "client_hello",
-		    json_client_hello(f->sess.ch));
+		    json_client_hello(f->sess.ch, fs));
 	if (f->sess.sh != NULL)
 		json_object_set_new(o, "server_hello",
-		    json_server_hello(f->sess.sh));
+		    json_server_hello(f->sess.sh, fs));
 	set_str(o, "detected_by", f->fflags & FLOW_F_BY_DPI ? "dpi" :
 	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
 	if ((x = json_dpi(f)) != NULL)
@@ -399,7 +398,8 @@ json_tlsfloor(const struct flow *f, const struct verdict *v)
  * fields; the alert says kind "alert" and carries its severity.
  */
 json_t *
-oj_session(const struct flow *f, const struct verdict *v, enum ev_type t)
+oj_session(const struct flow *f, const struct verdict *v,
+    const struct fp_set *fs, enum ev_type t)
 {
 	json_t	*e = json_object();
 	char	 ts[OUTPUT_TIME_MAX];
@@ -415,8 +415,8 @@ oj_session(const struct flow *f, const struct verdict *v, enum ev_type t)
 	json_object_set_new(e, "destination", json_endpoint(f, 1));
 	json_object_set_new(e, "network", json_network(f));
 	if (f->sess.ch != NULL || f->sess.sh != NULL)
-		json_object_set_new(e, "tls", json_tls(f, v));
-	json_object_set_new(e, "tlsfloor", json_tlsfloor(f, v));
+		json_object_set_new(e, "tls", json_tls(f, v, fs));
+	json_object_set_new(e, "tlsfloor", json_tlsfloor(f, v, fs));
 	return e;
 }
 
@@ -537,9 +537,20 @@ oj_inventory(uint64_t now, json_t *record)
 	return e;
 }
 
+/* One line: dumped into a buffer first, so stdio sees a single write. */
 void
 oj_write(FILE *fp, const json_t *e)
 {
-	json_dumpf(e, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', fp);
+	static char	buf[OUTPUT_EVENT_BUF];
+	size_t		n;
+
+	n = json_dumpb(e, buf, sizeof(buf) - 1,
+	    JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (n == 0 || n >= sizeof(buf) - 1) {	/* too big: the slow way */
+		json_dumpf(e, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fputc('\n', fp);
+		return;
+	}
+	buf[n++] = '\n';
+	fwrite(buf, 1, n, fp);
 }
