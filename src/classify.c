@@ -14,6 +14,7 @@
  * an obsolete TLS version or clear-text credentials: a second opinion next
  * to our own verdict), and the IANA cipher suite names nDPI keeps.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,31 @@ struct classify_state {
 static struct ndpi_detection_module_struct *ndpi;
 static size_t			 nf_size;
 
+static bool			 wanted;	/* classify_init() was called */
+
+/*
+ * nDPI is started on first use: building its tables costs ~20 ms, which a
+ * run that never meets a flow off the mail ports need not pay.
+ */
 int
 classify_init(void)
 {
+	wanted = true;
+	return 0;
+}
+
+static int
+classify_start(void)
+{
 	NDPI_PROTOCOL_BITMASK	all;
 
-	if ((ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL)
+	if (ndpi != NULL)
+		return 0;
+	if (!wanted || (ndpi = ndpi_init_detection_module(ndpi_no_prefs)) ==
+	    NULL) {
+		wanted = false;		/* do not try again per packet */
 		return -1;
+	}
 	NDPI_BITMASK_SET_ALL(all);
 	ndpi_set_protocol_detection_bitmask2(ndpi, &all);
 	ndpi_finalize_initialization(ndpi);
@@ -57,6 +76,7 @@ classify_fini(void)
 	if (ndpi != NULL)
 		ndpi_exit_detection_module(ndpi);
 	ndpi = NULL;
+	wanted = false;
 }
 
 /* nDPI's protocol id to ours; *implicit for the TLS-wrapped forms. */
@@ -109,7 +129,7 @@ classify_packet(struct flow *f, const struct pkt *p, unsigned budget,
 	ndpi_protocol		 np;
 	uint8_t			 mp;
 
-	if (ndpi == NULL || p->l3 == NULL || p->l3len > 0xffff)
+	if (classify_start() != 0 || p->l3 == NULL || p->l3len > 0xffff)
 		return CLASSIFY_NONE;
 	if (cs == NULL) {
 		if ((cs = flow_mem_alloc(f, sizeof(*cs))) == NULL)
@@ -192,7 +212,7 @@ classify_app(const struct flow *f)
 size_t
 classify_risks(const struct flow *f, const char **out, size_t max)
 {
-	static const ndpi_risk_enum wanted[] = {
+	static const ndpi_risk_enum of_interest[] = {
 		NDPI_TLS_OBSOLETE_VERSION, NDPI_TLS_WEAK_CIPHER,
 		NDPI_CLEAR_TEXT_CREDENTIALS, NDPI_TLS_SELFSIGNED_CERTIFICATE,
 		NDPI_TLS_CERTIFICATE_EXPIRED, NDPI_TLS_MISSING_SNI,
@@ -202,9 +222,10 @@ classify_risks(const struct flow *f, const char **out, size_t max)
 
 	if (f->dpi == NULL)
 		return 0;
-	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]) && n < max; i++)
-		if (f->dpi->risk & ((ndpi_risk)1 << wanted[i]))
-			out[n++] = ndpi_risk2str(wanted[i]);
+	for (i = 0; i < sizeof(of_interest) / sizeof(of_interest[0]) &&
+	    n < max; i++)
+		if (f->dpi->risk & ((ndpi_risk)1 << of_interest[i]))
+			out[n++] = ndpi_risk2str(of_interest[i]);
 	return n;
 }
 

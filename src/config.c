@@ -201,7 +201,8 @@ static int	post_ports(struct yp *, void *, const yaml_mark_t *);
 static int	post_outputs(struct yp *, void *, const yaml_mark_t *);
 static int	post_exception(struct yp *, void *, const yaml_mark_t *);
 static int	post_endpoint(struct yp *, void *, const yaml_mark_t *);
-static yk_fn	y_endpoints;
+static yk_fn	y_endpoints, y_skip_ports;
+static yp_item_fn item_skip_port;
 static yp_item_fn item_endpoint;
 static void	endpoints_free(struct config *);
 static int	endpoints_default(struct config *);
@@ -270,6 +271,7 @@ static const struct ysec ports_sec = SEC(ports_keys, post_ports);
 static const struct yk dpi_keys[] = {
 	K_BOOL("enabled", CF(dpi_enabled)),
 	K_NUM("packets", YK_UINT, CF(dpi_packets), 1, 255),
+	K_FUNC("skip_ports", NOF, y_skip_ports, 0, 0),
 };
 static const struct ysec dpi_sec = SEC(dpi_keys, NULL);
 
@@ -379,9 +381,20 @@ static const struct ysec root_sec = SEC(root_keys, NULL);
 
 /* --- defaults, command-line setters, free --------------------------------- */
 
+/*
+ * Well-known services that are not mail: nDPI need not look at them (the
+ * bulk of most traffic), so they cost a port check, not a flow each.
+ */
+static const uint16_t dpi_skip_def[] = {
+	20, 21, 22, 23, 53, 80, 88, 123, 135, 139, 389, 443, 445, 636, 853,
+	1433, 1521, 3306, 3389, 5060, 5061, 5222, 5432, 5900, 6379, 8080,
+	8443, 9200, 27017,
+};
+
 struct config *
 config_default(void)
 {
+	size_t		 i;
 	struct config	*c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -409,6 +422,8 @@ config_default(void)
 	c->drop_warn_percent = 1;
 	c->dpi_enabled = true;
 	c->dpi_packets = 10;
+	for (i = 0; i < sizeof(dpi_skip_def) / sizeof(dpi_skip_def[0]); i++)
+		c->dpi_skip[c->ndpi_skip++] = dpi_skip_def[i];
 	c->json_enabled = true;
 	c->json_events = CONFIG_EV_ALL;
 	c->syslog_facility = LOG_DAEMON;
@@ -1643,6 +1658,30 @@ item_remote(struct yp *p, size_t i, void *ctx)
 	r->format = CONFIG_RFORMAT_RFC5424;
 	r->queue = 10000;
 	return yp_section(p, &remote_sec, r, false);
+}
+
+/* dpi.skip_ports: in the file replaces the shipped list. */
+static int
+y_skip_ports(struct yp *p, const struct yk *k, void *obj)
+{
+	struct config	*c = obj;
+
+	(void)k;
+	c->ndpi_skip = 0;
+	return yp_list(p, CONFIG_MAX_PORTS, item_skip_port, c);
+}
+
+static int
+item_skip_port(struct yp *p, size_t i, void *ctx)
+{
+	static const struct yk	 portk = K_NUM("port", YK_UINT,
+				    .width = 2, 1, 65535);
+	struct config		*c = ctx;
+
+	if (yp_number(p, &portk, &c->dpi_skip[i]) != 0)
+		return -1;
+	c->ndpi_skip = i + 1;
+	return 0;
 }
 
 static void

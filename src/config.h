@@ -148,6 +148,8 @@ struct config {
 	/* dpi */
 	bool		 dpi_enabled;	/* nDPI on flows not on a mail port */
 	uint8_t		 dpi_packets;	/* packets per flow offered to nDPI */
+	uint16_t	 dpi_skip[CONFIG_MAX_PORTS]; /* ports nDPI never sees */
+	size_t		 ndpi_skip;
 
 	/* outputs */
 	bool		 json_enabled;

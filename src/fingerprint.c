@@ -109,13 +109,30 @@ sb_list_dec(struct sbuf *b, const uint16_t *v, size_t n)
 	}
 }
 
+/*
+ * MD5 or SHA-256 of s, in lower-case hex.  The digests are fetched from
+ * OpenSSL's provider once and the context reused: fetching per call costs
+ * more than hashing a hello's strings.
+ */
 static bool
-digest_hex(const EVP_MD *md, const char *s, size_t n, char *hex, size_t hn)
+digest_hex(bool sha256, const char *s, size_t n, char *hex, size_t hn)
 {
-	unsigned char	d[EVP_MAX_MD_SIZE];
-	unsigned int	dl, i;
+	static EVP_MD		*md5_md, *sha_md;
+	static EVP_MD_CTX	*ctx;
+	unsigned char		 d[EVP_MAX_MD_SIZE];
+	unsigned int		 dl, i;
+	EVP_MD			*md;
 
-	if (EVP_Digest(s, n, d, &dl, md, NULL) != 1)
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		return false;
+	if (md5_md == NULL)
+		md5_md = EVP_MD_fetch(NULL, "MD5", NULL);
+	if (sha_md == NULL)
+		sha_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	md = sha256 ? sha_md : md5_md;
+	if (md == NULL || EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, s, n) != 1 ||
+	    EVP_DigestFinal_ex(ctx, d, &dl) != 1)
 		return false;
 	for (i = 0; i < dl && 2 * i + 2 < hn; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
@@ -158,7 +175,7 @@ fp_ja3(const struct tls_client_hello *ch, char *str, size_t len,
 	}
 	if (b.full)
 		return false;
-	return digest_hex(EVP_md5(), str, b.len, md5, FP_MD5_HEX);
+	return digest_hex(false, str, b.len, md5, FP_MD5_HEX);
 }
 
 bool
@@ -177,7 +194,7 @@ fp_ja3s(const struct tls_server_hello *sh, char *str, size_t len,
 	sb_list_dec(&b, sh->exts, sh->nexts);
 	if (b.full)
 		return false;
-	return digest_hex(EVP_md5(), str, b.len, md5, FP_MD5_HEX);
+	return digest_hex(false, str, b.len, md5, FP_MD5_HEX);
 }
 
 /* --- JA4 ------------------------------------------------------------------ */
@@ -334,7 +351,7 @@ fp_ja4(const struct tls_client_hello *ch, char ja4[FP_JA4_MAX], char *raw,
 	cstart = b.len;
 	if (b.full)
 		return false;
-	if (nc > 0 && !digest_hex(EVP_sha256(), lists, cstart, bhash,
+	if (nc > 0 && !digest_hex(true, lists, cstart, bhash,
 	    sizeof(bhash)))
 		return false;
 
@@ -346,7 +363,7 @@ fp_ja4(const struct tls_client_hello *ch, char ja4[FP_JA4_MAX], char *raw,
 	}
 	if (b.full)
 		return false;
-	if (ne > 0 && !digest_hex(EVP_sha256(), lists + cstart + 1,
+	if (ne > 0 && !digest_hex(true, lists + cstart + 1,
 	    b.len - cstart - 1, chash, sizeof(chash)))
 		return false;
 

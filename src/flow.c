@@ -62,6 +62,7 @@ static uint64_t		 clock_us;	/* packet time, never goes back */
 static uint64_t		 last_sweep;
 static size_t		 mem_used;
 static bool		 flushing;	/* flow_flush_all() holds flow pointers */
+static uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
 
 static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
 		    uint16_t, uint8_t);
@@ -187,12 +188,31 @@ list_append(struct flow_list *l, struct flow *f)
 
 /* --- table ----------------------------------------------------------------- */
 
+/* The ports nDPI never sees, as a bitmap for the per-packet check. */
+static void
+flow_nodpi(const struct config *c)
+{
+	size_t	i;
+
+	memset(nodpi, 0, sizeof(nodpi));
+	for (i = 0; i < c->ndpi_skip; i++)
+		nodpi[c->dpi_skip[i] >> 3] |= (uint8_t)(1u << (c->dpi_skip[i] &
+		    7));
+}
+
+static bool
+skip_dpi(uint16_t port)
+{
+	return (nodpi[port >> 3] >> (port & 7)) & 1;
+}
+
 int
 flow_init(const struct config *c)
 {
 	size_t	want;
 
 	cfg = c;
+	flow_nodpi(c);
 	want = c->max_flows < 1024 ? 1024 : c->max_flows;
 	for (nbuckets = 1024; nbuckets < want; nbuckets <<= 1)
 		;
@@ -468,6 +488,7 @@ void
 flow_set_config(const struct config *c)
 {
 	cfg = c;
+	flow_nodpi(c);
 }
 
 /*
@@ -557,9 +578,11 @@ flow_input(const struct pkt *p)
 		flow_sweep();
 	}
 	/* Neither port watched: drop before hashing (the common case),
-	 * unless nDPI is to look at such flows. */
-	if (cfg->scope == SCOPE_MAIL && !cfg->dpi_enabled &&
-	    cfg->port_map[p->sport] == 0 && cfg->port_map[p->dport] == 0) {
+	 * unless nDPI is to look at such flows -- not at well-known
+	 * services that are not mail (dpi.skip_ports). */
+	if (cfg->scope == SCOPE_MAIL && cfg->port_map[p->sport] == 0 &&
+	    cfg->port_map[p->dport] == 0 && (!cfg->dpi_enabled ||
+	    skip_dpi(p->sport) || skip_dpi(p->dport))) {
 		STAT_INC(FLOW_NOT_MAIL);
 		return;
 	}

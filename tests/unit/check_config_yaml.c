@@ -166,6 +166,8 @@ assert_same_config(const struct config *a, const struct config *b)
 	ck_assert_uint_eq(a->stats_interval, b->stats_interval);
 	assert_same_str(a->inventory_path, b->inventory_path);
 	ck_assert_uint_eq(a->inventory_interval, b->inventory_interval);
+	ck_assert_uint_eq(a->ndpi_skip, b->ndpi_skip);
+	ck_assert_mem_eq(a->dpi_skip, b->dpi_skip, a->ndpi_skip * 2);
 	ck_assert_uint_eq(a->nendpoints, b->nendpoints);
 	for (i = 0; i < a->nendpoints; i++) {
 		ck_assert_str_eq(a->endpoints[i].name, b->endpoints[i].name);
@@ -295,6 +297,7 @@ static const char every_key[] =
     "dpi:\n"
     "  enabled: false\n"
     "  packets: 20\n"
+    "  skip_ports: [443, 8443]\n"
     "limits:\n"
     "  max_flows: 1000\n"
     "  idle_timeout: 30s\n"
@@ -332,14 +335,14 @@ static const char every_key[] =
     "  path: /var/lib/tlsfloor/inventory\n"
     "  interval: 1h\n"
     "exceptions:\n"
-    "  - client: 10.1.4.0/24\n"				/* line 55 */
+    "  - client: 10.1.4.0/24\n"				/* line 56 */
     "    server: 10.0.0.5\n"
     "    protocol: imap\n"
     "    owner: \"Jane Doe <jane@example.com>\"\n"
     "    expires: 2026-12-31\n"
     "    ticket: CHG-1234\n"
     "    note: \"scanner in room 4, vendor fix due Q1\"\n"
-    "  - client: \"2001:db8:4::/48\"\n"			/* line 62 */
+    "  - client: \"2001:db8:4::/48\"\n"			/* line 63 */
     "    owner: ops\n"
     "    expires: \"2027-01-15\"\n"
     "    protocol: null\n"
@@ -395,6 +398,8 @@ START_TEST(test_every_key)
 
 	ck_assert(!c->dpi_enabled);
 	ck_assert_uint_eq(c->dpi_packets, 20);
+	ck_assert_uint_eq(c->ndpi_skip, 2);
+	ck_assert_uint_eq(c->dpi_skip[1], 8443);
 	ck_assert_uint_eq(c->max_flows, 1000);
 	ck_assert_uint_eq(c->idle_timeout, 30);
 	ck_assert_uint_eq(c->linger, 0);
@@ -444,7 +449,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(e->expires, "2026-12-31");
 	ck_assert_str_eq(e->ticket, "CHG-1234");
 	ck_assert_str_eq(e->note, "scanner in room 4, vendor fix due Q1");
-	ck_assert_uint_eq(e->line, 55);
+	ck_assert_uint_eq(e->line, 56);
 	e = &c->exceptions[1];
 	ck_assert_uint_eq(e->client.family, 6);
 	ck_assert_uint_eq(e->client.prefix, 48);
@@ -455,7 +460,7 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(e->expires_days, 20833);	/* 2027-01-15 */
 	ck_assert_ptr_null(e->ticket);
 	ck_assert_str_eq(e->note, "two lines\n\tand a tab\n");
-	ck_assert_uint_eq(e->line, 62);
+	ck_assert_uint_eq(e->line, 63);
 
 	ck_assert_str_eq(c->user, "_tlsfloor");
 	ck_assert_str_eq(c->group, "nogroup");

@@ -169,7 +169,7 @@ START_TEST(test_dpi_not_mail)
 
 	unit_cfg->dpi_enabled = true;
 	ck_assert_int_eq(classify_init(), 0);
-	conv_init(&c, 40000, 8080);
+	conv_init(&c, 40000, 8081);
 	handshake(&c);
 	send_str(&c, DIR_C2S, "GET / HTTP/1.1\r\nHost: example\r\n\r\n");
 	send_str(&c, DIR_S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
