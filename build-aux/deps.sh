@@ -10,7 +10,7 @@
 set -eu
 
 build_pkgs="gcc make autoconf pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check"
-check_pkgs="python3 mandoc"
+check_pkgs="python3 mandoc valgrind"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;
