@@ -640,12 +640,19 @@ config_parse_floor(const char *s, uint16_t *out)
 	return -1;
 }
 
+/* One suffix a scaled number may carry, and its multiplier. */
+struct scale {
+	char		 c;
+	uint64_t	 mul;
+};
+
 /*
- * A count or a size: decimal digits with an optional k, M or G suffix
- * (powers of 1024), within [min, max].  Returns 0 or -1.
+ * Decimal digits with at most one suffix from scales[], within [min, max]
+ * after scaling.  Returns 0 or -1.
  */
-int
-config_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+static int
+parse_scaled(const char *s, const struct scale *scales, uint64_t min,
+    uint64_t max, uint64_t *out)
 {
 	char			*end;
 	unsigned long long	 v;
@@ -657,20 +664,12 @@ config_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	v = strtoull(s, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (*end) {
-	case 'k': case 'K':
-		mul = 1u << 10;
-		end++;
-		break;
-	case 'm': case 'M':
-		mul = 1u << 20;
-		end++;
-		break;
-	case 'g': case 'G':
-		mul = 1u << 30;
-		end++;
-		break;
-	}
+	for (; *end != '\0' && scales->c != '\0'; scales++)
+		if (*end == scales->c) {
+			mul = scales->mul;
+			end++;
+			break;
+		}
 	if (*end != '\0' || v > UINT64_MAX / mul)
 		return -1;
 	v *= mul;
@@ -678,6 +677,22 @@ config_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/*
+ * A count or a size: decimal digits with an optional k, M or G suffix
+ * (powers of 1024), within [min, max].  Returns 0 or -1.
+ */
+int
+config_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const struct scale	sizes[] = {
+		{ 'k', 1u << 10 }, { 'K', 1u << 10 }, { 'm', 1u << 20 },
+		{ 'M', 1u << 20 }, { 'g', 1u << 30 }, { 'G', 1u << 30 },
+		{ '\0', 0 },
+	};
+
+	return parse_scaled(s, sizes, min, max, out);
 }
 
 /*
@@ -689,40 +704,27 @@ int
 config_parse_duration(const char *s, uint64_t min, uint64_t max,
     uint64_t *out)
 {
-	char			*end;
-	unsigned long long	 v;
-	uint64_t		 mul = 1;
+	static const struct scale	times[] = {
+		{ 's', 1 }, { 'm', MINUTE }, { 'h', HOUR }, { 'd', DAY },
+		{ '\0', 0 },
+	};
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case 's':
-		end++;
-		break;
-	case 'm':
-		mul = MINUTE;
-		end++;
-		break;
-	case 'h':
-		mul = HOUR;
-		end++;
-		break;
-	case 'd':
-		mul = DAY;
-		end++;
-		break;
+	return parse_scaled(s, times, min, max, out);
+}
+
+/* The protocol's name as events and the inventory write it. */
+const char *
+config_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case PROTO_POP3:
+		return "pop3";
+	case PROTO_IMAP:
+		return "imap";
+	case PROTO_SMTP:
+		return "smtp";
 	}
-	if (*end != '\0' || v > UINT64_MAX / mul)
-		return -1;
-	v *= mul;
-	if (v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return "tls";
 }
 
 /* --- exceptions ----------------------------------------------------------- */

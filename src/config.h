@@ -193,6 +193,7 @@ int		 config_set_string(char **, const char *);
 int		 config_parse_floor(const char *, uint16_t *);
 int		 config_parse_size(const char *, uint64_t min, uint64_t max,
 		    uint64_t *);
+const char	*config_proto_name(uint8_t);
 int		 config_parse_duration(const char *, uint64_t min,
 		    uint64_t max, uint64_t *);
 

@@ -767,24 +767,6 @@ fmt_version(uint16_t v, char *buf, size_t len)
 }
 
 static const char *
-proto_name(uint8_t p)
-{
-	switch (p) {
-	case PROTO_POP3:
-		return "pop3";
-	case PROTO_IMAP:
-		return "imap";
-	case PROTO_SMTP:
-		return "smtp";
-	case PROTO_TLS:
-		return "tls";
-	case PROTO_NONE:
-		return "none";
-	}
-	return "unknown";
-}
-
-static const char *
 mode_name(uint8_t m)
 {
 	return m < INV_MODE_NMODES ? inv_mode_names[m] : NULL;
@@ -851,7 +833,7 @@ record_json(const struct inventory *inv, const struct inv_record *r)
 	fmt_ip(r->family, r->srv, buf, sizeof(buf));
 	jset_str(o, "server", buf);
 	json_object_set_new(o, "server_port", json_integer(r->port));
-	jset_str(o, "protocol", proto_name(r->proto));
+	jset_str(o, "protocol", config_proto_name(r->proto));
 	jset_str(o, "verdict", inv->rnames[r->current]);
 	jset_version(o, "client_max_version", r->offered_max);
 	jset_version(o, "negotiated_min_version", r->neg_min);
@@ -1234,7 +1216,7 @@ csv_row(FILE *fp, const struct inventory *inv, const struct inv_record *r,
 	rc |= csv_field(fp, cli, true);
 	rc |= csv_field(fp, srv, false);
 	rc |= csv_field(fp, port, false);
-	rc |= csv_field(fp, proto_name(r->proto), false);
+	rc |= csv_field(fp, config_proto_name(r->proto), false);
 	rc |= csv_field(fp, inv->rnames[r->current], false);
 	rc |= csv_field(fp, vmax, false);
 	rc |= csv_field(fp, vmin, false);

@@ -345,7 +345,7 @@ syslog_fields(struct syslog_msg *m, const struct flow *f,
 		output_addr(as->family, as->cli, cip, OUTPUT_ADDR_MAX);
 		output_addr(as->family, as->srv, sip, OUTPUT_ADDR_MAX);
 		m->server_port = as->srv_port;
-		m->protocol = output_proto_name(as->proto);
+		m->protocol = config_proto_name(as->proto);
 		m->reason = verdict_reason_name(as->reason);
 		m->count = as->count;
 	}
@@ -752,23 +752,9 @@ output_clean(const uint8_t *p, size_t n, char *buf, size_t len)
 }
 
 const char *
-output_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case PROTO_POP3:
-		return "pop3";
-	case PROTO_IMAP:
-		return "imap";
-	case PROTO_SMTP:
-		return "smtp";
-	}
-	return "tls";
-}
-
-const char *
 output_proto(const struct flow *f)
 {
-	return output_proto_name(f->proto);
+	return config_proto_name(f->proto);
 }
 
 /* starttls | implicit | plain: how TLS was (or was not) reached. */

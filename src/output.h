@@ -79,7 +79,6 @@ void	output_time(uint64_t us, char *, size_t);
 size_t	output_clean(const uint8_t *, size_t, char *, size_t);
 const char *output_mode(const struct flow *);
 const char *output_proto(const struct flow *);
-const char *output_proto_name(uint8_t proto);
 const char *output_end(const struct flow *);
 const char *output_server_name(const struct flow *, char *, size_t);
 const char *output_endpoint_label(const struct flow *);

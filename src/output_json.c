@@ -444,7 +444,7 @@ oj_summary(const struct alert_summary *as)
 	o = json_object();
 	set_str(o, "transport", "tcp");
 	set_str(o, "type", as->family == 4 ? "ipv4" : "ipv6");
-	set_str(o, "protocol", output_proto_name(as->proto));
+	set_str(o, "protocol", config_proto_name(as->proto));
 	json_object_set_new(e, "network", o);
 	o = json_object();
 	set_str(o, "reason", verdict_reason_name(as->reason));

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "config.h"
 #include "flow.h"
 #include "output.h"
 #include "tls.h"
@@ -80,7 +81,7 @@ output_text_summary(FILE *fp, const struct alert_summary *as)
 	output_addr(as->family, as->cli, cip, sizeof(cip));
 	output_addr(as->family, as->srv, sip, sizeof(sip));
 	fprintf(fp, "%sZ %-4s summary  %21s -> %s port %u: %llu more %s "
-	    "sessions (%s) in the window\n", t, output_proto_name(as->proto),
+	    "sessions (%s) in the window\n", t, config_proto_name(as->proto),
 	    cip, sip, as->srv_port, (unsigned long long)as->count,
 	    verdict_reason_name(as->reason),
 	    text_version(as->version, vb, sizeof(vb)));
