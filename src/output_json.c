@@ -296,24 +296,22 @@ json_anomalies(const struct flow *f)
 	return a;
 }
 
-/* What nDPI made of a flow it saw: its name, and its risks. */
-static json_t *
-json_dpi(const struct flow *f)
+/* nDPI's view of a flow it saw: its name, and the risks it flagged. */
+static void
+json_dpi(json_t *o, const struct flow *f)
 {
 	const char	*risks[16], *app = classify_app(f);
 	size_t		 n = classify_risks(f, risks, 16), i;
-	json_t		*o, *a;
+	json_t		*a;
 
-	if (app == NULL && n == 0)
-		return NULL;
-	o = json_object();
 	if (app != NULL)
-		set_str(o, "app", app);
+		set_str(o, "dpi_app", app);
+	if (n == 0)
+		return;
 	a = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(risks[i]));
-	json_object_set_new(o, "risks", a);
-	return o;
+	json_object_set_new(o, "dpi_risks", a);
 }
 
 /* The exception that covers (or covered) this client. */
@@ -377,8 +375,7 @@ json_tlsfloor(const struct flow *f, const struct verdict *v,
 		    json_server_hello(f->sess.sh, fs));
 	set_str(o, "detected_by", f->fflags & FLOW_F_BY_DPI ? "dpi" :
 	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
-	if ((x = json_dpi(f)) != NULL)
-		json_object_set_new(o, "dpi", x);
+	json_dpi(o, f);
 	json_object_set_new(o, "midstream",
 	    json_boolean(f->fflags & FLOW_F_MIDSTREAM));
 	set_str(o, "end", output_end(f));
