@@ -626,6 +626,12 @@ unit_split_sweep(uint8_t proto, uint8_t fflags, const struct unit_msg *m,
 void
 unit_out_open(void)
 {
+	unit_out_open_ev(CONFIG_EV_SESSION);
+}
+
+void
+unit_out_open_ev(uint32_t events)
+{
 	int	fd;
 
 	snprintf(unit_out_path, sizeof(unit_out_path),
@@ -634,7 +640,7 @@ unit_out_open(void)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	unit_cfg->json_enabled = true;
-	unit_cfg->json_events = CONFIG_EV_SESSION;
+	unit_cfg->json_events = events;
 	unit_cfg->session_events_ok = true;
 	unit_cfg->dedup_window = 0;
 	ck_assert_int_eq(config_set_string(&unit_cfg->json_path,

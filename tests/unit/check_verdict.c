@@ -2,7 +2,9 @@
  * check_verdict.c -- verdict.c: outcome and reason from a session's
  * findings, set by hand as the mail and TLS stages would leave them.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -491,6 +493,344 @@ START_TEST(test_free)
 }
 END_TEST
 
+/* --- alert de-duplication ------------------------------------------------- */
+
+#define T0	1790000000ull		/* 2026-09-21, seconds */
+
+/*
+ * One finished session with a TLS 1.0-only client from 192.168.1.<cli>
+ * to 10.1.0.1:993, at T0 + sec; f is reused for it and freed after.
+ */
+static void
+legacy_session(uint8_t cli, uint64_t sec)
+{
+	unit_flow_free(f);
+	f = unit_flow(PROTO_IMAP, FLOW_F_IMPLICIT);
+	f->cli[3] = cli;
+	f->first_ts = f->last_ts = (T0 + sec) * 1000000u;
+	f->bytes[DIR_C2S] = 200;
+	f->bytes[DIR_S2C] = 100;
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	verdict_finish(f);
+}
+
+/* Events of this dataset ("tlsfloor.alert", ...), in order. */
+static json_t *
+only(json_t *events, const char *dataset)
+{
+	json_t	*a = json_array(), *ev;
+	size_t	 i;
+
+	json_array_foreach(events, i, ev)
+		if (strcmp(unit_jstr(ev, "event.dataset"), dataset) == 0)
+			json_array_append(a, ev);
+	return a;
+}
+
+static void
+dedup_open(uint32_t window)
+{
+	unit_out_open_ev(CONFIG_EV_SESSION | CONFIG_EV_ALERT |
+	    CONFIG_EV_ALERT_SUMMARY);
+	unit_cfg->dedup_window = window;
+	verdict_set_config(unit_cfg);
+}
+
+START_TEST(test_dedup_window)
+{
+	json_t	*ev, *al, *su, *x;
+
+	dedup_open(60);
+	legacy_session(10, 0);		/* alerts, opens the window */
+	legacy_session(11, 5);		/* another client: its own alert */
+	legacy_session(10, 10);		/* held back */
+	legacy_session(10, 20);		/* held back */
+	legacy_session(10, 100);	/* window over: summary, new alert */
+	ck_assert_uint_eq(stats[STAT_OUT_ALERTS_DEDUP], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 1);
+	verdict_flush();		/* the last windows held nothing */
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 1);
+	ck_assert_uint_eq(stats[STAT_SESSIONS], 5);
+
+	ev = unit_out_events();
+	ck_assert_uint_eq(json_array_size(ev), 5 + 3 + 1);
+	al = only(ev, "tlsfloor.alert");
+	su = only(ev, "tlsfloor.alert_summary");
+	ck_assert_uint_eq(json_array_size(al), 3);
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 0), "source.ip"),
+	    "192.168.1.10");
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 1), "source.ip"),
+	    "192.168.1.11");
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 2), "source.ip"),
+	    "192.168.1.10");
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 2), "@timestamp"),
+	    "2026-09-21T14:15:00.000000Z");
+
+	ck_assert_uint_eq(json_array_size(su), 1);
+	x = json_array_get(su, 0);
+	ck_assert_int_eq(unit_jint(x, "tlsfloor.count"), 2);
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.reason"), "legacy_client");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.version"), "TLSv1.0");
+	ck_assert_str_eq(unit_jstr(x, "source.ip"), "192.168.1.10");
+	ck_assert_str_eq(unit_jstr(x, "destination.ip"), "10.1.0.1");
+	ck_assert_int_eq(unit_jint(x, "destination.port"), 993);
+	ck_assert_str_eq(unit_jstr(x, "network.protocol"), "imap");
+	/* the sessions it held back, and the window they fell in */
+	ck_assert_str_eq(unit_jstr(x, "event.start"),
+	    "2026-09-21T14:13:30.000000Z");
+	ck_assert_str_eq(unit_jstr(x, "event.end"),
+	    "2026-09-21T14:13:40.000000Z");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.window.start"),
+	    "2026-09-21T14:13:20.000000Z");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.window.end"),
+	    "2026-09-21T14:14:20.000000Z");
+	/* ... written before the alert that opened the next window */
+	{
+		size_t	i, at_sum = 0, at_last = 0;
+		json_t	*e;
+
+		json_array_foreach(ev, i, e) {
+			if (strcmp(unit_jstr(e, "event.dataset"),
+			    "tlsfloor.alert_summary") == 0)
+				at_sum = i;
+			if (json_equal(e, json_array_get(al, 2)))
+				at_last = i;
+		}
+		ck_assert_uint_lt(at_sum, at_last);
+	}
+	json_decref(al);
+	json_decref(su);
+	json_decref(ev);
+}
+END_TEST
+
+START_TEST(test_dedup_flush)
+{
+	json_t	*ev, *su;
+
+	dedup_open(3600);
+	legacy_session(10, 0);
+	legacy_session(10, 1);
+	legacy_session(10, 2);
+	legacy_session(10, 3);
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 0);
+	verdict_tick((T0 + 3599) * 1000000u);	/* still open */
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 0);
+	verdict_flush();			/* end of run closes it */
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 1);
+	ev = unit_out_events();
+	su = only(ev, "tlsfloor.alert_summary");
+	ck_assert_uint_eq(json_array_size(su), 1);
+	ck_assert_int_eq(unit_jint(json_array_get(su, 0), "tlsfloor.count"),
+	    3);
+	json_decref(su);
+	json_decref(ev);
+}
+END_TEST
+
+START_TEST(test_dedup_tick)
+{
+	dedup_open(60);
+	legacy_session(10, 0);
+	legacy_session(10, 30);
+	verdict_tick((T0 + 59) * 1000000u);
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 0);
+	verdict_tick((T0 + 60) * 1000000u);	/* a quiet network still
+						 * hears the summary */
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 1);
+	verdict_flush();
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 1);
+}
+END_TEST
+
+START_TEST(test_dedup_key)
+{
+	json_t	*ev, *al;
+
+	dedup_open(60);
+	legacy_session(10, 0);
+	/* the same client refused: another reason, another alert */
+	unit_flow_free(f);
+	f = unit_flow(PROTO_IMAP, FLOW_F_IMPLICIT);
+	f->first_ts = f->last_ts = (T0 + 1) * 1000000u;
+	f->bytes[DIR_C2S] = 200;
+	f->bytes[DIR_S2C] = 7;
+	set_ch(0x0301, 0);
+	set_alert(DIR_S2C, 2, 70);
+	verdict_finish(f);
+	/* ... and over POP3: another protocol */
+	unit_flow_free(f);
+	f = unit_flow(PROTO_POP3, FLOW_F_IMPLICIT);
+	f->first_ts = f->last_ts = (T0 + 2) * 1000000u;
+	f->bytes[DIR_C2S] = 200;
+	set_ch(0x0301, 0);
+	set_sh(0x0301, 0);
+	verdict_finish(f);
+	ck_assert_uint_eq(stats[STAT_OUT_ALERTS_DEDUP], 0);
+	ev = unit_out_events();
+	al = only(ev, "tlsfloor.alert");
+	ck_assert_uint_eq(json_array_size(al), 3);
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 1), "tlsfloor.reason"),
+	    "legacy_refused");
+	json_decref(al);
+	json_decref(ev);
+}
+END_TEST
+
+START_TEST(test_dedup_off)
+{
+	json_t	*ev, *al;
+
+	dedup_open(0);
+	legacy_session(10, 0);
+	legacy_session(10, 1);
+	legacy_session(10, 2);
+	verdict_flush();
+	ck_assert_uint_eq(stats[STAT_OUT_ALERTS_DEDUP], 0);
+	ck_assert_uint_eq(stats[STAT_OUT_SUMMARIES], 0);
+	ev = unit_out_events();
+	al = only(ev, "tlsfloor.alert");
+	ck_assert_uint_eq(json_array_size(al), 3);
+	json_decref(al);
+	json_decref(ev);
+}
+END_TEST
+
+/* --- exceptions ------------------------------------------------------------- */
+
+/* Take the exceptions of this YAML into unit_cfg. */
+static void
+exceptions(const char *yaml)
+{
+	char		 path[64], err[512];
+	struct config	*c;
+	FILE		*fp;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "/tmp/tlsfloor-exc-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(yaml, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	c = config_load(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(c != NULL, "%s", err);
+	unit_cfg->exceptions = c->exceptions;
+	unit_cfg->nexceptions = c->nexceptions;
+	c->exceptions = NULL;
+	c->nexceptions = 0;
+	config_free(c);
+	dedup_open(0);
+}
+
+START_TEST(test_exception_live)
+{
+	json_t	*ev, *x;
+
+	exceptions("exceptions:\n"
+	    "  - client: 192.168.1.0/24\n"
+	    "    protocol: imap\n"
+	    "    owner: ops\n"
+	    "    expires: 2026-12-31\n"
+	    "    ticket: CHG-7\n");
+	legacy_session(10, 0);
+	ck_assert_uint_eq(stats[STAT_SESS_EXCEPTION], 1);
+	ck_assert_uint_eq(verdict_exception_uses(0), 1);
+	ck_assert_uint_eq(verdict_count(RS_LEGACY_CLIENT), 1);
+	ev = unit_out_events();
+	ck_assert_uint_eq(json_array_size(ev), 1);	/* no alert */
+	x = json_array_get(ev, 0);
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.reason"), "legacy_client");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.exception.state"), "live");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.exception.owner"), "ops");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.exception.ticket"), "CHG-7");
+	ck_assert_ptr_null(unit_jget(x, "tlsfloor.exception.reason"));
+	json_decref(ev);
+}
+END_TEST
+
+START_TEST(test_exception_expired)
+{
+	json_t	*ev, *al, *x;
+
+	/* T0 is 2026-09-21: a day after this one ran out */
+	exceptions("exceptions:\n"
+	    "  - client: 192.168.1.10\n"
+	    "    owner: ops\n"
+	    "    expires: 2026-09-20\n");
+	legacy_session(10, 0);
+	ck_assert_uint_eq(stats[STAT_SESS_EXCEPTION], 0);
+	ck_assert_uint_eq(verdict_exception_uses(0), 1);
+	ck_assert_uint_eq(verdict_count(RS_EXCEPTION_EXPIRED), 1);
+	ck_assert_uint_eq(verdict_count(RS_LEGACY_CLIENT), 0);
+	ev = unit_out_events();
+	al = only(ev, "tlsfloor.alert");
+	ck_assert_uint_eq(json_array_size(al), 1);
+	x = json_array_get(al, 0);
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.reason"), "exception_expired");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.exception.state"), "expired");
+	ck_assert_str_eq(unit_jstr(x, "tlsfloor.exception.reason"),
+	    "legacy_client");
+	ck_assert_int_eq(unit_jint(x, "event.severity"), 4);
+	json_decref(al);
+	json_decref(ev);
+}
+END_TEST
+
+START_TEST(test_exception_capture_time)
+{
+	/* The expiry day itself is covered, and an old capture is judged
+	 * by its own date, not today's. */
+	exceptions("exceptions:\n"
+	    "  - client: 192.168.1.10\n"
+	    "    owner: ops\n"
+	    "    expires: 2026-09-21\n");
+	legacy_session(10, 0);
+	ck_assert_uint_eq(stats[STAT_SESS_EXCEPTION], 1);
+	legacy_session(10, 86400);		/* the next day */
+	ck_assert_uint_eq(verdict_count(RS_EXCEPTION_EXPIRED), 1);
+	ck_assert_uint_eq(verdict_exception_uses(0), 2);
+}
+END_TEST
+
+START_TEST(test_exception_no_match)
+{
+	json_t	*ev, *al;
+
+	exceptions("exceptions:\n"
+	    "  - { client: 192.168.1.10, protocol: pop3, owner: a,"
+	    " expires: 2099-01-01 }\n"
+	    "  - { client: 192.168.1.10, server: 10.9.9.9, owner: b,"
+	    " expires: 2099-01-01 }\n"
+	    "  - { client: 192.168.2.0/24, owner: c, expires: 2099-01-01 }\n");
+	legacy_session(10, 0);
+	ck_assert_uint_eq(stats[STAT_SESS_EXCEPTION], 0);
+	ck_assert_uint_eq(verdict_exception_uses(0) +
+	    verdict_exception_uses(1) + verdict_exception_uses(2), 0);
+	/* a client that needs no exception does not use one */
+	unit_flow_free(f);
+	f = unit_flow(PROTO_POP3, FLOW_F_IMPLICIT);
+	f->first_ts = f->last_ts = T0 * 1000000u;
+	f->bytes[DIR_C2S] = 200;
+	set_ch(0x0303, 0);
+	set_sh(0x0303, 0);
+	verdict_finish(f);
+	ck_assert_uint_eq(verdict_exception_uses(0), 0);
+	ev = unit_out_events();
+	al = only(ev, "tlsfloor.alert");
+	ck_assert_uint_eq(json_array_size(al), 1);
+	ck_assert_str_eq(unit_jstr(json_array_get(al, 0), "tlsfloor.reason"),
+	    "legacy_client");
+	ck_assert_ptr_null(unit_jget(json_array_get(ev, 1),
+	    "tlsfloor.exception"));
+	json_decref(al);
+	json_decref(ev);
+}
+END_TEST
+
 Suite *
 verdict_suite(void)
 {
@@ -565,6 +905,23 @@ verdict_suite(void)
 	tcase_add_test(tc, test_finish_no_payload);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_free);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dedup");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_dedup_window);
+	tcase_add_test(tc, test_dedup_flush);
+	tcase_add_test(tc, test_dedup_tick);
+	tcase_add_test(tc, test_dedup_key);
+	tcase_add_test(tc, test_dedup_off);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exceptions");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_exception_live);
+	tcase_add_test(tc, test_exception_expired);
+	tcase_add_test(tc, test_exception_capture_time);
+	tcase_add_test(tc, test_exception_no_match);
 	suite_add_tcase(s, tc);
 	return s;
 }

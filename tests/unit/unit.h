@@ -24,7 +24,7 @@
 #include "config.h"
 #include "decode.h"
 #include "flow.h"
-#include "limits.h"
+#include "caps.h"
 #include "mail.h"
 #include "reasm.h"
 #include "stats.h"
@@ -48,7 +48,7 @@ Suite	*fingerprint_suite(void);		/* check_fingerprint.c */
 Suite	*fingerprint_vectors_suite(void);
 Suite	*verdict_suite(void);
 Suite	*inventory_suite(void);
-Suite	*dns_suite(void);			/* check_dns.c */		/* check_inventory.c */
+Suite	*dns_suite(void);			/* check_dns.c */
 Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
 
@@ -180,6 +180,8 @@ void	unit_split_sweep(uint8_t proto, uint8_t fflags,
 
 /* Send events to a temporary JSON file (call after unit_setup()). */
 void	unit_out_open(void);
+/* The same with these CONFIG_EV_* event types (unit_out_open: sessions). */
+void	unit_out_open_ev(uint32_t events);
 /* End every flow, close the file and return its events as a JSON array
  * (one element per line).  json_decref() it. */
 json_t	*unit_out_events(void);
