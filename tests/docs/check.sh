@@ -3,7 +3,9 @@
 #   * every option --help lists is in tlsfloor(8), and every option
 #     tlsfloor(8) documents is in --help;
 #   * both man pages pass mandoc -Tlint with no warnings;
-#   * the shipped conf/tlsfloor.yaml is valid (--check-config).
+#   * the shipped conf/tlsfloor.yaml is valid (--check-config);
+#   * make install DESTDIR=... puts everything where the unit file and
+#     the man page say, and uninstall leaves the operator's config.
 # (tests/unit/check_config_yaml.c checks that every key of the YAML
 # schema is in tlsfloor.yaml(5) and in the shipped file.)
 set -u
@@ -50,6 +52,40 @@ done
 "$bin" -n -c conf/tlsfloor.yaml >/dev/null ||
     { echo "FAIL docs: conf/tlsfloor.yaml does not load"; fail=1; }
 
+stage=$(mktemp -d /tmp/tlsfloor-install.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+if make -s install DESTDIR="$stage" prefix=/usr sysconfdir=/etc \
+    sbindir=/usr/sbin mandir=/usr/share/man >"$stage.log" 2>&1; then
+	for f in usr/sbin/tlsfloor usr/share/man/man8/tlsfloor.8 \
+	    usr/share/man/man5/tlsfloor.yaml.5 etc/tlsfloor/tlsfloor.yaml \
+	    usr/lib/systemd/system/tlsfloor.service; do
+		[ -s "$stage/$f" ] ||
+		    { echo "FAIL docs: make install left no $f"; fail=1; }
+	done
+	"$stage/usr/sbin/tlsfloor" -n -c "$stage/etc/tlsfloor/tlsfloor.yaml" \
+	    >/dev/null ||
+	    { echo "FAIL docs: the installed binary refuses the installed config"; fail=1; }
+	grep -q '^ExecStart=/usr/sbin/tlsfloor .*-c /etc/tlsfloor/tlsfloor.yaml' \
+	    "$stage/usr/lib/systemd/system/tlsfloor.service" ||
+	    { echo "FAIL docs: tlsfloor.service does not run the installed paths"; fail=1; }
+	if grep -q '@[A-Z]*@' "$stage/usr/lib/systemd/system/tlsfloor.service"; then
+		echo "FAIL docs: tlsfloor.service keeps a placeholder"; fail=1
+	fi
+	echo "# edited" >>"$stage/etc/tlsfloor/tlsfloor.yaml"
+	make -s install DESTDIR="$stage" prefix=/usr sysconfdir=/etc \
+	    sbindir=/usr/sbin mandir=/usr/share/man >>"$stage.log" 2>&1
+	tail -n 1 "$stage/etc/tlsfloor/tlsfloor.yaml" | grep -qx '# edited' ||
+	    { echo "FAIL docs: make install replaced an existing config"; fail=1; }
+	make -s uninstall DESTDIR="$stage" prefix=/usr sysconfdir=/etc \
+	    sbindir=/usr/sbin mandir=/usr/share/man >>"$stage.log" 2>&1
+	left=$(cd "$stage" && find . -type f | sort | tr '\n' ' ')
+	[ "$left" = "./etc/tlsfloor/tlsfloor.yaml " ] ||
+	    { echo "FAIL docs: after uninstall: $left"; fail=1; }
+else
+	echo "FAIL docs: make install DESTDIR failed:"; cat "$stage.log"; fail=1
+fi
+rm -f "$stage.log"
+
 n=$(printf '%s\n' "$helplong" | wc -l)
-[ $fail -eq 0 ] && echo "docs: $n long options in step between --help and tlsfloor(8); man pages lint-clean; shipped config valid"
+[ $fail -eq 0 ] && echo "docs: $n long options in step between --help and tlsfloor(8); man pages lint-clean; shipped config valid; install/uninstall staged"
 exit $fail
