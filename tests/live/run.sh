@@ -967,6 +967,40 @@ fi
 
 write_conf "$FGCONF" 1.2 "$FGEVENTS" null
 if fg_start fg-int; then
+    # The capture interface goes away (a sensor's NIC reset, a veth torn
+    # down): reported, reopened when it is back, sessions seen again.
+    log "interface $SRV_IF removed and re-created under the running daemon"
+    ip netns exec "$SRV_NS" ip link del "$SRV_IF"
+    deadline=$((SECONDS + EVENT_TIMEOUT))
+    until grep -q "^tlsfloor: $SRV_IF: .*; retrying every" "$T/logs/fg-int.stderr" ||
+        ((SECONDS >= deadline)); do
+        sleep 0.1
+    done
+    msg=$(grep "^tlsfloor: $SRV_IF: .*; retrying every" "$T/logs/fg-int.stderr" | head -n 1)
+    if [[ -n $msg ]]; then
+        pass "interface lost: reported ($msg)"
+    else
+        fail "interface lost: reported" "$(tail -n 3 "$T/logs/fg-int.stderr" | tr '\n' '|')"
+    fi
+    ip link add "$SRV_IF" netns "$SRV_NS" type veth peer name "$CLI_IF" netns "$CLI_NS" ||
+        die "cannot re-create the veth pair"
+    S ip addr add "$SRV4/24" dev "$SRV_IF"
+    C ip addr add "$CLI4/24" dev "$CLI_IF"
+    S ip link set "$SRV_IF" up
+    C ip link set "$CLI_IF" up
+    deadline=$((SECONDS + EVENT_TIMEOUT + 10))
+    until grep -q "^tlsfloor: $SRV_IF: capturing again" "$T/logs/fg-int.stderr" ||
+        gone "$FGPID" || ((SECONDS >= deadline)); do
+        sleep 0.2
+    done
+    if grep -q "^tlsfloor: $SRV_IF: capturing again" "$T/logs/fg-int.stderr"; then
+        pass "interface back: capturing again"
+        client fg-back-tls1_1 imap 993 -tls1_1
+        session "interface back: imaps-tls1_1 seen" "$FGEVENTS" 993 imap implicit TLSv1.1 TLSv1.1 legacy_client TLSv1.2
+    else
+        fail "interface back: capturing again within $((EVENT_TIMEOUT + 10))s" \
+            "$(tail -n 3 "$T/logs/fg-int.stderr" | tr '\n' '|')"
+    fi
     fg_stop INT
     expect "foreground: exit status 0 on SIGINT" "$FGRC" 0
     [[ -e $FGPID_FILE ]] && fail "foreground: pidfile removed after SIGINT" "$FGPID_FILE still there" ||
