@@ -27,7 +27,7 @@ LIB_SRCS	= src/capture.c src/decode.c src/flow.c src/reasm.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
-		  src/daemon.c src/hash.c src/log.c src/stats.c
+		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -38,10 +38,10 @@ UNIT		= tests/unit/unit_tests
 
 ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
-ALL_CFLAGS	= -std=c11 $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
+ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
 		  $(CRYPTO_CFLAGS)
-ALL_LDFLAGS	= $(SAN_CFLAGS) $(LDFLAGS)
+ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS)
 

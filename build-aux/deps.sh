@@ -10,7 +10,10 @@
 set -eu
 
 build_pkgs="gcc make autoconf pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check"
-check_pkgs="python3 mandoc valgrind"
+# check: the real components the tests run -- rsyslog receives syslog
+# (tests/syslog), dovecot and openssl clients in network namespaces made
+# with iproute2 (tests/live), tcpreplay feeds the capture workers there.
+check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;

@@ -13,6 +13,8 @@
 #define CAPTURE_TIMEOUT_MS	500	/* libpcap read timeout, live */
 #define CAPTURE_BATCH		1024	/* packets per pcap_dispatch() */
 #define CAPTURE_RETRY		10	/* s between reopening a lost interface */
+#define CAPTURE_MAX_WORKERS	16	/* capture.workers */
+#define CAPTURE_WORKER_POLL_MS	200	/* a worker looks at its flags this often */
 
 /* --- decode ---------------------------------------------------------------- */
 #define DECODE_MAX_VLAN_TAGS	4	/* 802.1Q/QinQ tags walked per frame */

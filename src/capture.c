@@ -7,19 +7,31 @@
  * about the file names.
  *
  * Live: one handle per configured interface (pcap_create/pcap_activate
- * with the configured snaplen, buffer, promiscuous and immediate modes),
- * non-blocking, its BPF filter compiled in the kernel (by default: the
- * mail ports, tagged or not).  The run loop polls the handles' fds and
- * calls capture_live_dispatch().  A handle that fails (the interface went
- * away) is closed, reported once, and reopened every CAPTURE_RETRY s;
- * kernel drop counters survive the reopen.  The only includer of pcap.h.
+ * with the configured snaplen, buffer, promiscuous and immediate modes;
+ * libpcap maps the kernel ring, TPACKET_V3 on Linux), non-blocking, its BPF
+ * filter compiled in the kernel (by default: the mail ports, tagged or
+ * not).  The run loop polls the handles' fds and calls
+ * capture_live_dispatch(), CAPTURE_BATCH packets a call.  A handle that
+ * fails (the interface went away) is closed, reported once, and reopened
+ * every CAPTURE_RETRY s; kernel drop counters survive the reopen.
+ *
+ * With capture.workers = N > 1 each worker has its own handle on every
+ * interface, and the N handles of an interface form one PACKET_FANOUT
+ * group (Linux) hashing on the flow: the kernel hands both directions of a
+ * connection to the same worker (its hash is symmetric), so each worker's
+ * flow table sees whole sessions.  The only includer of pcap.h.
  *
  * A file that cannot be opened, has an unsupported link type or breaks off
  * in the middle is reported as "file: packet N: what" and the function
  * returns -1; every packet before the damage has already gone through the
  * pipeline, so nothing analysed is lost.
  */
+#include <errno.h>
 #include <poll.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#endif
 #include <signal.h>
 #include <stdbool.h>
 #include <pcap.h>
@@ -28,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "config.h"
@@ -41,20 +54,35 @@ struct capsrc {
 	char		*name;		/* interface; owned */
 	pcap_t		*p;		/* NULL while failed */
 	int		 link;
+	uint16_t	 fanout;	/* PACKET_FANOUT group; with workers */
 	uint64_t	 pktno;
 	uint64_t	 retry_at;	/* us */
 	uint64_t	 recv, drop, ifdrop;	/* of closed handles */
 	struct pcap_stat last;		/* of the open handle */
 };
 
-static struct capsrc	*srcs;
-static size_t		 nsrcs;
-static const struct config *capcfg;
-static char		*bpf_expr;	/* owned; NULL: none */
+/*
+ * One capture worker's handles, one per interface.  The settings are copied
+ * at open: a reload frees the configuration they came from, and a lost
+ * interface is reopened as it was first opened.
+ */
+struct capture_live {
+	struct capsrc	*srcs;
+	size_t		 nsrcs;
+	char		*bpf;		/* owned; NULL: none */
+	unsigned	 worker, nworkers;
+	uint32_t	 snaplen;
+	size_t		 buffer_size;
+	bool		 promiscuous, immediate;
+};
+
+/* Every open worker, for capture_breakloop() (a signal handler). */
+static struct capture_live *live_all[CAPTURE_MAX_WORKERS];
 static pcap_t		*offline;	/* the file being read */
 static volatile sig_atomic_t stop_reading;
 
-static int	live_activate(struct capsrc *, char *, size_t);
+static int	live_activate(struct capture_live *, struct capsrc *, char *,
+		    size_t);
 
 /* Whether a second of real time has passed since *last (and note now). */
 static bool
@@ -139,13 +167,16 @@ capture_file(const char *path, void (*tick)(void))
 void
 capture_breakloop(int sig)
 {
-	size_t	i;
+	struct capture_live	*cl;
+	size_t			 i, w;
 
 	if (sig == SIGTERM || sig == SIGINT)
 		stop_reading = 1;
-	for (i = 0; i < nsrcs; i++)
-		if (srcs[i].p != NULL)
-			pcap_breakloop(srcs[i].p);
+	for (w = 0; w < CAPTURE_MAX_WORKERS; w++)
+		if ((cl = live_all[w]) != NULL)
+			for (i = 0; i < cl->nsrcs; i++)
+				if (cl->srcs[i].p != NULL)
+					pcap_breakloop(cl->srcs[i].p);
 }
 
 /*
@@ -200,8 +231,55 @@ live_packet(u_char *arg, const struct pcap_pkthdr *hdr, const u_char *data)
 	decode_frame(cs->link, cs->name, cs->pktno, ts, data, hdr->caplen);
 }
 
+/*
+ * Join the handle to its interface's fanout group.  The first worker asks
+ * the kernel for an id no other socket uses (so two tlsfloor processes on
+ * one host never share a group) and the others join it; a reopened handle
+ * rejoins the id it had.
+ */
 static int
-live_activate(struct capsrc *cs, char *err, size_t errlen)
+live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
+    size_t errlen)
+{
+#if defined(PACKET_FANOUT) && defined(PACKET_FANOUT_FLAG_UNIQUEID)
+	int		fd = pcap_fileno(p), arg;
+	socklen_t	len = sizeof(arg);
+
+	if (cl->nworkers <= 1)
+		return 0;
+	if (cs->fanout == 0 && cl->worker == 0)
+		arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	else
+		arg = cs->fanout | PACKET_FANOUT_HASH << 16;
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg))
+	    == -1) {
+		snprintf(err, errlen, "%s: PACKET_FANOUT: %s", cs->name,
+		    strerror(errno));
+		return -1;
+	}
+	if (cs->fanout == 0) {
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) ==
+		    -1) {
+			snprintf(err, errlen, "%s: PACKET_FANOUT: %s",
+			    cs->name, strerror(errno));
+			return -1;
+		}
+		cs->fanout = (uint16_t)(arg & 0xffff);
+	}
+	return 0;
+#else
+	(void)p;
+	if (cl->nworkers <= 1)
+		return 0;
+	snprintf(err, errlen, "%s: capture.workers needs PACKET_FANOUT "
+	    "(Linux)", cs->name);
+	return -1;
+#endif
+}
+
+static int
+live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
+    size_t errlen)
 {
 	char			 ebuf[PCAP_ERRBUF_SIZE];
 	struct bpf_program	 prog;
@@ -213,10 +291,10 @@ live_activate(struct capsrc *cs, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", cs->name, ebuf);
 		return -1;
 	}
-	pcap_set_snaplen(p, (int)capcfg->snaplen);
-	pcap_set_promisc(p, capcfg->promiscuous);
-	pcap_set_buffer_size(p, (int)capcfg->buffer_size);
-	pcap_set_immediate_mode(p, capcfg->immediate);
+	pcap_set_snaplen(p, (int)cl->snaplen);
+	pcap_set_promisc(p, cl->promiscuous);
+	pcap_set_buffer_size(p, (int)cl->buffer_size);
+	pcap_set_immediate_mode(p, cl->immediate);
 	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
 	if ((rc = pcap_activate(p)) < 0) {
 		snprintf(err, errlen, "%s: %s", cs->name,
@@ -233,12 +311,12 @@ live_activate(struct capsrc *cs, char *err, size_t errlen)
 		pcap_close(p);
 		return -1;
 	}
-	if (bpf_expr != NULL) {
-		if (pcap_compile(p, &prog, bpf_expr, 1,
+	if (cl->bpf != NULL) {
+		if (pcap_compile(p, &prog, cl->bpf, 1,
 		    PCAP_NETMASK_UNKNOWN) == -1 || pcap_setfilter(p, &prog)
 		    == -1) {
 			snprintf(err, errlen, "%s: filter \"%s\": %s",
-			    cs->name, bpf_expr, pcap_geterr(p));
+			    cs->name, cl->bpf, pcap_geterr(p));
 			pcap_close(p);
 			return -1;
 		}
@@ -249,55 +327,92 @@ live_activate(struct capsrc *cs, char *err, size_t errlen)
 		pcap_close(p);
 		return -1;
 	}
+	if (live_fanout(cl, cs, p, err, errlen) != 0) {
+		pcap_close(p);
+		return -1;
+	}
 	memset(&cs->last, 0, sizeof(cs->last));
 	cs->p = p;
 	return 0;
 }
 
-/* Open every configured interface; at start-up any failure is fatal. */
-int
-capture_live_open(const struct config *cfg, char *err, size_t errlen)
+/*
+ * Worker `worker` of `nworkers`: a handle on every configured interface.
+ * Workers are opened in order, 0 first (it makes the fanout groups the
+ * others join).  At start-up any failure is fatal.
+ */
+struct capture_live *
+capture_live_open(const struct config *cfg, unsigned worker,
+    unsigned nworkers, char *err, size_t errlen)
 {
-	size_t	i;
+	struct capture_live	*cl;
+	size_t			 i;
 
-	capcfg = cfg;
+	if (worker >= CAPTURE_MAX_WORKERS || worker >= nworkers) {
+		snprintf(err, errlen, "capture worker %u of %u", worker,
+		    nworkers);
+		return NULL;
+	}
+	if ((cl = calloc(1, sizeof(*cl))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	cl->worker = worker;
+	cl->nworkers = nworkers;
+	cl->snaplen = cfg->snaplen;
+	cl->buffer_size = cfg->buffer_size;
+	cl->promiscuous = cfg->promiscuous;
+	cl->immediate = cfg->immediate;
 	if (cfg->bpf == NULL) {
-		if ((bpf_expr = capture_default_bpf(cfg)) == NULL) {
+		if ((cl->bpf = capture_default_bpf(cfg)) == NULL) {
 			snprintf(err, errlen, "no mail port to filter on");
-			return -1;
+			goto fail;
 		}
 	} else if (cfg->bpf[0] != '\0' &&
-	    (bpf_expr = strdup(cfg->bpf)) == NULL) {
+	    (cl->bpf = strdup(cfg->bpf)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto fail;
 	}
-	if ((srcs = calloc(cfg->ninterfaces, sizeof(*srcs))) == NULL) {
+	if ((cl->srcs = calloc(cfg->ninterfaces, sizeof(*cl->srcs))) ==
+	    NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto fail;
 	}
 	for (i = 0; i < cfg->ninterfaces; i++) {
-		if ((srcs[i].name = strdup(cfg->interfaces[i])) == NULL) {
+		struct capsrc *cs = &cl->srcs[i];
+
+		if ((cs->name = strdup(cfg->interfaces[i])) == NULL) {
 			snprintf(err, errlen, "out of memory");
-			return -1;
+			goto fail;
 		}
-		nsrcs = i + 1;
-		if (live_activate(&srcs[i], err, errlen) != 0)
-			return -1;
-		log_info("%s: capturing (filter: %s)", srcs[i].name,
-		    bpf_expr != NULL ? bpf_expr : "none");
+		cl->nsrcs = i + 1;
+		if (worker > 0)
+			cs->fanout = live_all[0] != NULL &&
+			    i < live_all[0]->nsrcs ?
+			    live_all[0]->srcs[i].fanout : 0;
+		if (live_activate(cl, cs, err, errlen) != 0)
+			goto fail;
+		if (worker == 0)
+			log_info("%s: capturing (filter: %s)%s", cs->name,
+			    cl->bpf != NULL ? cl->bpf : "none",
+			    nworkers > 1 ? ", fanout to the workers" : "");
 	}
-	return 0;
+	live_all[worker] = cl;
+	return cl;
+fail:
+	capture_live_close(cl);
+	return NULL;
 }
 
 int
-capture_live_pollfds(struct pollfd *pfd, int max)
+capture_live_pollfds(struct capture_live *cl, struct pollfd *pfd, int max)
 {
 	size_t	i;
 	int	n = 0;
 
-	for (i = 0; i < nsrcs && n < max; i++) {
-		pfd[n].fd = srcs[i].p != NULL ?
-		    pcap_get_selectable_fd(srcs[i].p) : -1;
+	for (i = 0; i < cl->nsrcs && n < max; i++) {
+		pfd[n].fd = cl->srcs[i].p != NULL ?
+		    pcap_get_selectable_fd(cl->srcs[i].p) : -1;
 		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
 		n++;
@@ -325,13 +440,14 @@ live_fail(struct capsrc *cs, const char *why)
 
 /* Read what the ready handles hold (the first n entries of pfd). */
 void
-capture_live_dispatch(const struct pollfd *pfd, int n)
+capture_live_dispatch(struct capture_live *cl, const struct pollfd *pfd,
+    int n)
 {
 	size_t	i;
 	int	rc;
 
-	for (i = 0; i < nsrcs && (int)i < n; i++) {
-		struct capsrc *cs = &srcs[i];
+	for (i = 0; i < cl->nsrcs && (int)i < n; i++) {
+		struct capsrc *cs = &cl->srcs[i];
 
 		if (cs->p == NULL || !(pfd[i].revents & (POLLIN | POLLERR)))
 			continue;
@@ -344,27 +460,28 @@ capture_live_dispatch(const struct pollfd *pfd, int n)
 
 /* At SIGTERM: what the kernel still holds for us, before we stop. */
 void
-capture_live_drain(void)
+capture_live_drain(struct capture_live *cl)
 {
 	size_t	i;
 	int	rounds;
 
-	for (i = 0; i < nsrcs; i++)
-		for (rounds = 0; srcs[i].p != NULL && rounds < 64; rounds++)
-			if (pcap_dispatch(srcs[i].p, CAPTURE_BATCH, live_packet,
-			    (u_char *)&srcs[i]) <= 0)
+	for (i = 0; i < cl->nsrcs; i++)
+		for (rounds = 0; cl->srcs[i].p != NULL && rounds < 64;
+		    rounds++)
+			if (pcap_dispatch(cl->srcs[i].p, CAPTURE_BATCH,
+			    live_packet, (u_char *)&cl->srcs[i]) <= 0)
 				break;
 }
 
 /* Reopen interfaces that failed, at most every CAPTURE_RETRY s. */
 void
-capture_live_retry(uint64_t now)
+capture_live_retry(struct capture_live *cl, uint64_t now)
 {
 	char	err[PCAP_ERRBUF_SIZE + 64];
 	size_t	i;
 
-	for (i = 0; i < nsrcs; i++) {
-		struct capsrc *cs = &srcs[i];
+	for (i = 0; i < cl->nsrcs; i++) {
+		struct capsrc *cs = &cl->srcs[i];
 
 		if (cs->p != NULL)
 			continue;
@@ -373,47 +490,53 @@ capture_live_retry(uint64_t now)
 		if (now < cs->retry_at)
 			continue;
 		cs->retry_at = now + CAPTURE_RETRY * 1000000ull;
-		if (live_activate(cs, err, sizeof(err)) == 0)
+		if (live_activate(cl, cs, err, sizeof(err)) == 0)
 			log_warnx("%s: capturing again", cs->name);
 		else
 			log_debug("%s", err);
 	}
 }
 
-/* Received and dropped per interface, whole run. */
+/*
+ * Received and dropped per interface, whole run, added into out[] (zero it
+ * first; the workers' figures add up).  Returns the number of interfaces.
+ */
 size_t
-capture_live_stats(struct output_capstat *out, size_t max)
+capture_live_stats(struct capture_live *cl, struct output_capstat *out,
+    size_t max)
 {
 	struct pcap_stat	ps;
 	size_t			i;
 
-	for (i = 0; i < nsrcs && i < max; i++) {
-		struct capsrc *cs = &srcs[i];
+	for (i = 0; i < cl->nsrcs && i < max; i++) {
+		struct capsrc *cs = &cl->srcs[i];
 
 		if (cs->p != NULL && pcap_stats(cs->p, &ps) == 0)
 			cs->last = ps;
 		out[i].name = cs->name;
-		out[i].received = cs->recv + (cs->p ? cs->last.ps_recv : 0);
-		out[i].dropped = cs->drop + (cs->p ? cs->last.ps_drop : 0);
-		out[i].if_dropped = cs->ifdrop +
+		out[i].received += cs->recv + (cs->p ? cs->last.ps_recv : 0);
+		out[i].dropped += cs->drop + (cs->p ? cs->last.ps_drop : 0);
+		out[i].if_dropped += cs->ifdrop +
 		    (cs->p ? cs->last.ps_ifdrop : 0);
 	}
 	return i;
 }
 
 void
-capture_live_close(void)
+capture_live_close(struct capture_live *cl)
 {
 	size_t	i;
 
-	for (i = 0; i < nsrcs; i++) {
-		if (srcs[i].p != NULL)
-			pcap_close(srcs[i].p);
-		free(srcs[i].name);
+	if (cl == NULL)
+		return;
+	if (cl->worker < CAPTURE_MAX_WORKERS && live_all[cl->worker] == cl)
+		live_all[cl->worker] = NULL;
+	for (i = 0; i < cl->nsrcs; i++) {
+		if (cl->srcs[i].p != NULL)
+			pcap_close(cl->srcs[i].p);
+		free(cl->srcs[i].name);
 	}
-	free(srcs);
-	srcs = NULL;
-	nsrcs = 0;
-	free(bpf_expr);
-	bpf_expr = NULL;
+	free(cl->srcs);
+	free(cl->bpf);
+	free(cl);
 }

@@ -13,13 +13,19 @@ struct pollfd;
 
 int	capture_file(const char *path, void (*tick)(void));
 
-int	capture_live_open(const struct config *, char *err, size_t errlen);
-int	capture_live_pollfds(struct pollfd *, int max);
-void	capture_live_dispatch(const struct pollfd *, int n);
-void	capture_live_retry(uint64_t now_us);
-void	capture_live_drain(void);
-size_t	capture_live_stats(struct output_capstat *, size_t max);
-void	capture_live_close(void);
+/* One capture worker's handles (capture.workers; 1: the main thread). */
+struct capture_live;
+
+struct capture_live *capture_live_open(const struct config *, unsigned worker,
+	    unsigned nworkers, char *err, size_t errlen);
+int	capture_live_pollfds(struct capture_live *, struct pollfd *, int max);
+void	capture_live_dispatch(struct capture_live *, const struct pollfd *,
+	    int n);
+void	capture_live_retry(struct capture_live *, uint64_t now_us);
+void	capture_live_drain(struct capture_live *);
+size_t	capture_live_stats(struct capture_live *, struct output_capstat *,
+	    size_t max);
+void	capture_live_close(struct capture_live *);
 void	capture_breakloop(int sig);
 char	*capture_default_bpf(const struct config *);
 

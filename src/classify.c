@@ -16,6 +16,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,10 +36,14 @@ struct classify_state {
 	ndpi_risk		 risk;
 };
 
-static struct ndpi_detection_module_struct *ndpi;
-static size_t			 nf_size;
+/* One nDPI module per thread: each capture worker has its own (nDPI keeps
+ * the packet being looked at in the module). */
+static _Thread_local struct ndpi_detection_module_struct *ndpi;
+static _Thread_local size_t	 nf_size;
+static _Thread_local bool	 failed;	/* do not try again per packet */
 
 static bool			 wanted;	/* classify_init() was called */
+static pthread_mutex_t		 start_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * nDPI is started on first use: building its tables costs ~20 ms, which a
@@ -58,25 +63,32 @@ classify_start(void)
 
 	if (ndpi != NULL)
 		return 0;
-	if (!wanted || (ndpi = ndpi_init_detection_module(ndpi_no_prefs)) ==
-	    NULL) {
-		wanted = false;		/* do not try again per packet */
+	if (!wanted || failed)
+		return -1;
+	/* Workers starting together build their modules one at a time. */
+	pthread_mutex_lock(&start_mtx);
+	ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+	if (ndpi != NULL) {
+		NDPI_BITMASK_SET_ALL(all);
+		ndpi_set_protocol_detection_bitmask2(ndpi, &all);
+		ndpi_finalize_initialization(ndpi);
+		nf_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	}
+	pthread_mutex_unlock(&start_mtx);
+	if (ndpi == NULL) {
+		failed = true;
 		return -1;
 	}
-	NDPI_BITMASK_SET_ALL(all);
-	ndpi_set_protocol_detection_bitmask2(ndpi, &all);
-	ndpi_finalize_initialization(ndpi);
-	nf_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
 	return 0;
 }
 
+/* This thread's module; the main thread's call also ends classify_init(). */
 void
 classify_fini(void)
 {
 	if (ndpi != NULL)
 		ndpi_exit_detection_module(ndpi);
 	ndpi = NULL;
-	wanted = false;
 }
 
 /* nDPI's protocol id to ours; *implicit for the TLS-wrapped forms. */

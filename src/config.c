@@ -245,6 +245,7 @@ static const struct yk capture_keys[] = {
 	K_NUM("buffer_size", YK_SIZE, CF(buffer_size), MIB, SZMAX(2 * GIB)),
 	K_BOOL("immediate", CF(immediate)),
 	K_NUM("drop_warn_percent", YK_UINT, CF(drop_warn_percent), 0, 100),
+	K_NUM("workers", YK_UINT, CF(workers), 1, CAPTURE_MAX_WORKERS),
 };
 static const struct ysec capture_sec = SEC(capture_keys, NULL);
 
@@ -418,8 +419,9 @@ config_default(void)
 	c->snaplen = 65535;
 	c->promiscuous = true;
 	c->buffer_size = 32u << 20;
-	c->immediate = true;
+	c->immediate = false;
 	c->drop_warn_percent = 1;
+	c->workers = 1;
 	c->dpi_enabled = true;
 	c->dpi_packets = 10;
 	for (i = 0; i < sizeof(dpi_skip_def) / sizeof(dpi_skip_def[0]); i++)

@@ -144,6 +144,7 @@ struct config {
 	size_t		 buffer_size;	/* bytes, kernel capture buffer */
 	bool		 immediate;	/* pcap_set_immediate_mode() */
 	uint8_t		 drop_warn_percent;	/* 0..100 */
+	uint32_t	 workers;	/* capture threads, PACKET_FANOUT */
 
 	/* dpi */
 	bool		 dpi_enabled;	/* nDPI on flows not on a mail port */

@@ -27,7 +27,11 @@
  * chosen by whoever sends them), and an LRU list.  A full table reuses its
  * least recently used entry (dns.evicted).  A lookup counts as a use, so the
  * servers clients actually connect to survive a flood of other answers.
+ *
+ * One table for the process, behind a mutex: with capture workers the DNS
+ * answer and the mail session that needs it may be seen by different ones.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -99,6 +103,7 @@ static size_t		 nbuckets;	/* power of two */
 static uint32_t		 lru_head = DNS_NIL, lru_tail = DNS_NIL;
 static uint64_t		 sipkey[2];
 static struct dns_rr	 rrs[DNS_MAX_ANSWERS];	/* scratch for one message */
+static pthread_mutex_t	 dns_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 static void	dns_message(struct rd);
 static enum dns_res dns_answer(const struct rd *, struct rd *, size_t,
@@ -124,7 +129,9 @@ dns_input_udp(const uint8_t *p, size_t n, uint64_t ts)
 	(void)ts;		/* TTLs and ages are not kept: see the top */
 	if (entries == NULL || p == NULL)
 		return;
+	pthread_mutex_lock(&dns_mtx);
 	dns_message(rd_init(p, n));
+	pthread_mutex_unlock(&dns_mtx);
 }
 
 /*
@@ -142,6 +149,7 @@ dns_input_tcp(const uint8_t *p, size_t n, uint64_t ts)
 	if (entries == NULL || p == NULL)
 		return;
 	r = rd_init(p, n);
+	pthread_mutex_lock(&dns_mtx);
 	while (rd_left(&r) >= 2) {
 		len = rd_u16(&r);
 		/* The rest is in a later segment: not reassembled. */
@@ -149,6 +157,7 @@ dns_input_tcp(const uint8_t *p, size_t n, uint64_t ts)
 			break;
 		dns_message(rd_sub(&r, len));
 	}
+	pthread_mutex_unlock(&dns_mtx);
 }
 
 /* One message; msg spans exactly its bytes. */
@@ -475,8 +484,11 @@ dns_lookup(int family, const uint8_t *addr, char *name, size_t namelen)
 	if (entries == NULL || fam == 0 || addr == NULL)
 		return false;
 	memcpy(key, addr, fam == 4 ? 4 : 16);
-	if ((e = dns_find(fam, key, dns_hash(fam, key))) == DNS_NIL)
+	pthread_mutex_lock(&dns_mtx);
+	if ((e = dns_find(fam, key, dns_hash(fam, key))) == DNS_NIL) {
+		pthread_mutex_unlock(&dns_mtx);
 		return false;
+	}
 	lru_remove(e);				/* a use: now the most recent */
 	lru_append(e);
 	if (name != NULL && namelen > 0) {
@@ -486,6 +498,7 @@ dns_lookup(int family, const uint8_t *addr, char *name, size_t namelen)
 		memcpy(name, entries[e].name, n);
 		name[n] = '\0';
 	}
+	pthread_mutex_unlock(&dns_mtx);
 	return true;
 }
 

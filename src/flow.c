@@ -51,18 +51,25 @@ struct flow_list {
 	size_t		 n;
 };
 
-static const struct config *cfg;
-static struct flow	**buckets;
-static size_t		 nbuckets;	/* power of two */
-static uint64_t		 sipkey[2];
-static struct flow_list	 active;	/* LRU: head is the least recent */
-static struct flow_list	 closed;	/* FIFO by close time */
-static uint64_t		 next_id = 1;
-static uint64_t		 clock_us;	/* packet time, never goes back */
-static uint64_t		 last_sweep;
-static size_t		 mem_used;
-static bool		 flushing;	/* flow_flush_all() holds flow pointers */
-static uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
+/*
+ * One table per thread: a capture worker (capture.workers > 1) owns its
+ * flows outright, with its share of limits.max_flows and limits.memcap.
+ */
+#define TL	static _Thread_local
+TL const struct config	*cfg;
+TL unsigned		 share = 1;	/* workers the limits are split by */
+TL struct flow		**buckets;
+TL size_t		 nbuckets;	/* power of two */
+TL uint64_t		 sipkey[2];
+TL struct flow_list	 active;	/* LRU: head is the least recent */
+TL struct flow_list	 closed;	/* FIFO by close time */
+TL uint64_t		 next_id = 1;
+TL uint64_t		 clock_us;	/* packet time, never goes back */
+TL uint64_t		 last_sweep;
+TL size_t		 mem_used;
+TL bool			 flushing;	/* flow_flush_all() holds flow pointers */
+TL uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
+#undef TL
 
 static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
 		    uint16_t, uint8_t);
@@ -128,7 +135,7 @@ flow_mem_alloc(struct flow *owner, size_t n)
 {
 	void	*p;
 
-	while (mem_used + n > cfg->memcap && !flushing) {
+	while (mem_used + n > cfg->memcap / share && !flushing) {
 		STAT_INC(REASM_MEMCAP);
 		if (!flow_evict_one(owner))
 			return NULL;
@@ -213,7 +220,7 @@ flow_init(const struct config *c)
 
 	cfg = c;
 	flow_nodpi(c);
-	want = c->max_flows < 1024 ? 1024 : c->max_flows;
+	want = c->max_flows / share < 1024 ? 1024 : c->max_flows / share;
 	for (nbuckets = 1024; nbuckets < want; nbuckets <<= 1)
 		;
 	if ((buckets = calloc(nbuckets, sizeof(*buckets))) == NULL)
@@ -223,6 +230,14 @@ flow_init(const struct config *c)
 		return -1;
 	}
 	return 0;
+}
+
+/* Before flow_init() in a capture worker: its share of the limits is
+ * 1/n of limits.max_flows and limits.memcap. */
+void
+flow_set_share(unsigned n)
+{
+	share = n == 0 ? 1 : n;
 }
 
 const struct config *
@@ -294,7 +309,8 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 		return NULL;
 
 	/* Lingering closed flows take table room too. */
-	if (active.n + closed.n >= cfg->max_flows && !flow_evict_one(NULL))
+	if (active.n + closed.n >= cfg->max_flows / share &&
+	    !flow_evict_one(NULL))
 		return NULL;
 	if ((f = flow_mem_alloc(NULL, sizeof(*f))) == NULL)
 		return NULL;
@@ -466,8 +482,11 @@ flow_sweep(void)
 		flow_destroy(closed.head);
 	while (active.head != NULL && active.head->touched + idle <= clock_us)
 		flow_end(active.head, END_TIMEOUT);
+	output_lock();
 	verdict_tick(clock_us);
-	output_tick();
+	if (!output_threaded())
+		output_tick();
+	output_unlock();
 }
 
 /*

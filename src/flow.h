@@ -55,6 +55,7 @@ struct flow {
 };
 
 int	 flow_init(const struct config *);
+void	 flow_set_share(unsigned nworkers);
 void	 flow_input(const struct pkt *);
 void	 flow_flush_all(void);
 void	 flow_tick(uint64_t now_us);

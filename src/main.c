@@ -24,6 +24,7 @@
 
 #include "capture.h"
 #include "classify.h"
+#include "caps.h"
 #include "config.h"
 #include "daemon.h"
 #include "dns.h"
@@ -32,6 +33,7 @@
 #include "output.h"
 #include "stats.h"
 #include "verdict.h"
+#include "worker.h"
 
 #define EXIT_INPUT	1	/* an input could not be read (fully) */
 #define EXIT_USAGE	2
@@ -224,38 +226,101 @@ reload(const struct overrides *o, struct config **cfgp)
 	    c->max_flows != old->max_flows)
 		log_warnx("reload: capture settings and max_flows take effect "
 		    "at the next start");
+	if (c->workers != old->workers)
+		log_warnx("reload: capture.workers takes effect at the next "
+		    "start");
 	daemon_notify("RELOADING=1");
 	flow_set_config(c);
+	output_lock();
 	verdict_set_config(c);
 	if (output_reconfigure(c, err, sizeof(err)) != 0)
 		log_warnx("reload: %s", err);
+	output_unlock();
+	workers_set_config(c);	/* returns once no worker runs the old one */
 	*cfgp = c;
 	config_free(old);
 	log_info("reloaded %s", o->conf != NULL ? o->conf : "defaults");
 	daemon_notify("READY=1");
 }
 
-/* Live capture until SIGTERM/SIGINT. */
+/* The capture handles: one set per worker (1: the main thread's). */
+static struct capture_live	*caps[CAPTURE_MAX_WORKERS];
+static unsigned			 ncaps;
+
+/* Capture counters of every interface, every worker added up. */
+static size_t
+live_capstats(struct output_capstat *cs)
+{
+	size_t		n = 0, k;
+	unsigned	w;
+
+	if (output_threaded())
+		return workers_capstats(cs, CONFIG_MAX_IFACES);
+	memset(cs, 0, CONFIG_MAX_IFACES * sizeof(*cs));
+	for (w = 0; w < ncaps; w++)
+		if ((k = capture_live_stats(caps[w], cs, CONFIG_MAX_IFACES)) > n)
+			n = k;
+	return n;
+}
+
+/* The periodic stats event, and a warning when the kernel drops. */
+static void
+live_stats(const struct config *cfg, uint64_t now)
+{
+	struct output_capstat	cs[CONFIG_MAX_IFACES];
+	uint64_t		drop = 0, recv = 0;
+	size_t			ncs, i;
+
+	ncs = live_capstats(cs);
+	output_stats(now, cs, ncs);
+	for (i = 0; i < ncs; i++) {
+		drop += cs[i].dropped;
+		recv += cs[i].received;
+	}
+	if (recv > 0 && cfg->drop_warn_percent > 0 &&
+	    drop * 100 > recv * cfg->drop_warn_percent)
+		log_warnx("the kernel dropped %llu of %llu packets: "
+		    "raise capture.buffer_size, add capture.workers or narrow "
+		    "capture.bpf", (unsigned long long)drop,
+		    (unsigned long long)recv);
+}
+
+/*
+ * Live capture until SIGTERM/SIGINT.  With one worker the main thread
+ * captures; with more it polls only the collectors' sockets and the
+ * workers capture (worker.c).  Either way, between polls: signals, timers.
+ */
 static int
 run_live(const struct overrides *o, struct config **cfgp)
 {
 	struct pollfd		pfd[MAX_POLL];
-	struct output_capstat	cs[CONFIG_MAX_IFACES];
-	uint64_t		now, next_stats = 0, last_drop = 0, last_recv = 0;
-	size_t			ncs, i;
-	int			ncap, nout;
+	uint64_t		now, next_stats = 0;
+	bool			threaded = output_threaded();
+	int			ncap = 0, nout;
 
 	for (;;) {
-		ncap = capture_live_pollfds(pfd, CONFIG_MAX_IFACES);
+		if (!threaded)
+			ncap = capture_live_pollfds(caps[0], pfd,
+			    CONFIG_MAX_IFACES);
 		nout = output_pollfds(pfd + ncap, MAX_POLL - ncap);
-		if (poll(pfd, (nfds_t)(ncap + nout), 1000) > 0)
-			capture_live_dispatch(pfd, ncap);
+		if (poll(pfd, (nfds_t)(ncap + nout), threaded ? 200 : 1000) >
+		    0 && !threaded)
+			capture_live_dispatch(caps[0], pfd, ncap);
 		now = wallclock();
-		flow_tick(now);
-		capture_live_retry(now);
+		if (!threaded) {
+			flow_tick(now);
+			capture_live_retry(caps[0], now);
+		}
+		output_lock();
+		if (threaded) {
+			verdict_tick(now);
+			output_tick();
+		}
 		output_flush();
+		output_unlock();
 		if (daemon_term) {
-			capture_live_drain();
+			if (!threaded)
+				capture_live_drain(caps[0]);
 			break;
 		}
 		if (daemon_hup) {
@@ -264,29 +329,23 @@ run_live(const struct overrides *o, struct config **cfgp)
 		}
 		if (daemon_usr1) {
 			daemon_usr1 = 0;
+			output_lock();
 			output_inventory(now);
 			if (log_verbosity() > 0) {
 				log_info("SIGUSR1: counters");
 				stats_dump(stderr);
 			}
+			output_unlock();
 		}
 		if ((*cfgp)->stats_interval == 0 || now < next_stats)
 			continue;
 		next_stats = now + (uint64_t)(*cfgp)->stats_interval * 1000000u;
-		ncs = capture_live_stats(cs, CONFIG_MAX_IFACES);
-		output_stats(now, cs, ncs);
-		for (i = 0; i < ncs; i++) {
-			last_drop += cs[i].dropped;
-			last_recv += cs[i].received;
-		}
-		if (last_recv > 0 && (*cfgp)->drop_warn_percent > 0 &&
-		    last_drop * 100 > last_recv * (*cfgp)->drop_warn_percent)
-			log_warnx("the kernel dropped %llu of %llu packets: "
-			    "raise capture.buffer_size or narrow capture.bpf",
-			    (unsigned long long)last_drop,
-			    (unsigned long long)last_recv);
-		last_drop = last_recv = 0;
+		output_lock();
+		live_stats(*cfgp, now);
+		output_unlock();
 	}
+	if (threaded)
+		workers_stop();		/* their flows end, their counts fold */
 	return 0;
 }
 
@@ -477,8 +536,10 @@ main(int argc, char **argv)
 		uid_t	uid;
 		gid_t	gid;
 
-		if (capture_live_open(cfg, err, sizeof(err)) != 0)
-			fatalx("%s", err);
+		for (ncaps = 0; ncaps < cfg->workers; ncaps++)
+			if ((caps[ncaps] = capture_live_open(cfg, ncaps,
+			    cfg->workers, err, sizeof(err))) == NULL)
+				fatalx("%s", err);
 		if (daemon_target(cfg, &uid, &gid) == 0)
 			output_handover(uid, gid);
 		if (o.daemonize) {
@@ -490,6 +551,9 @@ main(int argc, char **argv)
 		if (daemon_pidfile_write() != 0)
 			fatal("pidfile");
 		if (daemon_drop(cfg, true, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		if (ncaps > 1 && workers_start(caps, ncaps, cfg, err,
+		    sizeof(err)) != 0)
 			fatalx("%s", err);
 		daemon_notify("READY=1");
 		log_info("running");
@@ -503,11 +567,12 @@ main(int argc, char **argv)
 	classify_fini();
 	if (live) {
 		struct output_capstat	cs[CONFIG_MAX_IFACES];
-		size_t			n = capture_live_stats(cs,
-					    CONFIG_MAX_IFACES);
+		size_t			n = live_capstats(cs);
+		unsigned		w;
 
 		output_stats(wallclock(), cs, n);
-		capture_live_close();
+		for (w = 0; w < ncaps; w++)
+			capture_live_close(caps[w]);
 	} else if (o.conf != NULL && cfg->stats_interval > 0)
 		output_stats(wallclock(), NULL, 0);
 	if (output_close() != 0 && status == 0)

@@ -16,9 +16,14 @@
  * and keeps the client inventory (inventory.c).  Files are reopened by
  * output_reconfigure() (SIGHUP), so logrotate works.  A write error is
  * reported once and counted; the analysis goes on.
+ *
+ * With capture workers (capture.workers > 1) the outputs, the alert
+ * windows and the inventory are shared: every caller holds output_lock(),
+ * taken once per finished session or timer, never per packet.
  */
 #include <arpa/inet.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +64,9 @@ struct sink {
 };
 
 #define MAX_SINKS	(3 + CONFIG_MAX_REMOTES)
+
+static pthread_mutex_t		 out_mtx = PTHREAD_MUTEX_INITIALIZER;
+static bool			 out_threaded;
 
 static struct sink		 sinks[MAX_SINKS];
 static int			 nsinks;
@@ -785,4 +793,31 @@ output_end(const struct flow *f)
 		return "evicted";
 	}
 	return "unknown";
+}
+
+/* --- sharing between capture workers --------------------------------------- */
+
+void
+output_lock(void)
+{
+	pthread_mutex_lock(&out_mtx);
+}
+
+void
+output_unlock(void)
+{
+	pthread_mutex_unlock(&out_mtx);
+}
+
+/* Workers run: the main thread alone drives the collectors' queues. */
+void
+output_set_threaded(bool on)
+{
+	out_threaded = on;
+}
+
+bool
+output_threaded(void)
+{
+	return out_threaded;
 }

@@ -55,6 +55,11 @@ void	output_flush(void);
 void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
 int	output_close(void);
+/* Capture workers share the outputs: see output.c. */
+void	output_lock(void);
+void	output_unlock(void);
+void	output_set_threaded(bool);
+bool	output_threaded(void);
 
 /* Event builders (output_json.c); each returns a new reference. */
 json_t	*oj_session(const struct flow *, const struct verdict *,

@@ -7,7 +7,7 @@
 
 #include "stats.h"
 
-uint64_t	stats[STAT_MAX];
+_Thread_local uint64_t	stats[STAT_MAX];
 
 static const char *const stat_names[STAT_MAX] = {
 #define STAT_NAME(id, name)	[STAT_##id] = name,
@@ -19,6 +19,27 @@ const char *
 stats_name(enum stat_id s)
 {
 	return s < STAT_MAX ? stat_names[s] : "?";
+}
+
+/* This thread's array (the main thread's is the process's count). */
+uint64_t *
+stats_self(void)
+{
+	return stats;
+}
+
+/* Add this thread's counters to into[] and start again from zero. */
+void
+stats_fold(uint64_t *into)
+{
+	int	i;
+
+	if (into == stats)
+		return;
+	for (i = 0; i < STAT_MAX; i++) {
+		into[i] += stats[i];
+		stats[i] = 0;
+	}
 }
 
 /* Every non-zero counter, "name value" per line, in declaration order. */

@@ -1,10 +1,12 @@
 /*
  * stats.h -- named counters for the operator.
  *
- * One global array indexed by enum stat; STAT_INC() is a plain increment (the
- * pipeline is single-threaded).  Each counter has a stable dotted name used in
- * the end-of-run summary and in `-v` dumps; the group before the first dot
- * says which stage owns it.
+ * One array per thread indexed by enum stat; STAT_INC() is a plain increment.
+ * The main thread's array is the process's count: capture workers
+ * (capture.workers > 1) each count in their own and fold it into the main
+ * thread's now and then (stats_fold(), under output_lock()).  Each counter has
+ * a stable dotted name used in the end-of-run summary and in `-v` dumps; the
+ * group before the first dot says which stage owns it.
  */
 #ifndef TLSFLOOR_STATS_H
 #define TLSFLOOR_STATS_H
@@ -130,12 +132,14 @@ enum stat_id {
 	STAT_MAX
 };
 
-extern uint64_t	stats[STAT_MAX];
+extern _Thread_local uint64_t	stats[STAT_MAX];
 
 #define STAT_INC(id)		(stats[STAT_##id]++)
 #define STAT_ADD(id, n)		(stats[STAT_##id] += (n))
 
 const char	*stats_name(enum stat_id);
+uint64_t	*stats_self(void);
+void		 stats_fold(uint64_t *into);
 void		 stats_dump(FILE *);
 void		 stats_summary(FILE *, const char *prog);
 

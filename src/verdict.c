@@ -468,6 +468,7 @@ verdict_finish(struct flow *f)
 	/* nDPI looked and it was not mail: no session of ours. */
 	if (f->proto == PROTO_NONE)
 		return;
+	output_lock();		/* floor, exceptions, windows, outputs */
 	verdict_judge(f, &v);
 	verdict_policy(f, &v);
 	v.repeat = false;
@@ -480,6 +481,7 @@ verdict_finish(struct flow *f)
 	stats[reason_stat[v.reason]]++;
 	stats[outcome_stat[v.outcome]]++;
 	output_session(f, &v);
+	output_unlock();
 }
 
 void

@@ -10,6 +10,9 @@ not read yet.
       n dataset src.ip src.port dst.ip dst.port protocol mode
       client_max negotiated outcome reason floor end start
       (start: event.start in seconds since the epoch)
+  ev.py verdicts FILE...      session events, sorted, without times:
+      src.ip src.port dst.ip dst.port protocol mode client_max
+      negotiated outcome reason
   ev.py stats FILE...         stats events, one row per interface:
       n interface received dropped if_dropped
   ev.py inventory-events FILE...   inventory events:
@@ -89,6 +92,20 @@ def main():
                     g(e, "tlsfloor", "outcome"), g(e, "tlsfloor", "reason"),
                     g(e, "tlsfloor", "floor"), g(e, "tlsfloor", "end"),
                     epoch(g(e, "event", "start")))
+    elif cmd == "verdicts":
+        rows = []
+        for n, e in events(args):
+            if g(e, "event", "dataset") == "tlsfloor.session":
+                rows.append("\t".join((
+                    g(e, "source", "ip"), g(e, "source", "port"),
+                    g(e, "destination", "ip"), g(e, "destination", "port"),
+                    g(e, "network", "protocol"), g(e, "tlsfloor", "mode"),
+                    g(e, "tlsfloor", "client_max_version"),
+                    g(e, "tlsfloor", "negotiated_version"),
+                    g(e, "tlsfloor", "outcome"),
+                    g(e, "tlsfloor", "reason"))))
+        for r in sorted(rows):
+            print(r)
     elif cmd == "stats":
         for n, e in events(args):
             if g(e, "event", "dataset") != "tlsfloor.stats":

@@ -1010,4 +1010,63 @@ else
     [[ -n $FGPID ]] && { kill -9 "$FGPID" 2>/dev/null; wait "$FGPID" 2>/dev/null; FGPID=; }
 fi
 
+###########################################################################
+log "capture workers: the sample captures replayed onto the veth, 2 workers"
+# tcpreplay sends pcaps/*.pcap from the client end; the frames keep their
+# own addresses, so nothing in the server namespace answers them, and
+# tlsfloor (capture.workers: 2, no BPF filter) must report exactly what it
+# reports reading the same files offline -- which it cannot if the kernel
+# ever split a connection between the two workers.
+if command -v tcpreplay >/dev/null 2>&1; then
+    WKCONF=$T/tlsfloor-workers.yaml
+    WKEVENTS=$T/out/workers.json
+    OFFCONF=$T/tlsfloor-offline.yaml
+    OFFEVENTS=$T/offline.json
+    STATS=0
+    write_conf "$WKCONF" 1.2 "$WKEVENTS" null
+    sed -i 's/^capture:$/capture:\n  workers: 2\n  bpf: ""/' "$WKCONF"
+    sed -e '/interfaces:/d' -e "s|$WKEVENTS|$OFFEVENTS|" "$WKCONF" >"$OFFCONF"
+    samples=("$ROOT"/pcaps/*.pcap)
+    rargs=()
+    for f in "${samples[@]}"; do rargs+=(-r "$f"); done
+    "$TLSFLOOR" -q -c "$OFFCONF" "${rargs[@]}" 2>"$T/logs/offline.stderr" ||
+        fail "workers: offline reference run" "$(tail -n 3 "$T/logs/offline.stderr" | tr '\n' '|')"
+    ip netns exec "$SRV_NS" "$TLSFLOOR" -v -c "$WKCONF" \
+        >"$T/logs/workers.stdout" 2>"$T/logs/workers.stderr" &
+    FGPID=$!
+    deadline=$((SECONDS + START_TIMEOUT))
+    until grep -qx 'tlsfloor: running' "$T/logs/workers.stderr" 2>/dev/null || gone "$FGPID" ||
+        ((SECONDS >= deadline)); do
+        sleep 0.1
+    done
+    if grep -qx 'tlsfloor: 2 capture workers running' "$T/logs/workers.stderr"; then
+        pass "workers: 2 capture workers running"
+        C tcpreplay -q -i "$CLI_IF" "${samples[@]}" >"$T/logs/tcpreplay.out" 2>&1 ||
+            fail "workers: tcpreplay" "$(tail -n 3 "$T/logs/tcpreplay.out" | tr '\n' '|')"
+        sleep 1
+        fg_stop TERM
+        expect "workers: exit status 0 on SIGTERM" "$FGRC" 0
+        want=$("$PY" "$EV" verdicts "$OFFEVENTS")
+        got=$("$PY" "$EV" verdicts "$WKEVENTS")
+        nwant=$(printf '%s\n' "$want" | grep -c .)
+        if [[ $nwant -gt 0 && $got == "$want" ]]; then
+            pass "workers: the $nwant sessions of ${#samples[@]} replayed captures, as read offline (verdict, versions, outcome)"
+        else
+            fail "workers: the replayed sessions as read offline" \
+                "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | head -n 8 | tr '\n' '|')"
+        fi
+        per=$(grep -o 'capture worker [01]: [0-9]* packets' "$T/logs/workers.stderr" | awk '{ print $4 }' | tr '\n' ' ')
+        if [[ $per =~ ^[1-9][0-9]*\ [1-9][0-9]*\ $ ]]; then
+            pass "workers: both workers had packets ($per)"
+        else
+            fail "workers: both workers had packets" "per worker: ${per:-none logged}"
+        fi
+    else
+        fail "workers: 2 capture workers running" "$(tail -n 5 "$T/logs/workers.stderr" | tr '\n' '|')"
+        [[ -n $FGPID ]] && { kill -9 "$FGPID" 2>/dev/null; wait "$FGPID" 2>/dev/null; FGPID=; }
+    fi
+else
+    printf 'tests/live: capture workers not tested: tcpreplay missing (apt-get install tcpreplay)\n' >&2
+fi
+
 # The summary and the exit status come from cleanup().

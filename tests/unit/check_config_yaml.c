@@ -141,6 +141,7 @@ assert_same_config(const struct config *a, const struct config *b)
 	ck_assert_uint_eq(a->buffer_size, b->buffer_size);
 	ck_assert_int_eq(a->immediate, b->immediate);
 	ck_assert_uint_eq(a->drop_warn_percent, b->drop_warn_percent);
+	ck_assert_uint_eq(a->workers, b->workers);
 	ck_assert_int_eq(a->dpi_enabled, b->dpi_enabled);
 	ck_assert_uint_eq(a->dpi_packets, b->dpi_packets);
 	ck_assert_int_eq(a->json_enabled, b->json_enabled);
@@ -246,8 +247,9 @@ START_TEST(test_default_values)
 	ck_assert_uint_eq(c->snaplen, 65535);
 	ck_assert(c->promiscuous);
 	ck_assert_uint_eq(c->buffer_size, 32u << 20);
-	ck_assert(c->immediate);
+	ck_assert(!c->immediate);
 	ck_assert_uint_eq(c->drop_warn_percent, 1);
+	ck_assert_uint_eq(c->workers, 1);
 	ck_assert_ptr_null(c->bpf);
 	ck_assert_uint_eq(c->ninterfaces, 0);
 	ck_assert(c->dpi_enabled);
@@ -288,8 +290,9 @@ static const char every_key[] =
     "  snaplen: 1500\n"
     "  promiscuous: false\n"
     "  buffer_size: 64M\n"
-    "  immediate: false\n"
+    "  immediate: true\n"
     "  drop_warn_percent: 5\n"
+    "  workers: 4\n"
     "ports:\n"
     "  pop3: { starttls: [10110], implicit: [10995] }\n"
     "  imap: { starttls: [143, 10143], implicit: [] }\n"
@@ -335,14 +338,14 @@ static const char every_key[] =
     "  path: /var/lib/tlsfloor/inventory\n"
     "  interval: 1h\n"
     "exceptions:\n"
-    "  - client: 10.1.4.0/24\n"				/* line 56 */
+    "  - client: 10.1.4.0/24\n"				/* line 57 */
     "    server: 10.0.0.5\n"
     "    protocol: imap\n"
     "    owner: \"Jane Doe <jane@example.com>\"\n"
     "    expires: 2026-12-31\n"
     "    ticket: CHG-1234\n"
     "    note: \"scanner in room 4, vendor fix due Q1\"\n"
-    "  - client: \"2001:db8:4::/48\"\n"			/* line 63 */
+    "  - client: \"2001:db8:4::/48\"\n"			/* line 64 */
     "    owner: ops\n"
     "    expires: \"2027-01-15\"\n"
     "    protocol: null\n"
@@ -378,8 +381,9 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(c->snaplen, 1500);
 	ck_assert(!c->promiscuous);
 	ck_assert_uint_eq(c->buffer_size, 64u << 20);
-	ck_assert(!c->immediate);
+	ck_assert(c->immediate);
 	ck_assert_uint_eq(c->drop_warn_percent, 5);
+	ck_assert_uint_eq(c->workers, 4);
 
 	ck_assert_uint_eq(c->port_map[10110], PROTO_POP3);
 	ck_assert_uint_eq(c->port_map[10995], PROTO_POP3 | PORT_IMPLICIT);
@@ -449,7 +453,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(e->expires, "2026-12-31");
 	ck_assert_str_eq(e->ticket, "CHG-1234");
 	ck_assert_str_eq(e->note, "scanner in room 4, vendor fix due Q1");
-	ck_assert_uint_eq(e->line, 56);
+	ck_assert_uint_eq(e->line, 57);
 	e = &c->exceptions[1];
 	ck_assert_uint_eq(e->client.family, 6);
 	ck_assert_uint_eq(e->client.prefix, 48);
@@ -460,7 +464,7 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(e->expires_days, 20833);	/* 2027-01-15 */
 	ck_assert_ptr_null(e->ticket);
 	ck_assert_str_eq(e->note, "two lines\n\tand a tab\n");
-	ck_assert_uint_eq(e->line, 63);
+	ck_assert_uint_eq(e->line, 64);
 
 	ck_assert_str_eq(c->user, "_tlsfloor");
 	ck_assert_str_eq(c->group, "nogroup");
@@ -673,7 +677,7 @@ static const struct {
 	{ "capture:\n  snaplenn: 100\n",
 	  "2:3: capture.snaplenn: unknown key; expected one of interfaces, "
 	  "bpf, snaplen, promiscuous, buffer_size, immediate, "
-	  "drop_warn_percent" },
+	  "drop_warn_percent, workers" },
 	{ "exceptions:\n  - client: 10.0.0.1\n    owner: x\n"
 	  "    expires: 2030-01-01\n    tickett: 1\n",
 	  "5:5: exceptions[0].tickett: unknown key; expected one of client, "
@@ -736,6 +740,10 @@ static const struct {
 	  "number" },
 	{ "capture: {drop_warn_percent: 101}\n",
 	  "1:30: capture.drop_warn_percent: \"101\" is out of range (0..100)" },
+	{ "capture: {workers: 0}\n",
+	  "1:20: capture.workers: \"0\" is out of range (1..16)" },
+	{ "capture: {workers: 17}\n",
+	  "1:20: capture.workers: \"17\" is out of range (1..16)" },
 	{ "capture: {buffer_size: 3G}\n",
 	  "1:24: capture.buffer_size: \"3G\" is out of range (1M..2G)" },
 	{ "capture: {buffer_size: 512K}\n",
@@ -1192,7 +1200,7 @@ START_TEST(test_huge_and_deep)
 		ub_str(&b, "{a: ");
 	expect_err_bytes(b.p, b.n, "1:11: capture.a: unknown key; expected "
 	    "one of interfaces, bpf, snaplen, promiscuous, buffer_size, "
-	    "immediate, drop_warn_percent");
+	    "immediate, drop_warn_percent, workers");
 	ub_free(&b);
 
 	/* Block nesting as deep as the file cap allows. */
@@ -1204,7 +1212,7 @@ START_TEST(test_huge_and_deep)
 	}
 	expect_err_bytes(b.p, b.n, "2:2: capture.k: unknown key; expected "
 	    "one of interfaces, bpf, snaplen, promiscuous, buffer_size, "
-	    "immediate, drop_warn_percent");
+	    "immediate, drop_warn_percent, workers");
 	ub_free(&b);
 	ck_assert_msg(now_s() - t0 < 2.0, "took %.2f s", now_s() - t0);
 }
