@@ -47,6 +47,7 @@
 struct worker {
 	pthread_t		 tid;
 	unsigned		 id;
+	unsigned		 share;		/* workers in all */
 	struct capture_live	*cap;
 	const struct config	*cfg;		/* the configuration it runs */
 	atomic_uint		 gen_seen;	/* generation it has adopted */
@@ -96,7 +97,7 @@ worker_run(void *arg)
 	unsigned	 g;
 	int		 n;
 
-	flow_set_share(nworkers);
+	flow_set_share(w->share);
 	if (flow_init(w->cfg) != 0) {
 		log_warnx("capture worker %u: no memory for its flow table",
 		    w->id);
@@ -166,6 +167,7 @@ workers_start(struct capture_live **caps, unsigned n,
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++) {
 		workers[i].id = i;
+		workers[i].share = n;
 		workers[i].cap = caps[i];
 		workers[i].cfg = cfg;
 		atomic_init(&workers[i].gen_seen, atomic_load(&gen));
