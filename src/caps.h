@@ -29,6 +29,7 @@
 #define LIMIT_DEF_IDLE_TIMEOUT	600	/* s without a packet before a flow ends */
 #define LIMIT_DEF_LINGER	5	/* s a closed flow absorbs stray packets */
 #define FLOW_EXPIRE_EVERY	1	/* s of packet time between expiry sweeps */
+#define FLOW_MIN_BUCKETS	1024	/* hash buckets at first; doubles */
 #define FLOW_EVICT_SCAN		32	/* LRU entries searched for an empty flow */
 
 /* --- reassembly ------------------------------------------------------------ */

@@ -59,7 +59,8 @@ struct flow_list {
 TL const struct config	*cfg;
 TL unsigned		 share = 1;	/* workers the limits are split by */
 TL struct flow		**buckets;
-TL size_t		 nbuckets;	/* power of two */
+TL size_t		 nbuckets;	/* power of two; grows with the flows */
+TL size_t		 nbuckets_max;	/* for max_flows */
 TL uint64_t		 sipkey[2];
 TL struct flow_list	 active;	/* LRU: head is the least recent */
 TL struct flow_list	 closed;	/* FIFO by close time */
@@ -68,12 +69,15 @@ TL uint64_t		 clock_us;	/* packet time, never goes back */
 TL uint64_t		 last_sweep;
 TL size_t		 mem_used;
 TL bool			 flushing;	/* flow_flush_all() holds flow pointers */
+TL bool			 evicting;	/* a victim is being ended */
+TL struct flow		*current;	/* the flow of the packet in hand */
 TL uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
 #undef TL
 
 static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
 		    uint16_t, uint8_t);
 static struct flow *flow_lookup(const struct pkt *, uint32_t, int *);
+static void	flow_grow(void);
 static struct flow *flow_create(const struct pkt *, uint32_t, int *);
 static void	flow_end(struct flow *, enum end);
 static void	flow_destroy(struct flow *);
@@ -135,7 +139,11 @@ flow_mem_alloc(struct flow *owner, size_t n)
 {
 	void	*p;
 
-	while (mem_used + n > cfg->memcap / share && !flushing) {
+	/* Ending a victim delivers what it had queued, which allocates:
+	 * that may go over the cap for a moment rather than end another
+	 * flow from inside the first (which could be one a caller up the
+	 * stack is still writing to). */
+	while (mem_used + n > cfg->memcap / share && !flushing && !evicting) {
 		STAT_INC(REASM_MEMCAP);
 		if (!flow_evict_one(owner))
 			return NULL;
@@ -220,9 +228,12 @@ flow_init(const struct config *c)
 
 	cfg = c;
 	flow_nodpi(c);
-	want = c->max_flows / share < 1024 ? 1024 : c->max_flows / share;
-	for (nbuckets = 1024; nbuckets < want; nbuckets <<= 1)
+	want = c->max_flows / share < FLOW_MIN_BUCKETS ? FLOW_MIN_BUCKETS :
+	    c->max_flows / share;
+	for (nbuckets_max = FLOW_MIN_BUCKETS; nbuckets_max < want;
+	    nbuckets_max <<= 1)
 		;
+	nbuckets = FLOW_MIN_BUCKETS;
 	if ((buckets = calloc(nbuckets, sizeof(*buckets))) == NULL)
 		return -1;
 	if (hash_key(sipkey) != 0) {
@@ -354,7 +365,34 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 	buckets[h & (nbuckets - 1)] = f;
 	list_append(&active, f);
 	STAT_INC(FLOW_CREATED);
+	if (active.n + closed.n > nbuckets && nbuckets < nbuckets_max)
+		flow_grow();
 	return f;
+}
+
+/*
+ * The table doubles when it holds more flows than buckets, up to what
+ * max_flows needs: a sensor with a few thousand connections keeps its
+ * buckets in cache, one with a hundred thousand gets its chains short.
+ * Without memory for the bigger array the chains just get longer.
+ */
+static void
+flow_grow(void)
+{
+	struct flow	**nb, *f, *next;
+	size_t		  n = nbuckets * 2, i;
+
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return;
+	for (i = 0; i < nbuckets; i++)
+		for (f = buckets[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = nb[f->hash & (n - 1)];
+			nb[f->hash & (n - 1)] = f;
+		}
+	free(buckets);
+	buckets = nb;
+	nbuckets = n;
 }
 
 static void
@@ -453,7 +491,7 @@ flow_evict_one(const struct flow *keep)
 	}
 	for (f = active.head, n = 0; f != NULL && n < FLOW_EVICT_SCAN;
 	    f = f->next, n++) {
-		if (f == keep)
+		if (f == keep || f == current)
 			continue;
 		if (victim == NULL)
 			victim = f;
@@ -464,7 +502,9 @@ flow_evict_one(const struct flow *keep)
 	}
 	if (victim == NULL)
 		return false;
+	evicting = true;
 	flow_end(victim, END_EVICTED);
+	evicting = false;
 	return true;
 }
 
@@ -624,6 +664,7 @@ flow_input(const struct pkt *p)
 		return;
 	}
 
+	current = f;		/* no eviction ends it under our feet */
 	f->touched = clock_us;
 	if (p->ts > f->last_ts)
 		f->last_ts = p->ts;
@@ -655,6 +696,7 @@ flow_input(const struct pkt *p)
 		if (f->sess.close_how[DIR_C2S] && f->sess.close_how[DIR_S2C])
 			flow_end(f, END_FIN);
 	}
+	current = NULL;
 }
 
 static int
