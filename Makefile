@@ -98,6 +98,7 @@ check: deps $(PROG) $(UNIT)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	tests/hostile/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
 
 unit: $(UNIT)

@@ -2,7 +2,7 @@
  * capture.c -- pipeline stage 1: read packets with libpcap.
  *
  * Offline: opens a capture file (pcap or pcapng; "-" is standard input),
- * checks its link type, and hands every frame to decode_frame() with its
+ * checks its link type, and hands every frame to decode_frame_len() with its
  * timestamp and its 1-based packet number, which is what every diagnostic
  * about the file names.
  *
@@ -113,7 +113,12 @@ capture_file(const char *path, void (*tick)(void))
 
 	errbuf[0] = '\0';
 	if ((p = pcap_open_offline(path, errbuf)) == NULL) {
-		log_warnx("%s: %s", name, errbuf);
+		/* libpcap names the file itself when fopen() failed */
+		if (strncmp(errbuf, path, strlen(path)) == 0 &&
+		    errbuf[strlen(path)] == ':')
+			log_warnx("%s", errbuf);
+		else
+			log_warnx("%s: %s", name, errbuf);
 		STAT_INC(FILE_ERRORS);
 		return -1;
 	}
@@ -141,7 +146,8 @@ capture_file(const char *path, void (*tick)(void))
 		    (uint64_t)hdr->ts.tv_usec;
 		/* caplen never exceeds what libpcap handed us; it checks the
 		 * record against the file's snaplen and its buffer. */
-		decode_frame(link, name, pktno, ts, data, hdr->caplen);
+		decode_frame_len(link, name, pktno, ts, data, hdr->caplen,
+		    hdr->len);
 		/* Real-time housekeeping (collectors, timers) at least once
 		 * a second; the clock is read every 64 packets from a file,
 		 * every packet from a pipe where they may trickle in. */
@@ -228,7 +234,8 @@ live_packet(u_char *arg, const struct pcap_pkthdr *hdr, const u_char *data)
 	STAT_ADD(BYTES, hdr->len);
 	ts = hdr->ts.tv_sec < 0 ? 0 : (uint64_t)hdr->ts.tv_sec * 1000000u +
 	    (uint64_t)hdr->ts.tv_usec;
-	decode_frame(cs->link, cs->name, cs->pktno, ts, data, hdr->caplen);
+	decode_frame_len(cs->link, cs->name, cs->pktno, ts, data,
+	    hdr->caplen, hdr->len);
 }
 
 /*

@@ -104,6 +104,13 @@ int
 decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
     const uint8_t *frame, size_t caplen)
 {
+	return decode_frame_len(link, origin, pktno, ts, frame, caplen, 0);
+}
+
+int
+decode_frame_len(int link, const char *origin, uint64_t pktno, uint64_t ts,
+    const uint8_t *frame, size_t caplen, size_t wirelen)
+{
 	struct rd	r = rd_init(frame, caplen);
 	struct pkt	pkt;
 	uint32_t	af;
@@ -113,6 +120,7 @@ decode_frame(int link, const char *origin, uint64_t pktno, uint64_t ts,
 	pkt.ts = ts;
 	pkt.pktno = pktno;
 	pkt.origin = origin;
+	pkt.whole = wirelen != 0 && wirelen <= caplen;
 
 	switch (link) {
 	case LINK_EN10MB:
@@ -663,16 +671,35 @@ decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 		STAT_INC(DEC_BAD_TCP);
 		return -1;
 	}
-	rd_skip(r, thl - 20);
-	if (r->bad) {
-		STAT_INC(DEC_TRUNC_TCP);
-		return -1;
+	/* Options cut by the snaplen: the fixed header still says where
+	 * the segment sits and how long it was; none of its payload is
+	 * here.  (Short snaplens cut every SYN and timestamped segment
+	 * there.) */
+	if (rd_left(r) < thl - 20) {
+		if (pkt->whole) {	/* options beyond the frame: a lie */
+			STAT_INC(DEC_BAD_TCP);
+			return -1;
+		}
+		pkt->seglen = (uint32_t)(iplen - thl);
+		pkt->caplen = 0;
+		pkt->payload = NULL;
+		if (pkt->seglen > 0)
+			STAT_INC(DEC_SNAPLEN);
+		STAT_INC(DEC_TCP);
+		flow_input(pkt);
+		return 0;
 	}
+	rd_skip(r, thl - 20);
 	cap = rd_left(r);
 	pkt->seglen = (uint32_t)(iplen - thl);
 	if (cap > pkt->seglen)
 		cap = pkt->seglen;
-	else if (cap < pkt->seglen)
+	else if (cap < pkt->seglen && pkt->whole) {
+		/* The IP length claims bytes the wire never carried: what
+		 * the frame holds is the segment. */
+		STAT_INC(DEC_LEN_BEYOND);
+		pkt->seglen = (uint32_t)cap;
+	} else if (cap < pkt->seglen)
 		STAT_INC(DEC_SNAPLEN);
 	pkt->caplen = (uint32_t)cap;
 	pkt->payload = r->p;

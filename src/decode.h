@@ -8,6 +8,7 @@
 #define TLSFLOOR_DECODE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Link types as libpcap reports them (pcap_datalink(); DLT_* values). */
@@ -46,10 +47,15 @@ struct pkt {
 	const uint8_t	*payload;	/* borrowed; caplen bytes */
 	uint32_t	 caplen;	/* TCP payload bytes captured */
 	uint32_t	 seglen;	/* TCP payload bytes on the wire */
+	bool		 whole;		/* the frame was captured whole */
 };
 
 int	decode_supported_link(int link);
 int	decode_frame(int link, const char *origin, uint64_t pktno,
 	    uint64_t ts, const uint8_t *frame, size_t caplen);
+/* The same, knowing the frame's length on the wire (0: unknown, as if
+ * the snaplen may have cut it). */
+int	decode_frame_len(int link, const char *origin, uint64_t pktno,
+	    uint64_t ts, const uint8_t *frame, size_t caplen, size_t wirelen);
 
 #endif /* TLSFLOOR_DECODE_H */

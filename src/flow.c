@@ -316,7 +316,7 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 	}
 	/* Bare ACKs, FINs and RSTs of a flow we never saw carry nothing to
 	 * analyse; only a SYN or data earns a table entry. */
-	if (!(p->flags & TH_SYN) && p->caplen == 0)
+	if (!(p->flags & TH_SYN) && p->seglen == 0)
 		return NULL;
 
 	/* Lingering closed flows take table room too. */

@@ -16,6 +16,10 @@
  * followed by N bytes of anything, then the same line goes on.  Those bytes
  * are skipped and the line after them is a continuation, never a new
  * command or completion -- a FETCH body saying "a2 OK" completes nothing.
+ * A client's synchronizing literal {N} is sent only after the server's
+ * "+" continuation; a tagged NO or BAD instead cancels it, and the
+ * client's next line is a new command (RFC 3501 7.5).  Its bytes are
+ * skipped only once the "+" was seen.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +27,7 @@
 #include "flow.h"
 #include "mail.h"
 
-static bool	imap_literal(const uint8_t *, size_t, uint64_t *);
+static bool	imap_literal(const uint8_t *, size_t, uint64_t *, bool *);
 static void	imap_client(struct flow *, struct mail_state *,
 		    struct imap_state *, const uint8_t *, size_t);
 static void	imap_server(struct flow *, struct mail_state *,
@@ -33,11 +37,12 @@ static bool	imap_tag_is(const char *, uint8_t, const uint8_t *, size_t);
 
 /*
  * Whether the line ends with a literal announcement "{N}", "{N+}" (or
- * "~{N}" for a binary literal, RFC 3516); *n is its size.  Sizes beyond
- * 2^32 are not believed: they would swallow the rest of the stream.
+ * "~{N}" for a binary literal, RFC 3516); *n is its size, *sync whether
+ * it is the synchronizing form.  Sizes beyond 2^32 are not believed: they
+ * would swallow the rest of the stream.
  */
 static bool
-imap_literal(const uint8_t *l, size_t n, uint64_t *len)
+imap_literal(const uint8_t *l, size_t n, uint64_t *len, bool *sync)
 {
 	size_t		i;
 	uint64_t	v = 0, mul = 1;
@@ -45,8 +50,11 @@ imap_literal(const uint8_t *l, size_t n, uint64_t *len)
 	if (n < 3 || l[n - 1] != '}')
 		return false;
 	i = n - 2;
-	if (l[i] == '+' || l[i] == '-')	/* LITERAL+ / LITERAL- */
+	*sync = true;
+	if (l[i] == '+' || l[i] == '-') {	/* LITERAL+ / LITERAL- */
+		*sync = false;
 		i--;
+	}
 	if (l[i] < '0' || l[i] > '9')
 		return false;
 	for (; i > 0 && l[i] >= '0' && l[i] <= '9'; i--) {
@@ -80,19 +88,28 @@ void
 imap_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
-	uint64_t	lit;
-	bool		cont = ms->cont[dir];
+	struct imap_state *is = &ms->u.imap;
+	uint64_t	 lit;
+	bool		 cont = ms->cont[dir], sync;
 
 	ms->cont[dir] = false;
+	/* More client bytes before the server's "+": this client did not
+	 * wait, its literal came inline (and was read as this line). */
+	if (dir == DIR_C2S)
+		is->lit_wait = false;
 	if (!cont) {
 		if (dir == DIR_C2S)
-			imap_client(f, ms, &ms->u.imap, l, n);
+			imap_client(f, ms, is, l, n);
 		else
-			imap_server(f, ms, &ms->u.imap, l, n);
+			imap_server(f, ms, is, l, n);
 	}
-	if (imap_literal(l, n, &lit)) {
-		ms->skip[dir] = lit;
+	if (imap_literal(l, n, &lit, &sync)) {
 		ms->cont[dir] = true;
+		if (dir == DIR_C2S && sync) {
+			is->lit_wait = true;	/* until the server's "+" */
+			is->lit_len = (uint32_t)lit;
+		} else
+			ms->skip[dir] = lit;
 	}
 }
 
@@ -109,6 +126,7 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	mail_token(l, n, off, &cmd, &cl);
 	if (tl == 0 || cl == 0)
 		return;
+	imap_set_tag(is->cmd_tag, &is->cmd_len, tag, tl);
 	mail_line_seen(f);
 	if (mail_tok_is(cmd, cl, "STARTTLS")) {
 		imap_set_tag(is->stls_tag, &is->stls_len, tag, tl);
@@ -132,8 +150,13 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	off = mail_token(l, n, 0, &tag, &tl);
 	if (tl == 0)
 		return;
-	if (tl == 1 && tag[0] == '+')	/* continuation request */
+	if (tl == 1 && tag[0] == '+') {	/* continuation request */
+		if (is->lit_wait) {	/* go ahead: the literal follows */
+			is->lit_wait = false;
+			ms->skip[DIR_C2S] = is->lit_len;
+		}
 		return;
+	}
 	off = mail_token(l, n, off, &st, &sl);
 	if (tl == 1 && tag[0] == '*') {
 		mail_line_seen(f);
@@ -151,6 +174,12 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	else
 		return;
 	mail_line_seen(f);
+	/* The command ended before its literal was asked for: the client
+	 * sends no literal, its next line is a new command. */
+	if (is->lit_wait && imap_tag_is(is->cmd_tag, is->cmd_len, tag, tl)) {
+		is->lit_wait = false;
+		ms->cont[DIR_C2S] = false;
+	}
 	if (imap_tag_is(is->stls_tag, is->stls_len, tag, tl)) {
 		is->stls_len = 0;
 		mail_starttls_reply(f, ms, ok);

@@ -53,11 +53,7 @@ line_next(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n,
 
 	*line = NULL;
 	*len = 0;
-	if (lb->resync) {
-		if (lf != NULL)
-			lb->resync = false;
-		return used;
-	}
+	lb->after_gap = false;
 	if (lf == NULL) {
 		line_keep(f, lb, p, n);
 		return n;
@@ -78,10 +74,16 @@ line_next(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n,
 		STAT_INC(MAIL_LINE_LONG);
 		*len = LINE_MAX_LEN;
 	}
+	lb->after_gap = lb->resync;
+	lb->resync = false;
 	return used;
 }
 
-/* After a gap the partial line is garbage: drop it and the rest of it. */
+/*
+ * After a gap the partial line is garbage: drop it.  The next line may be
+ * the tail of a lost one or a whole line (the gap ended where a line did);
+ * it is returned with after_gap set, for the parser to judge by its shape.
+ */
 void
 line_resync(struct line_buf *lb)
 {

@@ -14,7 +14,8 @@ struct line_buf {
 	uint8_t		*buf;		/* LINE_MAX_LEN bytes; owned, lazy */
 	uint16_t	 len;		/* bytes of the partial line held */
 	bool		 overflow;	/* this line outgrew LINE_MAX_LEN */
-	bool		 resync;	/* drop bytes up to the next LF */
+	bool		 resync;	/* a gap came before the line in hand */
+	bool		 after_gap;	/* the line returned followed a gap */
 };
 
 size_t	line_next(struct flow *, struct line_buf *, const uint8_t *, size_t,

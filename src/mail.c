@@ -88,10 +88,69 @@ mail_looks_tls(const uint8_t *p, size_t n)
 	return n >= 2 && p[0] >= 20 && p[0] <= 23 && p[1] == 3;
 }
 
+static bool
+is_alpha(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/*
+ * The first line after a gap: a whole line if it starts the way this side
+ * of this protocol starts its lines, else taken for the tail of one the
+ * gap cut (and dropped).
+ *   server: POP3 "+OK" "-ERR" "+ "; IMAP "* " "+ " or TAG SP (OK|NO|BAD);
+ *           SMTP three digits then SP, "-" or the end
+ *   client: a command word (IMAP: TAG SP word), letters up to SP or end
+ */
+static bool
+mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
+{
+	size_t	i = 0, w;
+
+	if (dir == DIR_S2C) {
+		switch (proto) {
+		case PROTO_POP3:
+			return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
+			    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
+			    (n >= 2 && memcmp(l, "+ ", 2) == 0);
+		case PROTO_SMTP:
+			return n >= 3 && l[0] >= '2' && l[0] <= '5' &&
+			    l[1] >= '0' && l[1] <= '9' && l[2] >= '0' &&
+			    l[2] <= '9' && (n == 3 || l[3] == ' ' ||
+			    l[3] == '-');
+		case PROTO_IMAP:
+			if (n >= 2 && (l[0] == '*' || l[0] == '+') &&
+			    l[1] == ' ')
+				return true;
+			while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' &&
+			    l[i] < 0x7f)
+				i++;
+			return i > 0 && i < n && l[i] == ' ' &&
+			    ((n - i - 1 >= 2 && memcmp(l + i + 1, "OK", 2) ==
+			    0) || (n - i - 1 >= 2 && memcmp(l + i + 1, "NO",
+			    2) == 0) || (n - i - 1 >= 3 && memcmp(l + i + 1,
+			    "BAD", 3) == 0));
+		}
+		return false;
+	}
+	if (proto == PROTO_IMAP) {
+		while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
+			i++;
+		if (i == 0 || i >= n || l[i] != ' ')
+			return false;
+		i++;
+	}
+	for (w = i; i < n && is_alpha(l[i]); i++)
+		;
+	return i - w >= 3 && (i == n || l[i] == ' ');
+}
+
 static void
 mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
+	if (ms->lb[dir].after_gap && !mail_line_whole(f->proto, dir, l, n))
+		return;
 	switch (f->proto) {
 	case PROTO_POP3:
 		pop3_line(f, ms, dir, l, n);
@@ -196,8 +255,14 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 	if (mail_looks_tls(two, 2)) {
 		if (f->fflags & FLOW_F_MIDSTREAM)
 			STAT_INC(MAIL_MIDSTREAM_TLS);
-		else if (dir == DIR_C2S)
+		else if (dir == DIR_C2S) {
 			f->sess.tls_first = true;
+			/* Implicit TLS on a STARTTLS port: before the server
+			 * said a word, its side is TLS too. */
+			if (ms->plain[DIR_S2C] == 0 &&
+			    !line_pending(&ms->lb[DIR_S2C]))
+				ms->in_tls[DIR_S2C] = true;
+		}
 		ms->in_tls[dir] = true;
 		if (ms->probed[dir]) {
 			ms->probed[dir] = false;

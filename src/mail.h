@@ -48,8 +48,11 @@ struct pop3_state {
 struct imap_state {
 	char		 stls_tag[IMAP_MAX_TAG];	/* STARTTLS's tag */
 	char		 auth_tag[IMAP_MAX_TAG];	/* LOGIN/AUTHENTICATE's */
-	uint8_t		 stls_len, auth_len;
+	char		 cmd_tag[IMAP_MAX_TAG];	/* the client command's */
+	uint8_t		 stls_len, auth_len, cmd_len;
 	bool		 sasl;		/* AUTHENTICATE exchange under way */
+	bool		 lit_wait;	/* a synchronizing literal awaits "+" */
+	uint32_t	 lit_len;	/* ... of this many bytes */
 };
 
 struct smtp_state {

@@ -118,7 +118,7 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		s->flags |= REASM_F_STOP;
 		return;
 	}
-	if (p->caplen == 0)
+	if (p->seglen == 0)
 		return;
 	STAT_INC(REASM_SEGS);
 	if (!(s->flags & REASM_F_SEQ)) {
@@ -126,7 +126,15 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		s->next_seq = seq;
 		s->flags |= REASM_F_SEQ;
 	}
-	reasm_segment(f, dir, seq, p->payload, p->caplen, 1);
+	if (p->caplen > 0)
+		reasm_segment(f, dir, seq, p->payload, p->caplen, 1);
+	/* The snaplen cut the segment short: its tail is gone for good.
+	 * (Cut out of order, the hole closes as any other does.) */
+	if (p->seglen > p->caplen && !(s->flags & REASM_F_STOP) &&
+	    s->next_seq == seq + p->caplen) {
+		reasm_gap(f, dir, seq + p->seglen);
+		reasm_drain(f, dir);
+	}
 	/* The parsers finished with this direction: drop what it holds. */
 	if (s->flags & REASM_F_STOP)
 		reasm_free(s);

@@ -45,6 +45,7 @@
 	X(DEC_BAD_TCP,		"decode.skip.bad_tcp_header")		\
 	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
 	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
+	X(DEC_LEN_BEYOND,	"decode.length_beyond_frame")		\
 	X(FLOW_NOT_MAIL,	"flow.packets_not_mail")		\
 	X(FLOW_CREATED,		"flow.created")				\
 	X(FLOW_MIDSTREAM,	"flow.midstream")			\

@@ -900,10 +900,48 @@ START_TEST(test_tcp_options_truncated)
 {
 	struct ub	b;
 
-	/* Cut inside the 12 bytes of TCP options. */
+	/* Cut inside the 12 bytes of TCP options: the fixed header still
+	 * places the segment; its payload was cut by the snaplen. */
 	frame(&b, eth4, sizeof(eth4), ip4_opts, 24 + 20 + 5);
-	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
-	expect_only(STAT_DEC_TRUNC_TCP);
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), 0);
+	ck_assert_uint_eq(stats[STAT_DEC_TCP], 1);
+	ck_assert_uint_eq(stats[STAT_DEC_SNAPLEN], 1);
+	ck_assert_uint_eq(stats[STAT_DEC_TRUNC_TCP], 0);
+	ub_free(&b);
+}
+END_TEST
+
+/*
+ * The same cuts in a frame the capture says it has whole (wire length ==
+ * captured length): not the snaplen but lying lengths.
+ */
+START_TEST(test_lengths_beyond_whole_frame)
+{
+	struct ub	b;
+	size_t		n = 14 + 24 + 32 + 5;
+
+	/* IP total length 71 but 5 of the 15 payload bytes in the frame:
+	 * the segment is what the frame holds, not a cut one. */
+	frame(&b, eth4, sizeof(eth4), ip4_opts, 24 + 32 + 5);
+	ck_assert_int_eq(decode_frame_len(LINK_EN10MB, "u", 1, TS, b.p, n, n),
+	    0);
+	expect_only(STAT_DEC_TCP);
+	ck_assert_uint_eq(stats[STAT_DEC_LEN_BEYOND], 1);
+	ck_assert_uint_eq(stats[STAT_DEC_SNAPLEN], 0);
+	/* The same frame from a capture that may have cut it. */
+	clear_decode_stats();
+	ck_assert_int_eq(decode_frame_len(LINK_EN10MB, "u", 2, TS, b.p, n,
+	    n + 10), 0);
+	ck_assert_uint_eq(stats[STAT_DEC_SNAPLEN], 1);
+	ub_free(&b);
+
+	/* TCP options running past a whole frame: a malformed header. */
+	clear_decode_stats();
+	frame(&b, eth4, sizeof(eth4), ip4_opts, 24 + 20 + 5);
+	n = 14 + 24 + 20 + 5;
+	ck_assert_int_eq(decode_frame_len(LINK_EN10MB, "u", 3, TS, b.p, n, n),
+	    -1);
+	expect_only(STAT_DEC_BAD_TCP);
 	ub_free(&b);
 }
 END_TEST
@@ -1642,8 +1680,10 @@ sweep(const struct ub *b, const size_t *bounds, const enum stat_id *why,
 
 START_TEST(test_sweep_ipv4)
 {
-	/* Ethernet 14, IPv4 24 (options), TCP 32 (options), payload 15. */
-	static const size_t	bounds[] = { 14, 14 + 24, 14 + 24 + 32 };
+	/* Ethernet 14, IPv4 24 (options), TCP 32 (options), payload 15.
+	 * A cut inside the TCP options leaves a segment whose payload the
+	 * snaplen took: decoded, counted as cut. */
+	static const size_t	bounds[] = { 14, 14 + 24, 14 + 24 + 20 };
 	static const enum stat_id why[] = {
 		STAT_DEC_TRUNC_LINK, STAT_DEC_TRUNC_IP, STAT_DEC_TRUNC_TCP,
 	};
@@ -1761,6 +1801,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_tcp_offset_whole_segment);
 	tcase_add_test(tc, test_tcp_header_beyond_ip_length);
 	tcase_add_test(tc, test_tcp_options_truncated);
+	tcase_add_test(tc, test_lengths_beyond_whole_frame);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ipv6");

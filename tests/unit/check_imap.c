@@ -225,6 +225,37 @@ START_TEST(test_client_literal_hides_command)
 }
 END_TEST
 
+START_TEST(test_client_literal_refused)
+{
+	/* RFC 3501 7.5: a synchronizing literal is sent only after "+"; a
+	 * tagged NO or BAD ends the command and the literal never comes. */
+	S(greeting);
+	C("a1 LOGIN {4294967295}\r\n");
+	S("a1 BAD literal too big\r\n");
+	C("a2 STARTTLS\r\n");
+	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
+	S("a2 OK Begin TLS\r\n");
+	unit_feed_ub(f, DIR_C2S, &ch);
+	unit_feed_ub(f, DIR_S2C, &sh);
+	judge(OC_ESTABLISHED, RS_LEGACY_CLIENT);
+}
+END_TEST
+
+START_TEST(test_client_literal_other_tag)
+{
+	/* Another command's completion does not cancel the literal: once
+	 * "+" comes its bytes are skipped. */
+	S(greeting);
+	C("a1 LOGIN bob {13}\r\n");
+	S("a0 OK earlier command\r\n");
+	S("+ go ahead\r\n");
+	C("a3 STARTTLS\r\n\r\n");
+	ck_assert_uint_eq(f->sess.starttls, STARTTLS_NONE);
+	S("a1 OK logged in\r\n");
+	ck_assert(f->sess.plaintext_final);
+}
+END_TEST
+
 START_TEST(test_client_literal_plus)
 {
 	S(greeting);
@@ -418,6 +449,8 @@ imap_suite(void)
 	tcase_add_test(tc, test_two_literals_in_one_response);
 	tcase_add_test(tc, test_client_literal_hides_command);
 	tcase_add_test(tc, test_client_literal_plus);
+	tcase_add_test(tc, test_client_literal_refused);
+	tcase_add_test(tc, test_client_literal_other_tag);
 	tcase_add_test(tc, test_binary_literal);
 	tcase_add_test(tc, test_huge_literal_not_believed);
 	tcase_add_test(tc, test_not_a_literal);
