@@ -502,22 +502,37 @@ say "== load after: $LOAD1"
             say "live zero-drop rate, $wn: not measured (not supported by this build: ${WSKIP[$w]})"
             continue
         fi
+        # the highest rate tcpreplay achieved in a run that was ok; when
+        # even --topspeed was ok, tcpreplay was the limit, not tlsfloor
         awk -v w="$w" -v wn="$wn" '
-            $1 == w && $15 == "ok" && $3 + 0 > best { best = $3 + 0; pps = $4; r = $2 }
-            $1 == w && $2 == "top" { top = $3 }
+            $1 == w && $15 == "ok" && $3 + 0 > best { best = $3 + 0; pps = $4 }
+            $1 == w && $2 == "top" && $15 == "ok" { topok = 1 }
             END {
                 if (best == 0) { printf "live zero-drop rate, %s: none of the rates tried\n", wn; exit }
                 printf "live zero-drop rate, %s: %.0f Mbit/s (%.0f kpps)", wn, best, pps / 1e3
-                if (r == "top") printf ", at tcpreplay'\''s top speed: the replay, not tlsfloor, was the limit"
+                if (topok) printf ", and ok at tcpreplay'\''s top speed: the replay, not tlsfloor, was the limit"
                 printf "\n" }' "$ROWS"
     done
-    # every row's filtered bytes are the same unless LIVE_BPF changes
+    # What the ring holds.  Without immediate mode libpcap uses TPACKET_V3:
+    # packets back to back in blocks, so the ring holds about its size in
+    # packet bytes.  With it, TPACKET_V2: one fixed slot per packet, of
+    # the snaplen (65535) capped at MTU + 18 -- or at 65535 + 18 when the
+    # interface has segmentation or receive offloads, as a veth has.
+    # (Every row's filtered bytes are the same unless LIVE_BPF changes.)
     fb=$(awk 'NF >= 15 && $14 != "?" { print $14; exit }' "$ROWS")
-    if [[ -n $fb ]]; then
+    fp=$(awk 'NF >= 15 && $6 != "?" { print $6; exit }' "$ROWS")
+    if [[ -n $fb && -n $fp ]]; then
         bb=$(bytes_of "$LIVE_BUFFER")
-        say "the filter passes $(awk -v b="$fb" 'BEGIN { printf "%.1f MiB", b / 1048576 }') of the capture;" \
-            "capture.buffer_size is $LIVE_BUFFER$( ((fb < bb)) && echo ': all of it fits in the buffer, so' \
-            'zero drops only say the buffer absorbed the burst; lag says whether tlsfloor kept up')"
+        say "the filter passes $fp packets, $(awk -v b="$fb" 'BEGIN { printf "%.1f MiB", b / 1048576 }') of the capture;" \
+            "capture.buffer_size is $LIVE_BUFFER"
+        if [[ $LIVE_IMMEDIATE == true ]]; then
+            # libpcap 1.10 create_ring(): TPACKET_ALIGN(68 + 65553)
+            say "immediate mode: TPACKET_V2, one 65632-byte slot per packet on this veth" \
+                "(snaplen 65535, offloads on): the ring holds $(((bb + 65631) / 65632)) packets"
+        elif ((fb < bb)); then
+            say "all of it fits in the ring (TPACKET_V3): zero drops then only say the ring" \
+                "absorbed the burst; lag says whether tlsfloor kept up"
+        fi
     fi
 } >"$BENCH_DIR/live-table.txt"
 say ""
