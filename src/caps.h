@@ -30,7 +30,11 @@
 #define LIMIT_DEF_LINGER	5	/* s a closed flow absorbs stray packets */
 #define FLOW_EXPIRE_EVERY	1	/* s of packet time between expiry sweeps */
 #define FLOW_MIN_BUCKETS	1024	/* hash buckets at first; doubles */
+/* A leap of the packet clock beyond this many seconds waits for a second
+ * packet to confirm it. */
+#define FLOW_CLOCK_JUMP		60
 #define FLOW_EVICT_SCAN		32	/* LRU entries searched for an empty flow */
+#define FLOW_EVICTED_SLOTS	4096	/* evicted flows remembered (power of 2) */
 
 /* --- reassembly ------------------------------------------------------------ */
 #define LIMIT_DEF_MEMCAP	(64u << 20)	/* bytes of flow + stream memory */

@@ -66,6 +66,14 @@ TL struct flow_list	 active;	/* LRU: head is the least recent */
 TL struct flow_list	 closed;	/* FIFO by close time */
 TL uint64_t		 next_id = 1;
 TL uint64_t		 clock_us;	/* packet time, never goes back */
+TL uint64_t		 jump_ts;	/* a leap ahead, not yet believed */
+TL struct flow		*jump_flow;	/* the flow its packet touched */
+/* Flows evicted lately, by hash: their later packets do not come back as
+ * new mid-stream flows (each another event) while the table is full. */
+TL struct evicted {
+	uint32_t	 hash;
+	uint64_t	 at;		/* table clock, us; 0: empty slot */
+} evicted[FLOW_EVICTED_SLOTS];
 TL uint64_t		 last_sweep;
 TL size_t		 mem_used;
 TL bool			 flushing;	/* flow_flush_all() holds flow pointers */
@@ -78,6 +86,7 @@ static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
 		    uint16_t, uint8_t);
 static struct flow *flow_lookup(const struct pkt *, uint32_t, int *);
 static void	flow_grow(void);
+static void	flow_clock(uint64_t);
 static struct flow *flow_create(const struct pkt *, uint32_t, int *);
 static void	flow_end(struct flow *, enum end);
 static void	flow_destroy(struct flow *);
@@ -318,6 +327,19 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 	 * analyse; only a SYN or data earns a table entry. */
 	if (!(p->flags & TH_SYN) && p->seglen == 0)
 		return NULL;
+	/* The rest of a connection evicted for room: it was reported, and
+	 * taking it back would only evict another (until it idles out). */
+	if (!(p->flags & TH_SYN)) {
+		struct evicted *e = &evicted[h & (FLOW_EVICTED_SLOTS - 1)];
+
+		if (e->at != 0 && e->hash == h &&
+		    e->at + (uint64_t)cfg->idle_timeout * 1000000u >
+		    clock_us) {
+			e->at = clock_us;
+			STAT_INC(FLOW_EVICTED_PKTS);
+			return NULL;
+		}
+	}
 
 	/* Lingering closed flows take table room too. */
 	if (active.n + closed.n >= cfg->max_flows / share &&
@@ -423,6 +445,8 @@ flow_release_state(struct flow *f)
 static void
 flow_destroy(struct flow *f)
 {
+	if (f == jump_flow)
+		jump_flow = NULL;
 	flow_unhash(f);
 	if (f->fflags & FLOW_F_CLOSED)
 		list_remove(&closed, f);
@@ -464,6 +488,8 @@ flow_end(struct flow *f, enum end why)
 		break;
 	case END_EVICTED:
 		STAT_INC(FLOW_EVICTED);
+		evicted[f->hash & (FLOW_EVICTED_SLOTS - 1)] =
+		    (struct evicted){ f->hash, clock_us | 1 };
 		flow_destroy(f);
 		break;
 	default:
@@ -527,6 +553,44 @@ flow_sweep(void)
 	if (!output_threaded())
 		output_tick();
 	output_unlock();
+}
+
+/*
+ * The table clock follows packet time, never back.  A jump forward of more
+ * than FLOW_CLOCK_JUMP is believed only when the next packet agrees: one
+ * packet with a broken timestamp (a glitching NIC, a crafted frame) must
+ * not time out every open session.  A real jump -- a capture that resumes
+ * after a pause, the next file of a rotation -- costs one packet's delay.
+ */
+static void
+flow_clock(uint64_t ts)
+{
+	uint64_t	jump = (uint64_t)FLOW_CLOCK_JUMP * 1000000u;
+
+	if (ts <= clock_us + jump || clock_us == 0) {
+		if (ts > clock_us)
+			clock_us = ts;
+		jump_ts = 0;
+		jump_flow = NULL;
+		return;
+	}
+	if (jump_ts != 0 && ts + jump >= jump_ts && ts <= jump_ts + jump) {
+		clock_us = ts;		/* a second packet agrees */
+		jump_ts = 0;
+		/* The flow of the first one was touched at the old time:
+		 * it is as fresh as the new one. */
+		if (jump_flow != NULL && !(jump_flow->fflags & FLOW_F_CLOSED)) {
+			jump_flow->touched = clock_us;
+			list_remove(&active, jump_flow);
+			list_append(&active, jump_flow);
+		}
+		jump_flow = NULL;
+		return;
+	}
+	if (jump_ts == 0)
+		STAT_INC(FLOW_CLOCK_HELD);
+	jump_ts = ts;
+	jump_flow = NULL;
 }
 
 /*
@@ -630,8 +694,7 @@ flow_input(const struct pkt *p)
 	uint32_t	 h;
 	int		 dir = DIR_C2S;
 
-	if (p->ts > clock_us)
-		clock_us = p->ts;
+	flow_clock(p->ts);
 	if (clock_us >= last_sweep + FLOW_EXPIRE_EVERY * 1000000u) {
 		last_sweep = clock_us;
 		flow_sweep();
@@ -666,6 +729,8 @@ flow_input(const struct pkt *p)
 
 	current = f;		/* no eviction ends it under our feet */
 	f->touched = clock_us;
+	if (jump_ts != 0 && p->ts == jump_ts)
+		jump_flow = f;
 	if (p->ts > f->last_ts)
 		f->last_ts = p->ts;
 	f->pkts[dir]++;

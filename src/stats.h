@@ -52,9 +52,11 @@
 	X(FLOW_CLOSED,		"flow.closed")				\
 	X(FLOW_TIMEOUT,		"flow.timed_out")			\
 	X(FLOW_EVICTED,		"flow.evicted")				\
+	X(FLOW_EVICTED_PKTS,	"flow.packets_after_eviction")		\
 	X(FLOW_LINGER_PKTS,	"flow.packets_after_close")		\
 	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
 	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
+	X(FLOW_CLOCK_HELD,	"flow.clock_jumps_held")		\
 	X(DPI_FLOWS,		"dpi.flows_offered")			\
 	X(DPI_PACKETS,		"dpi.packets")				\
 	X(DPI_MAIL,		"dpi.mail_found")			\

@@ -381,6 +381,10 @@ START_TEST(test_idle_timeout)
 	send_str(&a, DIR_C2S, "a1 NOOP\r\n");
 	b.ts = a.ts + (uint64_t)(LIMIT_DEF_IDLE_TIMEOUT + 2) * 1000000u;
 	send_str(&b, DIR_C2S, "a1 NOOP\r\n");
+	/* A leap of the clock waits for a second packet to agree. */
+	ck_assert_uint_eq(stats[STAT_FLOW_TIMEOUT], 0);
+	ck_assert_uint_eq(stats[STAT_FLOW_CLOCK_HELD], 1);
+	send_str(&b, DIR_S2C, "a1 OK\r\n");
 	ck_assert_uint_eq(stats[STAT_FLOW_TIMEOUT], 1);
 	evs = unit_out_events();
 	ck_assert_uint_eq(json_array_size(evs), 2);
@@ -391,6 +395,52 @@ START_TEST(test_idle_timeout)
 	ck_assert_str_eq(unit_jstr(json_array_get(evs, 1), "tlsfloor.end"),
 	    "end_of_input");
 	json_decref(evs);
+}
+END_TEST
+
+START_TEST(test_clock_glitch)
+{
+	struct conv	 a, g;
+	json_t		*evs;
+
+	conv_init(&a, 40000, 143);
+	conv_init(&g, 40003, 143);
+	send_str(&a, DIR_C2S, "a1 NOOP\r\n");
+	/* One packet two hours ahead, then the capture goes on at its own
+	 * time: nothing times out, a stays one session. */
+	g.ts = a.ts + 7200ull * 1000000u;
+	send_str(&g, DIR_C2S, "a1 NOOP\r\n");
+	a.ts += 1000000u;
+	send_str(&a, DIR_S2C, "a1 OK\r\n");
+	ck_assert_uint_eq(stats[STAT_FLOW_CLOCK_HELD], 1);
+	ck_assert_uint_eq(stats[STAT_FLOW_TIMEOUT], 0);
+	evs = unit_out_events();
+	ck_assert_uint_eq(json_array_size(evs), 2);
+	ck_assert_str_eq(unit_jstr(json_array_get(evs, 0), "tlsfloor.end"),
+	    "end_of_input");
+	json_decref(evs);
+}
+END_TEST
+
+START_TEST(test_evicted_not_taken_back)
+{
+	struct conv	 a, b;
+
+	unit_cfg->max_flows = 1;
+	conv_init(&a, 40000, 143);
+	conv_init(&b, 40001, 143);
+	send_str(&a, DIR_C2S, "a1 NOOP\r\n");
+	send_str(&b, DIR_C2S, "a1 NOOP\r\n");	/* a is evicted */
+	ck_assert_uint_eq(stats[STAT_FLOW_EVICTED], 1);
+	/* The rest of a does not come back mid-stream to evict b. */
+	send_str(&a, DIR_C2S, "a2 NOOP\r\n");
+	send_str(&a, DIR_S2C, "a1 OK\r\n");
+	ck_assert_uint_eq(stats[STAT_FLOW_EVICTED_PKTS], 2);
+	ck_assert_uint_eq(stats[STAT_FLOW_CREATED], 2);
+	ck_assert_uint_eq(stats[STAT_FLOW_EVICTED], 1);
+	/* A new connection on the same tuple is one. */
+	send_seg(&a, DIR_C2S, TH_SYN, NULL, 0);
+	ck_assert_uint_eq(stats[STAT_FLOW_CREATED], 3);
 }
 END_TEST
 
@@ -759,6 +809,8 @@ flow_suite(void)
 	tcase_add_checked_fixture(tc, setup, unit_teardown);
 	tcase_add_test(tc, test_rst_then_linger);
 	tcase_add_test(tc, test_idle_timeout);
+	tcase_add_test(tc, test_clock_glitch);
+	tcase_add_test(tc, test_evicted_not_taken_back);
 	tcase_add_test(tc, test_tuple_reuse);
 	tcase_add_test(tc, test_max_flows_evicts_oldest);
 	tcase_add_test(tc, test_evict_prefers_empty_flow);
