@@ -326,6 +326,18 @@ tls_client_ext(struct rd *b, uint16_t type, struct tls_client_hello *ch)
 			b->bad = true;
 		break;
 	}
+	/* Bytes after the list of an extension we read: its length lies. */
+	switch (type) {
+	case TLS_EXT_SERVER_NAME:
+	case TLS_EXT_SUPPORTED_VERSIONS:
+	case TLS_EXT_GROUPS:
+	case TLS_EXT_SIGALGS:
+	case TLS_EXT_POINT_FORMATS:
+	case TLS_EXT_ALPN:
+		if (rd_left(b) > 0)
+			b->bad = true;
+		break;
+	}
 }
 
 /*
