@@ -117,6 +117,7 @@ sb_list_dec(struct sbuf *b, const uint16_t *v, size_t n)
 static bool
 digest_hex(bool sha256, const char *s, size_t n, char *hex, size_t hn)
 {
+	static const char	 digits[] = "0123456789abcdef";
 	static EVP_MD		*md5_md, *sha_md;
 	static EVP_MD_CTX	*ctx;
 	unsigned char		 d[EVP_MAX_MD_SIZE];
@@ -134,8 +135,11 @@ digest_hex(bool sha256, const char *s, size_t n, char *hex, size_t hn)
 	    EVP_DigestUpdate(ctx, s, n) != 1 ||
 	    EVP_DigestFinal_ex(ctx, d, &dl) != 1)
 		return false;
-	for (i = 0; i < dl && 2 * i + 2 < hn; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	for (i = 0; i < dl && 2 * i + 2 < hn; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 0xf];
+	}
+	hex[2 * i] = '\0';
 	return true;
 }
 

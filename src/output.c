@@ -372,24 +372,29 @@ syslog_fields(struct syslog_msg *m, const struct flow *f,
 	}
 }
 
+/* The event's JSON as syslog carries it: ASCII only, made once. */
+static struct jw	ev_json, ev_ascii;
+static bool		ev_ascii_done;
+
 static void
 emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
     const struct verdict *v, const struct alert_summary *as,
-    const struct fp_set *fs, json_t *j, uint64_t ts)
+    const struct fp_set *fs, uint64_t ts)
 {
 	struct syslog_msg	 m;
 	char			 cip[OUTPUT_ADDR_MAX], sip[OUTPUT_ADDR_MAX];
 	char			 sni[TLS_MAX_SNI * 4 + 1];
-	char			*body;
 
-	if ((body = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII |
-	    JSON_PRESERVE_ORDER)) == NULL)
-		return;
+	if (!ev_ascii_done) {
+		if (!oj_ascii(&ev_ascii, &ev_json) || !jw_nul(&ev_ascii))
+			return;
+		ev_ascii_done = true;
+	}
 	memset(&m, 0, sizeof(m));
 	m.msgid = msgids[t];
 	m.ts = ts;
-	m.json = body;
-	m.json_len = strlen(body);
+	m.json = ev_ascii.p;
+	m.json_len = ev_ascii.n;
 	m.severity = v != NULL ? v->severity :
 	    as != NULL ? as->severity : LOG_INFO;
 	syslog_fields(&m, f, v, as, fs, cip, sip, sni);
@@ -397,43 +402,63 @@ emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
 		syslog_local_send(&m);
 	else
 		remote_send(s->remote, &m);
-	free(body);
 }
 
-static json_t *
+/* The event's JSON into ev_json; j: a tree already built (stats). */
+static bool
 build(enum ev_type t, const struct flow *f, const struct verdict *v,
-    const struct alert_summary *as, const struct fp_set *fs)
+    const struct alert_summary *as, const struct fp_set *fs, json_t *j)
 {
+	ev_ascii_done = false;
+	if (j != NULL)
+		return oj_render(&ev_json, j);
 	switch (t) {
 	case EV_SESSION:
 	case EV_ALERT:
-		return oj_session(f, v, fs, t);
+		return oj_session(&ev_json, f, v, fs, t);
 	case EV_ALERT_SUMMARY:
-		return oj_summary(as);
+		return oj_summary(&ev_json, as);
 	default:
-		return NULL;
+		return false;
 	}
 }
 
-/* One event to every sink that wants it; j is built on first need. */
+/* One JSON Lines record: a single stdio write. */
+static void
+write_line(FILE *fp, struct jw *w)
+{
+	if (w->n < w->cap) {
+		w->p[w->n] = '\n';
+		fwrite(w->p, 1, w->n + 1, fp);
+	} else {
+		fwrite(w->p, 1, w->n, fp);
+		fputc('\n', fp);
+	}
+}
+
+/* One event to every sink that wants it; its JSON is made on first need. */
 static void
 emit(enum ev_type t, const struct flow *f, const struct verdict *v,
     const struct alert_summary *as, const struct fp_set *fs, json_t *j,
     uint64_t ts)
 {
 	int	i;
+	int	built = 0;		/* 1 made, -1 could not be */
 
 	for (i = 0; i < nsinks; i++) {
 		struct sink *s = &sinks[i];
 
 		if (!sink_wants(s, t, v))
 			continue;
-		if (s->kind != SINK_TEXT && j == NULL &&
-		    (j = build(t, f, v, as, fs)) == NULL)
+		if (s->kind != SINK_TEXT && built == 0)
+			built = build(t, f, v, as, fs, j) ? 1 : -1;
+		if (s->kind != SINK_TEXT && built < 0) {
+			STAT_INC(OUT_ERRORS);
 			continue;
+		}
 		switch (s->kind) {
 		case SINK_JSON:
-			oj_write(s->fp, j);
+			write_line(s->fp, &ev_json);
 			file_done(s);
 			break;
 		case SINK_TEXT:
@@ -445,7 +470,7 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 			break;
 		case SINK_SYSLOG:
 		case SINK_REMOTE:
-			emit_syslog(s, t, f, v, as, fs, j, ts);
+			emit_syslog(s, t, f, v, as, fs, ts);
 			break;
 		}
 	}
@@ -550,10 +575,9 @@ output_inventory(uint64_t now)
 				json_t *j = oj_inventory(now,
 				    inventory_record_json(inv, i));
 
-				if (j != NULL) {
-					oj_write(sinks[k].fp, j);
-					json_decref(j);
-				}
+				if (j != NULL && oj_render(&ev_json, j))
+					write_line(sinks[k].fp, &ev_json);
+				json_decref(j);
 				file_done(&sinks[k]);
 			}
 	}
@@ -661,6 +685,8 @@ output_close(void)
 	nsinks = 0;
 	free(inv_path);
 	inv_path = NULL;
+	jw_free(&ev_json);
+	jw_free(&ev_ascii);
 	return rc;
 }
 

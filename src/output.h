@@ -61,14 +61,24 @@ void	output_unlock(void);
 void	output_set_threaded(bool);
 bool	output_threaded(void);
 
-/* Event builders (output_json.c); each returns a new reference. */
-json_t	*oj_session(const struct flow *, const struct verdict *,
+/* A rendered event: compact JSON, UTF-8, no newline (output_json.c). */
+struct jw {
+	char		*p;
+	size_t		 n, cap;
+	bool		 bad;		/* out of memory: not written */
+};
+
+bool	 oj_session(struct jw *, const struct flow *, const struct verdict *,
 	    const struct fp_set *, enum ev_type);
-json_t	*oj_summary(const struct alert_summary *);
+bool	 oj_summary(struct jw *, const struct alert_summary *);
+bool	 oj_render(struct jw *, const json_t *);
+bool	 oj_ascii(struct jw *, const struct jw *);
+bool	 jw_nul(struct jw *);
+void	 jw_free(struct jw *);
+/* Rare events are built as trees; each returns a new reference. */
 json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);
 json_t	*oj_inventory(uint64_t now_us, json_t *record);
-void	 oj_write(FILE *, const json_t *);
 
 /* The text sink (output_text.c). */
 void	output_text_session(FILE *, const struct flow *,

@@ -7,13 +7,18 @@
  * tls.version_protocol "tls"); our own fields live under tlsfloor.*.
  * Objects are nested, not dotted keys.  Keys come out in a fixed order.
  *
- * Strings go through jansson, which does the JSON escaping; bytes from the
- * wire (SNI) are first cut to printable ASCII by output_clean(), so an
- * invalid UTF-8 name cannot make jansson drop the field.
+ * Session events and alert summaries -- one per session, the only ones
+ * that come often -- are written by a small writer straight into a buffer;
+ * stats and inventory events are built with jansson and rendered into the
+ * same kind of buffer.  Bytes from the wire (SNI) are cut to printable
+ * ASCII by output_clean() first.
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "caps.h"
 #include "classify.h"
@@ -38,40 +43,275 @@ set_int(json_t *o, const char *k, json_int_t v)
 	json_object_set_new(o, k, json_integer(v));
 }
 
-static void
-set_hex16(json_t *o, const char *k, uint16_t v)
-{
-	char	buf[8];
+/* --- a JSON writer --------------------------------------------------------- */
 
-	snprintf(buf, sizeof(buf), "0x%04x", v);
-	json_object_set_new(o, k, json_string(buf));
+/*
+ * Session events are written straight into a buffer, in order, with the
+ * escaping jansson does (so the bytes are the same as its JSON_COMPACT
+ * dump): a tree of objects built and dumped per session cost more than
+ * the rest of the pipeline.  A comma goes before every member or element
+ * that does not open its object or array.  Out of memory, the writer goes
+ * bad and the event is not written.
+ */
+static bool
+jw_room(struct jw *w, size_t n)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (w->bad)
+		return false;
+	if (w->n + n <= w->cap)
+		return true;
+	for (cap = w->cap ? w->cap : 4096; cap < w->n + n; cap *= 2)
+		;
+	if ((p = realloc(w->p, cap)) == NULL) {
+		w->bad = true;
+		return false;
+	}
+	w->p = p;
+	w->cap = cap;
+	return true;
 }
 
-static json_t *
-hex16(uint16_t v)
+static void
+jw_raw(struct jw *w, const char *s, size_t n)
 {
-	char	buf[8];
+	if (!jw_room(w, n))
+		return;
+	memcpy(w->p + w->n, s, n);
+	w->n += n;
+}
 
-	snprintf(buf, sizeof(buf), "0x%04x", v);
-	return json_string(buf);
+static void
+jw_ch(struct jw *w, char c)
+{
+	if (jw_room(w, 1))
+		w->p[w->n++] = c;
+}
+
+static void
+jw_sep(struct jw *w)
+{
+	if (w->n > 0 && w->p[w->n - 1] != '{' && w->p[w->n - 1] != '[' &&
+	    w->p[w->n - 1] != ':')
+		jw_ch(w, ',');
+}
+
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t
+utf8_len(const uint8_t *p, size_t n)
+{
+	uint32_t	c;
+	size_t		len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* Bytes a JSON string carries as they are: printable ASCII but " and \. */
+static const uint8_t	jw_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* !"#...  */
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* \ */
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/*
+ * A JSON string; bytes that are not UTF-8 become U+FFFD.  Room for the
+ * worst case (every byte six) is made once, then written without checks.
+ */
+static void
+jw_str(struct jw *w, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	const uint8_t		*p = (const uint8_t *)s;
+	size_t			 n = strlen(s), i = 0, k;
+	char			*o;
+
+	if (!jw_room(w, 6 * n + 2))
+		return;
+	o = w->p + w->n;
+	*o++ = '"';
+	while (i < n) {
+		if (jw_plain[p[i]]) {
+			*o++ = (char)p[i++];
+			continue;
+		}
+		if (p[i] >= 0x80) {
+			if ((k = utf8_len(p + i, n - i)) == 0) {
+				memcpy(o, "\\uFFFD", 6);
+				o += 6;
+				i++;
+			} else {
+				memcpy(o, p + i, k);
+				o += k;
+				i += k;
+			}
+			continue;
+		}
+		*o++ = '\\';
+		switch (p[i]) {
+		case '"':  *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[p[i] >> 4];
+			*o++ = hex[p[i] & 0xf];
+		}
+		i++;
+	}
+	*o++ = '"';
+	w->n = (size_t)(o - w->p);
+}
+
+static void
+jw_u64(struct jw *w, uint64_t v)
+{
+	char	buf[24];
+	size_t	i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	jw_raw(w, buf + i, sizeof(buf) - i);
+}
+
+static void
+jw_key(struct jw *w, const char *k)
+{
+	jw_sep(w);
+	jw_str(w, k);
+	jw_ch(w, ':');
+}
+
+static void
+jw_open(struct jw *w, const char *k, char c)
+{
+	if (k != NULL)
+		jw_key(w, k);
+	else
+		jw_sep(w);
+	jw_ch(w, c);
+}
+
+#define jw_obj(w, k)	jw_open((w), (k), '{')
+#define jw_arr(w, k)	jw_open((w), (k), '[')
+#define jw_end_obj(w)	jw_ch((w), '}')
+#define jw_end_arr(w)	jw_ch((w), ']')
+
+/* A member; a NULL string is null. */
+static void
+jw_kstr(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	if (v != NULL)
+		jw_str(w, v);
+	else
+		jw_raw(w, "null", 4);
+}
+
+static void
+jw_kint(struct jw *w, const char *k, int64_t v)
+{
+	jw_key(w, k);
+	if (v < 0) {
+		jw_ch(w, '-');
+		jw_u64(w, (uint64_t)-(v + 1) + 1);
+	} else
+		jw_u64(w, (uint64_t)v);
+}
+
+static void
+jw_kbool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* An array element. */
+static void
+jw_estr(struct jw *w, const char *v)
+{
+	jw_sep(w);
+	jw_str(w, v);
+}
+
+static void
+jw_hex16(struct jw *w, const char *k, uint16_t v)
+{
+	static const char	hex[] = "0123456789abcdef";
+	char			buf[9] = { '"', '0', 'x', 0, 0, 0, 0, '"' };
+
+	buf[3] = hex[v >> 12];
+	buf[4] = hex[(v >> 8) & 0xf];
+	buf[5] = hex[(v >> 4) & 0xf];
+	buf[6] = hex[v & 0xf];
+	if (k != NULL)
+		jw_key(w, k);
+	else
+		jw_sep(w);
+	jw_raw(w, buf, 8);
 }
 
 /* "TLSv1.2", or "0x0305" for a value we have no name for; null for 0. */
-static json_t *
-version_json(uint16_t v)
+static void
+jw_version(struct jw *w, const char *k, uint16_t v)
 {
 	const char	*n;
 
 	if (v == 0)
-		return json_null();
-	if ((n = tls_version_name(v)) != NULL)
-		return json_string(n);
-	return hex16(v);
+		jw_kstr(w, k, NULL);
+	else if ((n = tls_version_name(v)) != NULL)
+		jw_kstr(w, k, n);
+	else
+		jw_hex16(w, k, v);
 }
+
+static void
+jw_time(struct jw *w, const char *k, uint64_t us)
+{
+	char	t[OUTPUT_TIME_MAX];
+
+	output_time(us, t, sizeof(t));
+	jw_kstr(w, k, t);
+}
+
+/* --- session events --------------------------------------------------------- */
 
 /* ECS tls.version / tls.version_protocol. */
 static void
-ecs_version(json_t *tls, uint16_t v)
+ecs_version(struct jw *w, uint16_t v)
 {
 	static const struct { uint16_t v; const char *num, *proto; } ecs[] = {
 		{ TLS_V_SSL2, "2.0", "ssl" }, { TLS_V_SSL3, "3.0", "ssl" },
@@ -83,378 +323,449 @@ ecs_version(json_t *tls, uint16_t v)
 	v = tls_version_norm(v);
 	for (i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++)
 		if (ecs[i].v == v) {
-			set_str(tls, "version", ecs[i].num);
-			set_str(tls, "version_protocol", ecs[i].proto);
+			jw_kstr(w, "version", ecs[i].num);
+			jw_kstr(w, "version_protocol", ecs[i].proto);
 		}
 }
 
-static json_t *
-json_endpoint(const struct flow *f, int server)
+static void
+jw_endpoint(struct jw *w, const char *k, const struct flow *f, int server)
 {
-	json_t	*o = json_object();
 	char	 ip[OUTPUT_ADDR_MAX], name[OUTPUT_NAME_MAX];
 	int	 dir = server ? DIR_S2C : DIR_C2S;
 
+	jw_obj(w, k);
 	output_ip(f, server, ip, sizeof(ip));
-	set_str(o, "ip", ip);
-	set_int(o, "port", server ? f->srv_port : f->cli_port);
+	jw_kstr(w, "ip", ip);
+	jw_kint(w, "port", server ? f->srv_port : f->cli_port);
 	if (server && output_server_name(f, name, sizeof(name)) != NULL)
-		set_str(o, "domain", name);	/* ECS destination.domain */
-	set_int(o, "packets", (json_int_t)f->pkts[dir]);
-	set_int(o, "bytes", (json_int_t)f->bytes[dir]);
-	return o;
+		jw_kstr(w, "domain", name);	/* ECS destination.domain */
+	jw_kint(w, "packets", (int64_t)f->pkts[dir]);
+	jw_kint(w, "bytes", (int64_t)f->bytes[dir]);
+	jw_end_obj(w);
 }
 
 /* ECS event.*: kind, category/type, our dataset, times, severity. */
-static json_t *
-json_event(const char *kind, const char *dataset, int severity,
+static void
+jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
     uint64_t start, uint64_t end)
 {
-	json_t	*o = json_object(), *a;
-	char	 t[OUTPUT_TIME_MAX];
-
-	set_str(o, "kind", kind);
-	a = json_array();
-	json_array_append_new(a, json_string("network"));
-	json_object_set_new(o, "category", a);
-	a = json_array();
-	json_array_append_new(a, json_string("connection"));
-	json_object_set_new(o, "type", a);
-	set_str(o, "dataset", dataset);
+	jw_obj(w, "event");
+	jw_kstr(w, "kind", kind);
+	jw_arr(w, "category");
+	jw_estr(w, "network");
+	jw_end_arr(w);
+	jw_arr(w, "type");
+	jw_estr(w, "connection");
+	jw_end_arr(w);
+	jw_kstr(w, "dataset", dataset);
 	if (severity >= 0)
-		set_int(o, "severity", severity);	/* syslog numbering */
-	output_time(start, t, sizeof(t));
-	set_str(o, "start", t);
-	output_time(end, t, sizeof(t));
-	set_str(o, "end", t);
-	set_int(o, "duration", (json_int_t)(end - start) * 1000);	/* ns */
-	return o;
+		jw_kint(w, "severity", severity);	/* syslog numbering */
+	jw_time(w, "start", start);
+	jw_time(w, "end", end);
+	jw_kint(w, "duration", (int64_t)(end - start) * 1000);	/* ns */
+	jw_end_obj(w);
 }
 
-static json_t *
-json_network(const struct flow *f)
+static void
+jw_network(struct jw *w, const struct flow *f)
 {
-	json_t	*o = json_object(), *vlan;
 	char	 id[8];
 
-	set_str(o, "transport", "tcp");
-	set_str(o, "type", f->family == 4 ? "ipv4" : "ipv6");
-	set_str(o, "protocol", output_proto(f));
+	jw_obj(w, "network");
+	jw_kstr(w, "transport", "tcp");
+	jw_kstr(w, "type", f->family == 4 ? "ipv4" : "ipv6");
+	jw_kstr(w, "protocol", output_proto(f));
 	if (f->vlan != 0) {
-		vlan = json_object();
+		jw_obj(w, "vlan");
 		snprintf(id, sizeof(id), "%u", f->vlan);
-		set_str(vlan, "id", id);
-		json_object_set_new(o, "vlan", vlan);
+		jw_kstr(w, "id", id);
+		jw_end_obj(w);
 	}
-	return o;
+	jw_end_obj(w);
 }
 
 /* ECS tls.*: what the connection used, as far as it got. */
-static json_t *
-json_tls(const struct flow *f, const struct verdict *v,
+static void
+jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs)
 {
 	const struct tls_client_hello	*ch = f->sess.ch;
 	const struct tls_server_hello	*sh = f->sess.sh;
-	json_t				*o = json_object(), *c, *a;
 	char				 sni[TLS_MAX_SNI * 4 + 1];
 	int				 i;
 
+	jw_obj(w, "tls");
 	if (v->negotiated != 0)
-		ecs_version(o, v->negotiated);
+		ecs_version(w, v->negotiated);
 	if (sh != NULL && !sh->sslv2)
-		set_str(o, "cipher", classify_cipher_name(sh->cipher));
-	json_object_set_new(o, "established",
-	    json_boolean(v->outcome == OC_ESTABLISHED));
+		jw_kstr(w, "cipher", classify_cipher_name(sh->cipher));
+	jw_kbool(w, "established", v->outcome == OC_ESTABLISHED);
 	if (ch != NULL) {
-		c = json_object();
+		jw_obj(w, "client");
 		if (ch->sni_len > 0) {
 			output_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
-			set_str(c, "server_name", sni);
+			jw_kstr(w, "server_name", sni);
 		}
-		a = json_array();
+		jw_arr(w, "supported_ciphers");
 		for (i = 0; i < ch->nciphers; i++)
 			if (!tls_is_grease(ch->ciphers[i]))
-				json_array_append_new(a, json_string(
-				    classify_cipher_name(ch->ciphers[i])));
-		json_object_set_new(c, "supported_ciphers", a);
+				jw_estr(w,
+				    classify_cipher_name(ch->ciphers[i]));
+		jw_end_arr(w);
 		if (fs->ja3)
-			set_str(c, "ja3", fs->ja3_md5);
+			jw_kstr(w, "ja3", fs->ja3_md5);
 		if (fs->ja4)
-			set_str(c, "ja4", fs->ja4_str);
-		json_object_set_new(o, "client", c);
+			jw_kstr(w, "ja4", fs->ja4_str);
+		jw_end_obj(w);
 	}
 	if (fs->ja3s) {
-		c = json_object();
-		set_str(c, "ja3s", fs->ja3s_md5);
-		json_object_set_new(o, "server", c);
+		jw_obj(w, "server");
+		jw_kstr(w, "ja3s", fs->ja3s_md5);
+		jw_end_obj(w);
 	}
-	return o;
+	jw_end_obj(w);
 }
 
-static json_t *
-json_client_hello(const struct tls_client_hello *ch, const struct fp_set *fs)
+static void
+jw_client_hello(struct jw *w, const struct tls_client_hello *ch,
+    const struct fp_set *fs)
 {
-	json_t	*o = json_object(), *a;
-	int	 i;
+	int	i;
 
-	set_hex16(o, "legacy_version", ch->legacy_version);
+	jw_obj(w, "client_hello");
+	jw_hex16(w, "legacy_version", ch->legacy_version);
 	if (ch->has_versions) {
-		a = json_array();
+		jw_arr(w, "supported_versions");
 		for (i = 0; i < ch->nversions; i++)
-			json_array_append_new(a, hex16(ch->versions[i]));
-		json_object_set_new(o, "supported_versions", a);
+			jw_hex16(w, NULL, ch->versions[i]);
+		jw_end_arr(w);
 	}
 	if (ch->sslv2)
-		json_object_set_new(o, "sslv2", json_true());
-	a = json_array();
-	for (i = 0; i < ch->nexts; i++)
-		json_array_append_new(a, json_integer(ch->exts[i]));
-	json_object_set_new(o, "extensions", a);
-	set_int(o, "length", ch->length);
+		jw_kbool(w, "sslv2", true);
+	jw_arr(w, "extensions");
+	for (i = 0; i < ch->nexts; i++) {
+		jw_sep(w);
+		jw_u64(w, ch->exts[i]);
+	}
+	jw_end_arr(w);
+	jw_kint(w, "length", ch->length);
 	if (fs->ja3)
-		set_str(o, "ja3_string", fs->ja3_str);
+		jw_kstr(w, "ja3_string", fs->ja3_str);
 	if (fs->ja4)
-		set_str(o, "ja4_r", fs->ja4_r);
-	return o;
+		jw_kstr(w, "ja4_r", fs->ja4_r);
+	jw_end_obj(w);
 }
 
-static json_t *
-json_server_hello(const struct tls_server_hello *sh, const struct fp_set *fs)
+static void
+jw_server_hello(struct jw *w, const struct tls_server_hello *sh,
+    const struct fp_set *fs)
 {
-	json_t	*o = json_object();
-
-	set_hex16(o, "legacy_version", sh->legacy_version);
+	jw_obj(w, "server_hello");
+	jw_hex16(w, "legacy_version", sh->legacy_version);
 	if (sh->selected != 0)
-		set_hex16(o, "selected_version", sh->selected);
+		jw_hex16(w, "selected_version", sh->selected);
 	if (sh->sslv2)
-		json_object_set_new(o, "sslv2", json_true());
+		jw_kbool(w, "sslv2", true);
 	else
-		set_hex16(o, "cipher", sh->cipher);
+		jw_hex16(w, "cipher", sh->cipher);
 	if (sh->hrr)
-		json_object_set_new(o, "hello_retry_request", json_true());
+		jw_kbool(w, "hello_retry_request", true);
 	if (fs->ja3s)
-		set_str(o, "ja3s_string", fs->ja3s_str);
-	return o;
+		jw_kstr(w, "ja3s_string", fs->ja3s_str);
+	jw_end_obj(w);
 }
 
 /* The alert that tells the story: the server's if it sent one. */
-static json_t *
-json_alert(const struct flow *f)
+static void
+jw_alert(struct jw *w, const struct flow *f)
 {
 	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
 	const char		*side = "server", *name;
-	json_t			*o;
 
 	if (!a->seen) {
 		a = &f->sess.alert[DIR_C2S];
 		side = "client";
 	}
 	if (!a->seen)
-		return NULL;
-	o = json_object();
-	set_str(o, "from", side);
-	set_str(o, "level", a->level == 2 ? "fatal" :
+		return;
+	jw_obj(w, "alert");
+	jw_kstr(w, "from", side);
+	jw_kstr(w, "level", a->level == 2 ? "fatal" :
 	    a->level == 1 ? "warning" : "unknown");
-	set_int(o, "code", a->desc);
+	jw_kint(w, "code", a->desc);
 	name = tls_alert_name(a->desc);
-	set_str(o, "description", name != NULL ? name : "unknown");
-	return o;
+	jw_kstr(w, "description", name != NULL ? name : "unknown");
+	jw_end_obj(w);
 }
 
-static json_t *
-json_anomalies(const struct flow *f)
+static void
+jw_anomalies(struct jw *w, const struct flow *f)
 {
 	const struct session	*s = &f->sess;
-	json_t			*a = json_array();
+	const char		*a[10];
+	size_t			 n = 0, i;
 
 	if (s->hello_gap[DIR_C2S])
-		json_array_append_new(a, json_string("client_hello_lost"));
+		a[n++] = "client_hello_lost";
 	if (s->hello_gap[DIR_S2C])
-		json_array_append_new(a, json_string("server_hello_lost"));
+		a[n++] = "server_hello_lost";
 	if (s->bad_hello[DIR_C2S])
-		json_array_append_new(a, json_string("bad_client_hello"));
+		a[n++] = "bad_client_hello";
 	if (s->bad_hello[DIR_S2C])
-		json_array_append_new(a, json_string("bad_server_hello"));
+		a[n++] = "bad_server_hello";
 	if (s->ch != NULL && s->ch->partial)
-		json_array_append_new(a, json_string("client_hello_partial"));
+		a[n++] = "client_hello_partial";
 	if (s->ch != NULL && s->ch->ext_bad)
-		json_array_append_new(a,
-		    json_string("bad_client_hello_extensions"));
+		a[n++] = "bad_client_hello_extensions";
 	if (s->not_tls[DIR_C2S])
-		json_array_append_new(a, json_string("client_not_tls"));
+		a[n++] = "client_not_tls";
 	if (s->not_tls[DIR_S2C])
-		json_array_append_new(a, json_string("server_not_tls"));
+		a[n++] = "server_not_tls";
 	if (f->stream[DIR_C2S].gaps + f->stream[DIR_S2C].gaps > 0)
-		json_array_append_new(a, json_string("stream_gap"));
+		a[n++] = "stream_gap";
 	if (f->stream[DIR_C2S].conflicts + f->stream[DIR_S2C].conflicts > 0)
-		json_array_append_new(a, json_string("overlap_conflict"));
-	if (json_array_size(a) == 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+		a[n++] = "overlap_conflict";
+	if (n == 0)
+		return;
+	jw_arr(w, "anomalies");
+	for (i = 0; i < n; i++)
+		jw_estr(w, a[i]);
+	jw_end_arr(w);
 }
 
 /* nDPI's view of a flow it saw: its name, and the risks it flagged. */
 static void
-json_dpi(json_t *o, const struct flow *f)
+jw_dpi(struct jw *w, const struct flow *f)
 {
 	const char	*risks[16], *app = classify_app(f);
 	size_t		 n = classify_risks(f, risks, 16), i;
-	json_t		*a;
 
 	if (app != NULL)
-		set_str(o, "dpi_app", app);
+		jw_kstr(w, "dpi_app", app);
 	if (n == 0)
 		return;
-	a = json_array();
+	jw_arr(w, "dpi_risks");
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(risks[i]));
-	json_object_set_new(o, "dpi_risks", a);
+		jw_estr(w, risks[i]);
+	jw_end_arr(w);
 }
 
 /* The exception that covers (or covered) this client. */
-static json_t *
-json_exception(const struct verdict *v)
+static void
+jw_exception(struct jw *w, const struct verdict *v)
 {
 	const struct config_exception	*e = v->exception;
-	json_t				*o = json_object();
 
-	set_str(o, "state", v->exception_live ? "live" : "expired");
-	set_str(o, "owner", e->owner);
-	set_str(o, "expires", e->expires);
+	jw_obj(w, "exception");
+	jw_kstr(w, "state", v->exception_live ? "live" : "expired");
+	jw_kstr(w, "owner", e->owner);
+	jw_kstr(w, "expires", e->expires);
 	if (e->ticket != NULL)
-		set_str(o, "ticket", e->ticket);
+		jw_kstr(w, "ticket", e->ticket);
 	if (e->note != NULL)
-		set_str(o, "note", e->note);
+		jw_kstr(w, "note", e->note);
 	if (!v->exception_live)		/* what it would say without one */
-		set_str(o, "reason", verdict_reason_name(v->base_reason));
-	return o;
+		jw_kstr(w, "reason", verdict_reason_name(v->base_reason));
+	jw_end_obj(w);
 }
 
-static json_t *
-json_tlsfloor(const struct flow *f, const struct verdict *v,
+static void
+jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs)
 {
 	static const char *const starttls[] = {
 		[STARTTLS_NONE] = NULL, [STARTTLS_SENT] = "requested",
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
-	json_t		*o = json_object(), *x, *pcap;
 	char		 name[OUTPUT_NAME_MAX];
 	const char	*src;
 
-	set_str(o, "reason", verdict_reason_name(v->reason));
-	set_str(o, "outcome", verdict_outcome_name(v->outcome));
-	set_str(o, "mode", output_mode(f));
-	json_object_set_new(o, "client_max_version",
-	    version_json(v->client_max));
-	json_object_set_new(o, "negotiated_version",
-	    version_json(v->negotiated));
-	json_object_set_new(o, "floor", version_json(verdict_floor()));
+	jw_obj(w, "tlsfloor");
+	jw_kstr(w, "reason", verdict_reason_name(v->reason));
+	jw_kstr(w, "outcome", verdict_outcome_name(v->outcome));
+	jw_kstr(w, "mode", output_mode(f));
+	jw_version(w, "client_max_version", v->client_max);
+	jw_version(w, "negotiated_version", v->negotiated);
+	jw_version(w, "floor", verdict_floor());
 	if ((src = output_server_name(f, name, sizeof(name))) != NULL)
-		set_str(o, "server_name_source", src);
+		jw_kstr(w, "server_name_source", src);
 	if ((src = output_endpoint_label(f)) != NULL)
-		set_str(o, "endpoint_label", src);
+		jw_kstr(w, "endpoint_label", src);
 	if (!(f->fflags & FLOW_F_IMPLICIT)) {
 		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
-			set_str(o, "starttls", starttls[f->sess.starttls]);
-		json_object_set_new(o, "starttls_offered",
-		    json_boolean(f->sess.starttls_offered));
+			jw_kstr(w, "starttls", starttls[f->sess.starttls]);
+		jw_kbool(w, "starttls_offered", f->sess.starttls_offered);
 	}
-	if ((x = json_alert(f)) != NULL)
-		json_object_set_new(o, "alert", x);
+	jw_alert(w, f);
 	if (v->exception != NULL)
-		json_object_set_new(o, "exception", json_exception(v));
+		jw_exception(w, v);
 	if (f->sess.ch != NULL)
-		json_object_set_new(o, "client_hello",
-		    json_client_hello(f->sess.ch, fs));
+		jw_client_hello(w, f->sess.ch, fs);
 	if (f->sess.sh != NULL)
-		json_object_set_new(o, "server_hello",
-		    json_server_hello(f->sess.sh, fs));
-	set_str(o, "detected_by", f->fflags & FLOW_F_BY_DPI ? "dpi" :
+		jw_server_hello(w, f->sess.sh, fs);
+	jw_kstr(w, "detected_by", f->fflags & FLOW_F_BY_DPI ? "dpi" :
 	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
-	json_dpi(o, f);
-	json_object_set_new(o, "midstream",
-	    json_boolean(f->fflags & FLOW_F_MIDSTREAM));
-	set_str(o, "end", output_end(f));
-	if ((x = json_anomalies(f)) != NULL)
-		json_object_set_new(o, "anomalies", x);
+	jw_dpi(w, f);
+	jw_kbool(w, "midstream", f->fflags & FLOW_F_MIDSTREAM);
+	jw_kstr(w, "end", output_end(f));
+	jw_anomalies(w, f);
 	if (f->origin != NULL) {
-		pcap = json_object();
-		set_str(pcap, "file", f->origin);
-		set_int(pcap, "packet", (json_int_t)f->first_pktno);
-		json_object_set_new(o, "pcap", pcap);
+		jw_obj(w, "pcap");
+		jw_kstr(w, "file", f->origin);
+		jw_kint(w, "packet", (int64_t)f->first_pktno);
+		jw_end_obj(w);
 	}
-	return o;
+	jw_end_obj(w);
 }
 
 /*
- * A session (EV_SESSION) or the alert it raised (EV_ALERT): the same
- * fields; the alert says kind "alert" and carries its severity.
+ * A session (EV_SESSION) or the alert it raised (EV_ALERT), into w
+ * (emptied first): the same fields; the alert says kind "alert" and
+ * carries its severity.  False when out of memory.
  */
-json_t *
-oj_session(const struct flow *f, const struct verdict *v,
+bool
+oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs, enum ev_type t)
 {
-	json_t	*e = json_object();
-	char	 ts[OUTPUT_TIME_MAX];
-
-	output_time(f->first_ts, ts, sizeof(ts));
-	set_str(e, "@timestamp", ts);
-	json_object_set_new(e, "event", t == EV_ALERT ?
-	    json_event("alert", "tlsfloor.alert", v->severity, f->first_ts,
-	    f->last_ts) :
-	    json_event("event", "tlsfloor.session", -1, f->first_ts,
-	    f->last_ts));
-	json_object_set_new(e, "source", json_endpoint(f, 0));
-	json_object_set_new(e, "destination", json_endpoint(f, 1));
-	json_object_set_new(e, "network", json_network(f));
+	w->n = 0;
+	w->bad = false;
+	jw_obj(w, NULL);
+	jw_time(w, "@timestamp", f->first_ts);
+	if (t == EV_ALERT)
+		jw_event(w, "alert", "tlsfloor.alert", v->severity,
+		    f->first_ts, f->last_ts);
+	else
+		jw_event(w, "event", "tlsfloor.session", -1, f->first_ts,
+		    f->last_ts);
+	jw_endpoint(w, "source", f, 0);
+	jw_endpoint(w, "destination", f, 1);
+	jw_network(w, f);
 	if (f->sess.ch != NULL || f->sess.sh != NULL)
-		json_object_set_new(e, "tls", json_tls(f, v, fs));
-	json_object_set_new(e, "tlsfloor", json_tlsfloor(f, v, fs));
-	return e;
+		jw_tls(w, f, v, fs);
+	jw_tlsfloor(w, f, v, fs);
+	jw_end_obj(w);
+	return !w->bad;
 }
 
 /* How many alerts of one kind a de-duplication window held back. */
-json_t *
-oj_summary(const struct alert_summary *as)
+bool
+oj_summary(struct jw *w, const struct alert_summary *as)
 {
-	json_t	*e = json_object(), *o, *x;
-	char	 ip[OUTPUT_ADDR_MAX], ts[OUTPUT_TIME_MAX];
+	char	 ip[OUTPUT_ADDR_MAX];
 
-	output_time(as->window_end, ts, sizeof(ts));
-	set_str(e, "@timestamp", ts);
-	json_object_set_new(e, "event", json_event("alert",
-	    "tlsfloor.alert_summary", as->severity, as->first_ts,
-	    as->last_ts));
-	o = json_object();
+	w->n = 0;
+	w->bad = false;
+	jw_obj(w, NULL);
+	jw_time(w, "@timestamp", as->window_end);
+	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity,
+	    as->first_ts, as->last_ts);
+	jw_obj(w, "source");
 	output_addr(as->family, as->cli, ip, sizeof(ip));
-	set_str(o, "ip", ip);
-	json_object_set_new(e, "source", o);
-	o = json_object();
+	jw_kstr(w, "ip", ip);
+	jw_end_obj(w);
+	jw_obj(w, "destination");
 	output_addr(as->family, as->srv, ip, sizeof(ip));
-	set_str(o, "ip", ip);
-	set_int(o, "port", as->srv_port);
-	json_object_set_new(e, "destination", o);
-	o = json_object();
-	set_str(o, "transport", "tcp");
-	set_str(o, "type", as->family == 4 ? "ipv4" : "ipv6");
-	set_str(o, "protocol", config_proto_name(as->proto));
-	json_object_set_new(e, "network", o);
-	o = json_object();
-	set_str(o, "reason", verdict_reason_name(as->reason));
-	json_object_set_new(o, "version", version_json(as->version));
-	set_int(o, "count", (json_int_t)as->count);
-	x = json_object();
-	output_time(as->window_start, ts, sizeof(ts));
-	set_str(x, "start", ts);
-	output_time(as->window_end, ts, sizeof(ts));
-	set_str(x, "end", ts);
-	json_object_set_new(o, "window", x);
-	json_object_set_new(e, "tlsfloor", o);
-	return e;
+	jw_kstr(w, "ip", ip);
+	jw_kint(w, "port", as->srv_port);
+	jw_end_obj(w);
+	jw_obj(w, "network");
+	jw_kstr(w, "transport", "tcp");
+	jw_kstr(w, "type", as->family == 4 ? "ipv4" : "ipv6");
+	jw_kstr(w, "protocol", config_proto_name(as->proto));
+	jw_end_obj(w);
+	jw_obj(w, "tlsfloor");
+	jw_kstr(w, "reason", verdict_reason_name(as->reason));
+	jw_version(w, "version", as->version);
+	jw_kint(w, "count", (int64_t)as->count);
+	jw_obj(w, "window");
+	jw_time(w, "start", as->window_start);
+	jw_time(w, "end", as->window_end);
+	jw_end_obj(w);
+	jw_end_obj(w);
+	jw_end_obj(w);
+	return !w->bad;
+}
+
+/* A jansson tree (stats, inventory: rare events) into w, emptied first. */
+bool
+oj_render(struct jw *w, const json_t *e)
+{
+	size_t	n;
+
+	w->n = 0;
+	w->bad = false;
+	n = json_dumpb(e, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (n == 0 || !jw_room(w, n))
+		return false;
+	w->n = json_dumpb(e, w->p, n, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return w->n == n;
+}
+
+/*
+ * The same JSON with every character beyond ASCII as \uXXXX (a surrogate
+ * pair past U+FFFF), as syslog wants it, into a (emptied first).  Bytes
+ * beyond ASCII only occur inside strings, and are valid UTF-8.
+ */
+bool
+oj_ascii(struct jw *a, const struct jw *w)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	const uint8_t		*p = (const uint8_t *)w->p;
+	size_t			 i = 0, run, k, j;
+	uint32_t		 c, u[2];
+	char			 esc[6] = { '\\', 'u' };
+
+	a->n = 0;
+	a->bad = false;
+	while (i < w->n) {
+		for (run = i; run < w->n && p[run] < 0x80; run++)
+			;
+		jw_raw(a, w->p + i, run - i);
+		if ((i = run) >= w->n)
+			break;
+		if ((k = utf8_len(p + i, w->n - i)) <= 1) {
+			jw_raw(a, "\\uFFFD", 6);
+			i++;
+			continue;
+		}
+		c = p[i] & (0xff >> (k + 1));
+		for (j = 1; j < k; j++)
+			c = c << 6 | (p[i + j] & 0x3f);
+		i += k;
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			u[0] = 0xd800 | (c >> 10);
+			u[1] = 0xdc00 | (c & 0x3ff);
+		} else
+			u[0] = c, u[1] = 0;
+		for (j = 0; j < 2 && u[j] != 0; j++) {
+			esc[2] = hex[u[j] >> 12];
+			esc[3] = hex[(u[j] >> 8) & 0xf];
+			esc[4] = hex[(u[j] >> 4) & 0xf];
+			esc[5] = hex[u[j] & 0xf];
+			jw_raw(a, esc, 6);
+		}
+	}
+	return !a->bad;
+}
+
+/* NUL after the JSON (not counted in n), for C-string consumers. */
+bool
+jw_nul(struct jw *w)
+{
+	if (!jw_room(w, 1))
+		return false;
+	w->p[w->n] = '\0';
+	return true;
+}
+
+void
+jw_free(struct jw *w)
+{
+	free(w->p);
+	w->p = NULL;
+	w->n = w->cap = 0;
 }
 
 /*
@@ -532,22 +843,4 @@ oj_inventory(uint64_t now, json_t *record)
 	json_object_set_new(o, "inventory", record);
 	json_object_set_new(e, "tlsfloor", o);
 	return e;
-}
-
-/* One line: dumped into a buffer first, so stdio sees a single write. */
-void
-oj_write(FILE *fp, const json_t *e)
-{
-	static char	buf[OUTPUT_EVENT_BUF];
-	size_t		n;
-
-	n = json_dumpb(e, buf, sizeof(buf) - 1,
-	    JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (n == 0 || n >= sizeof(buf) - 1) {	/* too big: the slow way */
-		json_dumpf(e, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		fputc('\n', fp);
-		return;
-	}
-	buf[n++] = '\n';
-	fwrite(buf, 1, n, fp);
 }

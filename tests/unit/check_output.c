@@ -217,6 +217,84 @@ START_TEST(test_json_legacy_session)
 }
 END_TEST
 
+/*
+ * The writer escapes as jansson does: every control byte, quote and
+ * backslash; UTF-8 as it is (JSON file) or as \uXXXX with surrogate pairs
+ * (syslog); bytes that are not UTF-8 as U+FFFD.  Checked byte for byte
+ * against jansson's own dump of the same string.
+ */
+START_TEST(test_json_escaping)
+{
+	static const char	valid[] =
+	    "\x01\x02\x08\x09\x0a\x0c\x0d\x1f \"\\/~\x7f"
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end";
+	static const char	invalid[] = "a\xff b\xc3 c\xed\xa0\x80 d";
+	json_t		*evs, *ev, *str;
+	char		*want, *line = NULL, *at;
+	size_t		 cap = 0;
+	struct jw	 w = { 0 }, a = { 0 };
+	FILE		*fp;
+	char		 path[64];
+	int		 fd;
+
+	/* The pcap file name travels as it is: the writer's escaping. */
+	f->origin = valid;
+	snprintf(path, sizeof(path), "/tmp/tlsfloor-unit-esc-XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	unit_cfg->json_enabled = true;
+	unit_cfg->json_events = CONFIG_EV_SESSION;
+	unit_cfg->session_events_ok = true;
+	ck_assert_int_eq(config_set_string(&unit_cfg->json_path, path), 0);
+	ck_assert_int_eq(output_open(unit_cfg, NULL, NULL, 0), 0);
+	f->sess.end = END_FIN;
+	f->bytes[DIR_C2S] = 1;
+	verdict_finish(f);
+	ck_assert_int_eq(output_close(), 0);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_gt(getline(&line, &cap, fp), 0);
+	fclose(fp);
+	unlink(path);
+	str = json_string(valid);
+	ck_assert_ptr_nonnull(str);
+	want = json_dumps(str, JSON_ENCODE_ANY);
+	at = strstr(line, "\"file\":");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_msg(strncmp(at + 7, want, strlen(want)) == 0,
+	    "writer: %.80s\njansson: %s", at + 7, want);
+	free(want);
+
+	/* The syslog form: ASCII only, as JSON_ENSURE_ASCII says. */
+	w.p = line;
+	w.n = strlen(line) - 1;		/* no newline */
+	w.cap = cap;
+	ck_assert(oj_ascii(&a, &w));
+	ck_assert(jw_nul(&a));
+	want = json_dumps(str, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	at = strstr(a.p, "\"file\":");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_msg(strncmp(at + 7, want, strlen(want)) == 0,
+	    "ascii: %.80s\njansson: %s", at + 7, want);
+	free(want);
+	json_decref(str);
+	jw_free(&a);
+
+	/* Not UTF-8: U+FFFD, and the line still parses. */
+	unit_out_open();
+	f->origin = invalid;
+	verdict_finish(f);
+	evs = unit_out_events();
+	ev = json_array_get(evs, 0);
+	ck_assert_str_eq(unit_jstr(ev, "tlsfloor.pcap.file"),
+	    "a\xef\xbf\xbd b\xef\xbf\xbd c\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd d");
+	json_decref(evs);
+	free(line);
+	f->origin = "unit.pcap";
+}
+END_TEST
+
 START_TEST(test_json_anomalies)
 {
 	json_t	*evs, *a;
@@ -396,6 +474,7 @@ output_suite(void)
 	tc = tcase_create("sinks");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_json_legacy_session);
+	tcase_add_test(tc, test_json_escaping);
 	tcase_add_test(tc, test_json_anomalies);
 	tcase_add_test(tc, test_json_starttls_fields);
 	tcase_add_test(tc, test_json_tls13_hrr);
