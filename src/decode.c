@@ -314,27 +314,23 @@ decode_ip(struct rd *r, struct pkt *pkt)
 static int
 decode_ipv4(struct rd *r, struct pkt *pkt)
 {
-	const uint8_t	*hdr = r->p;
 	size_t		 avail = rd_left(r), ihl, totlen;
+	const uint8_t	*hdr = rd_take(r, 20);	/* the fixed header, checked */
 	uint16_t	 frag;
 	uint8_t		 vihl, proto;
 	struct rd	 ip;
 
-	if (avail < 20) {
+	if (hdr == NULL) {
 		STAT_INC(DEC_TRUNC_IP);
 		return -1;
 	}
-	vihl = rd_u8(r);
+	vihl = hdr[0];
 	ihl = (size_t)(vihl & 0x0f) * 4;
-	rd_skip(r, 1);
-	totlen = rd_u16(r);
-	rd_skip(r, 2);
-	frag = rd_u16(r);
-	rd_skip(r, 1);
-	proto = rd_u8(r);
-	rd_skip(r, 2);
-	rd_copy(r, pkt->src, 4);
-	rd_copy(r, pkt->dst, 4);
+	totlen = rd_be16(hdr + 2);
+	frag = rd_be16(hdr + 6);
+	proto = hdr[9];
+	memcpy(pkt->src, hdr + 12, 4);
+	memcpy(pkt->dst, hdr + 16, 4);
 	memset(pkt->src + 4, 0, 12);	/* an inner header may be shorter */
 	memset(pkt->dst + 4, 0, 12);
 	/* Version and lengths must agree before any of them is trusted: a
@@ -647,7 +643,8 @@ decode_gtpu(struct rd *r, struct pkt *pkt)
 static int
 decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 {
-	size_t	thl, cap;
+	const uint8_t	*h;
+	size_t		 thl, cap;
 
 	/* Less than a header: the IP length says so (a lie), or the
 	 * capture cut it. */
@@ -658,13 +655,13 @@ decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 			STAT_INC(DEC_TRUNC_TCP);
 		return -1;
 	}
-	pkt->sport = rd_u16(r);
-	pkt->dport = rd_u16(r);
-	pkt->seq = rd_u32(r);
-	pkt->ack = rd_u32(r);
-	thl = (size_t)(rd_u8(r) >> 4) * 4;
-	pkt->flags = rd_u8(r);
-	rd_skip(r, 6);
+	h = rd_take(r, 20);		/* there: checked just above */
+	pkt->sport = rd_be16(h);
+	pkt->dport = rd_be16(h + 2);
+	pkt->seq = rd_be32(h + 4);
+	pkt->ack = rd_be32(h + 8);
+	thl = (size_t)(h[12] >> 4) * 4;
+	pkt->flags = h[13];
 	/* A data offset below the fixed header or beyond the segment is a
 	 * malformed header, not something to guess around. */
 	if (thl < 20 || thl > iplen) {

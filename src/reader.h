@@ -169,4 +169,22 @@ rd_peek_last(const struct rd *r)
 	return rd_left(r) > 0 ? r->end[-1] : -1;
 }
 
+/*
+ * Fields of a fixed-size header taken whole with rd_take(): one bounds
+ * check for the header, then these read at offsets inside it.  Only for
+ * pointers rd_take() returned, at offsets below the length it vouched for.
+ */
+static inline uint16_t
+rd_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+rd_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
 #endif /* TLSFLOOR_READER_H */
