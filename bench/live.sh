@@ -451,12 +451,22 @@ HEADER=$(printf '%7s %6s %9s %7s %9s %10s %9s %8s %5s %6s %11s  %s' \
 # The runs.
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-TREE=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')
+# which tlsfloor: the tree's own binary is named by the tree's commit
+if [[ $PROG -ef $TOP/src/tlsfloor ]]; then
+    BUILD="src/tlsfloor of tree $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')"
+else
+    BUILD=$PROG
+fi
+if [[ -z ${LIVE_BPF+x} ]]; then
+    BPF_SHOWN="(default: the mail ports)"
+else
+    BPF_SHOWN="\"$LIVE_BPF\""
+fi
 say "== machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), $(uname -sr)"
-say "== $(tcpreplay --version 2>&1 | head -n 1), $("$PROG" -V 2>&1 | head -n 1), tree $TREE"
+say "== $(tcpreplay --version 2>&1 | head -n 1), $("$PROG" -V 2>&1 | head -n 1), $BUILD"
 say "== load before: $LOAD0"
 say "== capture $F: $F_BYTES bytes, $F_PKTS packets, $LEG_EXP legacy sessions"
-say "   tlsfloor: capture.buffer_size $LIVE_BUFFER, immediate $LIVE_IMMEDIATE, bpf ${LIVE_BPF-(default)}"
+say "   tlsfloor: capture.buffer_size $LIVE_BUFFER, immediate $LIVE_IMMEDIATE, bpf $BPF_SHOWN"
 say ""
 say "$HEADER"
 
@@ -487,9 +497,9 @@ say "== load after: $LOAD1"
 
 {
     say "bench/live.sh, $(date), $(nproc) cores, $(uname -sr), load $LOAD0 before, $LOAD1 after"
-    say "$("$PROG" -V 2>&1 | head -n 1) (tree $TREE), $(tcpreplay --version 2>&1 | head -n 1)"
+    say "$("$PROG" -V 2>&1 | head -n 1) ($BUILD), $(tcpreplay --version 2>&1 | head -n 1)"
     say "capture $(basename "$F"): $F_BYTES bytes, $F_PKTS packets, $LEG_EXP legacy sessions;" \
-        "tlsfloor capture.buffer_size $LIVE_BUFFER, immediate $LIVE_IMMEDIATE, bpf ${LIVE_BPF-(default: the mail ports)}"
+        "tlsfloor capture.buffer_size $LIVE_BUFFER, immediate $LIVE_IMMEDIATE, bpf $BPF_SHOWN"
     say ""
     say "$HEADER"
     while IFS= read -r line; do
