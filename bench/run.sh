@@ -13,8 +13,8 @@
 #   BENCH_SEED     generator seed                                   [1]
 #   BENCH_FLOWS    concurrent connections in the capture            [4000]
 #   BENCH_TIMEOUT  seconds before a run of another tool is killed   [900]
-#   BENCH_TOOLS    which rows, in order   [floor tlsfloor tlsfloor-all-tls
-#                                          ndpiReader ssldump tshark]
+#   BENCH_TOOLS    which rows, in order   [floor tlsfloor tlsfloor-no-dpi
+#                  tlsfloor-dpi-all tlsfloor-all-tls ndpiReader ssldump tshark]
 #   BENCH_OTHER_RUNS  timed runs of ndpiReader, ssldump, tshark: each takes
 #                  minutes on 2G (tshark ~250x the floor)            [1]
 #   BENCH_FLAT     1: also run tlsfloor on a capture twice the size   [1]
@@ -34,7 +34,7 @@ BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_FLOWS=${BENCH_FLOWS:-4000}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
-BENCH_TOOLS=${BENCH_TOOLS:-floor tlsfloor tlsfloor-all-tls ndpiReader ssldump tshark}
+BENCH_TOOLS=${BENCH_TOOLS:-floor tlsfloor tlsfloor-no-dpi tlsfloor-dpi-all tlsfloor-all-tls ndpiReader ssldump tshark}
 BENCH_OTHER_RUNS=${BENCH_OTHER_RUNS:-1}
 BENCH_FLAT=${BENCH_FLAT:-1}
 BENCH_PROFILE=${BENCH_PROFILE:-0}
@@ -128,6 +128,8 @@ cmd_of() {
 	floor)		echo "$BENCH_DIR/floor $F" ;;
 	tlsfloor)	echo "$PROG -q -r $F" ;;
 	tlsfloor-all-tls) echo "$PROG -q --all-tls -r $F" ;;
+	tlsfloor-dpi-all) echo "$PROG -q -c $BENCH_DIR/dpi-all.yaml -r $F" ;;
+	tlsfloor-no-dpi) echo "$PROG -q -c $BENCH_DIR/no-dpi.yaml -r $F" ;;
 	tshark)		have tshark && echo "tshark -n -r $F -Y tls.handshake -T fields -e tcp.stream -e tcp.srcport -e tcp.dstport -e tls.handshake.type -e tls.handshake.version -e tls.handshake.extensions.supported_version" ;;
 	ssldump)	have ssldump && echo "ssldump -n -r $F" ;;
 	ndpiReader)	have ndpiReader && echo "ndpiReader -q -i $F" ;;
@@ -140,6 +142,22 @@ runs_of() {
 	*)		echo "$BENCH_OTHER_RUNS" ;;
 	esac
 }
+
+# The nDPI profiles: what -r without -c reports (every session, no
+# de-duplication), with nDPI off, or offered every flow that is not on a
+# mail port (dpi.skip_ports empty: port-agnostic discovery).
+for _p in no-dpi dpi-all; do
+	{
+		echo "outputs: { json: { enabled: true, path: \"-\", events: [session] } }"
+		echo "alerts: { session_events_ok: true, dedup_window: 0 }"
+		echo "stats: { interval: 0 }"
+		if [ "$_p" = no-dpi ]; then
+			echo "dpi: { enabled: false }"
+		else
+			echo "dpi: { enabled: true, skip_ports: [] }"
+		fi
+	} > "$BENCH_DIR/$_p.yaml"
+done
 
 RES="$BENCH_DIR/results"
 rm -f "$RES"
@@ -308,6 +326,10 @@ END {
 			note = "-"
 		else if (t == "tlsfloor-all-tls")
 			note = "n/a (reports TLS on every port)"
+		else if (t == "tlsfloor-no-dpi")
+			note = "nDPI off: mail ports only"
+		else if (t == "tlsfloor-dpi-all")
+			note = "nDPI offered every non-mail flow"
 		else
 			note = "n/a (not checked)"
 		if (bad[t]) note = note sprintf(" [%d of %d runs failed or timed out]", bad[t], n)
