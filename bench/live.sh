@@ -512,15 +512,32 @@ say "== load after: $LOAD1"
             say "live zero-drop rate, $wn: not measured (not supported by this build: ${WSKIP[$w]})"
             continue
         fi
-        # the highest rate tcpreplay achieved in a run that was ok; when
-        # even --topspeed was ok, tcpreplay was the limit, not tlsfloor
+        # The rows of a worker count in the order they ran (rising
+        # rates): the zero-drop rate is the highest rate tcpreplay
+        # achieved in the ok runs before the first run that was not.
+        # When every run was ok, --topspeed included, tcpreplay was the
+        # limit, not tlsfloor.  A run that is ok after a failed one (with
+        # LIVE_STOP=0) is said: near the limit, the load decides.
         awk -v w="$w" -v wn="$wn" '
-            $1 == w && $15 == "ok" && $3 + 0 > best { best = $3 + 0; pps = $4 }
-            $1 == w && $2 == "top" && $15 == "ok" { topok = 1 }
+            $1 != w { next }
+            !failed && $15 == "ok" { if ($3 + 0 > best) { best = $3 + 0; pps = $4 }
+                                     if ($2 == "top") topok = 1; next }
+            !failed { failed = 1; frate = $2; fmbps = (NF < 15 ? "?" : $3)
+                      fverdict = (NF < 15 ? "tlsfloor did not start" : $15); next }
+            $15 == "ok" { later = later " " $2 }
             END {
-                if (best == 0) { printf "live zero-drop rate, %s: none of the rates tried\n", wn; exit }
-                printf "live zero-drop rate, %s: %.0f Mbit/s (%.0f kpps)", wn, best, pps / 1e3
-                if (topok) printf ", and ok at tcpreplay'\''s top speed: the replay, not tlsfloor, was the limit"
+                if (best == 0)
+                    printf "live zero-drop rate, %s: none of the rates tried", wn
+                else
+                    printf "live zero-drop rate, %s: %.0f Mbit/s (%.0f kpps)", wn, best, pps / 1e3
+                if (failed) {
+                    printf "; %s at %s", fverdict, (frate == "top" ? "top speed" : frate " Mbit/s")
+                    if (fmbps != "?" && frate != "top") printf " (%.0f achieved)", fmbps
+                    if (later != "") printf "; ok again at%s", later
+                } else if (topok)
+                    printf "; every rate ok up to tcpreplay'\''s top speed: the replay, not tlsfloor, was the limit"
+                else if (best > 0)
+                    printf "; every rate tried ok"
                 printf "\n" }' "$ROWS"
     done
     # What the ring holds.  Without immediate mode libpcap uses TPACKET_V3:
