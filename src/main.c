@@ -62,6 +62,15 @@ static int	run_live(const struct overrides *, struct config **);
 static void	reload(const struct overrides *, struct config **);
 static uint64_t	wallclock(void);
 
+static void
+overrides_free(struct overrides *o)
+{
+	free(o->files);
+	free(o->ifaces);
+	free(o->ports);
+	o->files = o->ifaces = o->ports = NULL;
+}
+
 static noreturn void
 usage(FILE *fp, int status)
 {
@@ -489,11 +498,13 @@ main(int argc, char **argv)
 
 	if ((cfg = configure(&o, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
+		overrides_free(&o);
 		return 1;
 	}
 	if (o.check) {
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
 		config_free(cfg);
+		overrides_free(&o);
 		return 0;
 	}
 	live = o.nfiles == 0 && cfg->ninterfaces > 0;
@@ -586,8 +597,6 @@ main(int argc, char **argv)
 	}
 	daemon_pidfile_remove();
 	config_free(cfg);
-	free(o.files);
-	free(o.ifaces);
-	free(o.ports);
+	overrides_free(&o);
 	return status;
 }
