@@ -111,6 +111,7 @@ limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 
 include bench/bench.mk
+include fuzz/fuzz.mk
 
 # --- install -----------------------------------------------------------------
 # The binary, the documented default configuration (kept if one is there),

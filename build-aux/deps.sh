@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh -- make sure the Debian packages a step needs are installed.
 #
-# usage: build-aux/deps.sh build|check|demo
+# usage: build-aux/deps.sh build|check|demo|fuzz
 #
 # Missing packages are installed with apt-get when we run as root; otherwise
 # the exact command to run is printed and we fail.  On a system without
@@ -18,7 +18,8 @@ check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;
 check)		want="$build_pkgs $check_pkgs" ;;
-*)		echo "usage: $0 build|check|demo" >&2; exit 2 ;;
+fuzz)		want="$build_pkgs clang libclang-rt-14-dev" ;;
+*)		echo "usage: $0 build|check|demo|fuzz" >&2; exit 2 ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0

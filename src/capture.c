@@ -84,6 +84,24 @@ static volatile sig_atomic_t stop_reading;
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
 		    size_t);
 
+/*
+ * A packet's time in microseconds.  pcapng can say anything: before 1970
+ * is 0, after 9999 is the end of 9999 (packet time only orders events and
+ * drives timeouts; no arithmetic on it may overflow).
+ */
+static uint64_t
+capture_ts(const struct timeval *tv)
+{
+	const int64_t	max = 253402300799;	/* 9999-12-31T23:59:59Z */
+
+	if (tv->tv_sec < 0)
+		return 0;
+	if ((int64_t)tv->tv_sec > max)
+		return (uint64_t)max * 1000000u + 999999u;
+	return (uint64_t)tv->tv_sec * 1000000u +
+	    (uint64_t)(tv->tv_usec < 0 ? 0 : tv->tv_usec % 1000000);
+}
+
 /* Whether a second of real time has passed since *last (and note now). */
 static bool
 seconds_passed(uint64_t *last)
@@ -139,11 +157,7 @@ capture_file(const char *path, void (*tick)(void))
 		pktno++;
 		STAT_INC(PKTS);
 		STAT_ADD(BYTES, hdr->len);
-		/* pcapng can carry times before 1970; clamp, since packet
-		 * time only orders events and drives timeouts. */
-		ts = hdr->ts.tv_sec < 0 ? 0 :
-		    (uint64_t)hdr->ts.tv_sec * 1000000u +
-		    (uint64_t)hdr->ts.tv_usec;
+		ts = capture_ts(&hdr->ts);
 		/* caplen never exceeds what libpcap handed us; it checks the
 		 * record against the file's snaplen and its buffer. */
 		decode_frame_len(link, name, pktno, ts, data, hdr->caplen,
@@ -232,8 +246,7 @@ live_packet(u_char *arg, const struct pcap_pkthdr *hdr, const u_char *data)
 	cs->pktno++;
 	STAT_INC(PKTS);
 	STAT_ADD(BYTES, hdr->len);
-	ts = hdr->ts.tv_sec < 0 ? 0 : (uint64_t)hdr->ts.tv_sec * 1000000u +
-	    (uint64_t)hdr->ts.tv_usec;
+	ts = capture_ts(&hdr->ts);
 	decode_frame_len(cs->link, cs->name, cs->pktno, ts, data,
 	    hdr->caplen, hdr->len);
 }

@@ -266,13 +266,13 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 		ms->in_tls[dir] = true;
 		if (ms->probed[dir]) {
 			ms->probed[dir] = false;
-			tls_input(f, dir, ms->probe, 1);
+			tls_input(f, dir, &ms->probe[dir], 1);
 		}
 		return 1;
 	}
 	if (ms->probed[dir]) {
 		ms->probed[dir] = false;
-		line_next(f, &ms->lb[dir], ms->probe, 1, &line, &len);
+		line_next(f, &ms->lb[dir], &ms->probe[dir], 1, &line, &len);
 		ms->plain[dir]++;
 	}
 	return 2;
@@ -445,9 +445,12 @@ mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
 		f->sess.starttls = STARTTLS_ACCEPTED;
 		ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
 		if (gap != UINT32_MAX) {
-			tls_input(f, DIR_C2S, held, gap);
+			/* held is NULL when nothing came before the gap */
+			if (gap > 0)
+				tls_input(f, DIR_C2S, held, gap);
 			tls_gap(f, DIR_C2S);
-			tls_input(f, DIR_C2S, held + gap, len - gap);
+			if (len > gap)
+				tls_input(f, DIR_C2S, held + gap, len - gap);
 		} else if (len > 0)
 			tls_input(f, DIR_C2S, held, len);
 	} else {

@@ -363,7 +363,10 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 		jw_kint(w, "severity", severity);	/* syslog numbering */
 	jw_time(w, "start", start);
 	jw_time(w, "end", end);
-	jw_kint(w, "duration", (int64_t)(end - start) * 1000);	/* ns */
+	/* ns; times are clamped to year 9999 (capture.c), so the
+	 * microseconds fit: only the nanoseconds may not */
+	jw_kint(w, "duration", end - start > INT64_MAX / 1000 ? INT64_MAX :
+	    (int64_t)(end - start) * 1000);
 	jw_end_obj(w);
 }
 

@@ -102,10 +102,15 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		}
 	}
 	if (p->flags & TH_SYN) {
-		if (!(s->flags & REASM_F_SYN)) {
+		/* A SYN places the stream -- unless bytes of it were already
+		 * taken mid-stream: a late (or spoofed) one must not move
+		 * what was delivered or queued. */
+		if (!(s->flags & REASM_F_SYN) && s->delivered == 0 &&
+		    s->ooo == NULL) {
 			s->next_seq = seq + 1;
-			s->flags |= REASM_F_SEQ | REASM_F_SYN;
+			s->flags |= REASM_F_SEQ;
 		}
+		s->flags |= REASM_F_SYN;
 		seq++;		/* data on a SYN (TCP Fast Open) follows it */
 	}
 	if ((p->flags & TH_FIN) && !(s->flags & REASM_F_FIN)) {
