@@ -65,10 +65,12 @@ main(void)
 	    (unsigned)TLS_MAX_HELLO, (unsigned)MAIL_MAX_HELD,
 	    (unsigned)LINE_MAX_LEN);
 	printf("per untracked (non-mail) flow: 0 bytes\n");
-	for (nb = 1024; nb < LIMIT_DEF_MAX_FLOWS; nb <<= 1)
+	for (nb = FLOW_MIN_BUCKETS; nb < LIMIT_DEF_MAX_FLOWS; nb <<= 1)
 		;
-	printf("fixed: hash table %zu bytes (%zu buckets for --max-flows "
-	    "%u)\n", nb * sizeof(struct flow *), nb,
+	printf("hash table: %zu bytes at first (%u buckets), doubling with "
+	    "the flows\n  to at most %zu bytes (%zu buckets for --max-flows "
+	    "%u)\n", (size_t)FLOW_MIN_BUCKETS * sizeof(struct flow *),
+	    (unsigned)FLOW_MIN_BUCKETS, nb * sizeof(struct flow *), nb,
 	    (unsigned)LIMIT_DEF_MAX_FLOWS);
 	return 0;
 }
