@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -378,4 +379,14 @@ daemon_notify(const char *state)
 	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
 		log_debug("sd_notify: %s", strerror(errno));
 	close(fd);
+}
+
+/* Real time, microseconds since the epoch: the run loops' clock. */
+uint64_t
+daemon_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct config;
@@ -27,5 +28,6 @@ int	daemon_target(const struct config *, uid_t *, gid_t *);
 int	daemon_drop(const struct config *, bool keep_capture, char *err,
 	    size_t errlen);
 void	daemon_notify(const char *state);
+uint64_t daemon_now(void);
 
 #endif /* TLSFLOOR_DAEMON_H */

@@ -60,7 +60,6 @@ static struct config *configure(const struct overrides *, char *, size_t);
 static int	run_files(const struct overrides *);
 static int	run_live(const struct overrides *, struct config **);
 static void	reload(const struct overrides *, struct config **);
-static uint64_t	wallclock(void);
 
 static void
 overrides_free(struct overrides *o)
@@ -185,15 +184,6 @@ bad:
 	return NULL;
 }
 
-static uint64_t
-wallclock(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Real time passes while files are read: collectors, inventory timer. */
 static void
 files_tick(void)
@@ -315,7 +305,7 @@ run_live(const struct overrides *o, struct config **cfgp)
 		if (poll(pfd, (nfds_t)(ncap + nout), threaded ? 200 : 1000) >
 		    0 && !threaded)
 			capture_live_dispatch(caps[0], pfd, ncap);
-		now = wallclock();
+		now = daemon_now();
 		if (!threaded) {
 			flow_tick(now);
 			capture_live_retry(caps[0], now);
@@ -581,11 +571,11 @@ main(int argc, char **argv)
 		size_t			n = live_capstats(cs);
 		unsigned		w;
 
-		output_stats(wallclock(), cs, n);
+		output_stats(daemon_now(), cs, n);
 		for (w = 0; w < ncaps; w++)
 			capture_live_close(caps[w]);
 	} else if (o.conf != NULL && cfg->stats_interval > 0)
-		output_stats(wallclock(), NULL, 0);
+		output_stats(daemon_now(), NULL, 0);
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
 	verdict_report_exceptions();

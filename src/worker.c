@@ -36,6 +36,7 @@
 #include "caps.h"
 #include "classify.h"
 #include "config.h"
+#include "daemon.h"
 #include "flow.h"
 #include "log.h"
 #include "output.h"
@@ -66,15 +67,6 @@ static uint64_t			*main_stats;	/* the main thread's stats[] */
 static atomic_bool		 stopping;
 static atomic_uint		 gen;		/* configuration generation */
 static _Atomic(const struct config *) gen_cfg;
-
-static uint64_t
-wallclock_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* Counters into the main thread's, capture counters where it reads them. */
 static void
@@ -109,7 +101,7 @@ worker_run(void *arg)
 		n = capture_live_pollfds(w->cap, pfd, CONFIG_MAX_IFACES);
 		if (poll(pfd, (nfds_t)n, CAPTURE_WORKER_POLL_MS) > 0)
 			capture_live_dispatch(w->cap, pfd, n);
-		now = wallclock_us();
+		now = daemon_now();
 		if ((g = atomic_load(&gen)) != atomic_load(&w->gen_seen)) {
 			w->cfg = atomic_load(&gen_cfg);
 			flow_set_config(w->cfg);
