@@ -27,6 +27,7 @@
  * pipeline, so nothing analysed is lost.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #ifdef __linux__
 #include <linux/if_packet.h>
@@ -37,6 +38,9 @@
 #include <pcap.h>
 #include <stdint.h>
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,6 +84,7 @@ struct capture_live {
 static struct capture_live *live_all[CAPTURE_MAX_WORKERS];
 static pcap_t		*offline;	/* the file being read */
 static volatile sig_atomic_t stop_reading;
+static bool		stdin_buffered;	/* setvbuf() done on stdin */
 
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
 		    size_t);
@@ -117,6 +122,70 @@ seconds_passed(uint64_t *last)
 	return true;
 }
 
+/*
+ * The FILE libpcap reads a capture through.  stdio's buffer would be one
+ * page (st_blksize), a read(2) every 4 KiB: a 256 KiB buffer makes that 64
+ * times fewer system calls for the same bytes, which on a capture in the
+ * page cache is a good part of what reading it costs (make bench: about a
+ * tenth of the wall time on 2 GB).  Larger buffers measured no better:
+ * libpcap copies each record out of this buffer again, best while it is
+ * still in the core's cache.  The kernel is told the file is read once
+ * from start to end (read-ahead).
+ */
+#define CAPTURE_FILE_BUFFER	(256u << 10)
+
+static char	stdin_buffer[CAPTURE_FILE_BUFFER];
+
+/*
+ * Only this thread reads the stream: glibc need not lock it.  Its lock is
+ * an atomic exchange on each of libpcap's two fread() calls a packet,
+ * which make bench measured at a tenth of tlsfloor's time on 2 GB.
+ */
+static void
+no_stream_lock(FILE *fp)
+{
+#ifdef __GLIBC__
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#else
+	(void)fp;
+#endif
+}
+
+/*
+ * Open path ("-": stdin) for libpcap with a buffer of our own; *bufp is
+ * the buffer to free after pcap_close() (NULL for stdin, whose buffer is
+ * static: stdin outlives pcap_close()).  glibc's setvbuf() ignores the
+ * size unless it is handed the buffer.
+ */
+static FILE *
+open_capture_file(const char *path, char **bufp)
+{
+	FILE	*fp;
+
+	*bufp = NULL;
+	if (strcmp(path, "-") == 0) {
+		/* setvbuf() only before the first read of a stream: a
+		 * second "-" keeps what the first one set */
+		if (!stdin_buffered) {
+			(void)setvbuf(stdin, stdin_buffer, _IOFBF,
+			    sizeof(stdin_buffer));
+			no_stream_lock(stdin);
+		}
+		stdin_buffered = true;
+		return stdin;
+	}
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
+	no_stream_lock(fp);
+	if ((*bufp = malloc(CAPTURE_FILE_BUFFER)) != NULL &&
+	    setvbuf(fp, *bufp, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
+		free(*bufp);
+		*bufp = NULL;
+	}
+	return fp;
+}
+
 int
 capture_file(const char *path, void (*tick)(void))
 {
@@ -125,18 +194,23 @@ capture_file(const char *path, void (*tick)(void))
 	const uint8_t		*data;
 	const char		*name = strcmp(path, "-") == 0 ? "stdin" : path;
 	pcap_t			*p;
+	FILE			*fp;
+	char			*fbuf;
 	uint64_t		 pktno = 0, ts, last_tick = 0;
 	int			 link, rc, ret = 0;
 	bool			 piped = strcmp(path, "-") == 0;
 
 	errbuf[0] = '\0';
-	if ((p = pcap_open_offline(path, errbuf)) == NULL) {
-		/* libpcap names the file itself when fopen() failed */
-		if (strncmp(errbuf, path, strlen(path)) == 0 &&
-		    errbuf[strlen(path)] == ':')
-			log_warnx("%s", errbuf);
-		else
-			log_warnx("%s: %s", name, errbuf);
+	if ((fp = open_capture_file(path, &fbuf)) == NULL) {
+		log_warn("%s", path);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	if ((p = pcap_fopen_offline(fp, errbuf)) == NULL) {
+		log_warnx("%s: %s", name, errbuf);
+		if (fp != stdin)
+			fclose(fp);
+		free(fbuf);
 		STAT_INC(FILE_ERRORS);
 		return -1;
 	}
@@ -149,6 +223,7 @@ capture_file(const char *path, void (*tick)(void))
 		    ln != NULL ? ln : "unknown");
 		STAT_INC(FILE_ERRORS);
 		pcap_close(p);
+		free(fbuf);
 		return -1;
 	}
 
@@ -177,6 +252,7 @@ capture_file(const char *path, void (*tick)(void))
 	}
 	offline = NULL;
 	pcap_close(p);
+	free(fbuf);
 	return ret;
 }
 
