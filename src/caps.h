@@ -29,6 +29,8 @@
 #define LIMIT_DEF_IDLE_TIMEOUT	600	/* s without a packet before a flow ends */
 #define LIMIT_DEF_LINGER	5	/* s a closed flow absorbs stray packets */
 #define FLOW_EXPIRE_EVERY	1	/* s of packet time between expiry sweeps */
+#define FLOW_LRU_GRAIN		1	/* s: a flow moves in the LRU list at most
+					 * this often (it idles out that late) */
 #define FLOW_MIN_BUCKETS	1024	/* hash buckets at first; doubles */
 /* A leap of the packet clock beyond this many seconds waits for a second
  * packet to confirm it. */

@@ -80,6 +80,7 @@ TL bool			 flushing;	/* flow_flush_all() holds flow pointers */
 TL bool			 evicting;	/* a victim is being ended */
 TL struct flow		*current;	/* the flow of the packet in hand */
 TL uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
+TL uint8_t		 watched[65536 / 8];	/* cfg->port_map[p] != 0 */
 #undef TL
 
 static uint32_t	flow_hash(const uint8_t *, const uint8_t *, uint16_t,
@@ -108,32 +109,59 @@ load64(const uint8_t *p)
 	return v;
 }
 
+static uint32_t
+load32(const uint8_t *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /*
  * The same value for both directions: the endpoint that sorts lower goes
- * first, so A->B and B->A meet in one bucket.
+ * first, so A->B and B->A meet in one bucket.  (Any order both directions
+ * agree on will do: the words as loaded, then the ports.)  IPv4 hashes
+ * two words, IPv6 five.
  */
 static uint32_t
 flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
     uint8_t family)
 {
-	uint64_t	w[5];
-	int		c = memcmp(a, b, 16);
+	uint64_t	w[5], a0, a1, b0, b1;
+	bool		swap;
 
-	if (c > 0 || (c == 0 && pa > pb)) {
-		const uint8_t	*t = a;
-		uint16_t	 tp = pa;
-
-		a = b;
-		b = t;
-		pa = pb;
-		pb = tp;
+	if (family == 4) {
+		a0 = load32(a);
+		b0 = load32(b);
+		if (a0 > b0 || (a0 == b0 && pa > pb)) {
+			w[0] = b0 << 32 | a0;
+			w[1] = (uint64_t)pb << 32 | (uint64_t)pa << 16 | 4;
+		} else {
+			w[0] = a0 << 32 | b0;
+			w[1] = (uint64_t)pa << 32 | (uint64_t)pb << 16 | 4;
+		}
+		return (uint32_t)hash_words(sipkey, w, 2);
 	}
-	w[0] = load64(a);
-	w[1] = load64(a + 8);
-	w[2] = load64(b);
-	w[3] = load64(b + 8);
-	w[4] = (uint64_t)pa << 32 | (uint64_t)pb << 16 | family;
+	a0 = load64(a);
+	a1 = load64(a + 8);
+	b0 = load64(b);
+	b1 = load64(b + 8);
+	swap = a0 != b0 ? a0 > b0 : a1 != b1 ? a1 > b1 : pa > pb;
+	w[0] = swap ? b0 : a0;
+	w[1] = swap ? b1 : a1;
+	w[2] = swap ? a0 : b0;
+	w[3] = swap ? a1 : b1;
+	w[4] = swap ? (uint64_t)pb << 32 | (uint64_t)pa << 16 | family :
+	    (uint64_t)pa << 32 | (uint64_t)pb << 16 | family;
 	return (uint32_t)hash_words(sipkey, w, 5);
+}
+
+/* The 16-byte addresses (IPv4 zero-padded, as decode leaves them). */
+static bool
+addr_eq(const uint8_t *x, const uint8_t *y)
+{
+	return load64(x) == load64(y) && load64(x + 8) == load64(y + 8);
 }
 
 /* --- memory accounting ----------------------------------------------------- */
@@ -200,6 +228,7 @@ list_remove(struct flow_list *l, struct flow *f)
 static void
 list_append(struct flow_list *l, struct flow *f)
 {
+	f->moved = clock_us;
 	f->next = NULL;
 	f->prev = l->tail;
 	if (l->tail != NULL)
@@ -212,9 +241,14 @@ list_append(struct flow_list *l, struct flow *f)
 
 /* --- table ----------------------------------------------------------------- */
 
-/* The ports nDPI never sees, as a bitmap for the per-packet check. */
+/*
+ * The per-packet port checks as bitmaps: 8 KiB each stay in the first-level
+ * cache where the 64 KiB of cfg->port_map, read at two random ports a
+ * packet, would not.  The watched ports and the ones nDPI never sees
+ * (dpi.skip_ports).
+ */
 static void
-flow_nodpi(const struct config *c)
+flow_portmaps(const struct config *c)
 {
 	size_t	i;
 
@@ -222,6 +256,10 @@ flow_nodpi(const struct config *c)
 	for (i = 0; i < c->ndpi_skip; i++)
 		nodpi[c->dpi_skip[i] >> 3] |= (uint8_t)(1u << (c->dpi_skip[i] &
 		    7));
+	memset(watched, 0, sizeof(watched));
+	for (i = 0; i < 65536; i++)
+		if (c->port_map[i] != 0)
+			watched[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
 static bool
@@ -230,13 +268,19 @@ skip_dpi(uint16_t port)
 	return (nodpi[port >> 3] >> (port & 7)) & 1;
 }
 
+static bool
+port_watched(uint16_t port)
+{
+	return (watched[port >> 3] >> (port & 7)) & 1;
+}
+
 int
 flow_init(const struct config *c)
 {
 	size_t	want;
 
 	cfg = c;
-	flow_nodpi(c);
+	flow_portmaps(c);
 	want = c->max_flows / share < FLOW_MIN_BUCKETS ? FLOW_MIN_BUCKETS :
 	    c->max_flows / share;
 	for (nbuckets_max = FLOW_MIN_BUCKETS; nbuckets_max < want;
@@ -270,20 +314,17 @@ static struct flow *
 flow_lookup(const struct pkt *p, uint32_t h, int *dir)
 {
 	struct flow	*f;
-	size_t		 alen = p->family == 4 ? 4 : 16;
 
 	for (f = buckets[h & (nbuckets - 1)]; f != NULL; f = f->hnext) {
 		if (f->hash != h || f->family != p->family)
 			continue;
 		if (f->cli_port == p->sport && f->srv_port == p->dport &&
-		    memcmp(f->cli, p->src, alen) == 0 &&
-		    memcmp(f->srv, p->dst, alen) == 0) {
+		    addr_eq(f->cli, p->src) && addr_eq(f->srv, p->dst)) {
 			*dir = DIR_C2S;
 			return f;
 		}
 		if (f->cli_port == p->dport && f->srv_port == p->sport &&
-		    memcmp(f->cli, p->dst, alen) == 0 &&
-		    memcmp(f->srv, p->src, alen) == 0) {
+		    addr_eq(f->cli, p->dst) && addr_eq(f->srv, p->src)) {
 			*dir = DIR_S2C;
 			return f;
 		}
@@ -611,7 +652,7 @@ void
 flow_set_config(const struct config *c)
 {
 	cfg = c;
-	flow_nodpi(c);
+	flow_portmaps(c);
 }
 
 /*
@@ -702,8 +743,8 @@ flow_input(const struct pkt *p)
 	/* Neither port watched: drop before hashing (the common case),
 	 * unless nDPI is to look at such flows -- not at well-known
 	 * services that are not mail (dpi.skip_ports). */
-	if (cfg->scope == SCOPE_MAIL && cfg->port_map[p->sport] == 0 &&
-	    cfg->port_map[p->dport] == 0 && (!cfg->dpi_enabled ||
+	if (cfg->scope == SCOPE_MAIL && !port_watched(p->sport) &&
+	    !port_watched(p->dport) && (!cfg->dpi_enabled ||
 	    skip_dpi(p->sport) || skip_dpi(p->dport))) {
 		STAT_INC(FLOW_NOT_MAIL);
 		return;
@@ -735,7 +776,13 @@ flow_input(const struct pkt *p)
 		f->last_ts = p->ts;
 	f->pkts[dir]++;
 	f->bytes[dir] += p->seglen;
-	if (active.tail != f) {
+	/* To the recent end of the LRU list at most once per FLOW_LRU_GRAIN
+	 * of packet time: moving it every packet reads and writes two other
+	 * flows (its neighbours), cache misses on the busiest path.  The
+	 * list stays in order of f->moved, and touched - moved < the grain,
+	 * so a flow idles out at most that much late. */
+	if (clock_us - f->moved >= FLOW_LRU_GRAIN * 1000000u &&
+	    active.tail != f) {
 		list_remove(&active, f);
 		list_append(&active, f);
 	}

@@ -30,22 +30,25 @@ struct classify_state;
 #define FLOW_F_BY_BANNER	0x40	/* ...or, after it gave up, the greeting */
 
 struct flow {
+	/* What the lookup and a packet of a judged flow touch come first,
+	 * within the first two cache lines. */
 	struct flow	*hnext;		/* hash chain */
-	struct flow	*prev, *next;	/* active LRU list or closed list */
-	uint64_t	 id;		/* creation order, 1-based */
-	uint64_t	 first_ts;	/* us, first packet's capture time */
-	uint64_t	 last_ts;	/* us, latest capture time seen */
-	uint64_t	 touched;	/* us, table clock at the last packet */
-	uint64_t	 pkts[2];	/* per direction, enum dir */
-	uint64_t	 bytes[2];	/* payload bytes on the wire, per dir */
-	const char	*origin;	/* capture file or interface */
-	uint64_t	 first_pktno;	/* packet number in origin */
 	uint32_t	 hash;
 	uint16_t	 cli_port, srv_port;
-	uint8_t		 cli[16], srv[16];	/* IPv4 in the first 4 bytes */
 	uint8_t		 family;	/* 4 or 6 */
 	uint8_t		 proto;		/* enum proto */
 	uint8_t		 fflags;	/* FLOW_F_* */
+	uint8_t		 cli[16], srv[16];	/* IPv4 in the first 4 bytes */
+	uint64_t	 touched;	/* us, table clock at the last packet */
+	uint64_t	 last_ts;	/* us, latest capture time seen */
+	uint64_t	 pkts[2];	/* per direction, enum dir */
+	uint64_t	 bytes[2];	/* payload bytes on the wire, per dir */
+	struct flow	*prev, *next;	/* active LRU list or closed list */
+	uint64_t	 moved;		/* us, table clock when put at the tail */
+	uint64_t	 id;		/* creation order, 1-based */
+	uint64_t	 first_ts;	/* us, first packet's capture time */
+	const char	*origin;	/* capture file or interface */
+	uint64_t	 first_pktno;	/* packet number in origin */
 	uint16_t	 vlan;		/* outermost VLAN id, 0 if none */
 	struct reasm_stream stream[2];	/* per direction */
 	struct mail_state *mail;	/* owned; mail.c allocates */

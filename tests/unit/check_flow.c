@@ -549,14 +549,17 @@ START_TEST(test_lru_order)
 	json_t		*evs;
 
 	/* A flow that saw a packet lately is not the least recently used,
-	 * however old it is. */
+	 * however old it is.  (Lately: the list is kept to FLOW_LRU_GRAIN
+	 * seconds, flows touched within one grain are in creation order.) */
 	unit_cfg->max_flows = 2;
 	conv_init(&a, 40000, 143);
 	conv_init(&b, 40001, 143);
 	conv_init(&c, 40002, 143);
 	send_str(&a, DIR_C2S, "a1 NOOP\r\n");
 	send_str(&b, DIR_C2S, "a1 NOOP\r\n");
+	a.ts += FLOW_LRU_GRAIN * 1000000u;
 	send_str(&a, DIR_C2S, "a2 NOOP\r\n");	/* a is fresh again */
+	c.ts = a.ts;
 	send_str(&c, DIR_C2S, "a1 NOOP\r\n");
 	ck_assert_uint_eq(stats[STAT_FLOW_EVICTED], 1);
 	evs = unit_out_events();
