@@ -301,7 +301,7 @@ static void
 reasm_remember(struct flow *f, struct reasm_stream *s, const uint8_t *data,
     uint32_t len)
 {
-	uint32_t	seq = s->next_seq, i;
+	uint32_t	seq = s->next_seq, at, first;
 
 	if (s->recent == NULL &&
 	    (s->recent = flow_mem_alloc(f, REASM_RECENT)) == NULL)
@@ -311,8 +311,11 @@ reasm_remember(struct flow *f, struct reasm_stream *s, const uint8_t *data,
 		seq += len - REASM_RECENT;
 		len = REASM_RECENT;
 	}
-	for (i = 0; i < len; i++)
-		s->recent[(seq + i) % REASM_RECENT] = data[i];
+	/* a ring: up to its end, then the rest from its start */
+	at = seq % REASM_RECENT;
+	first = len < REASM_RECENT - at ? len : REASM_RECENT - at;
+	memcpy(s->recent + at, data, first);
+	memcpy(s->recent, data + first, len - first);
 }
 
 /*
