@@ -211,6 +211,27 @@ cmp_u16(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A hello's lists are a few dozen values: insertion sort does them in a
+ * fraction of what glibc's qsort() spends (it allocates and merges).  A
+ * crafted hello may carry thousands: qsort() then, never n squared.
+ */
+#define JA4_INSERTION_MAX	128
+
+static void
+sort_small(uint16_t *v, size_t n)
+{
+	size_t		i, j;
+	uint16_t	x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Copy v without GREASE (and without the values in skip), sorted. */
 static size_t
 ja4_sorted(const uint16_t *v, size_t n, uint16_t *out, bool drop_sni_alpn)
@@ -225,7 +246,10 @@ ja4_sorted(const uint16_t *v, size_t n, uint16_t *out, bool drop_sni_alpn)
 			continue;
 		out[k++] = v[i];
 	}
-	qsort(out, k, sizeof(*out), cmp_u16);
+	if (k <= JA4_INSERTION_MAX)
+		sort_small(out, k);
+	else
+		qsort(out, k, sizeof(*out), cmp_u16);
 	return k;
 }
 

@@ -139,6 +139,34 @@ static const uint8_t	jw_plain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+static uint64_t
+load_u64(const uint8_t *p)
+{
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Whether any of the eight bytes in x is not jw_plain: one at or above
+ * 0x80, below 0x20, a quote or a backslash.  (x - 0x01..) & ~x & 0x80..
+ * is non-zero exactly when some byte of x is zero; it may also mark a
+ * byte above a zero one, which only sends a plain byte the slow way.
+ */
+#define JW_ONES		0x0101010101010101ull
+#define JW_HIGHS	0x8080808080808080ull
+#define JW_ZERO_BYTE(x)	(((x) - JW_ONES) & ~(x) & JW_HIGHS)
+
+static bool
+jw_any_special(uint64_t x)
+{
+	return ((x & JW_HIGHS) |
+	    ((x - JW_ONES * 0x20) & ~x & JW_HIGHS) |
+	    JW_ZERO_BYTE(x ^ (JW_ONES * '"')) |
+	    JW_ZERO_BYTE(x ^ (JW_ONES * '\\'))) != 0;
+}
+
 /*
  * A JSON string; bytes that are not UTF-8 become U+FFFD.  Room for the
  * worst case (every byte six) is made once, then written without checks.
@@ -156,6 +184,13 @@ jw_str(struct jw *w, const char *s)
 	o = w->p + w->n;
 	*o++ = '"';
 	while (i < n) {
+		/* eight plain bytes at a time (most strings are all plain) */
+		if (n - i >= 8 && !jw_any_special(load_u64(p + i))) {
+			memcpy(o, p + i, 8);
+			o += 8;
+			i += 8;
+			continue;
+		}
 		if (jw_plain[p[i]]) {
 			*o++ = (char)p[i++];
 			continue;

@@ -113,6 +113,14 @@ START_TEST(test_time)
 	ck_assert_str_eq(buf, "2026-01-01T00:00:00.123456Z");
 	output_time(951782400000001ULL, buf, sizeof(buf));	/* leap day */
 	ck_assert_str_eq(buf, "2000-02-29T00:00:00.000001Z");
+	output_time(1798761599999999ULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2026-12-31T23:59:59.999999Z");
+	/* Beyond year 9999 (a crafted pcap timestamp): strftime's way. */
+	output_time(253402300800000000ULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "10000-01-01T00:00:00.000000Z");
+	/* A buffer too short is cut, still a string. */
+	output_time(0, buf, 11);
+	ck_assert_str_eq(buf, "1970-01-01");
 }
 END_TEST
 
@@ -291,6 +299,73 @@ START_TEST(test_json_escaping)
 	    "\xef\xbf\xbd d");
 	json_decref(evs);
 	free(line);
+	f->origin = "unit.pcap";
+}
+END_TEST
+
+/*
+ * The writer takes eight plain bytes at a time: every ASCII byte and a
+ * two-, three- and four-byte UTF-8 character at each of the positions in
+ * and across an eight-byte step, long runs of plain bytes around them,
+ * must still come out as jansson writes them.
+ */
+START_TEST(test_json_escaping_steps)
+{
+	static const char	*mb[] = { "\xc3\xa9", "\xe2\x82\xac",
+	    "\xf0\x9f\x98\x80" };
+	char		*s, *o, *want, *line = NULL, *at;
+	size_t		 cap = 0, k, b, m, j;
+	json_t		*str;
+	FILE		*fp;
+	char		 path[64];
+	int		 fd;
+
+	s = o = malloc(16 * (128 + 3) * 12 + 64);
+	ck_assert_ptr_nonnull(s);
+	for (k = 0; k < 16; k++) {
+		for (b = 1; b < 128; b++) {
+			for (j = 0; j < k; j++)
+				*o++ = (char)('a' + j);
+			*o++ = (char)b;
+		}
+		for (m = 0; m < 3; m++) {
+			for (j = 0; j < k; j++)
+				*o++ = (char)('A' + j);
+			o = stpcpy(o, mb[m]);
+		}
+	}
+	o = stpcpy(o, "0123456789abcdefghijklmnopqrstuvwxyz");
+	f->origin = s;
+	snprintf(path, sizeof(path), "/tmp/tlsfloor-unit-esc-XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	unit_cfg->json_enabled = true;
+	unit_cfg->json_events = CONFIG_EV_SESSION;
+	unit_cfg->session_events_ok = true;
+	ck_assert_int_eq(config_set_string(&unit_cfg->json_path, path), 0);
+	ck_assert_int_eq(output_open(unit_cfg, NULL, NULL, 0), 0);
+	f->sess.end = END_FIN;
+	f->bytes[DIR_C2S] = 1;
+	verdict_finish(f);
+	ck_assert_int_eq(output_close(), 0);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_gt(getline(&line, &cap, fp), 0);
+	fclose(fp);
+	unlink(path);
+	str = json_string(s);
+	ck_assert_ptr_nonnull(str);
+	want = json_dumps(str, JSON_ENCODE_ANY);
+	at = strstr(line, "\"file\":");
+	ck_assert_ptr_nonnull(at);
+	for (j = 0; want[j] != '\0' && at[7 + j] == want[j]; j++)
+		;
+	ck_assert_msg(want[j] == '\0', "differs at %zu: writer %.40s\n"
+	    "jansson %.40s", j, at + 7 + j, want + j);
+	free(want);
+	json_decref(str);
+	free(line);
+	free(s);
 	f->origin = "unit.pcap";
 }
 END_TEST
@@ -475,6 +550,7 @@ output_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_json_legacy_session);
 	tcase_add_test(tc, test_json_escaping);
+	tcase_add_test(tc, test_json_escaping_steps);
 	tcase_add_test(tc, test_json_anomalies);
 	tcase_add_test(tc, test_json_starttls_fields);
 	tcase_add_test(tc, test_json_tls13_hrr);
