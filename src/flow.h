@@ -38,6 +38,7 @@ struct flow {
 	uint8_t		 family;	/* 4 or 6 */
 	uint8_t		 proto;		/* enum proto */
 	uint8_t		 fflags;	/* FLOW_F_* */
+	uint16_t	 vlan;		/* outermost VLAN id, 0 if none */
 	uint8_t		 cli[16], srv[16];	/* IPv4 in the first 4 bytes */
 	uint64_t	 touched;	/* us, table clock at the last packet */
 	uint64_t	 last_ts;	/* us, latest capture time seen */
@@ -49,7 +50,6 @@ struct flow {
 	uint64_t	 first_ts;	/* us, first packet's capture time */
 	const char	*origin;	/* capture file or interface */
 	uint64_t	 first_pktno;	/* packet number in origin */
-	uint16_t	 vlan;		/* outermost VLAN id, 0 if none */
 	struct reasm_stream stream[2];	/* per direction */
 	struct mail_state *mail;	/* owned; mail.c allocates */
 	struct tls_state *tls;		/* owned; tls.c allocates */
