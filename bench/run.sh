@@ -13,8 +13,9 @@
 #   BENCH_SEED     generator seed                                   [1]
 #   BENCH_FLOWS    concurrent connections in the capture            [4000]
 #   BENCH_TIMEOUT  seconds before a run of another tool is killed   [900]
-#   BENCH_TOOLS    which rows, in order   [floor tlsfloor tlsfloor-no-dpi
-#                  tlsfloor-dpi-all tlsfloor-all-tls ndpiReader ssldump tshark]
+#   BENCH_TOOLS    which rows, in order   [floor floor-tuned tlsfloor
+#                  tlsfloor-no-dpi tlsfloor-dpi-all tlsfloor-all-tls
+#                  ndpiReader ssldump tshark]
 #   BENCH_OTHER_RUNS  timed runs of ndpiReader, ssldump, tshark: each takes
 #                  minutes on 2G (tshark ~250x the floor)            [1]
 #   BENCH_FLAT     1: also run tlsfloor on a capture twice the size   [1]
@@ -34,7 +35,7 @@ BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_FLOWS=${BENCH_FLOWS:-4000}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
-BENCH_TOOLS=${BENCH_TOOLS:-floor tlsfloor tlsfloor-no-dpi tlsfloor-dpi-all tlsfloor-all-tls ndpiReader ssldump tshark}
+BENCH_TOOLS=${BENCH_TOOLS:-floor floor-tuned tlsfloor tlsfloor-no-dpi tlsfloor-dpi-all tlsfloor-all-tls ndpiReader ssldump tshark}
 BENCH_OTHER_RUNS=${BENCH_OTHER_RUNS:-1}
 BENCH_FLAT=${BENCH_FLAT:-1}
 BENCH_PROFILE=${BENCH_PROFILE:-0}
@@ -126,6 +127,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 cmd_of() {
 	case $1 in
 	floor)		echo "$BENCH_DIR/floor $F" ;;
+	floor-tuned)	echo "$BENCH_DIR/floor -t $F" ;;
 	tlsfloor)	echo "$PROG -q -r $F" ;;
 	tlsfloor-all-tls) echo "$PROG -q --all-tls -r $F" ;;
 	tlsfloor-dpi-all) echo "$PROG -q -c $BENCH_DIR/dpi-all.yaml -r $F" ;;
@@ -138,7 +140,7 @@ cmd_of() {
 }
 runs_of() {
 	case $1 in
-	floor|tlsfloor*) echo "$BENCH_RUNS" ;;
+	floor*|tlsfloor*) echo "$BENCH_RUNS" ;;
 	*)		echo "$BENCH_OTHER_RUNS" ;;
 	esac
 }
@@ -179,7 +181,7 @@ timed() {
 	_out=/dev/null
 	[ "$_t" = tshark ] && _out="$BENCH_DIR/tshark.out"
 	_to=$BENCH_TIMEOUT
-	case $_t in floor|tlsfloor*) _to=$((BENCH_TIMEOUT * 4)) ;; esac
+	case $_t in floor*|tlsfloor*) _to=$((BENCH_TIMEOUT * 4)) ;; esac
 	# shellcheck disable=SC2046
 	if "$TIME" -o "$BENCH_DIR/time.$_t" -f '%e %U %S %M' \
 	    timeout -s KILL "$_to" $(cmd_of "$_t") > "$_out" \
@@ -324,6 +326,8 @@ END {
 			    leg_exp)
 		else if (t == "floor")
 			note = "-"
+		else if (t == "floor-tuned")
+			note = "- (reads the file as tlsfloor does)"
 		else if (t == "tlsfloor-all-tls")
 			note = "n/a (reports TLS on every port)"
 		else if (t == "tlsfloor-no-dpi")
@@ -339,6 +343,10 @@ END {
 		    (fw > 0 ? sprintf("%.2f", mw / fw) : "-"),
 		    (fc > 0 ? sprintf("%.2f", mc / fc) : "-"), note
 	}
+	if (mwall["floor-tuned"] > 0 && mwall["tlsfloor"] > 0)
+		printf "\ntlsfloor / floor-tuned: %.2f wall, %.2f CPU (its own work beyond reading the file)\n",
+		    mwall["tlsfloor"] / mwall["floor-tuned"],
+		    mcpu["tlsfloor"] / mcpu["floor-tuned"]
 }' "$RES" | tee "$BENCH_DIR/table.txt"
 
 if [ "$BENCH_FLAT" = 1 ]; then
