@@ -226,27 +226,20 @@ START_TEST(test_json_legacy_session)
 END_TEST
 
 /*
- * The writer escapes as jansson does: every control byte, quote and
- * backslash; UTF-8 as it is (JSON file) or as \uXXXX with surrogate pairs
- * (syslog); bytes that are not UTF-8 as U+FFFD.  Checked byte for byte
- * against jansson's own dump of the same string.
+ * The session event's line as the JSON file sink writes it, for a flow
+ * read from a capture named origin (the name travels as it is: the
+ * writer's escaping).  *cap: getline()'s size of the returned buffer.
  */
-START_TEST(test_json_escaping)
+static char *
+json_file_line(const char *origin, size_t *cap)
 {
-	static const char	valid[] =
-	    "\x01\x02\x08\x09\x0a\x0c\x0d\x1f \"\\/~\x7f"
-	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end";
-	static const char	invalid[] = "a\xff b\xc3 c\xed\xa0\x80 d";
-	json_t		*evs, *ev, *str;
-	char		*want, *line = NULL, *at;
-	size_t		 cap = 0;
-	struct jw	 w = { 0 }, a = { 0 };
-	FILE		*fp;
-	char		 path[64];
-	int		 fd;
+	char	*line = NULL;
+	FILE	*fp;
+	char	 path[64];
+	int	 fd;
 
-	/* The pcap file name travels as it is: the writer's escaping. */
-	f->origin = valid;
+	*cap = 0;
+	f->origin = origin;
 	snprintf(path, sizeof(path), "/tmp/tlsfloor-unit-esc-XXXXXX");
 	ck_assert_int_ge(fd = mkstemp(path), 0);
 	close(fd);
@@ -261,9 +254,30 @@ START_TEST(test_json_escaping)
 	ck_assert_int_eq(output_close(), 0);
 	fp = fopen(path, "r");
 	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_gt(getline(&line, &cap, fp), 0);
+	ck_assert_int_gt(getline(&line, cap, fp), 0);
 	fclose(fp);
 	unlink(path);
+	return line;
+}
+
+/*
+ * The writer escapes as jansson does: every control byte, quote and
+ * backslash; UTF-8 as it is (JSON file) or as \uXXXX with surrogate pairs
+ * (syslog); bytes that are not UTF-8 as U+FFFD.  Checked byte for byte
+ * against jansson's own dump of the same string.
+ */
+START_TEST(test_json_escaping)
+{
+	static const char	valid[] =
+	    "\x01\x02\x08\x09\x0a\x0c\x0d\x1f \"\\/~\x7f"
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end";
+	static const char	invalid[] = "a\xff b\xc3 c\xed\xa0\x80 d";
+	json_t		*evs, *ev, *str;
+	char		*want, *line, *at;
+	size_t		 cap;
+	struct jw	 w = { 0 }, a = { 0 };
+
+	line = json_file_line(valid, &cap);
 	str = json_string(valid);
 	ck_assert_ptr_nonnull(str);
 	want = json_dumps(str, JSON_ENCODE_ANY);
@@ -313,12 +327,9 @@ START_TEST(test_json_escaping_steps)
 {
 	static const char	*mb[] = { "\xc3\xa9", "\xe2\x82\xac",
 	    "\xf0\x9f\x98\x80" };
-	char		*s, *o, *want, *line = NULL, *at;
-	size_t		 cap = 0, k, b, m, j;
+	char		*s, *o, *want, *line, *at;
+	size_t		 cap, k, b, m, j;
 	json_t		*str;
-	FILE		*fp;
-	char		 path[64];
-	int		 fd;
 
 	s = o = malloc(16 * (128 + 3) * 12 + 64);
 	ck_assert_ptr_nonnull(s);
@@ -334,25 +345,8 @@ START_TEST(test_json_escaping_steps)
 			o = stpcpy(o, mb[m]);
 		}
 	}
-	o = stpcpy(o, "0123456789abcdefghijklmnopqrstuvwxyz");
-	f->origin = s;
-	snprintf(path, sizeof(path), "/tmp/tlsfloor-unit-esc-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(path), 0);
-	close(fd);
-	unit_cfg->json_enabled = true;
-	unit_cfg->json_events = CONFIG_EV_SESSION;
-	unit_cfg->session_events_ok = true;
-	ck_assert_int_eq(config_set_string(&unit_cfg->json_path, path), 0);
-	ck_assert_int_eq(output_open(unit_cfg, NULL, NULL, 0), 0);
-	f->sess.end = END_FIN;
-	f->bytes[DIR_C2S] = 1;
-	verdict_finish(f);
-	ck_assert_int_eq(output_close(), 0);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_gt(getline(&line, &cap, fp), 0);
-	fclose(fp);
-	unlink(path);
+	(void)stpcpy(o, "0123456789abcdefghijklmnopqrstuvwxyz");
+	line = json_file_line(s, &cap);
 	str = json_string(s);
 	ck_assert_ptr_nonnull(str);
 	want = json_dumps(str, JSON_ENCODE_ANY);
