@@ -22,7 +22,7 @@ endif
 # Pipeline order: capture -> decode -> flow -> reasm -> mail -> tls -> verdict
 # -> output.  Everything but main.c goes into libtlsfloor.a, which the unit
 # tests link too.
-LIB_SRCS	= src/capture.c src/decode.c src/flow.c src/reasm.c \
+LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \

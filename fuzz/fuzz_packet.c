@@ -31,6 +31,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "fuzz.h"
+#include "defrag.h"
 #include "verdict.h"
 #include "caps.h"
 
@@ -47,6 +48,7 @@ static void
 flush(void)
 {
 	flow_flush_all();
+	defrag_fini();
 	verdict_flush();		/* alert summaries */
 	fuzz_check_events();
 	if (flow_mem_used() != 0)

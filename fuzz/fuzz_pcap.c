@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "flow.h"
 #include "fuzz.h"
+#include "defrag.h"
 #include "verdict.h"
 
 static int	fd = -1;
@@ -47,6 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	capture_file(path, NULL);
 	flow_flush_all();
+	defrag_fini();
 	verdict_flush();
 	fuzz_check_events();
 	if (flow_mem_used() != 0)

@@ -23,6 +23,15 @@
 /* Tunnels inside tunnels (GRE in VXLAN in ...): a real mirror session has
  * one or two; more is a loop built to burn our time. */
 #define DECODE_MAX_ENCAP	4
+/* IP fragments waiting for the rest of their datagram (defrag.c), per
+ * capture thread: the oldest datagram is given up when either cap is hit,
+ * and any DEFRAG_TIMEOUT seconds (packet time) after its first fragment.
+ * 30 s is Linux's ipfrag_time. */
+#define DEFRAG_MAX_DGRAMS	1024
+#define DEFRAG_MEMCAP		(4u << 20)	/* bytes, headers included */
+#define DEFRAG_TIMEOUT		30
+#define DEFRAG_MAX_LEN		65535	/* payload bytes of one datagram */
+#define DEFRAG_BUCKETS		1024
 
 /* --- flow table ------------------------------------------------------------ */
 #define LIMIT_DEF_MAX_FLOWS	200000	/* tracked TCP flows */

@@ -16,17 +16,18 @@
  * and hands a struct pkt to flow_input().  Every header is read through
  * reader.h.  A frame that is cut short, lies about a length, nests tunnels
  * deeper than DECODE_MAX_ENCAP or is not TCP is counted under decode.skip.*
- * and dropped; nothing here keeps state.
+ * and dropped.
  *
- * IP fragments are counted and skipped (decode.skip.ip_fragment): mail
- * clients and servers do not fragment TCP (path MTU discovery sets DF), and
- * a fragment cache fed by whoever is on the wire is a memory and CPU risk
- * with no verdict to gain.
+ * IPv4 and IPv6 fragments go to defrag.c, the one piece of this stage that
+ * keeps state (bounded there); a datagram it makes whole is decoded again
+ * from its IP header, as one more level of encapsulation.  A fragment the
+ * snaplen cut can never complete one: decode.skip.ip_fragment_cut.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include "decode.h"
+#include "defrag.h"
 #include "dns.h"
 #include "flow.h"
 #include "caps.h"
@@ -66,6 +67,11 @@ static bool	mpls_ethertype_at(const struct rd *, size_t);
 static int	decode_ip(struct rd *, struct pkt *);
 static int	decode_ipv4(struct rd *, struct pkt *);
 static int	decode_ipv6(struct rd *, struct pkt *);
+static int	decode_ipv4_fragment(struct pkt *, const uint8_t *, size_t,
+		    size_t, size_t, uint16_t);
+static int	decode_ipv6_fragment(struct pkt *, const uint8_t *,
+		    struct rd *, uint8_t, uint32_t, uint16_t, bool);
+static int	decode_reassembled(struct pkt *, struct defrag_out *, int);
 static int	decode_l4(struct rd *, struct pkt *, uint8_t, size_t);
 static int	decode_gre(struct rd *, struct pkt *);
 static int	decode_udp(struct rd *, struct pkt *);
@@ -311,6 +317,72 @@ decode_ip(struct rd *r, struct pkt *pkt)
 }
 
 /*
+ * A datagram defrag.c made whole: decoded from its IP header again, one
+ * level deeper (so that fragments inside reassembled tunnels cannot nest
+ * without end), then handed back.
+ */
+static int
+decode_reassembled(struct pkt *pkt, struct defrag_out *out, int family)
+{
+	struct rd	r;
+	int		rc = -1;
+
+	if (decode_enter(pkt)) {
+		r = rd_init(out->data, out->len);
+		rc = family == 4 ? decode_ipv4(&r, pkt) : decode_ipv6(&r, pkt);
+	}
+	defrag_release(out);
+	return rc;
+}
+
+/* An IPv4 fragment (MF or an offset): hdr/ihl its header, checked. */
+static int
+decode_ipv4_fragment(struct pkt *pkt, const uint8_t *hdr, size_t ihl,
+    size_t totlen, size_t avail, uint16_t frag)
+{
+	struct defrag_out	out;
+
+	if (avail < totlen) {
+		/* cut by the snaplen, or (captured whole) a lie */
+		if (pkt->whole)
+			STAT_INC(DEC_BAD_IP);
+		else
+			STAT_INC(DEC_FRAG_CUT);
+		return -1;
+	}
+	if (defrag_ipv4(hdr, ihl, hdr + ihl, totlen - ihl,
+	    (uint32_t)(frag & 0x1fff) * 8, (frag & 0x2000) != 0, pkt->vlan,
+	    pkt->ts, &out) == 0)
+		return -1;
+	return decode_reassembled(pkt, &out, 4);
+}
+
+/*
+ * An IPv6 fragment: ip is at its data (just past the fragment header),
+ * hdr the fixed header.  cut: the capture holds less than payload_length
+ * says.
+ */
+static int
+decode_ipv6_fragment(struct pkt *pkt, const uint8_t *hdr, struct rd *ip,
+    uint8_t next, uint32_t id, uint16_t offm, bool cut)
+{
+	struct defrag_out	out;
+
+	if (ip->bad || cut) {
+		if (pkt->whole && !ip->bad)
+			STAT_INC(DEC_BAD_IP);
+		else
+			STAT_INC(DEC_FRAG_CUT);
+		return -1;
+	}
+	if (defrag_ipv6(hdr, next, id, ip->p, rd_left(ip),
+	    (uint32_t)(offm & 0xfff8), (offm & 0x0001) != 0, pkt->vlan,
+	    pkt->ts, &out) == 0)
+		return -1;
+	return decode_reassembled(pkt, &out, 6);
+}
+
+/*
  * RFC 791 3.1:
  *   ver/ihl(1) tos(1) total_length(2) id(2) flags/frag_offset(2)
  *   ttl(1) protocol(1) checksum(2) src(4) dst(4) options(ihl*4-20)
@@ -348,10 +420,8 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 		return -1;
 	}
 	/* Fragments: see the top of the file. */
-	if ((frag & 0x3fff) != 0) {
-		STAT_INC(DEC_IP_FRAG);
-		return -1;
-	}
+	if ((frag & 0x3fff) != 0)
+		return decode_ipv4_fragment(pkt, hdr, ihl, totlen, avail, frag);
 	pkt->family = 4;
 	pkt->l3 = hdr;
 	pkt->l3len = (uint32_t)(avail < totlen ? avail : totlen);
@@ -370,7 +440,9 @@ static int
 decode_ipv6(struct rd *r, struct pkt *pkt)
 {
 	const uint8_t	*hdr = r->p;
-	size_t		 avail, plen;
+	size_t		 avail, plen, plen0;
+	uint32_t	 id;
+	uint16_t	 offm;
 	uint8_t		 nh;
 	int		 n;
 	struct rd	 ip;
@@ -396,6 +468,7 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 		return -1;
 	}
 	avail = rd_left(r);
+	plen0 = plen;
 	ip = rd_init(r->p, avail < plen ? avail : plen);
 	pkt->l3 = hdr;
 	pkt->l3len = (uint32_t)(40 + rd_left(&ip));
@@ -423,13 +496,13 @@ decode_ipv6(struct rd *r, struct pkt *pkt)
 			/* next(1) reserved(1) offset/M(2) id(4) */
 			next = rd_u8(&ip);
 			rd_skip(&ip, 1);
-			/* An atomic fragment (offset 0, M clear) is whole. */
-			if ((rd_u16(&ip) & 0xfff9) != 0 && !ip.bad) {
-				STAT_INC(DEC_IP_FRAG);
-				return -1;
-			}
-			rd_skip(&ip, 4);
+			offm = rd_u16(&ip);
+			id = rd_u32(&ip);
 			len = 8;
+			/* An atomic fragment (offset 0, M clear) is whole. */
+			if ((offm & 0xfff9) != 0 && !ip.bad)
+				return decode_ipv6_fragment(pkt, hdr, &ip,
+				    next, id, offm, avail < plen0);
 			break;
 		default:
 			pkt->family = 6;

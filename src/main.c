@@ -27,6 +27,7 @@
 #include "caps.h"
 #include "config.h"
 #include "daemon.h"
+#include "defrag.h"
 #include "dns.h"
 #include "flow.h"
 #include "log.h"
@@ -562,6 +563,7 @@ main(int argc, char **argv)
 		daemon_notify("STOPPING=1");
 	}
 
+	defrag_fini();		/* datagrams still missing fragments */
 	flow_fini();
 	verdict_flush();
 	dns_fini();

@@ -96,6 +96,8 @@ stats_summary(FILE *fp, const char *prog)
 		{ STAT_TLS_BAD_HELLO, "malformed hellos" },
 		{ STAT_TLS_BAD_RECORD, "malformed TLS records" },
 		{ STAT_DEC_SNAPLEN, "packets cut short by the snaplen" },
+		{ STAT_DEFRAG_INCOMPLETE, "IP datagrams missing fragments" },
+		{ STAT_DEFRAG_EVICTED, "IP datagrams given up (limits)" },
 		{ STAT_FLOW_EVICTED, "flows evicted (limits)" },
 		{ STAT_REASM_QUEUE_FULL, "reassembly queue overflows" },
 		{ STAT_MAIL_HELD_FULL, "STARTTLS hold overflows" },

@@ -40,12 +40,19 @@
 	X(DEC_NOT_IP,		"decode.skip.not_ip")			\
 	X(DEC_TRUNC_IP,		"decode.skip.truncated_ip")		\
 	X(DEC_BAD_IP,		"decode.skip.bad_ip_header")		\
-	X(DEC_IP_FRAG,		"decode.skip.ip_fragment")		\
+	X(DEC_FRAG_CUT,		"decode.skip.ip_fragment_cut")		\
 	X(DEC_TRUNC_TCP,	"decode.skip.truncated_tcp")		\
 	X(DEC_BAD_TCP,		"decode.skip.bad_tcp_header")		\
 	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
 	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
 	X(DEC_LEN_BEYOND,	"decode.length_beyond_frame")		\
+	X(DEFRAG_FRAGMENTS,	"defrag.fragments")			\
+	X(DEFRAG_DONE,		"defrag.reassembled")			\
+	X(DEFRAG_INCOMPLETE,	"defrag.incomplete")			\
+	X(DEFRAG_EVICTED,	"defrag.evicted")			\
+	X(DEFRAG_OVERLAP,	"defrag.overlap_conflicts")		\
+	X(DEFRAG_BAD,		"defrag.bad_fragments")			\
+	X(DEFRAG_NO_MEM,	"defrag.alloc_failed")			\
 	X(FLOW_NOT_MAIL,	"flow.packets_not_mail")		\
 	X(FLOW_CREATED,		"flow.created")				\
 	X(FLOW_MIDSTREAM,	"flow.midstream")			\

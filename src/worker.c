@@ -37,6 +37,7 @@
 #include "classify.h"
 #include "config.h"
 #include "daemon.h"
+#include "defrag.h"
 #include "flow.h"
 #include "log.h"
 #include "output.h"
@@ -118,6 +119,7 @@ worker_run(void *arg)
 			next_publish = now + PUBLISH_EVERY_US;
 		}
 	}
+	defrag_fini();		/* datagrams still missing fragments */
 	flow_fini();		/* every open session is written */
 	classify_fini();
 	publish(w);

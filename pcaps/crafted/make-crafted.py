@@ -34,9 +34,9 @@ from scapy.packet import Raw
 from scapy.layers.l2 import (Ether, Dot1Q, Dot1AD, CookedLinux, CookedLinuxV2,
                              Loopback)
 from scapy.layers.inet import (IP, TCP, UDP, IPOption_NOP, IPOption_EOL,
-                               IPOption_RR)
+                               IPOption_RR, fragment)
 from scapy.layers.inet6 import (IPv6, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt,
-                                PadN)
+                                IPv6ExtHdrFragment, PadN)
 from scapy.utils import PcapWriter, checksum
 
 # 2026-01-01T00:00:00Z
@@ -782,6 +782,17 @@ def write_pcap(path, cap, linktype=LINKTYPE_ETHERNET, encap=ether,
         w.write_packet(fb, sec=sec, usec=us * 1000 if nano else us)
     w.close()
     return frames
+
+
+def write_frames(path, frames, linktype=LINKTYPE_ETHERNET):
+    """Classic pcap of ready-made (time, bytes) frames: for encapsulations
+    that turn one packet into several frames (outer IP fragments)."""
+    w = PcapWriter(path, linktype=linktype, endianness="<", sync=True)
+    w.write_header(None)
+    for t, fb in frames:
+        sec, us = divmod(t, 1000000)
+        w.write_packet(fb, sec=sec, usec=us)
+    w.close()
 
 
 def write_pcapng(path, cap, linktype=LINKTYPE_ETHERNET, encap=ether):
@@ -2324,10 +2335,115 @@ def c39(path, name):
                / Raw(part))
     finish_12(c, rng, TLS10, implicit=True, proto="imap")
     write_pcap(path, cap)
-    return [noted(row(c, "imap", "implicit", "", "TLSv1.0", "established",
-                      "legacy_negotiated"),
-                  "both fragments skipped (decode.skip.ip_fragment 2): CH "
-                  "lost in a gap; reason from the negotiated version")]
+    return [noted(row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0",
+                      "established", "legacy_client"),
+                  "the two fragments reassembled (defrag.reassembled 1): "
+                  "the CH is read whole")]
+
+
+# 39b ------------------------------------------------------------------------
+@case("39b-imaps-ch-ipv6-fragmented-reordered-tls11.pcap")
+def c39b(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "fd00:39:1::10", "fd00:39:2::1", 43902, 993, v6=True)
+    c.open()
+    ch = record(CT_HANDSHAKE, TLS11, ch_legacy(rng, TLS11))
+    p = c.mk(C, "PA", ch)
+    seg = bytes(p[TCP])                     # TCP header + ClientHello
+    c.seq[C] = (c.seq[C] + len(ch)) & M32
+    # three fragments of 64, 64 and the rest: the last arrives first, the
+    # first twice (a retransmission by the hop that fragmented it)
+    parts = [(0, seg[0:64], 1), (64, seg[64:128], 1), (128, seg[128:], 0)]
+    for i in (2, 0, 0, 1):
+        off, part, more = parts[i]
+        c.emit(C, IPv6(src=c.cli, dst=c.srv, hlim=64, nh=44)
+               / IPv6ExtHdrFragment(nh=6, offset=off // 8, m=more,
+                                    id=0x39b00001)
+               / Raw(part))
+    finish_12(c, rng, TLS11, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "TLSv1.1", "TLSv1.1",
+                      "established", "legacy_client"),
+                  "IPv6 fragments last first, the first twice (same bytes, "
+                  "no conflict): reassembled")]
+
+
+# 39c ------------------------------------------------------------------------
+@case("39c-imaps-erspan-outer-fragmented.pcap")
+def c39c(path, name):
+    """ERSPAN type II from a switch over a 1500-byte path: the server's
+    full-size segment (ServerHello and the start of the certificates) is a
+    1550-byte outer datagram, fragmented at 1500 on the way to the probe."""
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.39.12", "10.39.0.3", 43903, 993)
+    c.open()
+    c.send(C, record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10)))
+    # a five-certificate chain: the flight spans two segments, the first
+    # full-size
+    sh = server_hello(rng, TLS10, 0xc009, extensions=[
+        ext_renegotiation_info(), ext_ec_point_formats()])
+    chain = handshake(HS_CERTIFICATE, vec24(vec24(cert_der()) * 5))
+    flight = (record(CT_HANDSHAKE, TLS10, sh)
+              + record(CT_HANDSHAKE, TLS10, chain)
+              + record(CT_HANDSHAKE, TLS10,
+                       server_key_exchange_ecdhe(rng, TLS10, SECP256R1))
+              + record(CT_HANDSHAKE, TLS10,
+                       handshake(HS_SERVER_HELLO_DONE, b"")))
+    assert len(flight) > 1448
+    c.send(S, flight, cuts=(1448,))
+    finish_12(c, rng, TLS10, implicit=True, proto="imap", server_flight=False)
+    frames = []
+    n = 0
+    for t, d, cc, p in cap.frames:
+        n += 1
+        hdr = struct.pack("!HHI", 1 << 12 | 0, 39, 0x27)
+        gre = gre_hdr(0x88be, seq=n, payload=hdr + inner_ether(cc, d, p))
+        outer = IP(src=ENCAP_A, dst=PROBE, ttl=64, flags=0, id=0x3900 + n,
+                   proto=47) / Raw(gre)
+        for fr in (fragment(outer, fragsize=1480) if len(outer) > 1500
+                   else [outer]):
+            frames.append((t, bytes(Ether(src=MAC_A, dst=MAC_PROBE) / fr)))
+    assert len(frames) > len(cap.frames)
+    write_frames(path, frames)
+    return [noted(row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0",
+                      "established", "legacy_client"),
+                  "outer IPv4 fragments of ERSPAN reassembled; the "
+                  "ServerHello rides in the fragmented segment")]
+
+
+# 39d ------------------------------------------------------------------------
+@case("39d-imaps-ch-ip-fragment-overlap-conflict.pcap")
+def c39d(path, name):
+    rng = rng_for(name)
+    cap = Capture()
+    c = Conn(cap, rng, "192.168.39.14", "10.39.0.4", 43904, 993)
+    c.open()
+    ch = record(CT_HANDSHAKE, TLS10, ch_legacy(rng, TLS10))
+    p = c.mk(C, "PA", ch)
+    p[IP].flags = 0
+    seg = bytes(p)[20:]
+    c.seq[C] = (c.seq[C] + len(ch)) & M32
+
+    def frag(off, part, more):
+        return (IP(src=c.cli, dst=c.srv, ttl=64, id=p[IP].id,
+                   flags="MF" if more else 0, frag=off // 8, proto=6)
+                / Raw(part))
+    # the last fragment, then a forged copy of it claiming TLS 1.2 in
+    # different bytes (an evasion attempt), then the first: the first copy
+    # of each byte wins, the conflict is counted
+    tail = seg[96:]
+    forged = bytes(b ^ 0x5a for b in tail)
+    c.emit(C, frag(96, tail, False))
+    c.emit(C, frag(96, forged, False))
+    c.emit(C, frag(0, seg[:96], True))
+    finish_12(c, rng, TLS10, implicit=True, proto="imap")
+    write_pcap(path, cap)
+    return [noted(row(c, "imap", "implicit", "TLSv1.0", "TLSv1.0",
+                      "established", "legacy_client"),
+                  "overlapping fragment with other bytes: first copy wins "
+                  "(defrag.overlap_conflicts 1)")]
 
 
 # ---------------------------------------------------------------------------

@@ -33,10 +33,6 @@ DEVIATIONS = {
         (None, MALFORMED),
     ("pcaps/crafted/23-hostile-ch-ext-len-overrun.pcap",
      "192.168.23.10:42301", "client"): (None, MALFORMED),
-    ("pcaps/crafted/39-imaps-ch-ip-fragmented-tls10.pcap",
-     "192.168.39.10:43901", "client"): (
-        None, "the ClientHello travels in IP fragments, which tlsfloor "
-        "counts and skips by design (decode.c); tshark reassembles them"),
 }
 TOP = os.path.dirname(os.path.dirname(HERE))
 

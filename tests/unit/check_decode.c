@@ -230,7 +230,7 @@ decode(int link, const struct ub *b)
 static const enum stat_id	outcome_stats[] = {
 	STAT_DEC_TCP, STAT_DEC_UNSUP_LINK, STAT_DEC_TRUNC_LINK,
 	STAT_DEC_NOT_IP, STAT_DEC_TRUNC_IP, STAT_DEC_BAD_IP,
-	STAT_DEC_IP_FRAG, STAT_DEC_TRUNC_TCP, STAT_DEC_BAD_TCP,
+	STAT_DEC_FRAG_CUT, STAT_DEC_TRUNC_TCP, STAT_DEC_BAD_TCP,
 	STAT_DEC_NOT_TCP, STAT_DEC_UNSUP_ENCAP, STAT_DEC_TOO_DEEP,
 	STAT_DEC_TRUNC_ENCAP,
 };
@@ -247,6 +247,19 @@ expect_only(enum stat_id want)
 	/* STAT_MAX: any one counter will do. */
 	ck_assert_msg((want == STAT_MAX || stats[want] == 1) && sum == 1,
 	    "expected only %s, got sum %llu", stats_name(want),
+	    (unsigned long long)sum);
+}
+
+/* No outcome yet: the frame was a fragment, held for its datagram. */
+static void
+expect_none(void)
+{
+	size_t		i;
+	uint64_t	sum = 0;
+
+	for (i = 0; i < sizeof(outcome_stats) / sizeof(outcome_stats[0]); i++)
+		sum += stats[outcome_stats[i]];
+	ck_assert_msg(sum == 0, "a held fragment counted as an outcome (%llu)",
 	    (unsigned long long)sum);
 }
 
@@ -723,9 +736,10 @@ END_TEST
 
 START_TEST(test_ipv4_fragments)
 {
-	/* flags/fragment offset: MF; offset 8 bytes; DF with offset. */
+	/* flags/fragment offset: MF; offset 8 bytes; DF with offset: each
+	 * alone waits for the rest of its datagram. */
 	static const uint8_t	fo[][2] = {
-		{ 0x20, 0x00 }, { 0x00, 0x01 }, { 0x40, 0x01 }, { 0x3f, 0xff },
+		{ 0x20, 0x00 }, { 0x00, 0x01 }, { 0x40, 0x01 },
 	};
 	uint8_t			pkt[sizeof(ip4)];
 	struct ub		b;
@@ -733,14 +747,35 @@ START_TEST(test_ipv4_fragments)
 
 	for (i = 0; i < sizeof(fo) / sizeof(fo[0]); i++) {
 		clear_decode_stats();
+		stats[STAT_DEFRAG_FRAGMENTS] = 0;
 		memcpy(pkt, ip4, sizeof(pkt));
+		pkt[5] = (uint8_t)i;		/* a datagram each */
 		pkt[6] = fo[i][0];
 		pkt[7] = fo[i][1];
+		if (fo[i][0] & 0x20)		/* MF: whole 8-byte blocks */
+			pkt[3] = 20 + 32;
 		frame(&b, eth4, sizeof(eth4), pkt, sizeof(pkt));
 		ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
-		expect_only(STAT_DEC_IP_FRAG);
+		expect_none();
+		ck_assert_uint_eq(stats[STAT_DEFRAG_FRAGMENTS], 1);
 		ub_free(&b);
 	}
+	/* MF with the largest offset: past what a datagram can hold. */
+	memcpy(pkt, ip4, sizeof(pkt));
+	pkt[3] = 20 + 32;
+	pkt[6] = 0x3f, pkt[7] = 0xff;
+	frame(&b, eth4, sizeof(eth4), pkt, sizeof(pkt));
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	ck_assert_uint_eq(stats[STAT_DEFRAG_BAD], 1);
+	ub_free(&b);
+	/* A fragment the snaplen cut can complete nothing. */
+	clear_decode_stats();
+	memcpy(pkt, ip4, sizeof(pkt));
+	pkt[6] = 0x20, pkt[7] = 0x00;
+	frame(&b, eth4, sizeof(eth4), pkt, sizeof(pkt) - 3);
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	expect_only(STAT_DEC_FRAG_CUT);
+	ub_free(&b);
 	/* The reserved bit alone is not a fragment. */
 	clear_decode_stats();
 	memcpy(pkt, ip4, sizeof(pkt));
@@ -749,6 +784,57 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_int_eq(decode(LINK_EN10MB, &b), 0);
 	expect_only(STAT_DEC_TCP);
 	ub_free(&b);
+}
+END_TEST
+
+/*
+ * The fragment f (after the link header l2) completes a datagram of two:
+ * decoded whole, one session with the 15 payload bytes, path == want.
+ */
+static void
+expect_reassembled(const uint8_t *l2, size_t l2len, const uint8_t *f,
+    size_t flen, const char *path, const char *want)
+{
+	struct ub	b;
+	json_t		*evs;
+
+	frame(&b, l2, l2len, f, flen);
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), 0);
+	ub_free(&b);
+	ck_assert_uint_eq(stats[STAT_DEFRAG_FRAGMENTS], 2);
+	ck_assert_uint_eq(stats[STAT_DEFRAG_DONE], 1);
+	ck_assert_uint_eq(stats[STAT_DEC_TCP], 1);
+	evs = unit_out_events();
+	ck_assert_uint_eq(json_array_size(evs), 1);
+	ck_assert_int_eq(unit_jint(json_array_get(evs, 0), "source.bytes"),
+	    PAYLOAD_LEN);
+	ck_assert_str_eq(unit_jstr(json_array_get(evs, 0), path), want);
+	json_decref(evs);
+}
+
+/*
+ * ip4 in two fragments, the last first: the first completes the datagram,
+ * which is decoded as if it had come whole (the session's 15 bytes).
+ */
+START_TEST(test_ipv4_reassembly)
+{
+	uint8_t		f1[20 + 16], f2[20 + 19];
+	struct ub	b;
+
+	memcpy(f1, ip4, 20);
+	memcpy(f1 + 20, ip4 + 20, 16);
+	f1[2] = 0, f1[3] = sizeof(f1);
+	f1[6] = 0x20, f1[7] = 0x00;		/* MF, offset 0 */
+	memcpy(f2, ip4, 20);
+	memcpy(f2 + 20, ip4 + 36, 19);
+	f2[2] = 0, f2[3] = sizeof(f2);
+	f2[6] = 0x00, f2[7] = 0x02;		/* offset 16 */
+	frame(&b, eth4, sizeof(eth4), f2, sizeof(f2));
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	ub_free(&b);
+	ck_assert_uint_eq(stats[STAT_DEC_TCP], 0);
+	expect_reassembled(eth4, sizeof(eth4), f1, sizeof(f1), "source.ip",
+	    V4_CLI);
 }
 END_TEST
 
@@ -1016,9 +1102,10 @@ END_TEST
 
 START_TEST(test_ipv6_fragment)
 {
-	/* offset/res/M: M set; offset 1 (8 bytes); offset 1 and M. */
+	/* offset/res/M: M set; offset 1 (8 bytes); offset 1 and M: each
+	 * alone waits for the rest of its datagram. */
 	static const uint8_t	fo[][2] = {
-		{ 0x00, 0x01 }, { 0x00, 0x08 }, { 0x00, 0x09 }, { 0xff, 0xf8 },
+		{ 0x00, 0x01 }, { 0x00, 0x08 }, { 0x00, 0x09 },
 	};
 	uint8_t			pkt[sizeof(ip6_atomic)];
 	struct ub		b;
@@ -1026,14 +1113,56 @@ START_TEST(test_ipv6_fragment)
 
 	for (i = 0; i < sizeof(fo) / sizeof(fo[0]); i++) {
 		clear_decode_stats();
+		stats[STAT_DEFRAG_FRAGMENTS] = 0;
 		memcpy(pkt, ip6_atomic, sizeof(pkt));
+		pkt[47] = (uint8_t)i;		/* a datagram each */
 		pkt[42] = fo[i][0];
 		pkt[43] = fo[i][1];
+		if (fo[i][1] & 0x01)		/* M: whole 8-byte blocks */
+			pkt[5] = 8 + 32;
 		frame(&b, eth6, sizeof(eth6), pkt, sizeof(pkt));
 		ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
-		expect_only(STAT_DEC_IP_FRAG);
+		expect_none();
+		ck_assert_uint_eq(stats[STAT_DEFRAG_FRAGMENTS], 1);
 		ub_free(&b);
 	}
+	/* The largest offset: past what a datagram can hold. */
+	memcpy(pkt, ip6_atomic, sizeof(pkt));
+	pkt[42] = 0xff, pkt[43] = 0xf8;
+	frame(&b, eth6, sizeof(eth6), pkt, sizeof(pkt));
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	ck_assert_uint_eq(stats[STAT_DEFRAG_BAD], 1);
+	ub_free(&b);
+}
+END_TEST
+
+/*
+ * ip6_atomic's TCP segment in two real fragments, the last first, with a
+ * hop-by-hop header before the fragment header of the first (the
+ * unfragmentable part: not carried into the reassembled packet).
+ */
+START_TEST(test_ipv6_reassembly)
+{
+	static const uint8_t	hbh[8] = { 0x2c, 0x00, 0x01, 0x04 };
+	uint8_t			f1[40 + 8 + 8 + 16], f2[40 + 8 + 19];
+	struct ub		b;
+
+	memcpy(f1, ip6_atomic, 40);
+	f1[4] = 0, f1[5] = sizeof(f1) - 40;
+	f1[6] = 0x00;				/* hop-by-hop first */
+	memcpy(f1 + 40, hbh, 8);
+	memcpy(f1 + 48, ip6_atomic + 40, 8);	/* fragment header */
+	f1[51] = 0x01;				/* offset 0, M */
+	memcpy(f1 + 56, ip6_atomic + 48, 16);
+	memcpy(f2, ip6_atomic, 48);
+	f2[4] = 0, f2[5] = sizeof(f2) - 40;
+	f2[42] = 0x00, f2[43] = 0x10;		/* offset 16, last */
+	memcpy(f2 + 48, ip6_atomic + 64, 19);
+	frame(&b, eth6, sizeof(eth6), f2, sizeof(f2));
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	ub_free(&b);
+	expect_reassembled(eth6, sizeof(eth6), f1, sizeof(f1), "network.type",
+	    "ipv6");
 }
 END_TEST
 
@@ -1786,6 +1915,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_ipv4_totlen_below_ihl);
 	tcase_add_test(tc, test_ipv4_ihl_beyond_capture);
 	tcase_add_test(tc, test_ipv4_fragments);
+	tcase_add_test(tc, test_ipv4_reassembly);
 	tcase_add_test(tc, test_ipv4_not_tcp);
 	tcase_add_test(tc, test_ipv4_padding_trimmed_bare_ack);
 	tcase_add_test(tc, test_ipv4_padding_trimmed_payload);
@@ -1811,6 +1941,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_ipv6_routing);
 	tcase_add_test(tc, test_ipv6_atomic_fragment);
 	tcase_add_test(tc, test_ipv6_fragment);
+	tcase_add_test(tc, test_ipv6_reassembly);
 	tcase_add_test(tc, test_ipv6_ext_limit);
 	tcase_add_test(tc, test_ipv6_not_tcp);
 	tcase_add_test(tc, test_ipv6_no_next_header);

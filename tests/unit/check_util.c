@@ -444,6 +444,7 @@ static char	unit_out_path[64];
 void
 unit_teardown(void)
 {
+	defrag_fini();
 	flow_fini();
 	output_close();
 	if (unit_out_path[0] != '\0')

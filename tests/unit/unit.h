@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "decode.h"
+#include "defrag.h"
 #include "flow.h"
 #include "caps.h"
 #include "mail.h"
@@ -37,6 +38,7 @@ Suite	*reader_suite(void);
 Suite	*config_suite(void);
 Suite	*config_yaml_suite(void);		/* check_config_yaml.c */
 Suite	*decode_suite(void);
+Suite	*defrag_suite(void);
 Suite	*flow_suite(void);
 Suite	*reasm_suite(void);
 Suite	*line_suite(void);

@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, config_yaml_suite());
 	srunner_add_suite(sr, decode_suite());
+	srunner_add_suite(sr, defrag_suite());
 	srunner_add_suite(sr, flow_suite());
 	srunner_add_suite(sr, reasm_suite());
 	srunner_add_suite(sr, line_suite());
