@@ -276,10 +276,12 @@ capture_breakloop(int sig)
 }
 
 /*
- * The default filter: TCP to or from a watched mail port, untagged, with
- * one 802.1Q tag, or two (QinQ).  ("vlan" shifts the offsets for the rest
- * of the expression, hence the order.)  Tunnelled mirror traffic (GRE,
- * ERSPAN, VXLAN) does not match: set capture.bpf to "" for those.
+ * The default filter: TCP to or from a watched mail port, or an IP
+ * fragment (a fragment after the first carries no ports: the filter cannot
+ * tell, defrag.c will), untagged, with one 802.1Q tag, or two (QinQ).
+ * ("vlan" shifts the offsets for the rest of the expression, hence the
+ * order.)  Tunnelled mirror traffic (GRE, ERSPAN, VXLAN) does not match:
+ * set capture.bpf to "" for those.
  */
 char *
 capture_default_bpf(const struct config *cfg)
@@ -291,13 +293,14 @@ capture_default_bpf(const struct config *cfg)
 
 	if ((fp = open_memstream(&ports, &len)) == NULL)
 		return NULL;
-	fputs("tcp and (", fp);
+	fputs("(tcp and (", fp);
 	for (port = 1; port < 65536; port++)
 		if (cfg->port_map[port] != 0) {
 			fprintf(fp, "%sport %d", first ? "" : " or ", port);
 			first = 0;
 		}
-	fputs(")", fp);
+	/* IPv4: MF or an offset; IPv6: a fragment header first */
+	fputs(")) or (ip[6:2] & 0x3fff != 0) or (ip6[6] = 44)", fp);
 	if (fclose(fp) != 0 || first) {
 		free(ports);
 		return NULL;
@@ -306,7 +309,7 @@ capture_default_bpf(const struct config *cfg)
 		free(ports);
 		return NULL;
 	}
-	fprintf(fp, "(%s) or (vlan and %s) or (vlan and vlan and %s)", ports,
+	fprintf(fp, "(%s) or (vlan and (%s)) or (vlan and vlan and (%s))", ports,
 	    ports, ports);
 	fclose(fp);
 	free(ports);
@@ -343,10 +346,15 @@ live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
 
 	if (cl->nworkers <= 1)
 		return 0;
+	/* FLAG_DEFRAG: the kernel puts IPv4 fragments together before it
+	 * hashes, so that a datagram reaches one worker whole (the later
+	 * fragments carry no ports to hash on). */
 	if (cs->fanout == 0 && cl->worker == 0)
-		arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+		arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG |
+		    PACKET_FANOUT_FLAG_UNIQUEID) << 16;
 	else
-		arg = cs->fanout | PACKET_FANOUT_HASH << 16;
+		arg = cs->fanout | (PACKET_FANOUT_HASH |
+		    PACKET_FANOUT_FLAG_DEFRAG) << 16;
 	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg))
 	    == -1) {
 		snprintf(err, errlen, "%s: PACKET_FANOUT: %s", cs->name,
