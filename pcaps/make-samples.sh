@@ -43,24 +43,27 @@
 #              10110 (POP3, STLS) and 10995 (POP3S), the legacy postfix on
 #              2525 (SMTP, STARTTLS).  The servers are the same in both
 #              groups; the extra listeners do not change the standard ones.
+#   fragmented the legacy dovecot reached through a router namespace whose
+#              routes have a 576-byte MTU, DF cleared on both ends: the
+#              router fragments every full-size segment (section 12)
 #   e.g.  sudo pcaps/make-samples.sh --only odd-ports
 
 set -euo pipefail
 
-GROUPS_ALL=(standard odd-ports)
+GROUPS_ALL=(standard odd-ports fragmented)
 GROUPS_RUN=("${GROUPS_ALL[@]}")
 usage() {
-    printf 'usage: %s [--only standard|odd-ports]\n' "$0" >&2
+    printf 'usage: %s [--only standard|odd-ports|fragmented]\n' "$0" >&2
     exit 2
 }
 while [[ $# -gt 0 ]]; do
     case $1 in
     --only)
         [[ $# -ge 2 ]] || usage
-        case $2 in standard|odd-ports) GROUPS_RUN=("$2") ;; *) usage ;; esac
+        case $2 in standard|odd-ports|fragmented) GROUPS_RUN=("$2") ;; *) usage ;; esac
         shift 2 ;;
     --only=*)
-        case ${1#--only=} in standard|odd-ports) GROUPS_RUN=("${1#--only=}") ;; *) usage ;; esac
+        case ${1#--only=} in standard|odd-ports|fragmented) GROUPS_RUN=("${1#--only=}") ;; *) usage ;; esac
         shift ;;
     -h|--help) usage ;;
     *) usage ;;
@@ -79,6 +82,10 @@ SRV_NS=tlsf-srv
 CLI_NS=tlsf-cli
 SRV_IF=veth-srv
 CLI_IF=veth-cli
+# section 12 (group fragmented): client -- router -- server
+RTR_NS=tlsf-rtr
+FCLI_NS=tlsf-fcli
+FRAG_MTU=576
 PY=/usr/bin/python3          # Debian's python (not a pyenv one on PATH)
 MAIL_USER=alice
 MAIL_PASS=secret
@@ -149,6 +156,8 @@ cleanup() {
     if [[ -n $POSTFIX_DIR ]]; then
         postfix -c "$POSTFIX_DIR" stop >/dev/null 2>&1
     fi
+    kill_ns "$FCLI_NS"
+    kill_ns "$RTR_NS"
     kill_ns "$CLI_NS"
     kill_ns "$SRV_NS"
     if [[ -n $T && -d $T ]]; then
@@ -164,6 +173,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Leftovers of an earlier, interrupted run.
+kill_ns "$FCLI_NS"
+kill_ns "$RTR_NS"
 kill_ns "$CLI_NS"
 kill_ns "$SRV_NS"
 
@@ -607,6 +618,10 @@ EOF
 # server namespace, the client in the client namespace with STDIN (plus a
 # newline) as its standard input ("" = /dev/null).
 NCAP=0
+# where tcpdump listens and where the client runs (section 12 changes them)
+CAP_NS=$SRV_NS
+CAP_IF=$SRV_IF
+RUN_NS=$CLI_NS
 capture() {
     local name=$1 input=$2 f rc i
     shift 2
@@ -614,7 +629,7 @@ capture() {
     # Not through the S function: $! must be tcpdump itself (ip netns exec
     # execs it), and SIGINT must reach it (a background subshell of a
     # non-interactive bash ignores SIGINT).
-    ip netns exec "$SRV_NS" tcpdump -i "$SRV_IF" -U -s 0 -Z root -n -w "$f" tcp \
+    ip netns exec "$CAP_NS" tcpdump -i "$CAP_IF" -U -s 0 -Z root -n -w "$f" tcp \
         >"$T/logs/$name.tcpdump" 2>&1 &
     TCPDUMP_PID=$!
     for i in $(seq 1 100); do
@@ -625,9 +640,9 @@ capture() {
     sleep 0.5
     rc=0
     if [[ -n $input ]]; then
-        printf '%s\n' "$input" | C timeout "$CLIENT_TIMEOUT" "$@" >"$T/logs/$name.client" 2>&1 || rc=$?
+        printf '%s\n' "$input" | ip netns exec "$RUN_NS" timeout "$CLIENT_TIMEOUT" "$@" >"$T/logs/$name.client" 2>&1 || rc=$?
     else
-        C timeout "$CLIENT_TIMEOUT" "$@" </dev/null >"$T/logs/$name.client" 2>&1 || rc=$?
+        ip netns exec "$RUN_NS" timeout "$CLIENT_TIMEOUT" "$@" </dev/null >"$T/logs/$name.client" 2>&1 || rc=$?
     fi
     sleep 1
     kill -INT "$TCPDUMP_PID"
@@ -719,6 +734,52 @@ if want odd-ports; then
     capture odd-port-smtp-starttls-tls1_2 "$SMTP_BYE" "${SC[@]}" -starttls smtp -name client.tlsfloor.test -connect "$LEGACY4:$ODD_SMTP" -cipher "$CIPHER" -tls1_2
 fi
 
+# 12. through a router that fragments: the legacy dovecot (10.99.0.1) seen
+# from a third namespace, tlsf-fcli (10.97.0.2), via tlsf-rtr, whose routes
+# both ways have a 576-byte MTU.  The client's and the server's routes to
+# each other say 1500 and are locked ("mtu lock"): TCP keeps its 1460-byte
+# MSS, and Linux sends without DF on a route whose MTU is locked, so the
+# router fragments every larger segment instead of asking for a smaller
+# one (net.ipv4.ip_no_pmtu_disc would clear DF too, but then TCP falls
+# back to a 536-byte MSS and nothing needs fragmenting).  tcpdump runs on
+# the router's client side, where the client's segments are still whole
+# and the server's arrive in fragments: the server's certificate flight
+# (and the ServerHello in it) can only be read reassembled.
+if want fragmented; then
+    ip netns add "$RTR_NS"
+    ip netns add "$FCLI_NS"
+    ip link add rtr-cli netns "$RTR_NS" type veth peer name fcli netns "$FCLI_NS"
+    ip link add rtr-srv netns "$RTR_NS" type veth peer name veth-srv2 netns "$SRV_NS"
+    R() { ip netns exec "$RTR_NS" "$@"; }
+    F() { ip netns exec "$FCLI_NS" "$@"; }
+    for ns in "$RTR_NS" "$FCLI_NS"; do ip -n "$ns" link set lo up; done
+    R ip addr add 10.97.0.1/24 dev rtr-cli
+    R ip addr add 10.98.0.2/24 dev rtr-srv
+    F ip addr add 10.97.0.2/24 dev fcli
+    S ip addr add 10.98.0.1/24 dev veth-srv2
+    for dev in rtr-cli rtr-srv; do
+        R ethtool -K "$dev" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+        R ip link set "$dev" up
+    done
+    F ethtool -K fcli tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+    S ethtool -K veth-srv2 tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+    F ip link set fcli up
+    S ip link set veth-srv2 up
+    R sysctl -qw net.ipv4.ip_forward=1
+    R ip route replace 10.97.0.0/24 dev rtr-cli src 10.97.0.1 mtu "$FRAG_MTU"
+    R ip route add 10.99.0.0/24 via 10.98.0.1 dev rtr-srv mtu "$FRAG_MTU"
+    S ip route add 10.97.0.0/24 via 10.98.0.2 dev veth-srv2 mtu lock 1500
+    F ip route add default via 10.97.0.1 mtu lock 1500
+    CAP_NS=$RTR_NS
+    CAP_IF=rtr-cli
+    RUN_NS=$FCLI_NS
+    capture fragmented-imaps-tls1_0 "$IMAP_BYE" "${SC[@]}" -connect "$LEGACY4:993" -cipher "$CIPHER" -tls1
+    capture fragmented-pop3-stls-tls1_2 "$POP_BYE" "${SC[@]}" "${TLS_POP[@]}" -tls1_2
+    CAP_NS=$SRV_NS
+    CAP_IF=$SRV_IF
+    RUN_NS=$CLI_NS
+fi
+
 log "$NCAP captures written"
 
 ###########################################################################
@@ -765,6 +826,10 @@ plaintext-imap                                    -       -       plaintext     
 plaintext-pop3                                    -       -       plaintext        plaintext
 plaintext-smtp                                    -       -       plaintext        plaintext
 ipv6-imap-starttls-tls1_0                         TLSv1.0 TLSv1.0 established      legacy_client
+END_EXPECTED
+cat >"$T/expected-fragmented" <<'END_EXPECTED'
+fragmented-imaps-tls1_0                           TLSv1.0 TLSv1.0 established      legacy_client
+fragmented-pop3-stls-tls1_2                       TLSv1.2 TLSv1.2 established      ok
 END_EXPECTED
 cat >"$T/expected-odd-ports" <<END_EXPECTED
 odd-port-imap-starttls-tls1_0                     TLSv1.0 TLSv1.0 established      legacy_client tcp.port==$ODD_IMAP,imap
