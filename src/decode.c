@@ -369,7 +369,8 @@ decode_ipv6_fragment(struct pkt *pkt, const uint8_t *hdr, struct rd *ip,
 	struct defrag_out	out;
 
 	if (ip->bad || cut) {
-		if (pkt->whole && !ip->bad)
+		/* captured whole, so payload_length lies; else the snaplen */
+		if (pkt->whole)
 			STAT_INC(DEC_BAD_IP);
 		else
 			STAT_INC(DEC_FRAG_CUT);

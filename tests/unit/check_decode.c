@@ -1133,6 +1133,19 @@ START_TEST(test_ipv6_fragment)
 	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
 	ck_assert_uint_eq(stats[STAT_DEFRAG_BAD], 1);
 	ub_free(&b);
+	/* Cut by the snaplen: it can complete nothing. */
+	clear_decode_stats();
+	memcpy(pkt, ip6_atomic, sizeof(pkt));
+	pkt[43] = 0x08;				/* offset 8, last */
+	frame(&b, eth6, sizeof(eth6), pkt, sizeof(pkt) - 3);
+	ck_assert_int_eq(decode(LINK_EN10MB, &b), -1);
+	expect_only(STAT_DEC_FRAG_CUT);
+	/* The same frame captured whole: payload_length lies. */
+	clear_decode_stats();
+	ck_assert_int_eq(decode_frame_len(LINK_EN10MB, "unit", 1, TS, b.p,
+	    b.n, b.n), -1);
+	expect_only(STAT_DEC_BAD_IP);
+	ub_free(&b);
 }
 END_TEST
 
