@@ -342,6 +342,7 @@ live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
 {
 #if defined(PACKET_FANOUT) && defined(PACKET_FANOUT_FLAG_UNIQUEID)
 	int		fd = pcap_fileno(p), arg;
+	unsigned	mode;
 	socklen_t	len = sizeof(arg);
 
 	if (cl->nworkers <= 1)
@@ -349,12 +350,12 @@ live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
 	/* FLAG_DEFRAG: the kernel puts IPv4 fragments together before it
 	 * hashes, so that a datagram reaches one worker whole (the later
 	 * fragments carry no ports to hash on). */
+	/* (unsigned: the flags reach the sign bit of the int) */
+	mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
 	if (cs->fanout == 0 && cl->worker == 0)
-		arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG |
-		    PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+		arg = (int)((mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
 	else
-		arg = cs->fanout | (PACKET_FANOUT_HASH |
-		    PACKET_FANOUT_FLAG_DEFRAG) << 16;
+		arg = (int)(mode << 16 | cs->fanout);
 	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg))
 	    == -1) {
 		snprintf(err, errlen, "%s: PACKET_FANOUT: %s", cs->name,
