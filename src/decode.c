@@ -72,6 +72,7 @@ static int	decode_ipv4_fragment(struct pkt *, const uint8_t *, size_t,
 static int	decode_ipv6_fragment(struct pkt *, const uint8_t *,
 		    struct rd *, uint8_t, uint32_t, uint16_t, bool);
 static int	decode_reassembled(struct pkt *, struct defrag_out *, int);
+static int	decode_fragment_short(const struct pkt *);
 static int	decode_l4(struct rd *, struct pkt *, uint8_t, size_t);
 static int	decode_gre(struct rd *, struct pkt *);
 static int	decode_udp(struct rd *, struct pkt *);
@@ -335,6 +336,20 @@ decode_reassembled(struct pkt *pkt, struct defrag_out *out, int family)
 	return rc;
 }
 
+/*
+ * A fragment whose bytes the frame does not hold: captured whole, its IP
+ * length lies; else the snaplen cut it.  Either way it completes nothing.
+ */
+static int
+decode_fragment_short(const struct pkt *pkt)
+{
+	if (pkt->whole)
+		STAT_INC(DEC_BAD_IP);
+	else
+		STAT_INC(DEC_FRAG_CUT);
+	return -1;
+}
+
 /* An IPv4 fragment (MF or an offset): hdr/ihl its header, checked. */
 static int
 decode_ipv4_fragment(struct pkt *pkt, const uint8_t *hdr, size_t ihl,
@@ -342,14 +357,8 @@ decode_ipv4_fragment(struct pkt *pkt, const uint8_t *hdr, size_t ihl,
 {
 	struct defrag_out	out;
 
-	if (avail < totlen) {
-		/* cut by the snaplen, or (captured whole) a lie */
-		if (pkt->whole)
-			STAT_INC(DEC_BAD_IP);
-		else
-			STAT_INC(DEC_FRAG_CUT);
-		return -1;
-	}
+	if (avail < totlen)
+		return decode_fragment_short(pkt);
 	if (defrag_ipv4(hdr, ihl, hdr + ihl, totlen - ihl,
 	    (uint32_t)(frag & 0x1fff) * 8, (frag & 0x2000) != 0, pkt->vlan,
 	    pkt->ts, &out) == 0)
@@ -368,14 +377,8 @@ decode_ipv6_fragment(struct pkt *pkt, const uint8_t *hdr, struct rd *ip,
 {
 	struct defrag_out	out;
 
-	if (ip->bad || cut) {
-		/* captured whole, so payload_length lies; else the snaplen */
-		if (pkt->whole)
-			STAT_INC(DEC_BAD_IP);
-		else
-			STAT_INC(DEC_FRAG_CUT);
-		return -1;
-	}
+	if (ip->bad || cut)
+		return decode_fragment_short(pkt);
 	if (defrag_ipv6(hdr, next, id, ip->p, rd_left(ip),
 	    (uint32_t)(offm & 0xfff8), (offm & 0x0001) != 0, pkt->vlan,
 	    pkt->ts, &out) == 0)

@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "defrag.h"
 #include "hash.h"
+#include "reader.h"
 #include "stats.h"
 
 #define DEFRAG_HEADROOM		60	/* the largest IPv4 header */
@@ -73,6 +74,7 @@ static struct dgram *dgram_find(uint8_t, const uint8_t *, const uint8_t *,
 static struct dgram *dgram_new(uint8_t, const uint8_t *, const uint8_t *,
 		    uint32_t, uint8_t, uint16_t, uint32_t, uint64_t);
 static void	dgram_unlink(struct dgram *);
+static void	dgram_destroy(struct dgram *);
 static void	dgram_free(struct dgram *);
 static void	dgram_expire(uint64_t);
 static bool	dgram_room(struct dgram *, uint32_t);
@@ -85,10 +87,10 @@ defrag_hash(uint8_t family, const uint8_t *src, const uint8_t *dst,
 {
 	uint64_t	w[5];
 
-	memcpy(&w[0], src, 8);
-	memcpy(&w[1], src + 8, 8);
-	memcpy(&w[2], dst, 8);
-	memcpy(&w[3], dst + 8, 8);
+	w[0] = rd_ne64(src);
+	w[1] = rd_ne64(src + 8);
+	w[2] = rd_ne64(dst);
+	w[3] = rd_ne64(dst + 8);
 	w[4] = (uint64_t)id << 32 | (uint64_t)vlan << 16 |
 	    (uint64_t)proto << 8 | family;
 	return (uint32_t)hash_words(sipkey, w, 5);
@@ -171,14 +173,21 @@ dgram_unlink(struct dgram *d)
 	fifo.n--;
 }
 
+/* The memory of a datagram already out of the table. */
 static void
-dgram_free(struct dgram *d)
+dgram_destroy(struct dgram *d)
 {
-	dgram_unlink(d);
 	mem_used -= sizeof(*d) + (d->buf != NULL ? DEFRAG_HEADROOM + d->cap :
 	    0);
 	free(d->buf);
 	free(d);
+}
+
+static void
+dgram_free(struct dgram *d)
+{
+	dgram_unlink(d);
+	dgram_destroy(d);
 }
 
 /* Datagrams whose first fragment is older than DEFRAG_TIMEOUT. */
@@ -384,13 +393,9 @@ defrag_ipv6(const uint8_t *hdr, uint8_t next, uint32_t id,
 void
 defrag_release(struct defrag_out *out)
 {
-	struct dgram	*d = out->d;
-
-	if (d == NULL)
+	if (out->d == NULL)
 		return;
-	mem_used -= sizeof(*d) + DEFRAG_HEADROOM + d->cap;
-	free(d->buf);
-	free(d);
+	dgram_destroy(out->d);
 	out->d = NULL;
 	out->data = NULL;
 	out->len = 0;

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "mail.h"
 #include "output.h"
+#include "reader.h"
 #include "reasm.h"
 #include "stats.h"
 #include "tls.h"
@@ -100,24 +101,6 @@ static void	list_remove(struct flow_list *, struct flow *);
 static void	list_append(struct flow_list *, struct flow *);
 static bool	flow_evict_one(const struct flow *);
 
-static uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t	v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t
-load32(const uint8_t *p)
-{
-	uint32_t	v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /*
  * The same value for both directions: the endpoint that sorts lower goes
  * first, so A->B and B->A meet in one bucket.  (Any order both directions
@@ -132,8 +115,8 @@ flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
 	bool		swap;
 
 	if (family == 4) {
-		a0 = load32(a);
-		b0 = load32(b);
+		a0 = rd_ne32(a);
+		b0 = rd_ne32(b);
 		if (a0 > b0 || (a0 == b0 && pa > pb)) {
 			w[0] = b0 << 32 | a0;
 			w[1] = (uint64_t)pb << 32 | (uint64_t)pa << 16 | 4;
@@ -143,10 +126,10 @@ flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
 		}
 		return (uint32_t)hash_words(sipkey, w, 2);
 	}
-	a0 = load64(a);
-	a1 = load64(a + 8);
-	b0 = load64(b);
-	b1 = load64(b + 8);
+	a0 = rd_ne64(a);
+	a1 = rd_ne64(a + 8);
+	b0 = rd_ne64(b);
+	b1 = rd_ne64(b + 8);
 	swap = a0 != b0 ? a0 > b0 : a1 != b1 ? a1 > b1 : pa > pb;
 	w[0] = swap ? b0 : a0;
 	w[1] = swap ? b1 : a1;
@@ -161,7 +144,7 @@ flow_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb,
 static bool
 addr_eq(const uint8_t *x, const uint8_t *y)
 {
-	return load64(x) == load64(y) && load64(x + 8) == load64(y + 8);
+	return rd_ne64(x) == rd_ne64(y) && rd_ne64(x + 8) == rd_ne64(y + 8);
 }
 
 /* --- memory accounting ----------------------------------------------------- */

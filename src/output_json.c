@@ -26,6 +26,7 @@
 #include "fingerprint.h"
 #include "flow.h"
 #include "output.h"
+#include "reader.h"
 #include "stats.h"
 #include "tls.h"
 #include "verdict.h"
@@ -139,15 +140,6 @@ static const uint8_t	jw_plain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-static uint64_t
-load_u64(const uint8_t *p)
-{
-	uint64_t	v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /*
  * Whether any of the eight bytes in x is not jw_plain: one at or above
  * 0x80, below 0x20, a quote or a backslash.  (x - 0x01..) & ~x & 0x80..
@@ -185,7 +177,7 @@ jw_str(struct jw *w, const char *s)
 	*o++ = '"';
 	while (i < n) {
 		/* eight plain bytes at a time (most strings are all plain) */
-		if (n - i >= 8 && !jw_any_special(load_u64(p + i))) {
+		if (n - i >= 8 && !jw_any_special(rd_ne64(p + i))) {
 			memcpy(o, p + i, 8);
 			o += 8;
 			i += 8;

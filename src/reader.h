@@ -187,4 +187,26 @@ rd_be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * 8 or 4 bytes as one word in the machine's order, for hashing and
+ * comparing keys a word at a time (not for reading a field's value).
+ */
+static inline uint64_t
+rd_ne64(const uint8_t *p)
+{
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+rd_ne32(const uint8_t *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 #endif /* TLSFLOOR_READER_H */
