@@ -51,6 +51,8 @@ void		 fuzz_fail(const char *, ...)
 /* A flow outside the flow table, as the unit tests build it: client
  * 192.168.1.10:40000, server 10.1.0.1 on the protocol's usual port. */
 struct flow	*fuzz_flow(uint8_t proto, uint8_t fflags);
+/* The input as the whole content of fd (a memfd the target reads back). */
+void		 fuzz_write_file(int fd, const uint8_t *, size_t);
 /* End it as flow.c would at end of input: flush both streams, judge it
  * (the events go to every sink), free every module's state; the accounted
  * memory must be back where it was. */

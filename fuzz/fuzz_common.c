@@ -255,6 +255,21 @@ fuzz_setup_inventory(bool inventory)
 	return fuzz_cfg;
 }
 
+void
+fuzz_write_file(int fd, const uint8_t *data, size_t size)
+{
+	size_t	off = 0;
+	ssize_t	w;
+
+	if (ftruncate(fd, 0) != 0)
+		fuzz_fail("ftruncate");
+	while (off < size) {
+		if ((w = pwrite(fd, data + off, size - off, (off_t)off)) <= 0)
+			fuzz_fail("pwrite");
+		off += (size_t)w;
+	}
+}
+
 struct flow *
 fuzz_flow(uint8_t proto, uint8_t fflags)
 {

@@ -102,16 +102,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config	*c;
 	char		 err[512];
-	size_t		 off = 0;
-	ssize_t		 w;
 
-	if (ftruncate(fd, 0) != 0)
-		fuzz_fail("ftruncate");
-	while (off < size) {
-		if ((w = pwrite(fd, data + off, size - off, (off_t)off)) <= 0)
-			fuzz_fail("pwrite");
-		off += (size_t)w;
-	}
+	fuzz_write_file(fd, data, size);
 	memset(err, 0x55, sizeof(err));
 	err[0] = '\0';
 	c = config_load(path, err, sizeof(err));

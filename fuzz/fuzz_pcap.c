@@ -36,16 +36,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t	off = 0;
-	ssize_t	w;
-
-	if (ftruncate(fd, 0) != 0)
-		fuzz_fail("ftruncate");
-	while (off < size) {
-		if ((w = pwrite(fd, data + off, size - off, (off_t)off)) <= 0)
-			fuzz_fail("pwrite");
-		off += (size_t)w;
-	}
+	fuzz_write_file(fd, data, size);
 	capture_file(path, NULL);
 	flow_flush_all();
 	defrag_fini();
