@@ -121,26 +121,7 @@ RIF=tbr$ID
 SIF=tbs$ID
 TPID=                       # /usr/bin/time running tlsfloor
 
-# Kill every process still living in one of our namespaces (all of them
-# were started by this script), then delete the namespace (and with it
-# its end of the veth pair).
-kill_ns() {
-    local ns=$1 pids i
-    # (no grep -q: with pipefail, ip's SIGPIPE would make it fail)
-    ip netns list 2>/dev/null | grep -w "^$ns" >/dev/null || return 0
-    for i in $(seq 1 50); do
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        [[ -n $pids ]] || break
-        # shellcheck disable=SC2086
-        if [[ $i -eq 1 ]]; then
-            kill $pids 2>/dev/null || true
-        elif [[ $i -eq 40 ]]; then
-            kill -9 $pids 2>/dev/null || true
-        fi
-        sleep 0.1
-    done
-    ip netns del "$ns" 2>/dev/null || true
-}
+. "$TOP/build-aux/netns.sh"      # kill_ns
 
 cleanup() {
     local rc=$?
@@ -170,20 +151,7 @@ done
 ###########################################################################
 # The capture: built and named as bench/run.sh does, so that both share it.
 
-# "512M" -> bytes (powers of 1024, as bench/gen reads them)
-bytes_of() {
-    printf '%s\n' "$1" | awk '{
-        n = $0 + 0; s = toupper(substr($0, length($0)));
-        if (s == "B") { s = toupper(substr($0, length($0) - 1, 1)) }
-        m = s == "K" ? 1024 : s == "M" ? 1048576 : s == "G" ? 1073741824 : 1;
-        printf "%.0f\n", n * m }'
-}
-human() {   # a size token for file names: 2G, 512M, or bytes
-    awk -v b="$1" 'BEGIN {
-        if (b % 1073741824 == 0) printf "%dG\n", b / 1073741824;
-        else if (b % 1048576 == 0) printf "%dM\n", b / 1048576;
-        else printf "%.0f\n", b }'
-}
+. "$TOP/bench/lib.sh"               # bytes_of, human
 expected() {    # file key -> value
     sed -n "s/^$2=//p" "$1.expected"
 }

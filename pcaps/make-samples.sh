@@ -119,25 +119,7 @@ TCPDUMP_PID=
 DOVECOT_CONFS=()
 POSTFIX_DIR=
 
-# Kill every process still living in one of our namespaces (all of them were
-# started by this script), then delete the namespace.
-kill_ns() {
-    local ns=$1 pids i
-    ip netns list | grep -qw "^$ns" || return 0
-    for i in $(seq 1 50); do
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        [[ -n $pids ]] || break
-        # shellcheck disable=SC2086
-        if [[ $i -eq 1 ]]; then
-            kill $pids 2>/dev/null || true
-        elif [[ $i -eq 50 ]]; then
-            kill -9 $pids 2>/dev/null || true
-            sleep 0.5
-        fi
-        sleep 0.2
-    done
-    ip netns del "$ns" 2>/dev/null || true
-}
+. "$HERE/../build-aux/netns.sh"  # kill_ns
 
 cleanup() {
     local rc=$? conf pidf

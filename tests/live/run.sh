@@ -110,25 +110,7 @@ SECONDPID=                  # a second instance
 HOLDPID=                    # the client kept open over SIGTERM
 SYSLOGPID=                  # our /dev/log listener
 
-# Kill every process still living in one of our namespaces (all of them
-# were started by this script), then delete the namespace (and with it
-# its end of the veth pair).
-kill_ns() {
-    local ns=$1 pids i
-    ip netns list 2>/dev/null | grep -qw "^$ns" || return 0
-    for i in $(seq 1 50); do
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        [[ -n $pids ]] || break
-        # shellcheck disable=SC2086
-        if [[ $i -eq 1 ]]; then
-            kill $pids 2>/dev/null || true
-        elif [[ $i -eq 40 ]]; then
-            kill -9 $pids 2>/dev/null || true
-        fi
-        sleep 0.1
-    done
-    ip netns del "$ns" 2>/dev/null || true
-}
+. "$ROOT/build-aux/netns.sh"     # kill_ns
 
 summary() {
     local r
