@@ -33,6 +33,7 @@
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 #endif
+#include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <pcap.h>
@@ -61,6 +62,8 @@ struct capsrc {
 	uint16_t	 fanout;	/* PACKET_FANOUT group; with workers */
 	uint64_t	 pktno;
 	uint64_t	 retry_at;	/* us */
+	unsigned	 ifindex;	/* when opened; 0: not checked ("any") */
+	uint64_t	 checked_at;	/* us, last look for it by name */
 	uint64_t	 recv, drop, ifdrop;	/* of closed handles */
 	struct pcap_stat last;		/* of the open handle */
 };
@@ -438,6 +441,7 @@ live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
 	}
 	memset(&cs->last, 0, sizeof(cs->last));
 	cs->p = p;
+	cs->ifindex = if_nametoindex(cs->name);
 	return 0;
 }
 
@@ -578,7 +582,14 @@ capture_live_drain(struct capture_live *cl)
 				break;
 }
 
-/* Reopen interfaces that failed, at most every CAPTURE_RETRY s. */
+/*
+ * Reopen interfaces that failed, at most every CAPTURE_RETRY s; and once a
+ * second, see that each open one still exists by its name and index.
+ * libpcap reports a vanished interface when a read fails, but the live
+ * test saw a handle go on waiting (one run in about a dozen) after its
+ * veth was deleted; an interface deleted and made again under the same
+ * name has a new index.
+ */
 void
 capture_live_retry(struct capture_live *cl, uint64_t now)
 {
@@ -588,8 +599,15 @@ capture_live_retry(struct capture_live *cl, uint64_t now)
 	for (i = 0; i < cl->nsrcs; i++) {
 		struct capsrc *cs = &cl->srcs[i];
 
-		if (cs->p != NULL)
+		if (cs->p != NULL) {
+			if (cs->ifindex != 0 &&
+			    now >= cs->checked_at + 1000000u) {
+				cs->checked_at = now;
+				if (if_nametoindex(cs->name) != cs->ifindex)
+					live_fail(cs, "the interface is gone");
+			}
 			continue;
+		}
 		if (cs->retry_at == 0)
 			cs->retry_at = now + CAPTURE_RETRY * 1000000ull;
 		if (now < cs->retry_at)
