@@ -99,6 +99,7 @@ check: deps $(PROG) $(UNIT)
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)
+	tests/sec/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
 
 unit: $(UNIT)

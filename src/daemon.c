@@ -99,9 +99,69 @@ daemon_signals(void (*cb)(int))
 }
 
 /*
+ * An existing pidfile: refused if another instance holds its lock, if it
+ * is a symbolic link (a daemon user that could write the directory may
+ * have planted one pointing at /etc/shadow: root must not follow it) or
+ * anything but a regular file; otherwise it is stale and is removed, so
+ * that the caller can create a fresh one with O_EXCL.
+ */
+static int
+pidfile_stale(const char *path, char *err, size_t errlen)
+{
+	struct stat	st, now;
+	int		fd;
+
+	/* O_NONBLOCK: a FIFO planted here must not block the open. */
+	fd = openat(pid_dirfd, pid_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		return 0;		/* gone meanwhile: try again */
+	if (fd == -1 && errno == ELOOP) {
+		snprintf(err, errlen, "%s: is a symbolic link; refusing to "
+		    "follow it (remove it if it is not yours)", path);
+		return -1;
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "use it as the pidfile", path);
+		close(fd);
+		return -1;
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: another tlsfloor is "
+			    "running (the pidfile is locked)", path);
+		else
+			snprintf(err, errlen, "%s: lock: %s", path,
+			    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Remove the name only while it is still the file just checked. */
+	if (fstatat(pid_dirfd, pid_name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
+	    unlinkat(pid_dirfd, pid_name, 0) == -1) {
+		snprintf(err, errlen, "%s: removing the stale pidfile: %s",
+		    path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * Create and lock the pidfile; another running instance holding the lock
  * is an error.  The directory is created if missing and handed to the
  * daemon user, so the file can be removed after the privilege drop.
+ * Neither the directory nor the file is followed through a symbolic link,
+ * the file is always created afresh (O_EXCL) and handed over by its
+ * descriptor: nothing the daemon user planted can make root write or
+ * chown another file.
  */
 int
 daemon_pidfile(const char *path, const struct config *cfg, char *err,
@@ -109,7 +169,10 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 {
 	char		 dir[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
-	struct passwd	*pw;
+	uid_t		 uid;
+	gid_t		 gid;
+	bool		 made, handover;
+	int		 tries;
 
 	if (slash == NULL || strlen(slash + 1) == 0 ||
 	    strlen(slash + 1) > NAME_MAX || (size_t)(slash - path) >=
@@ -123,15 +186,27 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 	if (dir[0] == '\0')
 		strcpy(dir, "/");
 	snprintf(pid_name, sizeof(pid_name), "%s", slash + 1);
-	if (mkdir(dir, 0755) == 0 && geteuid() == 0 && cfg->user != NULL &&
-	    (pw = getpwnam(cfg->user)) != NULL &&
-	    chown(dir, pw->pw_uid, pw->pw_gid) == -1)
-		log_warn("%s: chown", dir);
-	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (pid_fd = openat(pid_dirfd, pid_name, O_RDWR | O_CREAT | O_CLOEXEC,
-	    0644)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	handover = daemon_target(cfg, &uid, &gid) == 0;
+	made = mkdir(dir, 0755) == 0;
+	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s%s", dir, strerror(errno),
+		    errno == ENOTDIR ? " (or a symbolic link)" : "");
 		return -1;
+	}
+	if (made && handover && fchown(pid_dirfd, uid, gid) == -1)
+		log_warn("%s: chown", dir);
+	for (tries = 0; ; tries++) {
+		pid_fd = openat(pid_dirfd, pid_name, O_RDWR | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (pid_fd != -1)
+			break;
+		if (errno != EEXIST || tries == 3) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (pidfile_stale(path, err, errlen) != 0)
+			goto fail;
 	}
 	/* flock(), not fcntl(): the lock must belong to the open file, so
 	 * that the daemon keeps it across daemon_detach()'s forks. */
@@ -144,15 +219,17 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 			    strerror(errno));
 		close(pid_fd);
 		pid_fd = -1;
-		return -1;
+		goto fail;
 	}
-	if (geteuid() == 0 && cfg->user != NULL &&
-	    (pw = getpwnam(cfg->user)) != NULL &&
-	    fchown(pid_fd, pw->pw_uid, pw->pw_gid) == -1)
+	if (handover && fchown(pid_fd, uid, gid) == -1)
 		log_warn("%s: chown", path);
 	/* A start-up that fails after this (fatal() exits) leaves none. */
 	atexit(daemon_pidfile_remove);
 	return 0;
+fail:
+	close(pid_dirfd);
+	pid_dirfd = -1;
+	return -1;
 }
 
 /* Our pid into the locked file (after detaching: the final pid). */

@@ -22,12 +22,15 @@
  * taken once per finished session or timer, never per packet.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +61,7 @@ struct sink {
 	FILE		*fp;		/* json, text */
 	char		*path;		/* owned; NULL or "-" is stdout */
 	bool		 warned;	/* a write error was reported */
+	bool		 regular;	/* a regular file (else stdout, device) */
 	uint32_t	 events;	/* CONFIG_EV_* (json) */
 	struct remote	*remote;	/* remote */
 	struct config_remote rcfg;	/* remote: what it was opened with */
@@ -91,22 +95,64 @@ static void	inv_add(const struct flow *, const struct verdict *,
 
 /* --- sinks -------------------------------------------------------------- */
 
+/*
+ * An output file, opened (usually as root, before the privilege drop) so
+ * that nothing the daemon user could plant in the directory turns the
+ * open against another file: a symbolic link is not followed
+ * (O_NOFOLLOW), a FIFO does not block the open (O_NONBLOCK) and, like a
+ * socket or a directory, is refused, and so is a regular file with other
+ * hard links (it might be /etc/shadow).  A character device (/dev/null)
+ * is accepted but never handed over.
+ */
 static int
 sink_open_file(struct sink *s, const char *path, char *err, size_t errlen)
 {
+	struct stat	st;
+	int		fd, fl;
+
 	if (path == NULL || strcmp(path, "-") == 0) {
 		s->fp = stdout;
 		s->path = NULL;
 		return 0;
 	}
-	if ((s->path = strdup(path)) == NULL ||
-	    (s->fp = fopen(path, "a")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open for appending", path);
-		free(s->path);
-		s->path = NULL;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0666);
+	if (fd == -1 && errno == ENXIO) {	/* a FIFO nobody reads */
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "write events to it", path);
 		return -1;
 	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: cannot open for appending: %s%s",
+		    path, strerror(errno), errno == ELOOP ? " (a symbolic "
+		    "link: refusing to follow it)" : "");
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode))) {
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "write events to it", path);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && st.st_nlink != 1) {
+		snprintf(err, errlen, "%s: has %lu hard links; refusing to "
+		    "write events to it", path, (unsigned long)st.st_nlink);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    (s->path = strdup(path)) == NULL ||
+	    (s->fp = fdopen(fd, "a")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(s->path);
+		s->path = NULL;
+		goto fail;
+	}
+	s->regular = S_ISREG(st.st_mode);
 	return 0;
+fail:
+	close(fd);
+	return -1;
 }
 
 static void
@@ -153,6 +199,7 @@ sink_keep_old(struct sink *s, const char *path, struct sink *old, int nold)
 		    strcmp(old[j].path, path) == 0) {
 			s->fp = old[j].fp;
 			s->path = old[j].path;
+			s->regular = old[j].regular;
 			old[j].fp = NULL;
 			old[j].path = NULL;
 			log_warnx("%s: still writing to the file open before "
@@ -636,7 +683,7 @@ output_handover(uid_t uid, gid_t gid)
 	int	i;
 
 	for (i = 0; i < nsinks; i++)
-		if (sinks[i].path != NULL && sinks[i].fp != NULL &&
+		if (sinks[i].regular && sinks[i].fp != NULL &&
 		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
 			log_warn("%s: chown", sinks[i].path);
 }
