@@ -87,6 +87,7 @@ struct capture_live {
 static struct capture_live *live_all[CAPTURE_MAX_WORKERS];
 static pcap_t		*offline;	/* the file being read */
 static volatile sig_atomic_t stop_reading;
+static volatile sig_atomic_t tick_now;	/* a signal asks the loop to act */
 static bool		stdin_buffered;	/* setvbuf() done on stdin */
 
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
@@ -242,10 +243,13 @@ capture_file(const char *path, void (*tick)(void))
 		    hdr->len);
 		/* Real-time housekeeping (collectors, timers) at least once
 		 * a second; the clock is read every 64 packets from a file,
-		 * every packet from a pipe where they may trickle in. */
-		if (tick != NULL && (piped || (pktno & 63) == 0) &&
-		    seconds_passed(&last_tick))
+		 * every packet from a pipe where they may trickle in; and at
+		 * the first packet after a signal (SIGUSR1: the inventory). */
+		if (tick != NULL && (tick_now || ((piped ||
+		    (pktno & 63) == 0) && seconds_passed(&last_tick)))) {
+			tick_now = 0;
 			tick();
+		}
 	}
 	if (!stop_reading && rc == PCAP_ERROR) {
 		log_warnx("%s: packet %llu: %s", name,
@@ -271,6 +275,7 @@ capture_breakloop(int sig)
 
 	if (sig == SIGTERM || sig == SIGINT)
 		stop_reading = 1;
+	tick_now = 1;
 	for (w = 0; w < CAPTURE_MAX_WORKERS; w++)
 		if ((cl = live_all[w]) != NULL)
 			for (i = 0; i < cl->nsrcs; i++)

@@ -74,9 +74,15 @@ on_signal(int sig)
 }
 
 /*
- * HUP, USR1, TERM, INT.  No SA_RESTART: a blocked poll() or read returns
- * EINTR so the loop sees the flag at once.  PIPE is ignored (a collector
- * that went away is a write error, not a death).
+ * HUP, USR1, TERM, INT.  HUP and USR1 are installed with SA_RESTART: they
+ * ask for something to be done, and must not abort a read in progress
+ * (`tcpdump -w - | tlsfloor -r -` blocks in read(2) on the pipe; without
+ * SA_RESTART the read fails with EINTR and the rest of the input is lost).
+ * The live loop still sees them at once: poll(2) is never restarted (it
+ * returns EINTR whatever the flag), and the capture handles are only read
+ * after poll says they are ready.  TERM and INT are installed without
+ * SA_RESTART: they are meant to cut a blocked read short.  PIPE is ignored
+ * (a collector that went away is a write error, not a death).
  */
 int
 daemon_signals(void (*cb)(int))
@@ -91,9 +97,13 @@ daemon_signals(void (*cb)(int))
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	sa.sa_handler = on_signal;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sa.sa_flags = sigs[i] == SIGHUP || sigs[i] == SIGUSR1 ?
+		    SA_RESTART : 0;
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			return -1;
+	}
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);
 }

@@ -185,11 +185,24 @@ bad:
 	return NULL;
 }
 
-/* Real time passes while files are read: collectors, inventory timer. */
+/*
+ * Real time passes while files are read: collectors, inventory timer; and
+ * SIGUSR1 writes the inventory here too.  (SIGHUP has nothing to reload
+ * while files are read: it is ignored.)
+ */
 static void
 files_tick(void)
 {
 	output_tick();
+	daemon_hup = 0;
+	if (daemon_usr1) {
+		daemon_usr1 = 0;
+		output_inventory(daemon_now());
+		if (log_verbosity() > 0) {
+			log_info("SIGUSR1: counters");
+			stats_dump(stderr);
+		}
+	}
 }
 
 /* -r: every file in order, as one stream.  1 if one was unreadable. */

@@ -166,8 +166,21 @@ check_output_fifo() {
 	fi
 }
 
+# --- 2. signals never abort a read -----------------------------------------
+
+check_signals_pipe() {
+	local n=signals-pipe d=$T/sigpipe msg
+	mkdir -p "$d"
+	if msg=$(timeout 120 "$PY" "$HERE/signals.py" "$BIN" "$PCAP" "$d" \
+	    hup-usr1); then
+		ok $n
+	else
+		fail $n "$msg"
+	fi
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
-    output_hardlink output_fifo"
+    output_hardlink output_fifo signals_pipe"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do
