@@ -862,13 +862,27 @@ read_file(const char *path, size_t *lenp, char *err, size_t errlen)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: opening a FIFO with no writer would block start-up
+	 * (and a reload, with the capture stalled) for ever. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY)) == -1)
 		goto fail;
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		goto fail;
+	}
+	/* A FIFO, a device or a socket: it has no end to read to. */
+	if (!S_ISREG(st.st_mode)) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: not a regular file (a %s); "
+			    "a configuration must be a plain file", path,
+			    S_ISFIFO(st.st_mode) ? "FIFO" : S_ISCHR(st.st_mode) ?
+			    "character device" : S_ISBLK(st.st_mode) ?
+			    "block device" : "socket");
+		close(fd);
+		return NULL;
 	}
 	for (;;) {
 		if (len == cap) {

@@ -179,8 +179,26 @@ check_signals_pipe() {
 	fi
 }
 
+# --- 3. non-regular configuration files -------------------------------------
+
+check_config_fifo() {
+	local n=config-fifo d=$T/cfgfifo rc
+	mkdir -p "$d"
+	mkfifo "$d/tlsfloor.yaml"
+	timeout 10 "$BIN" -n -c "$d/tlsfloor.yaml" >"$d/log" 2>&1
+	rc=$?
+	if [ $rc = 124 ]; then
+		fail $n "start-up blocked opening a FIFO configuration"
+	elif [ $rc = 0 ] || ! grep -q 'not a regular file (a FIFO)' "$d/log"; then
+		fail $n "exit $rc, no clear error: $(head -c 300 "$d/log")"
+	else
+		ok $n
+	fi
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
-    output_hardlink output_fifo signals_pipe"
+    output_hardlink output_fifo signals_pipe
+    config_fifo"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do

@@ -1081,6 +1081,10 @@ START_TEST(test_file_errors)
 	ck_assert_ptr_null(config_load(dir, err, sizeof(err)));
 	ck_assert(strstr(err, ": Is a directory") != NULL);
 	rmdir(dir);
+	/* A character device has no end: refused, not read for ever. */
+	ck_assert_ptr_null(config_load("/dev/zero", err, sizeof(err)));
+	ck_assert_str_eq(err, "/dev/zero: not a regular file (a character "
+	    "device); a configuration must be a plain file");
 	/* No message buffer: still refused, nothing written. */
 	ck_assert_ptr_null(config_load("/nonexistent/x", NULL, 0));
 	ck_assert_ptr_null(load_bytes("floor: 2\n", 9));
@@ -1091,6 +1095,25 @@ START_TEST(test_file_errors)
 	ck_assert_uint_eq(strlen(err), 7);
 	ck_assert_uint_eq((unsigned char)err[8], 'x');
 	unlink(tmp_path);
+}
+END_TEST
+
+/*
+ * A FIFO with no writer: refused at once (this test's timeout catches an
+ * open() that blocks, as it did).
+ */
+START_TEST(test_file_fifo)
+{
+	char	dir[] = "/tmp/tlsfloor-cfgfifo-XXXXXX", path[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tlsfloor.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(config_load(path, err, sizeof(err)));
+	ck_assert(strstr(err, ": not a regular file (a FIFO); a "
+	    "configuration must be a plain file") != NULL);
+	unlink(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -1527,6 +1550,7 @@ config_yaml_suite(void)
 	    sizeof(bad[0])));
 	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_file_fifo);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
