@@ -196,9 +196,21 @@ check_config_fifo() {
 	fi
 }
 
+# --- 4. the text format cannot be forged --------------------------------------
+
+check_text_forge() {
+	local n=text-forge d=$T/textforge msg
+	mkdir -p "$d"
+	if msg=$(timeout 60 "$PY" "$HERE/textforge.py" "$BIN" "$d"); then
+		ok $n
+	else
+		fail $n "$msg"
+	fi
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo signals_pipe
-    config_fifo"
+    config_fifo text_forge"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do
