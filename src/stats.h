@@ -118,6 +118,7 @@
 	X(OC_STARTTLS_REFUSED,	"session.outcome.starttls_refused")	\
 	X(OUT_ERRORS,		"output.errors")				\
 	X(OUT_EVENTS,		"output.events")				\
+	X(OUT_LOST,		"output.lost")					\
 	X(OUT_ALERTS,		"output.alerts")				\
 	X(OUT_ALERTS_DEDUP,	"output.alerts_deduplicated")		\
 	X(OUT_SUMMARIES,	"output.alert_summaries")		\

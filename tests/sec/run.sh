@@ -208,9 +208,23 @@ check_text_forge() {
 	fi
 }
 
+# --- 5. a full disk: whole events, each episode reported ---------------------
+
+check_disk_full() {
+	local n=disk-full d=$T/diskfull msg
+	need_root $n || return
+	mkdir -p "$d"
+	if msg=$(timeout 120 unshare -m "$PY" "$HERE/diskfull.py" "$BIN" \
+	    "$PCAP" "$d"); then
+		ok $n
+	else
+		fail $n "$msg"
+	fi
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo signals_pipe
-    config_fifo text_forge"
+    config_fifo text_forge disk_full"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do
