@@ -251,7 +251,11 @@ capture_file(const char *path, void (*tick)(void))
 			tick();
 		}
 	}
-	if (!stop_reading && rc == PCAP_ERROR) {
+	/* SIGTERM/INT before the end of the file (a read it cut short
+	 * fails with EINTR: that is no corruption to report). */
+	if (stop_reading && rc != PCAP_ERROR_BREAK)
+		ret = 1;
+	else if (rc == PCAP_ERROR) {
 		log_warnx("%s: packet %llu: %s", name,
 		    (unsigned long long)pktno + 1, pcap_geterr(p));
 		STAT_INC(FILE_ERRORS);

@@ -11,6 +11,7 @@ struct config;
 struct output_capstat;
 struct pollfd;
 
+/* 0 read to the end, -1 unreadable or corrupt, 1 stopped by a signal */
 int	capture_file(const char *path, void (*tick)(void));
 
 /* One capture worker's handles (capture.workers; 1: the main thread). */

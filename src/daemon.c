@@ -468,6 +468,50 @@ daemon_notify(const char *state)
 	close(fd);
 }
 
+/*
+ * Close every descriptor above stderr that whoever started us left open
+ * (a shell's redirections, a parent's sockets): they would stay open in
+ * the daemon for its whole life, past the privilege drop.  close_range(2)
+ * where the kernel has it (5.9), else each one listed in /proc/self/fd.
+ */
+void
+daemon_close_fds(void)
+{
+	char		 path[64];
+	long		 fd;
+	int		 dfd;
+	ssize_t		 n;
+	size_t		 i;
+	char		 buf[4096], *end;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
+		return;
+#endif
+	/* getdents64 by hand: opendir() would allocate, and the listing
+	 * changes as we close. */
+	if ((dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < (size_t)n; ) {
+			/* struct linux_dirent64: ino 8, off 8, reclen 2,
+			 * type 1, then the name */
+			unsigned short	reclen;
+
+			memcpy(&reclen, buf + i + 16, sizeof(reclen));
+			snprintf(path, sizeof(path), "%s", buf + i + 19);
+			i += reclen;
+			errno = 0;
+			fd = strtol(path, &end, 10);
+			if (errno == 0 && *end == '\0' && end != path &&
+			    fd > STDERR_FILENO && fd != dfd && fd <= INT_MAX)
+				close((int)fd);
+		}
+	}
+	close(dfd);
+}
+
 /* Real time, microseconds since the epoch: the run loops' clock. */
 uint64_t
 daemon_now(void)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -38,6 +39,7 @@
 
 #define EXIT_INPUT	1	/* an input could not be read (fully) */
 #define EXIT_USAGE	2
+#define EXIT_CUT	3	/* SIGTERM/INT stopped -r before the end */
 #define MAX_POLL	(CONFIG_MAX_IFACES + CONFIG_MAX_REMOTES)
 
 /* What the command line says; laid over every configuration loaded. */
@@ -205,18 +207,32 @@ files_tick(void)
 	}
 }
 
-/* -r: every file in order, as one stream.  1 if one was unreadable. */
+/*
+ * -r: every file in order, as one stream.  EXIT_INPUT if one was
+ * unreadable, else EXIT_CUT if a signal stopped the reading before the
+ * end of the input (a script must not take a partial report for a whole
+ * one).
+ */
 static int
 run_files(const struct overrides *o)
 {
-	int	i, status = 0;
+	int	i, rc, status = 0;
+	bool	cut = false;
 
-	for (i = 0; i < o->nfiles && !daemon_term; i++)
-		if (capture_file(o->files[i], files_tick) != 0)
+	for (i = 0; i < o->nfiles; i++) {
+		if (daemon_term) {
+			cut = true;	/* files left unread */
+			break;
+		}
+		if ((rc = capture_file(o->files[i], files_tick)) < 0)
 			status = EXIT_INPUT;
-	if (daemon_term)
-		log_warnx("interrupted: flushing what was read");
-	return status;
+		else if (rc > 0)
+			cut = true;
+	}
+	if (cut)
+		log_warnx("interrupted before the end of the input: "
+		    "reporting what was read");
+	return status == 0 && cut ? EXIT_CUT : status;
 }
 
 /*
@@ -243,6 +259,7 @@ reload(const struct overrides *o, struct config **cfgp)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
 	daemon_notify("RELOADING=1");
+	umask((mode_t)c->umask);
 	flow_set_config(c);
 	output_lock();
 	verdict_set_config(c);
@@ -394,6 +411,7 @@ main(int argc, char **argv)
 	bool			 live;
 	uint16_t		 fl;
 
+	daemon_close_fds();
 	log_init("tlsfloor", 0);
 	memset(&o, 0, sizeof(o));
 	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
@@ -505,6 +523,9 @@ main(int argc, char **argv)
 		overrides_free(&o);
 		return 1;
 	}
+	/* What we create (outputs, inventory, pidfile) is ours alone
+	 * unless daemon.umask says otherwise. */
+	umask((mode_t)cfg->umask);
 	if (o.check) {
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
 		config_free(cfg);

@@ -222,9 +222,28 @@ check_disk_full() {
 	fi
 }
 
+# --- 6. umask, inherited descriptors, exit status after a signal ------------
+
+sig_check() {	# name mode [umask.yaml content]
+	local n=$1 d=$T/$1 msg
+	mkdir -p "$d"
+	[ $# -gt 2 ] && printf '%s\n' "$3" >"$d/umask.yaml"
+	if msg=$(timeout 120 "$PY" "$HERE/signals.py" "$BIN" "$PCAP" "$d" \
+	    "$2"); then
+		ok "$n"
+	else
+		fail "$n" "$msg"
+	fi
+}
+check_term_status() { sig_check term-status term; }
+check_fds_umask() { sig_check fds-umask state; }
+check_umask_config() {
+	sig_check umask-config state "$(printf 'daemon:\n  umask: "027"')"
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo signals_pipe
-    config_fifo text_forge disk_full"
+    config_fifo text_forge disk_full term_status fds_umask umask_config"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do

@@ -13,8 +13,14 @@ it has read it (it blocks in read(2) on the pipe), then:
   hup-usr1  sends SIGHUP and SIGUSR1, checks that the inventory was
             written while the pipe is still open, writes the rest: every
             session must be reported and the exit status must be 0;
-  term      sends SIGTERM: the exit status must be non-zero (the input
-            was cut short) and the sessions read so far reported.
+  term      sends SIGTERM: the exit status must be 3 (the input was cut
+            short) and the sessions read so far reported;
+  state     started with umask 022 and a descriptor it inherits (a pipe,
+            as a careless parent leaves them): while it reads, that
+            descriptor must be closed, and the inventory written on
+            SIGUSR1 must have mode 0600 (umask 077 by default), or what
+            daemon.umask in the configuration DIR/umask.yaml says if
+            that file exists.
 
 Exit status 0 when the checks held, 1 otherwise (the reason on stdout).
 """
@@ -69,16 +75,53 @@ def main():
     err = open(os.path.join(d, "stderr"), "w+b")
     # stdout to a file: a pipe would fill while we feed stdin
     outf = open(os.path.join(d, "stdout"), "w+b")
-    p = subprocess.Popen([prog, "-q", "-r", "-", "--inventory", inv],
-                         stdin=subprocess.PIPE, stdout=outf, stderr=err)
-    p.stdin.write(data[:half])
-    p.stdin.flush()
-    if not blocked_in_read(p.pid):
+    args = [prog, "-q", "-r", "-", "--inventory", inv]
+    cfg = os.path.join(d, "umask.yaml")
+    want_mode = 0o600
+    if mode == "state" and os.path.exists(cfg):
+        args += ["-c", cfg]
+        want_mode = 0o640           # the file says 027
+    inherited = os.pipe()
+    p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=outf,
+                         stderr=err, pass_fds=inherited,
+                         preexec_fn=lambda: os.umask(0o022))
+    try:
+        p.stdin.write(data[:half])
+        p.stdin.flush()
+    except BrokenPipeError:
+        pass                    # it exited: seen just below
+    if p.poll() is not None or not blocked_in_read(p.pid):
         p.kill()
         print("tlsfloor never blocked reading the pipe")
         return 1
     problems = []
-    if mode == "hup-usr1":
+    if mode == "state":
+        fds = os.listdir("/proc/%d/fd" % p.pid)
+        for fd in fds:
+            try:
+                target = os.readlink("/proc/%d/fd/%s" % (p.pid, fd))
+            except OSError:
+                continue
+            for mine in inherited:
+                if target == os.readlink("/proc/self/fd/%d" % mine):
+                    problems.append("inherited descriptor %s (%s) still "
+                                    "open" % (fd, target))
+        p.send_signal(signal.SIGUSR1)
+        try:
+            p.stdin.write(data[half:])
+            p.stdin.close()
+        except BrokenPipeError:
+            problems.append("tlsfloor stopped reading")
+        p.wait(timeout=60)
+        if not os.path.exists(inv):
+            problems.append("no inventory")
+        else:
+            m = os.stat(inv).st_mode & 0o777
+            if m != want_mode:
+                problems.append("inventory mode %o, not %o" % (m, want_mode))
+        if p.returncode != 0:
+            problems.append("exit status %d" % p.returncode)
+    elif mode == "hup-usr1":
         p.send_signal(signal.SIGHUP)
         time.sleep(0.1)
         p.send_signal(signal.SIGUSR1)
@@ -113,8 +156,9 @@ def main():
         p.wait(timeout=60)
         outf.seek(0)
         n = sessions(outf.read().decode())
-        if p.returncode == 0:
-            problems.append("exit status 0 though the input was cut short")
+        if p.returncode != 3:
+            problems.append("exit status %d, not 3, though the input was "
+                            "cut short" % p.returncode)
         if n == 0 or n >= SESSIONS:
             problems.append("%d sessions reported of the %d in the part "
                             "read" % (n, SESSIONS))

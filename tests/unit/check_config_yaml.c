@@ -272,6 +272,7 @@ START_TEST(test_default_values)
 	ck_assert_str_eq(c->pidfile, "/run/tlsfloor/tlsfloor.pid");
 	ck_assert_ptr_null(c->chroot_dir);
 	ck_assert(!c->allow_root);
+	ck_assert_uint_eq(c->umask, 077);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].n, 2);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].port[1],
 	    587);
@@ -1098,6 +1099,33 @@ START_TEST(test_file_errors)
 }
 END_TEST
 
+/* daemon.umask: octal digits however YAML types them. */
+START_TEST(test_umask)
+{
+	struct config	*c;
+
+	c = load_ok("daemon:\n  umask: \"027\"\n");
+	ck_assert_uint_eq(c->umask, 027);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 077\n");
+	ck_assert_uint_eq(c->umask, 077);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 0o22\n");
+	ck_assert_uint_eq(c->umask, 022);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 0\n");
+	ck_assert_uint_eq(c->umask, 0);
+	config_free(c);
+	expect_err("daemon:\n  umask: 089\n", "2:10: daemon.umask: \"089\" "
+	    "is not a file mode mask (octal, 000 to 777, such as 077)");
+	expect_err("daemon:\n  umask: 1777\n", "2:10: daemon.umask: "
+	    "\"1777\" is not a file mode mask (octal, 000 to 777, such as "
+	    "077)");
+	expect_err("daemon:\n  umask: \"\"\n", "2:10: daemon.umask: \"\" "
+	    "is not a file mode mask (octal, 000 to 777, such as 077)");
+}
+END_TEST
+
 /*
  * A FIFO with no writer: refused at once (this test's timeout catches an
  * open() that blocks, as it did).
@@ -1551,6 +1579,7 @@ config_yaml_suite(void)
 	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_file_errors);
 	tcase_add_test(tc, test_file_fifo);
+	tcase_add_test(tc, test_umask);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
