@@ -27,12 +27,14 @@ LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
-		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
+		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
+		  src/stats.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
 
 UNIT_SRCS	= $(wildcard tests/unit/check_*.c) tests/unit/unit_main.c
+PROBE		= tests/sec/sandbox_probe
 UNIT_OBJS	= $(UNIT_SRCS:.c=.o)
 UNIT		= tests/unit/unit_tests
 
@@ -40,10 +42,10 @@ ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
-		  $(CRYPTO_CFLAGS)
+		  $(CRYPTO_CFLAGS) $(SECCOMP_CFLAGS)
 ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
-		  $(CRYPTO_LIBS)
+		  $(CRYPTO_LIBS) $(SECCOMP_LIBS)
 
 .PHONY: all demo check unit golden corpus limits deps clean distclean \
 	install uninstall
@@ -67,7 +69,10 @@ tests/unit/%.o: tests/unit/%.c config.mk
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
 
--include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d)
+$(PROBE): $(PROBE).o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PROBE).o $(LIB) $(LIBS)
+
+-include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d) $(PROBE).d
 
 # --- bootstrap ---------------------------------------------------------------
 configure: configure.ac
@@ -87,7 +92,7 @@ demo: $(PROG)
 
 SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 
-check: deps $(PROG) $(UNIT)
+check: deps $(PROG) $(UNIT) $(PROBE)
 	$(UNIT)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
@@ -143,6 +148,7 @@ uninstall:
 
 clean:
 	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
+	rm -f $(PROBE) $(PROBE).o $(PROBE).d
 	rm -rf tests/out
 
 distclean: clean

@@ -361,6 +361,7 @@ static const struct yk daemon_keys[] = {
 	    YK_NULLABLE | YK_ABSPATH),
 	K_BOOL("allow_root", CF(allow_root)),
 	K_FUNC("umask", NOF, y_umask, 0, 0),
+	K_BOOL("seccomp", CF(seccomp)),
 };
 static const struct ysec daemon_sec = SEC(daemon_keys, NULL);
 
@@ -434,6 +435,7 @@ config_default(void)
 	c->stats_interval = 5 * MINUTE;
 	c->inventory_interval = 15 * MINUTE;
 	c->umask = 077;
+	c->seccomp = true;
 	if ((c->json_path = strdup("-")) == NULL ||
 	    (c->text_path = strdup("-")) == NULL ||
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||

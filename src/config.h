@@ -185,6 +185,7 @@ struct config {
 	char		*chroot_dir;	/* owned, absolute; NULL: none */
 	bool		 allow_root;	/* may keep running as root */
 	unsigned	 umask;		/* file mode creation mask, <= 0777 */
+	bool		 seccomp;	/* system-call allowlist when live */
 };
 
 struct config	*config_default(void);

@@ -33,6 +33,7 @@
 #include "flow.h"
 #include "log.h"
 #include "output.h"
+#include "sandbox.h"
 #include "stats.h"
 #include "verdict.h"
 #include "worker.h"
@@ -257,6 +258,9 @@ reload(const struct overrides *o, struct config **cfgp)
 		    "at the next start");
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
+		    "start");
+	if (c->seccomp != old->seccomp)
+		log_warnx("reload: daemon.seccomp takes effect at the next "
 		    "start");
 	daemon_notify("RELOADING=1");
 	umask((mode_t)c->umask);
@@ -587,6 +591,9 @@ main(int argc, char **argv)
 		if (daemon_pidfile_write() != 0)
 			fatal("pidfile");
 		if (daemon_drop(cfg, true, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		/* Before the workers start: they inherit the filter. */
+		if (cfg->seccomp && sandbox_enter(err, sizeof(err)) != 0)
 			fatalx("%s", err);
 		if (ncaps > 1 && workers_start(caps, ncaps, cfg, err,
 		    sizeof(err)) != 0)

@@ -25,7 +25,7 @@ PY=/usr/bin/python3
 PCAP=$ROOT/pcaps/imaps-tls1_0.pcap
 T=$(mktemp -d /tmp/tlsfloor-sec.XXXXXX)
 chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 failed=0 skipped=0 passed=0
 
 ok()   { printf 'ok    %s\n' "$1"; passed=$((passed + 1)); }
@@ -241,9 +241,149 @@ check_umask_config() {
 	sig_check umask-config state "$(printf 'daemon:\n  umask: "027"')"
 }
 
+# --- 7. the system-call allowlist ---------------------------------------------
+
+# A live sensor on the loopback of a private network namespace with every
+# kind of output the allowlist must let through: a JSON file, a text file,
+# the inventory, collectors over UDP and TCP (a listener of this test,
+# reached by the name localhost: getaddrinfo).  Traffic is a sample
+# session replayed onto lo (tcpreplay), before and after a SIGHUP (config
+# re-read, files reopened) and a SIGUSR1 (inventory).  /proc says
+# "Seccomp: 2"; no call was trapped; it stops with exit status 0.
+check_seccomp_live() { seccomp_live seccomp-live true 2; }
+check_seccomp_off() { seccomp_live seccomp-off false 0; }
+seccomp_live() {	# name daemon.seccomp Seccomp-field
+	local n=$1 d=$T/$1 want=$3
+	need_root $n || return
+	command -v tcpreplay >/dev/null || { skip $n "no tcpreplay"; return; }
+	mkdir -p "$d/out"
+	chown nobody "$d/out"
+	cat >"$d/tlsfloor.yaml" <<-YAML
+	outputs:
+	  json:
+	    path: $d/out/events.json
+	    events: [session, alert, stats, inventory]
+	  text:
+	    enabled: true
+	    path: $d/out/events.txt
+	  remote:
+	    - { host: localhost, port: 39514, transport: udp }
+	    - { host: localhost, port: 39514, transport: tcp }
+	inventory:
+	  path: $d/out/inventory
+	daemon:
+	  user: nobody
+	  group: nogroup
+	  pidfile: $d/out/tlsfloor.pid
+	  seccomp: $2
+	YAML
+	cat >"$d/listen.py" <<-'PY'
+	import socket, sys, threading
+	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	u.bind(("127.0.0.1", 39514))
+	t = socket.socket()
+	t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	t.bind(("127.0.0.1", 39514))
+	t.listen(4)
+	out = open(sys.argv[1], "ab", buffering=0)
+	def udp():
+	    while True:
+	        out.write(b"udp " + u.recv(65536)[:40] + b"\n")
+	def tcp():
+	    while True:
+	        c, _ = t.accept()
+	        while True:
+	            b = c.recv(65536)
+	            if not b:
+	                break
+	            out.write(b"tcp " + b[:40] + b"\n")
+	threading.Thread(target=udp, daemon=True).start()
+	tcp()
+	PY
+	cat >"$d/run.sh" <<-'SH'
+	d=$1 bin=$2 pcap=$3 py=$4
+	ip link set lo up || exit 1
+	"$py" "$d/listen.py" "$d/collector" & lpid=$!
+	sleep 0.3
+	"$bin" -c "$d/tlsfloor.yaml" -i lo >"$d/stdout" 2>"$d/stderr" & tpid=$!
+	for i in $(seq 100); do
+		[ -s "$d/out/tlsfloor.pid" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	grep '^Seccomp:' /proc/$tpid/status >"$d/seccomp"
+	tcpreplay -q -i lo "$pcap" >/dev/null 2>&1
+	sleep 1
+	kill -HUP $tpid; sleep 1
+	kill -USR1 $tpid; sleep 1
+	tcpreplay -q -i lo "$pcap" >/dev/null 2>&1
+	sleep 1
+	kill -TERM $tpid
+	wait $tpid
+	echo $? >"$d/status"
+	kill $lpid
+	SH
+	timeout 60 unshare -n bash "$d/run.sh" "$d" "$BIN" "$PCAP" "$PY"
+	local st sc sessions
+	st=$(cat "$d/status" 2>/dev/null)
+	sc=$(awk '{print $2}' "$d/seccomp" 2>/dev/null)
+	sessions=$(grep -c '"tlsfloor.session"' "$d/out/events.json" 2>/dev/null)
+	if grep -q 'forbidden system call' "$d/stderr"; then
+		fail $n "$(grep 'forbidden system call' "$d/stderr")"
+	elif [ "$sc" != "$want" ]; then
+		fail $n "Seccomp: ${sc:-?} in /proc, not $want"
+	elif [ "$st" != 0 ]; then
+		fail $n "exit status ${st:-?}: $(head -c 300 "$d/stderr")"
+	elif [ "${sessions:-0}" -lt 2 ] || [ ! -s "$d/out/events.txt" ] ||
+	    [ ! -e "$d/out/inventory.json" ] ||
+	    ! grep -q '^udp' "$d/collector" || ! grep -q '^tcp' "$d/collector"
+	then
+		fail $n "outputs missing: ${sessions:-0} sessions, $(ls "$d/out" | tr '\n' ' '), collector: $(sort "$d/collector" 2>/dev/null | cut -c1-3 | uniq -c | tr '\n' ' ')"
+	else
+		ok $n
+	fi
+}
+
+# The sensor's sandbox_enter() in a small program that then makes a call
+# the allowlist must refuse (execve, fork, setuid, a socket domain not on
+# the list): the process ends with status 159 and one line naming the
+# call.  The same program doing what the sensor and the store need (a
+# file written, fsync'ed, renamed, removed; a UDP socket; a thread) exits 0.
+check_seccomp_refuses() {
+	local n=seccomp-refuses d=$T/secprobe probe=$ROOT/tests/sec/sandbox_probe
+	local c rc line bad=
+	mkdir -p "$d"
+	if [ ! -x "$probe" ]; then
+		fail $n "$probe missing (make tests/sec/sandbox_probe)"
+		return
+	fi
+	"$probe" allowed "$d" 2>"$d/err"
+	rc=$?
+	[ $rc = 0 ] || bad="allowed calls: exit $rc $(head -c 200 "$d/err"); "
+	local calls="execve:execve fork:clone setuid:setuid bluetooth:socket"
+	# an AddressSanitizer build lets LeakSanitizer fork (sandbox.c)
+	"$probe" asan "$d" 2>/dev/null && calls=${calls/fork:clone /}
+	for c in $calls; do
+		"$probe" "${c%%:*}" "$d" 2>"$d/err"
+		rc=$?
+		line=$(cat "$d/err")
+		case $rc:$line in
+		"159:tlsfloor: seccomp: forbidden system call "*" (${c#*:}); exiting")
+			;;
+		*)	bad="$bad${c%%:*}: exit $rc \"$line\"; " ;;
+		esac
+	done
+	if [ -n "$bad" ]; then
+		fail $n "$bad"
+	else
+		ok $n
+	fi
+}
+
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo signals_pipe
-    config_fifo text_forge disk_full term_status fds_umask umask_config"
+    config_fifo text_forge disk_full term_status fds_umask umask_config
+    seccomp_live seccomp_off seccomp_refuses"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do

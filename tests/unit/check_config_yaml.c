@@ -273,6 +273,7 @@ START_TEST(test_default_values)
 	ck_assert_ptr_null(c->chroot_dir);
 	ck_assert(!c->allow_root);
 	ck_assert_uint_eq(c->umask, 077);
+	ck_assert(c->seccomp);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].n, 2);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].port[1],
 	    587);
