@@ -12,8 +12,6 @@
  *   fork      fork() (clone without CLONE_THREAD)
  *   setuid    setuid(0)
  *   bluetooth socket(AF_BLUETOOTH) (a domain not on the list)
- *   asan      no call: exit 0 in an AddressSanitizer build (whose
- *             allowlist lets LeakSanitizer fork), 1 otherwise
  * A refused call ends the process with status 159 and one line on stderr
  * naming the call; a call that returns makes the probe exit 1.
  */
@@ -83,16 +81,6 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "allowed") == 0)
 		return allowed(argv[2]);
-	if (strcmp(argv[1], "asan") == 0) {
-#if defined(__SANITIZE_ADDRESS__)
-		return 0;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-		return 0;
-#endif
-#endif
-		return 1;
-	}
 	if (strcmp(argv[1], "execve") == 0)
 		execve("/bin/true", targv, NULL);
 	else if (strcmp(argv[1], "fork") == 0)
