@@ -180,6 +180,22 @@ allow(scmp_filter_ctx ctx, const char *name)
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 }
 
+/* A rule on one argument (without SCMP_A0(), whose partial struct
+ * initialiser clang's -Wmissing-field-initializers refuses). */
+static int
+allow_if(scmp_filter_ctx ctx, int nr, unsigned arg, enum scmp_compare op,
+    scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp	c;
+
+	memset(&c, 0, sizeof(c));
+	c.arg = arg;
+	c.op = op;
+	c.datum_a = a;
+	c.datum_b = b;
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
 static int
 rules(scmp_filter_ctx ctx)
 {
@@ -191,21 +207,20 @@ rules(scmp_filter_ctx ctx)
 			return rc;
 
 	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ,
-		    (scmp_datum_t)domains[i]))) != 0)
+		if ((rc = allow_if(ctx, SCMP_SYS(socket), 0, SCMP_CMP_EQ,
+		    (scmp_datum_t)domains[i], 0)) != 0)
 			return rc;
 	/* threads, never processes */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD))) != 0)
+	if ((rc = allow_if(ctx, SCMP_SYS(clone), 0, SCMP_CMP_MASKED_EQ,
+	    CLONE_THREAD, CLONE_THREAD)) != 0)
 		return rc;
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 	    SCMP_SYS(clone3), 0)) != 0)
 		return rc;
 	/* ioctl: SIOCGIF* and ethtool for capture, FIONREAD, TCGETS; not
 	 * TIOCSTI (typing input into a terminal) */
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_NE, (scmp_datum_t)TIOCSTI));
+	return allow_if(ctx, SCMP_SYS(ioctl), 1, SCMP_CMP_NE,
+	    (scmp_datum_t)TIOCSTI, 0);
 }
 
 int
