@@ -277,6 +277,70 @@ END_TEST
 
 /* --- gaps ----------------------------------------------------------------------------- */
 
+/* A segment the snaplen cut: seglen bytes on the wire, caplen captured. */
+static void
+cseg_cut(uint32_t seq, const uint8_t *p, uint32_t caplen, uint32_t seglen)
+{
+	struct pkt	pkt;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.family = 4;
+	pkt.flags = PSH_ACK;
+	pkt.seq = seq;
+	pkt.ack = ISN_S + 1;
+	pkt.payload = p;
+	pkt.caplen = caplen;
+	pkt.seglen = seglen;
+	pkt.sport = f->cli_port;
+	pkt.dport = f->srv_port;
+	f->pkts[DIR_C2S]++;
+	f->bytes[DIR_C2S] += seglen;
+	reasm_input(f, DIR_C2S, &pkt);
+}
+
+/*
+ * A queued segment that starts inside the tail a snaplen cut off: once
+ * the cut segment closes its hole, only the queued bytes past it are new,
+ * and they must be delivered from the right offset (e->data + skip).
+ * Plaintext IMAP, where a gap only resynchronises lines: the STARTTLS
+ * after it must still be seen, and the server's OK flip the flow.
+ *
+ *   client stream  "a0 NOOP\r\n" "xxxxxxxxx\r\n" "\r\n" "a1 STARTTLS\r\n"
+ *                   0              9               20     22            35
+ *   queued first   [15, 35)
+ *   then           [0, 20) with only 5 bytes captured: gap [5, 20)
+ */
+START_TEST(test_gap_snaplen_cut_then_queued_overlap)
+{
+	static const char	cli[] = "a0 NOOP\r\nxxxxxxxxx\r\n\r\n"
+	    "a1 STARTTLS\r\n";
+	static const char	greet[] = "* OK ready\r\n";
+	static const char	ok[] = "a1 OK Begin TLS\r\n";
+	const uint8_t		*p = (const uint8_t *)cli;
+
+	unit_flow_free(f);
+	f = unit_flow(PROTO_IMAP, 0);
+	handshake(ISN_C);
+	unit_seg(f, DIR_S2C, ISN_S + 1, isn + 1, PSH_ACK,
+	    (const uint8_t *)greet, sizeof(greet) - 1);
+	cseg_cut(isn + 1 + 15, p + 15, 20, 20);	/* queued: [15, 35) */
+	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	cseg_cut(isn + 1, p, 5, 20);		/* [0, 20), 5 captured */
+	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 1);
+	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	/* 5 captured, [20, 35) from the queue: nothing twice */
+	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 5 + 15);
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS], 1);
+	unit_seg(f, DIR_S2C, ISN_S + 1 + sizeof(greet) - 1, isn + 1 + 35,
+	    PSH_ACK, (const uint8_t *)ok, sizeof(ok) - 1);
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS_OK], 1);
+	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
+	/* a retransmission of the true bytes agrees with what was given */
+	unit_seg(f, DIR_C2S, isn + 1 + 20, ISN_S + 1, PSH_ACK, p + 20, 15);
+	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 0);
+}
+END_TEST
+
 START_TEST(test_gap_acked_hole)
 {
 	struct verdict	v;
@@ -617,6 +681,7 @@ reasm_suite(void)
 	tcase_add_test(tc, test_gap_unacked_hole_waits);
 	tcase_add_test(tc, test_gap_partial_legacy_hello);
 	tcase_add_test(tc, test_gap_at_flush);
+	tcase_add_test(tc, test_gap_snaplen_cut_then_queued_overlap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sequence_space");
