@@ -63,6 +63,7 @@
 	X(FLOW_LINGER_PKTS,	"flow.packets_after_close")		\
 	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
 	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
+	X(FLOW_MEM_PEAK,	"flow.memory_peak")			\
 	X(FLOW_CLOCK_HELD,	"flow.clock_jumps_held")		\
 	X(DPI_FLOWS,		"dpi.flows_offered")			\
 	X(DPI_PACKETS,		"dpi.packets")				\
