@@ -241,15 +241,62 @@ check_umask_config() {
 	sig_check umask-config state "$(printf 'daemon:\n  umask: "027"')"
 }
 
+# --- privilege drop: each way it can fail stops the start with a message ----
+
+drop_fails() {	# name "expected message" yaml-daemon-lines [-u user]
+	local n=$1 want=$2 d=$T/$1 rc
+	need_root $n || return
+	mkdir -p "$d"
+	printf 'daemon:\n%s\n  pidfile: %s/tlsfloor.pid\n' "$3" "$d" \
+	    >"$d/tlsfloor.yaml"
+	shift 3
+	unshare -n sh -c 'ip link set lo up && exec "$@"' sh timeout 10 \
+	    "$BIN" -i lo -c "$d/tlsfloor.yaml" -o "$d/out.json" "$@" \
+	    >"$d/log" 2>&1
+	rc=$?
+	if [ $rc = 124 ]; then
+		fail $n "started (and ran until killed) instead of refusing"
+	elif [ $rc = 0 ] || ! grep -qF "$want" "$d/log"; then
+		fail $n "exit $rc, wanted \"$want\": $(head -c 300 "$d/log")"
+	elif [ -e "$d/tlsfloor.pid" ]; then
+		fail $n "the pidfile was left behind"
+	else
+		ok $n
+	fi
+}
+check_drop_no_user() {
+	drop_fails drop-no-user 'user "tlsfloor-nosuch" does not exist' \
+	    '  user: tlsfloor-nosuch'
+}
+check_drop_no_group() {
+	drop_fails drop-no-group 'group "tlsfloor-nosuch" does not exist' \
+	    '  user: nobody
+  group: tlsfloor-nosuch'
+}
+check_drop_root_user() {
+	drop_fails drop-root-user 'daemon.user "root" is root' \
+	    '  user: root
+  group: root'
+}
+check_drop_bad_chroot() {
+	drop_fails drop-bad-chroot 'chroot /nonexistent/tlsfloor' \
+	    '  user: nobody
+  group: nogroup
+  chroot: /nonexistent/tlsfloor'
+}
+
 # --- 7. the system-call allowlist ---------------------------------------------
 
-# A live sensor on the loopback of a private network namespace with every
-# kind of output the allowlist must let through: a JSON file, a text file,
-# the inventory, collectors over UDP and TCP (a listener of this test,
-# reached by the name localhost: getaddrinfo).  Traffic is a sample
-# session replayed onto lo (tcpreplay), before and after a SIGHUP (config
-# re-read, files reopened) and a SIGUSR1 (inventory).  /proc says
-# "Seccomp: 2"; no call was trapped; it stops with exit status 0.
+# A live sensor on the loopback of a private network namespace, with two
+# capture workers and every kind of output the allowlist must let through:
+# a JSON file, a text file, the inventory, collectors over UDP and TCP (a
+# listener of this test, reached by the name localhost: getaddrinfo).
+# Traffic is a sample session replayed onto lo (tcpreplay), before and
+# after a SIGHUP (config re-read, files reopened, the collectors kept) and
+# a SIGUSR1 (inventory).  /proc says "Seccomp: 2"; no call was trapped;
+# both collectors received events after the reload as well as before; it
+# stops with exit status 0.  (Also: reload with remote sinks and several
+# workers, which no other test did.)
 check_seccomp_live() { seccomp_live seccomp-live true 2; }
 check_seccomp_off() { seccomp_live seccomp-off false 0; }
 seccomp_live() {	# name daemon.seccomp Seccomp-field
@@ -259,6 +306,8 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	mkdir -p "$d/out"
 	chown nobody "$d/out"
 	cat >"$d/tlsfloor.yaml" <<-YAML
+	capture:
+	  workers: 2
 	outputs:
 	  json:
 	    path: $d/out/events.json
@@ -305,7 +354,8 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	ip link set lo up || exit 1
 	"$py" "$d/listen.py" "$d/collector" & lpid=$!
 	sleep 0.3
-	"$bin" -c "$d/tlsfloor.yaml" -i lo >"$d/stdout" 2>"$d/stderr" & tpid=$!
+	"$bin" -v -c "$d/tlsfloor.yaml" -i lo >"$d/stdout" 2>"$d/stderr" &
+	tpid=$!
 	for i in $(seq 100); do
 		[ -s "$d/out/tlsfloor.pid" ] && break
 		sleep 0.1
@@ -314,6 +364,7 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	grep '^Seccomp:' /proc/$tpid/status >"$d/seccomp"
 	tcpreplay -q -i lo "$pcap" >/dev/null 2>&1
 	sleep 1
+	sort "$d/collector" | cut -c1-3 | uniq -c >"$d/before-reload"
 	kill -HUP $tpid; sleep 1
 	kill -USR1 $tpid; sleep 1
 	tcpreplay -q -i lo "$pcap" >/dev/null 2>&1
@@ -324,8 +375,12 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	kill $lpid
 	SH
 	timeout 60 unshare -n bash "$d/run.sh" "$d" "$BIN" "$PCAP" "$PY"
-	local st sc sessions
+	local st sc sessions u0 t0 u1 t1
 	st=$(cat "$d/status" 2>/dev/null)
+	u0=$(awk '$2 == "udp" { print $1 }' "$d/before-reload" 2>/dev/null)
+	t0=$(awk '$2 == "tcp" { print $1 }' "$d/before-reload" 2>/dev/null)
+	u1=$(grep -c '^udp' "$d/collector" 2>/dev/null)
+	t1=$(grep -c '^tcp' "$d/collector" 2>/dev/null)
 	sc=$(awk '{print $2}' "$d/seccomp" 2>/dev/null)
 	sessions=$(grep -c '"tlsfloor.session"' "$d/out/events.json" 2>/dev/null)
 	if grep -q 'forbidden system call' "$d/stderr"; then
@@ -339,6 +394,11 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	    ! grep -q '^udp' "$d/collector" || ! grep -q '^tcp' "$d/collector"
 	then
 		fail $n "outputs missing: ${sessions:-0} sessions, $(ls "$d/out" | tr '\n' ' '), collector: $(sort "$d/collector" 2>/dev/null | cut -c1-3 | uniq -c | tr '\n' ' ')"
+	elif [ "${u1:-0}" -le "${u0:-0}" ] || [ "${t1:-0}" -le "${t0:-0}" ]
+	then
+		fail $n "no collector events after the reload (udp ${u0:-0} -> ${u1:-0}, tcp ${t0:-0} -> ${t1:-0})"
+	elif ! grep -q 'reloaded' "$d/stderr"; then
+		fail $n "no \"reloaded\" in its log: $(head -c 300 "$d/stderr")"
 	else
 		ok $n
 	fi
@@ -381,7 +441,8 @@ check_seccomp_refuses() {
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo signals_pipe
     config_fifo text_forge disk_full term_status fds_umask umask_config
-    seccomp_live seccomp_off seccomp_refuses"
+    seccomp_live seccomp_off seccomp_refuses drop_no_user drop_no_group
+    drop_root_user drop_bad_chroot"
 
 checks=${*:-$ALL_CHECKS}
 for c in $checks; do
