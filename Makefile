@@ -97,6 +97,7 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
+	tests/golden/check_options.py $(PROG)
 	tests/corpus/run.sh
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
