@@ -26,7 +26,7 @@ FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OPT	= -g -O1 -fno-omit-frame-pointer -gline-tables-only
 
 FUZZ_B		= fuzz/build
-FUZZ_PKG	= libpcap libndpi yaml-0.1 jansson
+FUZZ_PKG	= libpcap libndpi yaml-0.1 jansson zlib libzstd
 FUZZ_LIB_SRCS	= $(if $(LIB_SRCS),$(LIB_SRCS),\
 		    $(filter-out src/main.c,$(wildcard src/*.c)))
 FUZZ_LIB_OBJS	= $(patsubst src/%.c,$(FUZZ_B)/src/%.o,$(FUZZ_LIB_SRCS))

@@ -19,6 +19,7 @@
 	X(BYTES,		"capture.bytes")			\
 	X(FILES,		"capture.files")			\
 	X(FILE_ERRORS,		"capture.file_errors")			\
+	X(FILES_COMPRESSED,	"capture.files_compressed")		\
 	X(DEC_TCP,		"decode.tcp")				\
 	X(LINK_ETHERNET,	"decode.link.ethernet")			\
 	X(LINK_SLL,		"decode.link.linux_sll")		\
