@@ -360,11 +360,11 @@ def file_header_only():
 
 @case
 def file_directory():
-    c = Case("file-directory", "a directory given as -r")
+    c = Case("file-directory", "an empty directory given as -r")
     c.files["adir"] = None
     c.args = ["-r", "adir"]
     c.exit = 1
-    c.stderr = [r"^tlsfloor: adir: .*[Ii]s a directory"]
+    c.stderr = [r"^tlsfloor: adir: a directory with no capture file"]
     c.nevents = 0
     return c
 
