@@ -94,6 +94,7 @@ check: deps $(PROG) $(UNIT)
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
 	tests/corpus/run.sh
+	tests/input/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
