@@ -413,6 +413,15 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 	memcpy(pkt->dst, hdr + 16, 4);
 	memset(pkt->src + 4, 0, 12);	/* an inner header may be shorter */
 	memset(pkt->dst + 4, 0, 12);
+	/* TCP segmentation offload: a frame captured on the sending host
+	 * before the NIC cut it up carries total_length 0 (or a length the
+	 * frame does not hold; decode_l4 takes the frame's then).  As tshark
+	 * does, the datagram is what the capture holds. */
+	if (totlen == 0 && (frag & 0x3fff) == 0 && (vihl >> 4) == 4 &&
+	    ihl >= 20 && avail > ihl) {
+		STAT_INC(DEC_IP_LEN_FROM_CAPTURE);
+		totlen = avail;
+	}
 	/* Version and lengths must agree before any of them is trusted: a
 	 * header longer than the datagram is a lie. */
 	if ((vihl >> 4) != 4 || ihl < 20 || totlen < ihl) {

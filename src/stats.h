@@ -47,6 +47,7 @@
 	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
 	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
 	X(DEC_LEN_BEYOND,	"decode.length_beyond_frame")		\
+	X(DEC_IP_LEN_FROM_CAPTURE, "decode.ip_length_zero_from_capture")	\
 	X(DEFRAG_FRAGMENTS,	"defrag.fragments")			\
 	X(DEFRAG_DONE,		"defrag.reassembled")			\
 	X(DEFRAG_INCOMPLETE,	"defrag.incomplete")			\

@@ -512,6 +512,46 @@ def file_pcapng_block_length_lies():
     return c
 
 
+def tso_case(name, what, totlen):
+    """The server's ServerHello segment as captured on the sending host
+    with TCP segmentation offload: its IPv4 total length is totlen."""
+    a = good(1, T0)
+    recs = K.records(a)
+    sh = a[I_SH]
+    fr = sh.frame(ip_totlen=totlen)
+    recs[I_SH] = (sh.ts, fr, len(fr))
+    c = Case(name, what)
+    c.files[name + ".pcap"] = K.pcap_bytes(recs)
+    c.args = ["-v", "-r", name + ".pcap"]
+    c.exit = 0
+    expect_good(c, 1)
+    c.nevents = 1
+    return c
+
+
+@case
+def tso_total_length_zero():
+    c = tso_case("tso-ip-total-length-zero",
+                 "the ServerHello frame says IPv4 total length 0 (TSO on "
+                 "the sender): the capture's length is taken, no gap",
+                 0)
+    c.counters = {"decode.ip_length_zero_from_capture": 1,
+                  "decode.skip.bad_ip_header": 0, "reasm.gaps": 0}
+    return c
+
+
+@case
+def tso_total_length_beyond_frame():
+    c = tso_case("tso-ip-total-length-beyond-frame",
+                 "the ServerHello frame says IPv4 total length 65535, the "
+                 "frame holds 1321 bytes: the frame's length is taken",
+                 65535)
+    c.counters = {"decode.length_beyond_frame": 1,
+                  "decode.ip_length_zero_from_capture": 0,
+                  "reasm.gaps": 0}
+    return c
+
+
 def snaplen_case(name, what, snaplen):
     a = good(1, T0)
     b = good(2, T0 + 10 * SEC)
