@@ -102,6 +102,7 @@
 	X(TLS_GAP,		"tls.hello_lost_in_gap")		\
 	X(SESSIONS,		"session.total")			\
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
+	X(SESS_NOT_TLS,		"session.not_tls")			\
 	X(SESS_EXCEPTION,	"session.under_exception")		\
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
 	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\

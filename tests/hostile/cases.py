@@ -512,6 +512,54 @@ def file_pcapng_block_length_lies():
     return c
 
 
+def on_port(pkts, old, new):
+    """The session with its server port old moved to new."""
+    out = []
+    for p in pkts:
+        q = p.copy()
+        if q.dport == old:
+            q.dport = new
+        if q.sport == old:
+            q.sport = new
+        out.append(q)
+    return out
+
+
+def http_session(n, t):
+    """A plain HTTP request and response on port 80 (client 10.99.1.n)."""
+    a = good(n, t)
+    syn, synack, ack = a[0], a[1], a[2]
+    req = b"GET / HTTP/1.1\r\nHost: www.example.test\r\n\r\n"
+    resp = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
+    c0, s0 = syn.seq + 1, synack.seq + 1
+    pkts = [syn, synack, ack,
+            ack.copy(ts=ack.ts + 1000, payload=req,
+                     flags=K.PSH | K.ACK),
+            synack.copy(ts=ack.ts + 2000, seq=s0, ack=c0 + len(req),
+                        payload=resp, flags=K.PSH | K.ACK),
+            ack.copy(ts=ack.ts + 3000, seq=c0 + len(req),
+                     ack=s0 + len(resp))]
+    return on_port(pkts, 143, 80)
+
+
+@case
+def all_tls_only_tls_flows():
+    c = Case("all-tls-only-tls-flows",
+             "--all-tls: plain HTTP on port 80 is not a TLS session; "
+             "IMAP STARTTLS on port 1143 (no mail port, found by nDPI) "
+             "still is one")
+    c.files["mixed.pcap"] = pcap_of(http_session(1, T0),
+                                    on_port(good(2, T0 + SEC), 143, 1143))
+    c.args = ["-v", "--all-tls", "-r", "mixed.pcap"]
+    c.exit = 0
+    c.absent("10.99.1.1", 40001)
+    c.expect("10.99.1.2", 40002, network__protocol="imap",
+             destination__port=1143)
+    c.counters = {"session.not_tls": 1, "session.total": 1}
+    c.nevents = 1
+    return c
+
+
 def tso_case(name, what, totlen):
     """The server's ServerHello segment as captured on the sending host
     with TCP segmentation offload: its IPv4 total length is totlen."""
