@@ -30,6 +30,7 @@
 #include "caps.h"
 #include "config.h"
 #include "daemon.h"
+#include "decode.h"
 #include "defrag.h"
 #include "dns.h"
 #include "flow.h"
@@ -252,6 +253,35 @@ read_dir(const char *dir)
 	return status;
 }
 
+/*
+ * Files read and not one session found: say what the capture did hold
+ * (the server ports connections were opened to) and how to look there.
+ */
+static void
+no_mail_hint(void)
+{
+	uint16_t	ports[5];
+	uint32_t	counts[5];
+	size_t		n, i;
+
+	if (stats[STAT_SESSIONS] != 0 || stats[STAT_PKTS] == 0)
+		return;
+	n = decode_top_ports(ports, counts, 5);
+	if (n == 0) {
+		fprintf(stderr, "tlsfloor: no mail session, and no TCP "
+		    "connection opened (SYN) in the capture\n");
+		return;
+	}
+	fprintf(stderr, "tlsfloor: no mail session; TCP connections "
+	    "opened, by server port:");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %u (%lu)", i > 0 ? "," : "",
+		    (unsigned)ports[i], (unsigned long)counts[i]);
+	fprintf(stderr, "\ntlsfloor: mail on another port: --port "
+	    "imap:PORT (or pop3:, smtp:; add :implicit for TLS from the "
+	    "first byte); TLS on any port: --all-tls\n");
+}
+
 /* -r: every file in order, as one stream.  1 if one was unreadable. */
 static int
 run_files(const struct overrides *o)
@@ -261,6 +291,9 @@ run_files(const struct overrides *o)
 
 	/* progress only where a person watches it */
 	capture_set_progress(!o->quiet && isatty(STDERR_FILENO));
+	if (decode_count_ports(true) != 0)
+		log_warnx("no memory to count server ports: no hint if the "
+		    "capture holds no mail");
 	for (i = 0; i < o->nfiles && !daemon_term; i++) {
 		if (strcmp(o->files[i], "-") != 0 &&
 		    stat(o->files[i], &st) == 0 && S_ISDIR(st.st_mode))
@@ -660,8 +693,11 @@ main(int argc, char **argv)
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
 	verdict_report_exceptions();
-	if (!o.quiet)
+	if (!o.quiet) {
 		stats_summary(stderr, "tlsfloor");
+		if (!live)
+			no_mail_hint();
+	}
 	if (o.verbose) {
 		fputs("tlsfloor: counters:\n", stderr);
 		stats_dump(stderr);

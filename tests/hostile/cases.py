@@ -560,6 +560,25 @@ def all_tls_only_tls_flows():
     return c
 
 
+@case
+def no_mail_hint():
+    c = Case("no-mail-hint",
+             "a capture of plain HTTP only: the summary names the server "
+             "ports connections went to and suggests --port / --all-tls")
+    c.files["web.pcap"] = pcap_of(http_session(1, T0),
+                                  http_session(2, T0 + SEC),
+                                  on_port(http_session(3, T0 + 2 * SEC),
+                                          80, 8080))
+    c.args = ["-r", "web.pcap"]
+    c.exit = 0
+    c.stderr = [r"^tlsfloor: no mail session; TCP connections opened, by "
+                r"server port: 80 \(2\), 8080 \(1\)$",
+                r"^tlsfloor: mail on another port: --port imap:PORT .*"
+                r"--all-tls$"]
+    c.nevents = 0
+    return c
+
+
 def tso_case(name, what, totlen):
     """The server's ServerHello segment as captured on the sending host
     with TCP segmentation offload: its IPv4 total length is totlen."""
