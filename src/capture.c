@@ -164,7 +164,8 @@ progress_start(const struct input *in, const char *name)
 	if (!progress.on)
 		return;
 	progress.name = name;
-	progress.start_ns = progress.last_ns = mono_ns();
+	progress.start_ns = mono_ns();
+	progress.last_ns = 0;		/* the first look draws */
 }
 
 /* "12.3 MB": decimal megabytes, as rates are usually given. */
@@ -206,7 +207,8 @@ progress_step(const struct input *in, uint64_t pktno)
 	if (!progress.on || pktno % PROGRESS_EVERY != 0)
 		return;
 	now = mono_ns();
-	if (now - progress.last_ns < 1000000000u / PROGRESS_HZ)
+	if (progress.last_ns != 0 &&
+	    now - progress.last_ns < 1000000000u / PROGRESS_HZ)
 		return;
 	progress.last_ns = now;
 	progress_draw(in, now);

@@ -57,7 +57,7 @@ struct input {
 	char		*rawbuf;	/* its buffer; owned, may be NULL */
 	FILE		*fp;		/* what readers read: raw or cookie */
 	bool		 cookie;	/* fp is our decoding stream */
-	bool		 fp_closed;	/* the reader closed fp */
+	bool		 fp_closed;	/* the reader closes fp */
 	enum input_codec codec;
 	uint64_t	 size;		/* 0: not a regular file */
 	uint64_t	 rawpos;	/* bytes of raw read (cookie mode) */
@@ -253,7 +253,8 @@ input_pos(const struct input *in)
 
 	if (in->cookie)
 		return in->rawpos;
-	if (in->fp_closed || (o = ftello(in->raw)) < 0)
+	/* the reader's stream; valid until the reader closes it */
+	if ((o = ftello(in->raw)) < 0)
 		return 0;
 	return (uint64_t)o;
 }

@@ -24,12 +24,13 @@ FILE		*input_stream(struct input *);
 /* The capture's first 4 bytes (decompressed); fewer: *n says how many. */
 const uint8_t	*input_magic(const struct input *, size_t *n);
 enum input_codec input_codec(const struct input *);
-/* Bytes of the file itself read so far, and its size (0: not known). */
+/* Bytes of the file itself read so far (while its stream is open), and
+ * its size (0: not known). */
 uint64_t	 input_pos(const struct input *);
 uint64_t	 input_size(const struct input *);
 /* What went wrong decompressing; NULL: nothing did. */
 const char	*input_error(const struct input *);
-/* The stream's FILE was closed by its reader (libpcap's pcap_close()). */
+/* The stream's FILE is closed by its reader (libpcap's pcap_close()). */
 void		 input_stream_closed(struct input *);
 void		 input_close(struct input *);
 

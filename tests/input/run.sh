@@ -113,6 +113,9 @@ if [ $r -eq 2 ] && [ "$(wc -l <"$tmp/usage.err")" -eq 2 ] &&
     grep -q -- "--help" "$tmp/usage.err"; then ok
 else bad "usage error: exit $r: $(cat "$tmp/usage.err")"; fi
 
+# the progress line: on a terminal only, not with -q (a pty in python)
+if python3 tests/input/progress.py "$bin"; then ok; else bad "progress"; fi
+
 # tshark (if installed) reads the same packets and TCP conversations
 if command -v tshark >/dev/null 2>&1; then
 	for f in mixed-interfaces.pcapng mixed-interfaces.pcapng.gz \
