@@ -337,7 +337,11 @@ read_pcapng(struct input *in, const char *name, bool piped,
 		if (!decode_supported_link(pkt.link)) {
 			for (i = 0; i < nwarned && warned[i] != pkt.link; i++)
 				;
-			if (i == nwarned) {
+			/* named once each (the first 8 kinds; a file
+			 * with more is not worth a line per packet) */
+			ret = -1;
+			if (i == nwarned && nwarned < sizeof(warned) /
+			    sizeof(warned[0])) {
 				const char *ln =
 				    pcap_datalink_val_to_name(pkt.link);
 
@@ -347,10 +351,7 @@ read_pcapng(struct input *in, const char *name, bool piped,
 				    (unsigned long long)pktno,
 				    (unsigned)pkt.iface, pkt.link,
 				    ln != NULL ? ln : "unknown");
-				if (nwarned < sizeof(warned) /
-				    sizeof(warned[0]))
-					warned[nwarned++] = pkt.link;
-				ret = -1;
+				warned[nwarned++] = pkt.link;
 			}
 		}
 		decode_frame_len(pkt.link, name, pktno, pkt.ts_us, pkt.data,

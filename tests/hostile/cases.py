@@ -619,6 +619,33 @@ def tso_total_length_beyond_frame():
     return c
 
 
+@case
+def file_pcapng_unsupported_interface():
+    c = Case("file-pcapng-unsupported-interface",
+             "pcapng with an Ethernet interface and one of link type 147 "
+             "(USER0), their packets interleaved: the Ethernet ones are "
+             "read, the others skipped and named once")
+    a = K.records(good(1, T0))
+    b = K.records(good(2, T0))
+    blocks = [K.png_shb(), K.png_idb(1, 1500), K.png_idb(147, 65535)]
+    for ra, rb in zip(a, b):
+        blocks.append(K.png_epb(ra[0], ra[1], ra[2], iface=0))
+        blocks.append(K.png_epb(rb[0], rb[1], rb[2], iface=1))
+    c.files["two.pcapng"] = b"".join(blocks)
+    c.args = ["-v", "-r", "two.pcapng"]
+    c.exit = 1
+    c.stderr = [r"^tlsfloor: two\.pcapng: packet 2: interface 1 has the "
+                r"unsupported link type 147 \(.*\): its packets are "
+                r"skipped$"]
+    c.stderr_not = [r"packet 4: interface 1"]
+    expect_good(c, 1)
+    c.absent("10.99.1.2", 40002)
+    c.counters = {"decode.skip.unsupported_linktype": 26,
+                  "capture.file_errors": 1}
+    c.nevents = 1
+    return c
+
+
 def snaplen_case(name, what, snaplen):
     a = good(1, T0)
     b = good(2, T0 + 10 * SEC)
