@@ -97,6 +97,7 @@ check: deps $(PROG) $(UNIT)
 	tests/input/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
+	tests/package/security.sh || test $$? = 77
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
