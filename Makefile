@@ -99,6 +99,7 @@ check: deps $(PROG) $(UNIT)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/package/security.sh || test $$? = 77
+	test $(SANITIZED) = 1 || tests/package/hardened.sh $(PROG) || test $$? = 77
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
@@ -177,6 +178,7 @@ clean:
 
 distclean: clean
 	rm -f config.mk config.log config.status
+	rm -rf dist
 	rm -rf autom4te.cache
 
 maintainer-clean: distclean
