@@ -99,6 +99,7 @@ check: deps $(PROG) $(UNIT)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/package/security.sh || test $$? = 77
+	tests/package/paths.sh || test $$? = 77
 	test $(SANITIZED) = 1 || tests/package/hardened.sh $(PROG) || test $$? = 77
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
