@@ -8,7 +8,8 @@
 # /lib/systemd/system/tlsfloor.service); without it, the unit make install
 # writes (prefix /usr, sysconfdir /etc) is rated.  --offline=yes reads the
 # file without a running systemd (systemd >= 250).  Exit 0 when the score
-# is at most the limit, 1 when it is above or cannot be read, 77 when
+# is at most the limit, 1 when it is above or cannot be read or systemd
+# ignores a line of it (unknown key, bad value), 77 when
 # systemd-analyze is missing or too old.
 set -eu
 limit=2.0
@@ -35,6 +36,11 @@ if ! systemd-analyze security --offline=yes --no-pager "$unit" >"$tmp/out" 2>&1;
 	fi
 	echo "FAIL security: systemd-analyze security --offline=yes $unit:"
 	cat "$tmp/out"
+	exit 1
+fi
+# A setting systemd does not understand is ignored, and would not count.
+if grep -E "^$unit:[0-9]+: .*(Unknown|Failed to parse|ignoring)" "$tmp/out"; then
+	echo "FAIL security: systemd ignores lines of $unit (above)"
 	exit 1
 fi
 # "→ Overall exposure level for tlsfloor.service: 1.6 OK 🙂"
