@@ -66,6 +66,11 @@ check "the edit took (interfaces: [lo], json to /var/log/tlsfloor/events.json, s
     sh -c "grep -qx '  interfaces: \[lo\]' /etc/tlsfloor/tlsfloor.yaml && grep -qx '    path: /var/log/tlsfloor/events.json' /etc/tlsfloor/tlsfloor.yaml && grep -qx '  interval: 1s' /etc/tlsfloor/tlsfloor.yaml"
 check "tlsfloor -n -c /etc/tlsfloor/tlsfloor.yaml" \
     nsenter --net="$here/netns" /usr/sbin/tlsfloor -n -c /etc/tlsfloor/tlsfloor.yaml
+# The unit's ExecStartPre= runs it as tlsfloor with CAP_NET_RAW only.
+check "tlsfloor -n as the unit runs it (user tlsfloor, CAP_NET_RAW only, no_new_privs)" \
+    nsenter --net="$here/netns" setpriv --reuid tlsfloor --regid tlsfloor --clear-groups \
+    --inh-caps -all,+net_raw --ambient-caps -all,+net_raw --bounding-set -all,+net_raw \
+    --no-new-privs /usr/sbin/tlsfloor -n -c /etc/tlsfloor/tlsfloor.yaml
 
 # Without systemd (none runs in this root): the daemon started by hand, as
 # root; it drops to tlsfloor and writes its pidfile in /run/tlsfloor.
