@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 #include "flow.h"
 #include "log.h"
 #include "output.h"
+#include "preflight.h"
 #include "stats.h"
 #include "verdict.h"
 #include "worker.h"
@@ -375,8 +377,9 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct overrides	 o;
+	struct preflight_args	 pa = { 0 };
 	struct config		*cfg, *probe;
-	char			 err[1024];
+	char			 err[1024], note[512];
 	int			 ch, status = 0;
 	bool			 live;
 	uint16_t		 fl;
@@ -486,36 +489,45 @@ main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	log_init("tlsfloor", o.verbose);
+	/* A service that cannot start says why in the journal or syslog. */
+	if (o.daemonize || getenv("INVOCATION_ID") != NULL)
+		log_also_syslog("tlsfloor", LOG_DAEMON, true);
+	if (o.nfiles > 0 && o.nifaces > 0) {
+		log_warnx("-r and -i cannot be used together");
+		usage(stderr, EXIT_USAGE);
+	}
 
 	if ((cfg = configure(&o, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		overrides_free(&o);
 		return 1;
 	}
+	/* -n and the start ask the same questions (preflight.c). */
+	pa.nfiles = o.nfiles;
+	pa.conf = o.conf;
+	pa.inventory = o.inventory;
+	if ((status = preflight(cfg, &pa, note, sizeof(note), err,
+	    sizeof(err))) != PREFLIGHT_OK) {
+		log_warnx("%s", err);
+		config_free(cfg);
+		overrides_free(&o);
+		return status;
+	}
 	if (o.check) {
+		if (note[0] != '\0')
+			log_warnx("%s", note);
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
 		config_free(cfg);
 		overrides_free(&o);
 		return 0;
 	}
 	live = o.nfiles == 0 && cfg->ninterfaces > 0;
-	if (o.nfiles > 0 && o.nifaces > 0) {
-		log_warnx("-r and -i cannot be used together");
-		usage(stderr, EXIT_USAGE);
-	}
-	if (o.nfiles == 0 && !live) {
-		log_warnx("nothing to read: give -r FILE (or -r - for stdin), "
-		    "or -i INTERFACE");
-		usage(stderr, EXIT_USAGE);
-	}
 
 	if (daemon_signals(capture_breakloop) == -1)
 		fatal("sigaction");
 	/* Live: a second instance stops here, before it opens anything;
 	 * the user to become must exist before we detach. */
 	if (live) {
-		if (daemon_check(cfg, err, sizeof(err)) != 0)
-			fatalx("%s", err);
 		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
 		    o.daemonize || geteuid() == 0) &&
 		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
@@ -559,6 +571,7 @@ main(int argc, char **argv)
 			fatalx("%s", err);
 		daemon_notify("READY=1");
 		log_info("running");
+		log_also_syslog(NULL, 0, false);
 		status = run_live(&o, &cfg);
 		daemon_notify("STOPPING=1");
 	}

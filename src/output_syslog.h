@@ -59,8 +59,11 @@ void	syslog_local_close(void);
  * struct config); now_us is CLOCK_MONOTONIC in microseconds (real time,
  * never packet time: it paces the reconnect back-off).
  *
- * remote_open()	resolves the host (getaddrinfo) once, here; NULL and
- *			err on failure.  Does not connect yet.
+ * remote_resolve()	the getaddrinfo() list for the collector (free it
+ *			with freeaddrinfo()), or NULL and err; tlsfloor -n
+ *			asks it too.
+ * remote_open()	resolves the host (remote_resolve()) once, here;
+ *			NULL and err on failure.  Does not connect yet.
  * remote_send()	formats and enqueues (or drops and counts); writes at
  *			once if connected; never blocks.
  * remote_poll()	(re)connects with back-off, collects acknowledgements,
@@ -74,6 +77,9 @@ void	syslog_local_close(void);
  * remote_dropped()	messages dropped since remote_open().
  */
 struct remote;
+struct addrinfo;
+struct addrinfo	*remote_resolve(const struct config_remote *, char *err,
+		    size_t errlen);
 struct remote	*remote_open(const struct config_remote *, const char *ident,
 		    int facility, char *err, size_t errlen);
 void		 remote_send(struct remote *, const struct syslog_msg *);

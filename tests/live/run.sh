@@ -510,7 +510,8 @@ with_private_dev() {
 log "tlsfloor -D on $SRV_IF in $SRV_NS"
 STATS=0
 write_conf "$CONF" 1.2 "$EVENTS" "$INV"
-"$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-config.stderr" ||
+# (in the server namespace: -n checks that the interface is there)
+S "$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-config.stderr" ||
     die "tlsfloor --check-config rejects the test's configuration: $(cat "$T/logs/check-config.stderr")"
 # An unknown daemon.user: the start must fail where the operator sees it.
 NOUSER=tlsfl-nouser-$ID
@@ -653,7 +654,8 @@ log "SIGHUP: a broken configuration is refused"
 write_conf "$CONF" 1.0 "$EVENTS" "$INV" "bogus_key: 1"
 bad_line=$(grep -n '^bogus_key:' "$CONF" | cut -d: -f1)
 rc=0
-"$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-broken.stderr" || rc=$?
+# (in the server namespace, as above)
+S "$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-broken.stderr" || rc=$?
 expect "reload: --check-config rejects the broken file (exit 1)" "$rc" 1
 nkeep=$(syslog_count 'keeping the running configuration')
 sig HUP "$DPID"
