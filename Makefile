@@ -28,7 +28,7 @@ LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
 		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c \
-		  src/preflight.c
+		  src/preflight.c src/metrics.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -97,6 +97,7 @@ check: deps $(PROG) $(UNIT)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/startup/run.sh $(PROG)
+	tests/metrics/run.sh $(PROG)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)

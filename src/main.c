@@ -32,6 +32,7 @@
 #include "dns.h"
 #include "flow.h"
 #include "log.h"
+#include "metrics.h"
 #include "output.h"
 #include "preflight.h"
 #include "stats.h"
@@ -52,6 +53,7 @@ struct overrides {
 	const char	**ports;	/* --port */
 	int		  nports;
 	const char	 *format, *output, *inventory, *user, *pidfile;
+	const char	 *metrics;	/* --metrics */
 	const char	 *floor;
 	uint64_t	  max_flows, memcap;
 	bool		  all_tls, daemonize, check;
@@ -81,7 +83,7 @@ usage(FILE *fp, int status)
 	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
 	    "                [--floor version] [--port proto:port[:implicit]]\n"
 	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
-	    "                [--inventory path]\n"
+	    "                [--inventory path] [--metrics file]\n"
 	    "\n"
 	    "  -r, --read FILE      read a pcap/pcapng capture (\"-\" = stdin);\n"
 	    "                       repeat for several files, read in order\n"
@@ -101,6 +103,8 @@ usage(FILE *fp, int status)
 	    "      --memcap BYTES   memory for flows and buffers (default 64M)\n"
 	    "      --inventory PATH write the client inventory at exit: PATH.csv\n"
 	    "                       and PATH.json, or just PATH if it ends .csv/.json\n"
+	    "      --metrics FILE   write the counters for Prometheus to FILE at\n"
+	    "                       every stats interval and at exit\n"
 	    "  -q, --quiet          no summary on stderr\n"
 	    "  -v, --verbose        more diagnostics; the summary lists every counter\n"
 	    "  -V, --version        print version and exit\n"
@@ -172,6 +176,9 @@ configure(const struct overrides *o, char *err, size_t errlen)
 		free(c->group);
 		c->group = NULL;
 	}
+	if (o->metrics != NULL &&
+	    config_set_string(&c->metrics_path, o->metrics) != 0)
+		goto bad;
 	if ((o->user != NULL && config_set_string(&c->user, o->user) != 0) ||
 	    (o->pidfile != NULL &&
 	    config_set_string(&c->pidfile, o->pidfile) != 0))
@@ -187,11 +194,27 @@ bad:
 	return NULL;
 }
 
-/* Real time passes while files are read: collectors, inventory timer. */
+static const struct config	*files_cfg;	/* -r: the configuration */
+
+/*
+ * Real time passes while files are read: collectors, inventory timer, and
+ * the metrics file at every stats interval (wall clock, as live).
+ */
 static void
 files_tick(void)
 {
+	static uint64_t	next_metrics;
+	uint64_t	now;
+
 	output_tick();
+	if (!metrics_enabled() || files_cfg->stats_interval == 0)
+		return;
+	now = daemon_now();
+	if (next_metrics != 0 && now >= next_metrics)
+		metrics_write(files_cfg, now, NULL, 0);
+	if (next_metrics == 0 || now >= next_metrics)
+		next_metrics = now + (uint64_t)files_cfg->stats_interval *
+		    1000000u;
 }
 
 /* -r: every file in order, as one stream.  1 if one was unreadable. */
@@ -231,6 +254,11 @@ reload(const struct overrides *o, struct config **cfgp)
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
+	if ((c->metrics_path == NULL) != (old->metrics_path == NULL) ||
+	    (c->metrics_path != NULL &&
+	    strcmp(c->metrics_path, old->metrics_path) != 0))
+		log_warnx("reload: stats.metrics_path takes effect at the "
+		    "next start");
 	daemon_notify("RELOADING=1");
 	flow_set_config(c);
 	output_lock();
@@ -275,6 +303,7 @@ live_stats(const struct config *cfg, uint64_t now)
 
 	ncs = live_capstats(cs);
 	output_stats(now, cs, ncs);
+	metrics_write(cfg, now, cs, ncs);
 	for (i = 0; i < ncs; i++) {
 		drop += cs[i].dropped;
 		recv += cs[i].received;
@@ -370,6 +399,7 @@ main(int argc, char **argv)
 		{ "max-flows",	  required_argument, NULL, 'M' },
 		{ "memcap",	  required_argument, NULL, 'm' },
 		{ "inventory",	  required_argument, NULL, 'I' },
+		{ "metrics",	  required_argument, NULL, 'X' },
 		{ "quiet",	  no_argument,	     NULL, 'q' },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "version",	  no_argument,	     NULL, 'V' },
@@ -378,6 +408,9 @@ main(int argc, char **argv)
 	};
 	struct overrides	 o;
 	struct preflight_args	 pa = { 0 };
+	struct output_capstat	 cs[CONFIG_MAX_IFACES];
+	size_t			 ncs = 0;
+	unsigned		 w;
 	struct config		*cfg, *probe;
 	char			 err[1024], note[512];
 	int			 ch, status = 0;
@@ -467,6 +500,9 @@ main(int argc, char **argv)
 		case 'I':
 			o.inventory = optarg;
 			break;
+		case 'X':
+			o.metrics = optarg;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -537,6 +573,9 @@ main(int argc, char **argv)
 	verdict_expiring_exceptions(time(NULL));
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	if (cfg->metrics_path != NULL &&
+	    metrics_open(cfg->metrics_path, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (flow_init(cfg) != 0)
 		fatal("flow table");
 	if (dns_init(0) != 0)
@@ -544,9 +583,10 @@ main(int argc, char **argv)
 	if (cfg->dpi_enabled && classify_init() != 0)
 		fatalx("nDPI would not start");
 
-	if (!live)
+	if (!live) {
+		files_cfg = cfg;
 		status = run_files(&o);
-	else {
+	} else {
 		uid_t	uid;
 		gid_t	gid;
 
@@ -582,17 +622,17 @@ main(int argc, char **argv)
 	dns_fini();
 	classify_fini();
 	if (live) {
-		struct output_capstat	cs[CONFIG_MAX_IFACES];
-		size_t			n = live_capstats(cs);
-		unsigned		w;
-
-		output_stats(daemon_now(), cs, n);
-		for (w = 0; w < ncaps; w++)
-			capture_live_close(caps[w]);
+		ncs = live_capstats(cs);
+		output_stats(daemon_now(), cs, ncs);
 	} else if (o.conf != NULL && cfg->stats_interval > 0)
 		output_stats(daemon_now(), NULL, 0);
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
+	/* After output_close(): the collectors' last drops are known. */
+	metrics_write(cfg, daemon_now(), cs, ncs);
+	metrics_close();
+	for (w = 0; w < ncaps; w++)
+		capture_live_close(caps[w]);
 	verdict_report_exceptions();
 	if (!o.quiet)
 		stats_summary(stderr, "tlsfloor");

@@ -1216,16 +1216,16 @@ remote_pollfd(const struct remote *r, short *events)
  * back-off, then flush (and wait for acknowledgements) until the queue is
  * empty or flush_ms is over.  What is left is counted as dropped.
  */
-void
+uint64_t
 remote_close(struct remote *r, unsigned flush_ms)
 {
 	struct pollfd	p;
-	uint64_t	now, deadline, wait;
+	uint64_t	now, deadline, wait, dropped;
 	short		ev;
 	size_t		i;
 
 	if (r == NULL)
-		return;
+		return 0;
 	now = mono_us();
 	deadline = now + (uint64_t)flush_ms * 1000u;
 	/* the caller's clock may not be ours: restart the timers */
@@ -1260,6 +1260,7 @@ remote_close(struct remote *r, unsigned flush_ms)
 		r->dropped += r->n;
 		STAT_ADD(OUT_REMOTE_DROPPED, r->n);
 	}
+	dropped = r->dropped;
 	for (i = 0; i < r->n; i++)
 		free(ring_at(r, i));
 	if (r->fd != -1)
@@ -1267,6 +1268,13 @@ remote_close(struct remote *r, unsigned flush_ms)
 	free(r->ring);
 	free(r->scratch);
 	free(r);
+	return dropped;
+}
+
+const char *
+remote_name(const struct remote *r)
+{
+	return r != NULL ? r->name : "";
 }
 
 uint64_t

@@ -11,13 +11,13 @@
  *   interfaces   each exists, opens, has a link type we decode, and the
  *                filter compiles for it (capture.c)
  *   files        each output file can be written: json, text (appended
- *                to), inventory (written beside and renamed: the
- *                directory must take new files)
+ *                to), inventory and metrics (written beside and renamed:
+ *                the directory must take new files)
  *   collectors   each outputs.remote host resolves (output_syslog.c)
  *
  * It opens nothing that stays open and changes nothing on disk.  Writable
  * is asked of the calling user: a start as root checks as root, although
- * the inventory is written after the privilege drop (the
+ * the inventory and metrics are written after the privilege drop (the
  * directories systemd makes for the unit belong to the daemon user).
  */
 #include <errno.h>
@@ -30,6 +30,7 @@
 #include "capture.h"
 #include "config.h"
 #include "daemon.h"
+#include "metrics.h"
 #include "output_syslog.h"
 #include "preflight.h"
 
@@ -117,6 +118,10 @@ pf_files(const struct config *cfg, const struct preflight_args *a,
 	    PF_APPEND, err, errlen) != 0)
 		return -1;
 	if (pf_path("inventory.path", inv, PF_REPLACE, err, errlen) != 0)
+		return -1;
+	if (cfg->metrics_path != NULL && (metrics_check(cfg->metrics_path,
+	    err, errlen) != 0 || pf_path("stats.metrics_path",
+	    cfg->metrics_path, PF_REPLACE, err, errlen) != 0))
 		return -1;
 	return 0;
 }
