@@ -50,8 +50,8 @@ log_to_syslog(const char *ident, int facility)
 
 /*
  * Starting as a service (-D, or under systemd): until the start is done,
- * diagnostics go to stderr and to syslog(3) too, so that a start that
- * fails says why wherever the operator looks.  on false: stderr only
+ * warnings and errors go to stderr and to syslog(3) too, so that a start
+ * that fails says why wherever the operator looks.  on false: stderr only
  * (no closelog(): the syslog sink shares the process's connection).
  */
 void
@@ -74,7 +74,9 @@ log_emit(int prio, const char *suffix, const char *fmt, va_list ap)
 	char	msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_syslog || log_both) {
+	/* Starting: warnings and errors to syslog too (before a detach,
+	 * under the parent's pid: nothing routine). */
+	if (log_syslog || (log_both && prio <= LOG_WARNING)) {
 		if (suffix != NULL)
 			syslog(prio, "%s: %s", msg, suffix);
 		else
