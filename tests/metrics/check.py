@@ -23,6 +23,14 @@ run reading a pipe (-r -) with stats.interval 1s, fed a packet every 0.2 s:
 the file must appear while tlsfloor is still reading (written at the
 interval, not only at exit).
 
+    /usr/bin/python3 tests/metrics/check.py --compare FILE.prom \
+        STDERR|EVENTS.json INTERFACE
+
+checks one live run's file (tests/live calls it) the same way, against
+its summary on stderr, or, for a daemon, against the counters of the last
+stats event in EVENTS.json, and that INTERFACE's received packets are
+there.
+
 Exit status 0 when every check passed, 1 otherwise.
 """
 import datetime
@@ -110,8 +118,8 @@ def check_file(label, path, stderr):
     if not os.path.exists(path):
         fail("%s: no metrics file" % label)
         return None
-    left = [f for f in os.listdir(d) if f != os.path.basename(path)
-            and not f.endswith(".yaml")]
+    left = [f for f in os.listdir(d) if f.startswith(".") and
+            f.endswith(".tmp")]
     if left:
         fail("%s: left beside the file: %s" % (label, left))
     mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -260,9 +268,52 @@ def run_interval(bin_, tmp):
         ok("interval: written while reading, after %d packets" % i)
 
 
+def compare(prom, against, iface):
+    """tests/live: a live run's file against its summary or stats event."""
+    with open(against, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    if against.endswith(".json"):
+        # the daemon's: the last stats event's counters stand in for the
+        # summary it cannot print (-D: stderr is /dev/null)
+        import json
+        last = None
+        for line in text.splitlines():
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if e.get("event", {}).get("dataset") == "tlsfloor.stats":
+                last = e["tlsfloor"]["counters"]
+        if last is None:
+            fail("live: no stats event in %s" % against)
+            return
+        pre = "session.reason."
+        reasons = {k[len(pre):]: v for k, v in last.items()
+                   if k.startswith(pre) and v}
+        text = ("tlsfloor: %d packets (%d bytes) from 0 file(s), %d flows "
+                "tracked\ntlsfloor: %d sessions: %s\n" %
+                (last["capture.packets"], last["capture.bytes"],
+                 last["flow.created"], last["session.total"],
+                 ", ".join("%d %s" % (v, k) for k, v in reasons.items())))
+    m = check_file("live " + os.path.basename(prom), prom, text)
+    if m is None:
+        return
+    key = ("tlsfloor_capture_received_total", (("interface", iface),))
+    if m.get(key, 0) <= 0:
+        fail("live: %s is %s, want packets" % (key, m.get(key)))
+    else:
+        ok("live: tlsfloor_capture_received_total{interface=\"%s\"} %d"
+           % (iface, m[key]))
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--compare":
+        compare(sys.argv[2], sys.argv[3], sys.argv[4])
+        return 1 if failures else 0
     if len(sys.argv) != 2:
-        print("usage: check.py TLSFLOOR", file=sys.stderr)
+        print("usage: check.py TLSFLOOR\n"
+              "       check.py --compare FILE.prom STDERR|EVENTS.json "
+              "INTERFACE", file=sys.stderr)
         return 2
     bin_ = os.path.abspath(sys.argv[1])
     if shutil.which("promtool") is None:
