@@ -10,6 +10,9 @@ that gets going instead of failing is stopped after a few seconds and is a
 failure).  Both runs must exit with the case's status and print the same one
 message on stderr, which must match the case's pattern.  Then:
 
+  (As root, one more: a live start that drops to nobody, with
+  stats.metrics_path in a directory only root may write.)
+
   * the shipped conf/tlsfloor.yaml with an interface set passes -n (run as
     an unprivileged user when we are root: the daemon user it names need
     not exist here, and -n then says the capture itself was not tried);
@@ -74,10 +77,16 @@ def cases(tmp, nobody):
     inv = write(tmp, "inventory.yaml",
                 "inventory:\n  path: %s/missing/inventory\n" % tmp)
     shipped = os.path.join(TOP, "conf", "tlsfloor.yaml")
+    dropto = None
+    if ROOT:
+        import grp
+        dropto = write(tmp, "drop.yaml", "daemon:\n  user: nobody\n"
+                       "  group: %s\nstats:\n  metrics_path: %s/locked/"
+                       "tlsfloor.prom\n" % (grp.getgrgid(nobody.pw_gid).gr_name,
+                                            tmp))
     locked = os.path.join(tmp, "locked")
-    os.mkdir(locked, 0o755)
-    if not ROOT:
-        os.chmod(locked, 0o555)
+    os.mkdir(locked)
+    os.chmod(locked, 0o755 if ROOT else 0o555)
     out = [
         ("no input, no configuration", [], 2,
          r"^tlsfloor: nothing to read: give -i INTERFACE .*-r FILE", None),
@@ -105,6 +114,13 @@ def cases(tmp, nobody):
          r"^tlsfloor: outputs\.remote: collector \"collector\.invalid\" "
          r"does not resolve: ", None),
     ]
+    if dropto is not None:
+        out.append(
+            ("a metrics directory the daemon user may not write (root, "
+             "live)", ["-c", dropto, "-i", "lo"], 1,
+             r"^tlsfloor: stats\.metrics_path .*/locked/tlsfloor\.prom: "
+             r"daemon\.user nobody cannot create files in .*/locked "
+             r"\(owner 0:0, mode 0755\)$", None))
     return out
 
 
