@@ -113,8 +113,14 @@ def tlsfloor(bin_, args, **kw):
                           timeout=600, check=False, **kw)
 
 
+SAN_MARKERS = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|"
+                         r"runtime error:|SUMMARY: \w+Sanitizer")
+
+
 def check_file(label, path, stderr):
     d = os.path.dirname(path)
+    if SAN_MARKERS.search(stderr):
+        fail("%s: a sanitizer report on stderr:\n%s" % (label, stderr))
     if not os.path.exists(path):
         fail("%s: no metrics file" % label)
         return None
