@@ -451,23 +451,23 @@ live_exists(const char *name)
  * What capture_live_open() needs, checked without capturing (tlsfloor -n,
  * and the start before anything is opened): each interface exists, opens
  * (promiscuous mode off, nothing read), has a link type we decode, and
- * the filter compiles for that link type.  Where opening is not permitted
- * (-n as an ordinary user) the filter is compiled for Ethernet, the link
- * type of nearly every capture interface, and *note says what was not
- * tried; the start itself then opens with its privileges and reports
- * what fails as it always has.
+ * the filter compiles for that link type.
+ *
+ * Where opening is not permitted, a start by this user would fail, so the
+ * check fails too, and says what to do; but first the filter is compiled
+ * for Ethernet (the link type of nearly every capture interface), so that
+ * a broken filter is reported as such even to an ordinary user.
  */
 int
-capture_live_check(const struct config *cfg, char *note, size_t notelen,
-    char *err, size_t errlen)
+capture_live_check(const struct config *cfg, char *err, size_t errlen)
 {
 	char	 ebuf[PCAP_ERRBUF_SIZE];
 	char	*bpf = NULL;
 	pcap_t	*p;
 	size_t	 i;
 	int	 rc, link;
+	bool	 denied;
 
-	note[0] = '\0';
 	if (live_bpf(cfg, &bpf, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < cfg->ninterfaces; i++) {
@@ -487,11 +487,8 @@ capture_live_check(const struct config *cfg, char *note, size_t notelen,
 		pcap_set_snaplen(p, (int)cfg->snaplen);
 		pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
 		rc = pcap_activate(p);
-		if (rc == PCAP_ERROR_PERM_DENIED) {
+		if ((denied = rc == PCAP_ERROR_PERM_DENIED)) {
 			pcap_close(p);
-			snprintf(note, notelen, "%s: not opened (no permission "
-			    "to capture here): the filter was compiled for "
-			    "Ethernet", name);
 			if ((p = pcap_open_dead(DLT_EN10MB,
 			    (int)cfg->snaplen)) == NULL) {
 				snprintf(err, errlen, "out of memory");
@@ -517,6 +514,13 @@ capture_live_check(const struct config *cfg, char *note, size_t notelen,
 			goto fail;
 		}
 		pcap_close(p);
+		if (denied) {
+			snprintf(err, errlen, "%s: no permission to capture: "
+			    "start (and check with -n) as root, or as a user "
+			    "with CAP_NET_RAW (the systemd unit gives it)",
+			    name);
+			goto fail;
+		}
 	}
 	free(bpf);
 	return 0;

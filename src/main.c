@@ -412,7 +412,7 @@ main(int argc, char **argv)
 	size_t			 ncs = 0;
 	unsigned		 w;
 	struct config		*cfg, *probe;
-	char			 err[1024], note[512];
+	char			 err[1024];
 	int			 ch, status = 0;
 	bool			 live;
 	uint16_t		 fl;
@@ -542,16 +542,14 @@ main(int argc, char **argv)
 	pa.nfiles = o.nfiles;
 	pa.conf = o.conf;
 	pa.inventory = o.inventory;
-	if ((status = preflight(cfg, &pa, note, sizeof(note), err,
-	    sizeof(err))) != PREFLIGHT_OK) {
+	if ((status = preflight(cfg, &pa, err, sizeof(err))) !=
+	    PREFLIGHT_OK) {
 		log_warnx("%s", err);
 		config_free(cfg);
 		overrides_free(&o);
 		return status;
 	}
 	if (o.check) {
-		if (note[0] != '\0')
-			log_warnx("%s", note);
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
 		config_free(cfg);
 		overrides_free(&o);

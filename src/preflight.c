@@ -8,8 +8,9 @@
  *
  *   input        a live interface (capture.interfaces or -i) or -r FILE
  *   user         the user to drop to exists (as root, live)
- *   interfaces   each exists, opens, has a link type we decode, and the
- *                filter compiles for it (capture.c)
+ *   interfaces   each exists, opens (a user who may not capture fails
+ *                here, as the start would), has a link type we decode,
+ *                and the filter compiles for it (capture.c)
  *   files        each output file can be written: json, text (appended
  *                to), inventory and metrics (written beside and renamed:
  *                the directory must take new files)
@@ -197,20 +198,16 @@ pf_remotes(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * PREFLIGHT_OK, or the exit status and err.  note (may be "") is something
- * the check could not try, worth telling whoever runs -n.
- */
+/* PREFLIGHT_OK, or the exit status and err. */
 int
 preflight(const struct config *cfg, const struct preflight_args *a,
-    char *note, size_t notelen, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
-	note[0] = '\0';
 	if (pf_input(cfg, a, err, errlen) != 0)
 		return PREFLIGHT_NOTHING;
 	if (a->nfiles == 0) {
 		if (daemon_check(cfg, err, errlen) != 0 ||
-		    capture_live_check(cfg, note, notelen, err, errlen) != 0)
+		    capture_live_check(cfg, err, errlen) != 0)
 			return PREFLIGHT_FAIL;
 	}
 	if (pf_files(cfg, a, err, errlen) != 0 ||

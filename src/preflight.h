@@ -24,6 +24,6 @@ struct preflight_args {
 #define PREFLIGHT_NOTHING	2	/* exit status: nothing to read */
 
 int	preflight(const struct config *, const struct preflight_args *,
-	    char *note, size_t notelen, char *err, size_t errlen);
+	    char *err, size_t errlen);
 
 #endif /* TLSFLOOR_PREFLIGHT_H */

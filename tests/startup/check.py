@@ -10,12 +10,14 @@ that gets going instead of failing is stopped after a few seconds and is a
 failure).  Both runs must exit with the case's status and print the same one
 message on stderr, which must match the case's pattern.  Then:
 
-  (As root, one more: a live start that drops to nobody, with
-  stats.metrics_path in a directory only root may write.)
+  (As root, three more: nobody, without CAP_NET_RAW, capturing on lo;
+  nobody with a filter that does not compile, which must still be called
+  that; a live start that drops to nobody, with stats.metrics_path in a
+  directory only root may write.)
 
-  * the shipped conf/tlsfloor.yaml with an interface set passes -n (run as
-    an unprivileged user when we are root: the daemon user it names need
-    not exist here, and -n then says the capture itself was not tried);
+  * the shipped conf/tlsfloor.yaml with an interface set passes -n, run
+    as the systemd unit runs it: an unprivileged user (nobody) keeping
+    CAP_NET_RAW (root only);
   * a start under systemd (INVOCATION_ID set) or with -D that cannot start
     says why on stderr and to syslog: run in a private mount namespace
     whose /dev is a fresh tmpfs holding our own /dev/log socket (root
@@ -45,12 +47,15 @@ def fail(what):
     print("FAIL startup: " + what)
 
 
-def run(argv, env=None, user=None, timeout=10):
-    """(exit status, stderr); None status when it had to be stopped."""
+def run(argv, env=None, user=None, timeout=10, caps=False):
+    """(exit status, stderr); None status when it had to be stopped.
+    caps: the user keeps CAP_NET_RAW, as the systemd unit gives it."""
     pre = []
     if user is not None:
         pre = ["setpriv", "--reuid=%d" % user.pw_uid,
                "--regid=%d" % user.pw_gid, "--clear-groups"]
+        if caps:
+            pre += ["--inh-caps=+net_raw", "--ambient-caps=+net_raw"]
     try:
         p = subprocess.run(pre + argv, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -114,6 +119,16 @@ def cases(tmp, nobody):
          r"^tlsfloor: outputs\.remote: collector \"collector\.invalid\" "
          r"does not resolve: ", None),
     ]
+    if nobody is not None:
+        out.append(
+            ("an interface this user may not capture on",
+             ["-c", shipped, "-i", "lo"], 1,
+             r"^tlsfloor: lo: no permission to capture: ", nobody))
+        out.append(
+            ("a filter that does not compile, for a user who may not "
+             "capture", ["-c", bpf, "-i", "lo"], 1,
+             r"^tlsfloor: lo: capture\.bpf \"tcp port 99999\" does not "
+             r"compile: ", nobody))
     if dropto is not None:
         out.append(
             ("a metrics directory the daemon user may not write (root, "
@@ -145,12 +160,20 @@ def check_same(bin_, name, args, status, pattern, user):
 
 def check_shipped(bin_, nobody):
     shipped = os.path.join(TOP, "conf", "tlsfloor.yaml")
-    rc, err = run([bin_, "-n", "-c", shipped, "-i", "lo"],
-                  user=nobody if ROOT else None)
+    if not ROOT:
+        print("skip startup: the shipped configuration as the unit runs "
+              "it (needs root to become an unprivileged user with "
+              "CAP_NET_RAW)")
+        return
+    rc, err = run([bin_, "-n", "-c", shipped, "-i", "lo"], user=nobody,
+                  caps=True)
     if rc != 0:
-        fail("the shipped configuration with -i lo: exit %s: %r" % (rc, err))
+        fail("the shipped configuration with -i lo, as nobody with "
+             "CAP_NET_RAW: exit %s: %r" % (rc, err))
     else:
-        print("ok startup: the shipped configuration with -i lo passes -n")
+        print("ok startup: the shipped configuration with -i lo passes -n "
+              "as an unprivileged user with CAP_NET_RAW (as the unit runs "
+              "it)")
 
 
 SYSLOG_CHILD = r"""
