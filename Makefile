@@ -29,7 +29,8 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
-		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
+		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c \
+		  src/preflight.c src/metrics.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -101,6 +102,8 @@ check: deps $(PROG) $(UNIT)
 	tests/package/security.sh || test $$? = 77
 	tests/package/paths.sh || test $$? = 77
 	test $(SANITIZED) = 1 || tests/package/hardened.sh $(PROG) || test $$? = 77
+	tests/startup/run.sh $(PROG)
+	tests/metrics/run.sh $(PROG)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
