@@ -568,6 +568,9 @@ main(int argc, char **argv)
 	verdict_flush();
 	dns_fini();
 	classify_fini();
+	/* the collectors' queues flushed (or given up) first, so that the
+	 * final stats event accounts for every event sent them */
+	output_drain(OUTPUT_DRAIN_MS);
 	if (live) {
 		struct output_capstat	cs[CONFIG_MAX_IFACES];
 		size_t			n = live_capstats(cs);

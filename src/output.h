@@ -54,6 +54,7 @@ void	output_tick(void);
 void	output_flush(void);
 void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
+void	output_drain(unsigned ms);
 int	output_close(void);
 /* Capture workers share the outputs: see output.c. */
 void	output_lock(void);

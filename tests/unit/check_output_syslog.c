@@ -1,8 +1,10 @@
 /*
  * check_output_syslog.c -- output_syslog.c: the RFC 5424 and CEF frames
  * (byte for byte, and parsed back), SD-PARAM and CEF escaping, the size
- * limits, RFC 6587 octet counting, the bounded queue, the back-off, and
- * what survives a collector that closes or resets.
+ * limits and the trimming of optional JSON fields, RFC 6587 octet
+ * counting, the bounded queue, the back-off, what survives a collector
+ * that closes or resets, UDP's confirmation window, and the accounting
+ * events = sent + dropped + failed.
  *
  * Collectors are real sockets on 127.0.0.1 (port 0: the kernel picks), so
  * the bytes checked are the bytes a collector would read.  The module's
@@ -19,6 +21,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "output_syslog.h"
 #include "unit.h"
 
@@ -33,11 +37,15 @@ static const char	sample_json[] =
     "\"note\":\"a \\\"quoted\\\" \\\\ back=slash\"}";
 
 static char		hostname[300];
+/* max_message_size for mkremote(); 0: the old fixed limits (8000 UDP,
+ * 65536 TCP) that the frame tests were written for */
+static uint32_t		mk_max;
 
 static void
 setup(void)
 {
 	memset(stats, 0, sizeof(stats));
+	mk_max = 0;
 	memset(hostname, 0, sizeof(hostname));
 	if (gethostname(hostname, sizeof(hostname) - 1) != 0 ||
 	    hostname[0] == '\0')
@@ -129,6 +137,8 @@ mkremote(enum config_transport t, enum config_rformat fmt, uint16_t port,
 	rc.transport = t;
 	rc.format = fmt;
 	rc.queue = queue;
+	rc.max_message_size = mk_max != 0 ? mk_max :
+	    t == CONFIG_TRANSPORT_UDP ? 8000 : 65536;
 	r = remote_open(&rc, ident, facility, err, sizeof(err));
 	ck_assert_msg(r != NULL, "remote_open: %s", err);
 	return r;
@@ -367,6 +377,12 @@ START_TEST(test_udp_frame_exact)
 	    "ja4=\"t10i090500_c491f621fb4c_195413a0cc0f\"] %s",
 	    hostname, (int)getpid(), sample_json);
 	ck_assert_str_eq(got, want);
+	/* sent once no ICMP error came back for REMOTE_UDP_CONFIRM */
+	ck_assert_uint_eq(remote_queued(r), 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + REMOTE_UDP_CONFIRM - 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_CONNECTS], 1);
 	ck_assert_uint_eq(remote_queued(r), 0);
@@ -450,9 +466,12 @@ START_TEST(test_sd_escaping)
 	m.msgid = "session";
 	m.ts = SAMPLE_TS;
 	/* RFC 5424 6.3.3: '"' '\' ']' escaped; '=' and '[' and a space are
-	 * fine inside the quotes; control and 8-bit bytes become '?' */
+	 * fine inside the quotes; UTF-8 stays, control bytes become '?',
+	 * each byte of invalid UTF-8 (Latin-1, a lone continuation byte, an
+	 * overlong '/', a surrogate) U+FFFD */
 	m.sni = "a\"b\\c]d=e[f g";
-	m.exception_owner = "J\xc3\xbcrgen\tX\x01";
+	m.exception_owner = "J\xc3\xbcrgen\tX\x01 M\xfcller \x80"
+	    "\xc0\xaf \xed\xa0\x80 \xf0\x9f\x94\x92";
 	m.reason = "\\]";
 	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
 	    "tlsfloor", LOG_DAEMON);
@@ -462,7 +481,9 @@ START_TEST(test_sd_escaping)
 	recv_dgram(u, got, sizeof(got));
 	snprintf(want, sizeof(want), "<29>1 2026-11-28T09:40:29.148779Z %s "
 	    "tlsfloor %d session [tlsfloor@32473 reason=\"\\\\\\]\" "
-	    "sni=\"a\\\"b\\\\c\\]d=e[f g\" exception_owner=\"J??rgen?X?\"]",
+	    "sni=\"a\\\"b\\\\c\\]d=e[f g\" exception_owner=\"J\xc3\xbcrgen?X? "
+	    "M\xef\xbf\xbdller \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x94\x92\"]",
 	    hostname, (int)getpid());
 	ck_assert_str_eq(got, want);	/* and no MSG: json is NULL */
 	ck_assert(parse5424(got, &p));
@@ -1058,6 +1079,9 @@ START_TEST(test_udp_send)
 		ck_assert_str_eq(p.msg, sample_json);
 	}
 	ck_assert(!readable(u, 50));
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + SEC);		/* stamped now, no error */
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 3);
 	remote_close(r, 0);
 	close(u);
@@ -1080,22 +1104,48 @@ START_TEST(test_udp_collector_away)
 	    "tlsfloor", LOG_DAEMON);
 	drive(r, T0);
 	remote_send(r, &m);		/* gone into the void */
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
 	usleep(50000);			/* the port unreachable comes back */
 	m.msgid = "session";
 	remote_send(r, &m);
+	/* the first is lost and counted so, not as sent */
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_ERRORS], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
 	ck_assert_uint_eq(remote_queued(r), 1);
+	m.msgid = "alert_summary";
+	remote_send(r, &m);
+	m.msgid = "stats";
+	remote_send(r, &m);
+	ck_assert_uint_eq(remote_queued(r), 3);
 
 	u = bound(SOCK_DGRAM, &port);	/* the collector is back */
 	drive(r, T0 + SEC / 2);
 	ck_assert(!readable(u, 50));	/* still in back-off */
+	/* after the back-off: one probe only, not the whole queue */
 	drive(r, T0 + SEC);
 	recv_dgram(u, got, sizeof(got));
 	ck_assert(parse5424(got, &p));
 	ck_assert_str_eq(p.msgid, "session");
+	ck_assert(!readable(u, 50));
+	ck_assert_uint_eq(remote_queued(r), 3);
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM / 2);
+	ck_assert(!readable(u, 50));
+	/* confirmed: the rest follows */
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.msgid, "alert_summary");
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.msgid, "stats");
+	drive(r, T0 + SEC + 2 * REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(remote_queued(r), 0);
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 3);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS],
+	    stats[STAT_OUT_REMOTE_SENT] + stats[STAT_OUT_REMOTE_DROPPED] +
+	    stats[STAT_OUT_REMOTE_FAILED]);
 	remote_close(r, 0);
 	close(u);
 }
@@ -1118,10 +1168,12 @@ START_TEST(test_queue_overflow)
 	ck_assert_uint_eq(remote_queued(r), 3);
 	ck_assert_uint_eq(remote_dropped(r), 2);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 2);
-	/* at exit, against a refusing port, the held three are dropped too */
+	/* at exit, against a refusing port, the held three fail */
 	remote_close(r, 300);
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 5);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 3);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS], 5);
 	close(closed);
 }
 END_TEST
@@ -1250,6 +1302,238 @@ START_TEST(test_pollfd)
 }
 END_TEST
 
+
+/* --- size: optional JSON fields go first ------------------------------- */
+
+/* A session event of about 3.2 KB over UDP (default 2048): the cipher list
+ * and raw strings go, the JSON still parses, what rules key on stays. */
+START_TEST(test_trim_optional)
+{
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	static char		 js[8192], got[9000];
+	json_t			*j;
+	size_t			 n, o;
+
+	o = (size_t)snprintf(js, sizeof(js), "{\"@timestamp\":\"x\","
+	    "\"source\":{\"ip\":\"10.99.0.2\"},\"tls\":{\"client\":{"
+	    "\"supported_ciphers\":[");
+	for (i = 0; i < 80; i++)
+		o += (size_t)snprintf(js + o, sizeof(js) - o, "%s\"TLS_"
+		    "ECDHE_RSA_WITH_AES_%03d\"", i ? "," : "", i);
+	o += (size_t)snprintf(js + o, sizeof(js) - o, "],\"ja3\":\"abc\"}},"
+	    "\"tlsfloor\":{\"reason\":\"legacy_refused\",\"exception\":"
+	    "{\"owner\":\"M\\u00fcller-IT\"},\"client_hello\":{\"ja4_r\":\"r\"}}}");
+	ck_assert_uint_gt(o, 2048);
+	m.json = js;
+	m.json_len = o;
+	mk_max = 2048;
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	n = recv_dgram(u, got, sizeof(got));
+	ck_assert_uint_le(n, 2048);
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(param(&p, "ja4"), m.ja4);	/* SD whole */
+	j = json_loads(p.msg, 0, NULL);
+	ck_assert_msg(j != NULL, "the trimmed JSON parses: %s", p.msg);
+	ck_assert_ptr_null(json_object_get(json_object_get(json_object_get(j,
+	    "tls"), "client"), "supported_ciphers"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
+	    "tlsfloor"), "reason")), "legacy_refused");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(j, "tlsfloor"), "exception"), "owner")),
+	    "M\xc3\xbcller-IT");
+	/* only as much as needed: ja3 and ja4_r are short, they stay */
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(
+	    j, "tls"), "client"), "ja3"));
+	json_decref(j);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_TRIMMED], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_CUT], 0);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* A stats event loses its zero counters first. */
+START_TEST(test_trim_zero_counters)
+{
+	struct syslog_msg	 m;
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	static char		 js[16384], got[9000];
+	json_t			*j, *c;
+	size_t			 o;
+
+	memset(&m, 0, sizeof(m));
+	m.severity = LOG_INFO;
+	m.msgid = "stats";
+	o = (size_t)snprintf(js, sizeof(js), "{\"tlsfloor\":{\"counters\":{");
+	for (i = 0; i < 200; i++)
+		o += (size_t)snprintf(js + o, sizeof(js) - o,
+		    "%s\"some.counter.number_%03d\":%d", i ? "," : "", i,
+		    i % 50 == 7 ? i : 0);
+	o += (size_t)snprintf(js + o, sizeof(js) - o, "}}}");
+	m.json = js;
+	m.json_len = o;
+	mk_max = 2048;
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	j = json_loads(p.msg, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	c = json_object_get(json_object_get(j, "tlsfloor"), "counters");
+	ck_assert_uint_eq(json_object_size(c), 4);	/* 7 57 107 157 */
+	ck_assert_int_eq(json_integer_value(json_object_get(c,
+	    "some.counter.number_157")), 157);
+	json_decref(j);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_TRIMMED], 1);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* sd_id replaces the documentation-only default. */
+START_TEST(test_sd_id)
+{
+	struct config_remote	 rc;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port);
+	char			 got[9000], err[256];
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"127.0.0.1";
+	rc.port = port;
+	rc.queue = 10;
+	rc.sd_id = (char *)"tlsfloor@64512";
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.sdid, "tlsfloor@64512");
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* --- names ---------------------------------------------------------------- */
+
+/* Drive until state settles while glibc's lookup thread answers. */
+static void
+drive_for(struct remote *r, uint64_t now, int ms)
+{
+	int	i;
+
+	for (i = 0; i < ms / 10; i++) {
+		drive(r, now);
+		usleep(10000);
+	}
+	drive(r, now);
+}
+
+/* A name is looked up when it connects, not at remote_open(). */
+START_TEST(test_name_connects)
+{
+	struct config_remote	 rc;
+	struct remote_counts	 c;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	uint16_t		 port;
+	int			 l = listener(&port), fd = -1, i;
+	char			 err[256], *fr[1];
+	uint64_t		 now = T0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"localhost";
+	rc.port = port;
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	rc.queue = 10;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	remote_send(r, &m);
+	/* localhost may be ::1 first (nobody there): the next try takes
+	 * the next address */
+	for (i = 0; i < 8 && fd == -1; i++) {
+		drive_for(r, now, 200);
+		if (readable(l, 0))
+			fd = accept(l, NULL, NULL);
+		now += REMOTE_BACKOFF_MAX;
+	}
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(read_frames(fd, r, now, fr, 1), 1);
+	free(fr[0]);
+	for (i = 0; i < 100 && remote_queued(r) > 0; i++)
+		drive_for(r, now, 10);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.events, 1);
+	ck_assert_uint_eq(c.sent, 1);
+	ck_assert_uint_eq(c.resolve_failures, 0);
+	remote_close(r, 0);
+	close(fd);
+	close(l);
+}
+END_TEST
+
+/* A name that does not resolve: remote_open() succeeds, each attempt is
+ * a counted failure with back-off, events are held, then given up and
+ * counted failed. */
+START_TEST(test_name_unresolvable)
+{
+	struct config_remote	 rc;
+	struct remote_counts	 c;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	char			 err[256];
+	int			 i;
+	short			 ev;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"no-such-collector.invalid";	/* RFC 6761 */
+	rc.port = 514;
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	rc.queue = 10;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	remote_send(r, &m);
+	remote_send(r, &m);
+	for (i = 0; i < 1500; i++) {	/* the resolver answers "no" */
+		drive(r, T0);
+		remote_counts(r, &c);
+		if (c.resolve_failures > 0)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(c.resolve_failures, 1);
+	ck_assert_uint_eq(c.errors, 1);
+	ck_assert_uint_eq(c.queued, 2);
+	ck_assert_int_eq(remote_pollfd(r, &ev), -1);
+	/* in back-off: no new lookup before it is over */
+	drive_for(r, T0 + SEC / 2, 50);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.resolve_failures, 1);
+	remote_close(r, 0);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS], 2);
+}
+END_TEST
+
 /* --- remote_open ---------------------------------------------------------- */
 
 START_TEST(test_open)
@@ -1270,7 +1554,7 @@ START_TEST(test_open)
 	    sizeof(err)));
 	ck_assert_ptr_null(remote_open(NULL, "tlsfloor", LOG_DAEMON, err,
 	    sizeof(err)));
-	/* a name, resolved once (from /etc/hosts) */
+	/* a name, not resolved here (see test_name_*) */
 	rc.host = (char *)"localhost";
 	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
@@ -1327,6 +1611,16 @@ output_syslog_suite(void)
 	tcase_add_test(tc, test_header_limits);
 	tcase_add_test(tc, test_udp_truncation);
 	tcase_add_test(tc, test_body_cleaned);
+	tcase_add_test(tc, test_trim_optional);
+	tcase_add_test(tc, test_trim_zero_counters);
+	tcase_add_test(tc, test_sd_id);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_name_connects);
+	tcase_add_test(tc, test_name_unresolvable);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cef");
