@@ -13,7 +13,7 @@ build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyam
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog), dovecot and openssl clients in network namespaces made
 # with iproute2 (tests/live), tcpreplay feeds the capture workers there.
-check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;

@@ -1527,10 +1527,17 @@ remote_peer(struct remote *r)
 			if (err == SSL_ERROR_WANT_READ ||
 			    err == SSL_ERROR_WANT_WRITE)
 				return 0;
-			ERR_clear_error();
+			/* a close without close_notify is a close too
+			 * (OpenSSL 3 reports it as an error) */
 			if (err == SSL_ERROR_ZERO_RETURN ||
-			    (err == SSL_ERROR_SYSCALL && rv == 0))
+			    (err == SSL_ERROR_SYSCALL && rv == 0) ||
+			    (err == SSL_ERROR_SSL &&
+			    ERR_GET_REASON(ERR_peek_error()) ==
+			    SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+				ERR_clear_error();
 				return EPIPE;
+			}
+			ERR_clear_error();
 			return err == SSL_ERROR_SYSCALL && errno != 0 ?
 			    errno : EPROTO;
 		}

@@ -23,6 +23,16 @@ with tlsfloor's own JSON output (tests/syslog/run.sh drives it).
         later (after the restart) was delivered: tlsfloor reconnected
         while it ran, not only at exit
 
+    check.py accounts --json F --remote I:RULE [--remote I:RULE ...]
+            [--received F --types T[,T...]]
+        the final stats event's tlsfloor.remotes[I] (in outputs.remote
+        order) satisfies events = sent + dropped + failed with nothing
+        queued, and RULE: "all" (every event sent, none failed), "refused"
+        (TLS handshakes failed and counted, nothing sent, every event
+        failed) or "counted" (with --received: every event of the types
+        raised that is not in F is dropped or failed or was acknowledged
+        by the collector's TCP and lost with it; the latter reported)
+
 Each log file holds one message per line: rsyslog's %rawmsg% (for TCP,
 the message without its RFC 6587 octet count).  Exit 0 when all holds, 1
 with a list of what did not.
@@ -547,6 +557,67 @@ def cmd_run2(a):
                  "ran (remote_poll() on real time, also under -r -)?")
 
 
+def cmd_accounts(a):
+    events = load_events(a.json)
+    stats = [ev for ev in events if ev[0] == "stats"]
+    if not stats:
+        fail("%s: no stats event" % a.json)
+        return
+    remotes = jget(stats[-1][1], "tlsfloor.remotes") or []
+    for spec in a.remote:
+        i, rule = spec.split(":")
+        i = int(i)
+        if i >= len(remotes):
+            fail("remote %d: not in the final stats event" % i)
+            continue
+        r = remotes[i]
+        print("  remote %d %s: events %d = sent %d + dropped %d + failed "
+              "%d (queued %d); tls_failures %d, errors %d"
+              % (i, r["name"], r["events"], r["sent"], r["dropped"],
+                 r["failed"], r["queued"], r["tls_failures"], r["errors"]))
+        if r["events"] != r["sent"] + r["dropped"] + r["failed"] or \
+                r["queued"] != 0:
+            fail("remote %d: events %d != sent + dropped + failed %d, or "
+                 "%d still queued" % (i, r["events"], r["sent"] +
+                                      r["dropped"] + r["failed"],
+                                      r["queued"]))
+        if r["events"] == 0:
+            fail("remote %d: no events: nothing was tested" % i)
+        if rule == "all" and (r["sent"] != r["events"] or r["failed"]):
+            fail("remote %d: %d of %d events sent" % (i, r["sent"],
+                                                      r["events"]))
+        if rule == "refused" and (r["sent"] or r["tls_failures"] == 0 or
+                                  r["failed"] + r["dropped"] !=
+                                  r["events"]):
+            fail("remote %d: a collector that must be refused: sent %d, "
+                 "tls_failures %d" % (i, r["sent"], r["tls_failures"]))
+        if rule == "counted":
+            types = set(a.types.split(","))
+            # the final stats event itself went after its own count
+            raised = [ev for ev in events if ev[0] in types][:-1] \
+                if "stats" in types else \
+                [ev for ev in events if ev[0] in types]
+            by_canon = {ev[2]: ev for ev in raised + stats[-1:]}
+            seen = collections.Counter()
+            for fr in read_frames(a.received):
+                fr["taken"] = seen
+                fr["max"] = 8192
+                ev = match_body(fr, raised + stats[-1:], by_canon, False)
+                if ev is not None:
+                    seen[ev[2]] += 1
+            got = sum(1 for ev in raised if seen[ev[2]])
+            lost = r["sent"] - got
+            print("  remote %d: %d raised, %d received, so %d acknowledged "
+                  "by the collector's TCP and lost with it"
+                  % (i, len(raised), got, lost))
+            if r["events"] != len(raised):
+                fail("remote %d: events %d, but %d raised"
+                     % (i, r["events"], len(raised)))
+            if lost < 0:
+                fail("remote %d: received %d, more than sent %d"
+                     % (i, got, r["sent"]))
+
+
 def cmd_probe(a):
     msg = "<13>1 - - %s - %s - probe\n" % (PROBE_APP, a.id)
     if a.udp:
@@ -597,12 +668,17 @@ def main():
     p.add_argument("--stderr", required=True)
     p.add_argument("--types", required=True)
     p.add_argument("--after-packet", type=int)
+    p = sub.add_parser("accounts")
+    p.add_argument("--json", required=True)
+    p.add_argument("--remote", action="append", required=True)
+    p.add_argument("--received")
+    p.add_argument("--types", default="alert,alert_summary,stats")
     a = ap.parse_args()
     if a.cmd == "probe":
         return cmd_probe(a)
     if a.cmd == "seen":
         return cmd_seen(a)
-    {"run1": cmd_run1, "run2": cmd_run2}[a.cmd](a)
+    {"run1": cmd_run1, "run2": cmd_run2, "accounts": cmd_accounts}[a.cmd](a)
     for e in errors[:50]:
         print("  FAIL " + e)
     if len(errors) > 50:
