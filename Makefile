@@ -97,6 +97,8 @@ check: deps $(PROG) $(UNIT)
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/syslog/tls.sh $(PROG) || test $$? = 77
+	tests/syslog/relp.sh $(PROG) || test $$? = 77
+	tests/syslog/examples.sh || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)

@@ -11,9 +11,10 @@ set -eu
 
 build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check"
 # check: the real components the tests run -- rsyslog receives syslog
-# (tests/syslog), dovecot and openssl clients in network namespaces made
+# (tests/syslog; its TLS driver for tls.sh, and the modules the relay
+# examples in conf/examples/ load, for rsyslogd -N1 in examples.sh), dovecot and openssl clients in network namespaces made
 # with iproute2 (tests/live), tcpreplay feeds the capture workers there.
-check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;

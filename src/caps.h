@@ -101,6 +101,8 @@
  * before; what is lost with no error at all, nobody counts). */
 #define REMOTE_UDP_CONFIRM	500000ULL	/* us */
 #define REMOTE_DRAIN_MAX	32	/* collectors one remote_drain() takes */
+#define REMOTE_RELP_WINDOW	128	/* RELP transactions open at once */
+#define REMOTE_RELP_RBUF	4096	/* bytes of RELP answers buffered */
 
 /* --- passive DNS (dns.c) --------------------------------------------------- */
 #define DNS_DEF_ENTRIES	65536		/* addresses remembered */

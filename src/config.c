@@ -232,7 +232,8 @@ static const struct yname facility_names[] = {
 };
 static const struct yname transport_names[] = {
 	{ "udp", CONFIG_TRANSPORT_UDP }, { "tcp", CONFIG_TRANSPORT_TCP },
-	{ "tls", CONFIG_TRANSPORT_TLS }, { NULL, 0 },
+	{ "tls", CONFIG_TRANSPORT_TLS }, { "relp", CONFIG_TRANSPORT_RELP },
+	{ NULL, 0 },
 };
 static const struct yname rformat_names[] = {
 	{ "rfc5424", CONFIG_RFORMAT_RFC5424 }, { "cef", CONFIG_RFORMAT_CEF },
@@ -1680,8 +1681,10 @@ post_remote(struct yp *p, void *obj, const yaml_mark_t *start)
 	struct config_remote	*r = obj;
 	bool			 tls = r->transport == CONFIG_TRANSPORT_TLS;
 
-	if (r->port == 0)	/* RFC 5426, 6587 and 5425 ports */
-		r->port = tls ? 6514 : 514;
+	if (r->port == 0)	/* RFC 5426, 6587 and 5425 ports; RELP has
+				 * none assigned, 2514 is rsyslog's usage */
+		r->port = tls ? 6514 : r->transport ==
+		    CONFIG_TRANSPORT_RELP ? 2514 : 514;
 	if (r->max_message_size == 0)
 		r->max_message_size = r->transport == CONFIG_TRANSPORT_UDP ?
 		    CONFIG_MSG_UDP_DEFAULT : CONFIG_MSG_TCP_DEFAULT;

@@ -75,6 +75,7 @@ enum config_transport {
 	CONFIG_TRANSPORT_UDP,
 	CONFIG_TRANSPORT_TCP,	/* RFC 6587 octet counting */
 	CONFIG_TRANSPORT_TLS,	/* RFC 5425: octet counting inside TLS */
+	CONFIG_TRANSPORT_RELP,	/* rsyslog's RELP: acknowledged */
 };
 
 enum config_rformat {

@@ -10,8 +10,8 @@
  *   text    one human line per session (and per alert summary)
  *   syslog  syslog(3): alerts, summaries, stats, sessions under an
  *           exception (notice) and, if asked, ok sessions (info)
- *   remote  the same to SIEM collectors (RFC 5424 or CEF; UDP, TCP or
- *           TLS), queued and never blocking (output_syslog.c)
+ *   remote  the same to SIEM collectors (RFC 5424 or CEF; UDP, TCP, TLS
+ *           or RELP), queued and never blocking (output_syslog.c)
  *
  * and keeps the client inventory (inventory.c).  Files are reopened by
  * output_reconfigure() (SIGHUP), so logrotate works.  A write error is
@@ -565,6 +565,7 @@ stats_remotes(json_t *e)
 #define C(f)	json_object_set_new(x, #f, json_integer((json_int_t)c.f))
 		C(events);
 		C(sent);
+		C(acknowledged);
 		C(dropped);
 		C(failed);
 		C(queued);

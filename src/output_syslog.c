@@ -80,7 +80,8 @@
  * SNI sent for a name; a client certificate (cert_file, key_file) if
  * configured.  A handshake failure names the collector and the reason
  * (the verification error when there is one), is counted in
- * output.remote.tls_failures and retried with the back-off.
+ * output.remote.tls_failures and retried with the back-off.  RELP:
+ * rsyslog's acknowledged protocol, see "remote: RELP" below.
  *
  * Never blocking: sockets are non-blocking, connect() and the TLS
  * handshake included.  A host name is resolved at each connection attempt
@@ -97,14 +98,17 @@
  *   sent      delivered: TCP and TLS, acknowledged by the collector's TCP
  *             (SIOCOUTQ); UDP, accepted by the kernel and no error
  *             reported for REMOTE_UDP_CONFIRM afterwards
+ *   acknowledged  delivered, RELP: the collector answered "200 OK"
  *   dropped   never queued: the queue was full, or the datagram too large
  *   failed    queued but not delivered: given up at exit (or when a reload
- *             removes the collector) after the flush time, or UDP
+ *             removes the collector) after the flush time, rejected by a
+ *             RELP collector, or UDP
  *             datagrams sent while an error came back (an ICMP error does
  *             not say which datagram it was for: every datagram not yet
  *             confirmed is counted failed, though some may have arrived)
  *   queued    still waiting (0 once output_drain() is done)
- * so that events = sent + dropped + failed + queued at every moment.
+ * so that events = sent + acknowledged + dropped + failed + queued at
+ * every moment.
  * What a UDP network loses without reporting an error no sender can know:
  * use TCP or TLS where that matters.
  *
@@ -140,6 +144,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,6 +186,10 @@ struct frame {
 					 * last byte, set once written;
 					 * UDP: when it was sent (us) */
 	bool		 stamped;	/* UDP: end set */
+	bool		 acked;		/* RELP: its rsp came (out of order) */
+	bool		 rejected;	/* RELP: ... and said no */
+	uint8_t		 hlen;		/* RELP: bytes in hdr */
+	char		 hdr[32];	/* RELP: "TXNR syslog DATALEN " */
 	size_t		 len;
 	char		 data[];
 };
@@ -190,6 +199,7 @@ enum remote_state {
 	REMOTE_RESOLVING,	/* getaddrinfo_a() in progress */
 	REMOTE_CONNECTING,	/* non-blocking connect() in progress */
 	REMOTE_HANDSHAKE,	/* TLS handshake in progress */
+	REMOTE_RELP_OPEN,	/* RELP "open" sent, its rsp awaited */
 	REMOTE_UP,
 };
 
@@ -236,6 +246,13 @@ struct remote {
 					 * certificate must carry */
 	bool		 verify_ip;
 	bool		 wpending;	/* TLS: SSL_write() to be retried */
+
+	bool		 relp;
+	bool		 reject_warned;
+	uint32_t	 txnr;		/* RELP: the last one used */
+	char		 rbuf[REMOTE_RELP_RBUF];	/* RELP: what the
+					 * collector sent, not parsed yet */
+	size_t		 rlen;
 
 	int		 fd;
 	enum remote_state state;
@@ -310,6 +327,15 @@ static void	remote_tls_start(struct remote *);
 static void	remote_handshake(struct remote *);
 static const char *tls_reason(struct remote *, int, int, char *, size_t);
 static void	remote_up(struct remote *);
+static void	remote_connected(struct remote *);
+static uint32_t	relp_txnr(struct remote *);
+static void	relp_open(struct remote *);
+static void	relp_opening(struct remote *);
+static int	relp_read(struct remote *, char *, size_t);
+static int	relp_frame(struct remote *, const char *, size_t, char *,
+		    size_t);
+static void	relp_acked(struct remote *, uint32_t, bool, const char *,
+		    size_t);
 static void	remote_disconnect(struct remote *);
 static void	remote_fail(struct remote *, const char *, const char *);
 static void	remote_delivered(struct remote *);
@@ -323,6 +349,7 @@ static void	remote_flush(struct remote *);
 static void	remote_flush_udp(struct remote *);
 static void	remote_flush_stream(struct remote *);
 static void	remote_giveup(struct remote *);
+static ssize_t	relp_send(struct remote *, const struct frame *);
 
 /* --- text building -------------------------------------------------------- */
 
@@ -1055,6 +1082,8 @@ transport_name(enum config_transport t)
 		return "tcp";
 	case CONFIG_TRANSPORT_TLS:
 		return "tls";
+	case CONFIG_TRANSPORT_RELP:
+		return "relp";
 	}
 	return "?";
 }
@@ -1151,6 +1180,7 @@ remote_open(const struct config_remote *rc, const char *ident, int facility,
 	r->fd = -1;
 	r->transport = rc->transport;
 	r->stream = rc->transport != CONFIG_TRANSPORT_UDP;
+	r->relp = rc->transport == CONFIG_TRANSPORT_RELP;
 	r->cef = rc->format == CONFIG_RFORMAT_CEF;
 	v6 = strchr(rc->host, ':') != NULL;
 	snprintf(r->name, sizeof(r->name), "%s%s%s:%u/%s", v6 ? "[" : "",
@@ -1297,10 +1327,7 @@ remote_connect(struct remote *r)
 	/* UDP: connect() only fixes the peer, so that ICMP errors reach us */
 	if (connect(r->fd, (const struct sockaddr *)sa,
 	    r->addrlen[r->ai % r->naddr]) == 0) {
-		if (r->transport == CONFIG_TRANSPORT_TLS)
-			remote_tls_start(r);
-		else
-			remote_up(r);
+		remote_connected(r);
 		return;
 	}
 	if (errno == EINPROGRESS || errno == EINTR) {
@@ -1331,8 +1358,17 @@ remote_connecting(struct remote *r)
 		remote_fail(r, "connect", strerror(e));
 		return;
 	}
+	remote_connected(r);
+}
+
+/* TCP is up: TLS handshakes, RELP opens a session, the others are up. */
+static void
+remote_connected(struct remote *r)
+{
 	if (r->transport == CONFIG_TRANSPORT_TLS)
 		remote_tls_start(r);
+	else if (r->relp)
+		relp_open(r);
 	else
 		remote_up(r);
 }
@@ -1440,6 +1476,17 @@ remote_up(struct remote *r)
 static void
 remote_disconnect(struct remote *r)
 {
+	char	buf[32];
+	int	len;
+
+	/* RELP: say goodbye if nothing is half written (not waited for) */
+	if (r->relp && r->state == REMOTE_UP && r->off == 0) {
+		len = snprintf(buf, sizeof(buf), "%u close 0\n",
+		    (unsigned)relp_txnr(r));
+		(void)send(r->fd, buf, (size_t)len, MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+	}
+	r->rlen = 0;
 	if (r->ssl != NULL) {
 		if (r->state == REMOTE_UP)
 			(void)SSL_shutdown(r->ssl);
@@ -1496,8 +1543,13 @@ static void
 remote_delivered(struct remote *r)
 {
 	ring_pop(r);
-	r->c.sent++;
-	STAT_INC(OUT_REMOTE_SENT);
+	if (r->relp) {
+		r->c.acknowledged++;
+		STAT_INC(OUT_REMOTE_ACKNOWLEDGED);
+	} else {
+		r->c.sent++;
+		STAT_INC(OUT_REMOTE_SENT);
+	}
 	r->backoff = REMOTE_BACKOFF_MIN;
 	if (r->warned)
 		log_info("remote %s: delivering again", r->name);
@@ -1595,7 +1647,15 @@ remote_check(struct remote *r)
 	uint64_t	acked = 0;
 	bool		have;
 	int		e;
+	char		why[160];
 
+	if (r->relp) {		/* acknowledgements are rsp frames */
+		if ((e = relp_read(r, why, sizeof(why))) != 0) {
+			remote_fail(r, "connection", why);
+			return -1;
+		}
+		return 0;
+	}
 	if (r->ssl != NULL)	/* TLS may have written too (alerts) */
 		r->wbytes = BIO_number_written(SSL_get_wbio(r->ssl));
 	have = r->nsent > 0 && remote_outq(r, &acked) == 0;
@@ -1723,6 +1783,32 @@ remote_flush_stream(struct remote *r)
 		return;
 	while (r->nsent < r->n) {
 		f = ring_at(r, r->nsent);
+		if (r->relp) {
+			if (r->nsent >= REMOTE_RELP_WINDOW)
+				break;		/* wait for rsp frames */
+			if (r->off == 0) {	/* a new transaction */
+				f->end = relp_txnr(r);
+				f->acked = f->rejected = false;
+				f->hlen = (uint8_t)snprintf(f->hdr,
+				    sizeof(f->hdr), "%u syslog %zu ",
+				    (unsigned)f->end, f->len);
+			}
+			n = relp_send(r, f);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					break;
+				remote_fail(r, "send", strerror(errno));
+				return;
+			}
+			r->off += (size_t)n;
+			if (r->off == f->hlen + f->len + 1) {
+				r->nsent++;
+				r->off = 0;
+			}
+			continue;
+		}
 		if (r->ssl != NULL) {
 			/* no partial writes: all of the frame, or retry it */
 			ERR_clear_error();
@@ -1767,6 +1853,260 @@ remote_flush_stream(struct remote *r)
 #endif
 }
 
+
+/* --- remote: RELP ---------------------------------------------------------- */
+
+/*
+ * RELP (rsyslog's Reliable Event Logging Protocol), the client side, on
+ * the same non-blocking socket and queue as TCP.  Frames are
+ *
+ *   TXNR SP COMMAND SP DATALEN [SP DATA] LF
+ *
+ * A session opens with "1 open" (relp_version=0, commands=syslog) and its
+ * "1 rsp 200"; then each message is "TXNR syslog LEN MSG", and the
+ * collector answers each with "TXNR rsp LEN 200 OK" once it has taken the
+ * message.  A message is delivered (output.remote.acknowledged) only
+ * then: whatever was written but not answered when the connection fails
+ * is sent again, with a new TXNR, on the next session, so a relay that
+ * restarts loses nothing it had not acknowledged (a duplicate is possible
+ * when it took a message and died before its rsp left).  A rsp other than
+ * 200 rejects that one message: counted failed.  At most
+ * REMOTE_RELP_WINDOW transactions are open at once (rsyslog's default
+ * window).  A "serverclose" is a close.
+ *
+ * librelp is not used: its client calls block (connect, the open
+ * handshake, and every send once the window is full) and it does not say
+ * which messages were acknowledged, and the capture loop must neither
+ * wait nor lose count.
+ */
+
+/* The next transaction number: 1 to 999999999, then around again. */
+static uint32_t
+relp_txnr(struct remote *r)
+{
+	r->txnr = r->txnr >= 999999999u ? 1 : r->txnr + 1;
+	return r->txnr;
+}
+
+/* The rest of frame f from byte r->off: header, message, LF. */
+static ssize_t
+relp_send(struct remote *r, const struct frame *f)
+{
+	struct iovec	 iov[3];
+	struct msghdr	 mh;
+	const char	*part[3] = { f->hdr, f->data, "\n" };
+	size_t		 plen[3] = { f->hlen, f->len, 1 };
+	size_t		 off = r->off, i, k = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (off >= plen[i]) {
+			off -= plen[i];
+			continue;
+		}
+		iov[k].iov_base = (void *)(uintptr_t)(part[i] + off);
+		iov[k].iov_len = plen[i] - off;
+		off = 0;
+		k++;
+	}
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = k;
+	return sendmsg(r->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* TCP is up: open the session.  A fresh socket takes these few bytes. */
+static void
+relp_open(struct remote *r)
+{
+	static const char	offers[] = "relp_version=0\nrelp_software="
+				    "tlsfloor," TLSFLOOR_VERSION "\ncommands=syslog";
+	char			buf[160];
+	int			len;
+	ssize_t			n;
+
+	r->txnr = 1;
+	r->rlen = 0;
+	len = snprintf(buf, sizeof(buf), "1 open %zu %s\n",
+	    sizeof(offers) - 1, offers);
+	n = send(r->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n != len) {
+		remote_fail(r, "RELP open", n < 0 ? strerror(errno) :
+		    "the socket took part of it");
+		return;
+	}
+	r->state = REMOTE_RELP_OPEN;
+	r->since = r->now;
+}
+
+static void
+relp_opening(struct remote *r)
+{
+	char	why[160];
+
+	if (relp_read(r, why, sizeof(why)) != 0) {
+		remote_fail(r, "RELP open", why);
+		return;
+	}
+	if (r->state == REMOTE_RELP_OPEN &&
+	    r->now - r->since >= REMOTE_CONNECT_TIMEOUT)
+		remote_fail(r, "RELP open", "no answer");
+}
+
+/* A rsp: the transaction txnr is over, ok or not. */
+static void
+relp_acked(struct remote *r, uint32_t txnr, bool ok, const char *data,
+    size_t dlen)
+{
+	struct frame	*f;
+	char		 text[64];
+	size_t		 i;
+
+	for (i = 0; i < r->nsent; i++) {
+		f = ring_at(r, i);
+		if (f->end == txnr && !f->acked)
+			break;
+	}
+	if (i == r->nsent)
+		return;			/* none open: a late rsp, ignored */
+	f->acked = true;
+	f->rejected = !ok;
+	/* delivered in order: the head first */
+	while (r->nsent > 0 && (f = ring_at(r, 0))->acked) {
+		if (!f->rejected) {
+			remote_delivered(r);
+			continue;
+		}
+		if (!r->reject_warned) {
+			clean_token(text, sizeof(text) < dlen + 1 ?
+			    sizeof(text) : dlen + 1, data);
+			log_warnx("remote %s: the collector rejected an event "
+			    "(%s), counted in output.remote.failed", r->name,
+			    text);
+		}
+		r->reject_warned = true;
+		ring_pop(r);
+		r->c.failed++;
+		STAT_INC(OUT_REMOTE_FAILED);
+	}
+}
+
+/*
+ * One frame at p (n bytes): its length, 0 if it is not complete yet, -1
+ * if it breaks the grammar (why says how).  Acts on it.
+ */
+static int
+relp_frame(struct remote *r, const char *p, size_t n, char *why,
+    size_t whylen)
+{
+	size_t		 i = 0, dlen = 0, clen;
+	uint32_t	 txnr = 0;
+	const char	*cmd, *data;
+	bool		 ok;
+
+	/* TXNR: 1 to 9 digits */
+	while (i < n && i < 9 && p[i] >= '0' && p[i] <= '9')
+		txnr = txnr * 10 + (uint32_t)(p[i++] - '0');
+	if (i == n)
+		return 0;
+	if (i == 0 || p[i] != ' ')
+		goto bad;
+	cmd = p + ++i;
+	while (i < n && p[i] >= 'a' && p[i] <= 'z' && p + i - cmd < 32)
+		i++;
+	if (i == n)
+		return 0;
+	clen = (size_t)(p + i - cmd);
+	if (clen == 0 || p[i] != ' ')
+		goto bad;
+	data = p + ++i;
+	while (i < n && p[i] >= '0' && p[i] <= '9' && p + i - data < 9)
+		dlen = dlen * 10 + (size_t)(p[i++] - '0');
+	if (i == n)
+		return 0;
+	if (p + i == data)
+		goto bad;
+	if (dlen > 0) {		/* SP DATA */
+		if (p[i] != ' ')
+			goto bad;
+		i++;
+	}
+	data = p + i;
+	if (dlen + 1 > n - i) {
+		if (dlen + 1 <= sizeof(r->rbuf) - i)
+			return 0;
+		snprintf(why, whylen, "a RELP frame longer than %zu bytes",
+		    sizeof(r->rbuf));
+		return -1;
+	}
+	if (data[dlen] != '\n')
+		goto bad;
+	i += dlen + 1;
+	if (clen == 3 && memcmp(cmd, "rsp", 3) == 0) {
+		ok = dlen >= 3 && memcmp(data, "200", 3) == 0;
+		if (r->state == REMOTE_RELP_OPEN && txnr == 1) {
+			if (!ok) {
+				snprintf(why, whylen, "the collector refused "
+				    "the session: %.*s", (int)(dlen < 60 ?
+				    dlen : 60), data);
+				return -1;
+			}
+			remote_up(r);
+		} else
+			relp_acked(r, txnr, ok, data, dlen);
+	} else if (clen == 11 && memcmp(cmd, "serverclose", 11) == 0) {
+		snprintf(why, whylen, "the collector closed the session");
+		return -1;
+	}
+	return (int)i;
+bad:
+	snprintf(why, whylen, "not RELP from the collector");
+	return -1;
+}
+
+/* Read and act on what the collector sent.  0 while alive, else an
+ * errno value and why says what. */
+static int
+relp_read(struct remote *r, char *why, size_t whylen)
+{
+	ssize_t	n;
+	int	i, k;
+	size_t	at;
+
+	for (i = 0; i < REMOTE_RECV_MAX; i++) {
+		if (r->rlen == sizeof(r->rbuf)) {
+			snprintf(why, whylen, "a RELP frame longer than %zu "
+			    "bytes", sizeof(r->rbuf));
+			return EPROTO;
+		}
+		n = recv(r->fd, r->rbuf + r->rlen, sizeof(r->rbuf) - r->rlen,
+		    MSG_DONTWAIT);
+		if (n == 0) {
+			snprintf(why, whylen, "closed by the collector");
+			return EPIPE;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			snprintf(why, whylen, "%s", strerror(errno));
+			return errno;
+		}
+		r->rlen += (size_t)n;
+		for (at = 0; at < r->rlen; at += (size_t)k) {
+			k = relp_frame(r, r->rbuf + at, r->rlen - at, why,
+			    whylen);
+			if (k < 0)
+				return EPROTO;
+			if (k == 0)
+				break;
+		}
+		memmove(r->rbuf, r->rbuf + at, r->rlen - at);
+		r->rlen -= at;
+	}
+	return 0;
+}
+
 void
 remote_send(struct remote *r, const struct syslog_msg *m)
 {
@@ -1794,7 +2134,7 @@ remote_send(struct remote *r, const struct syslog_msg *m)
 		return;
 	}
 	len = fmt_msg(r, m);
-	if (r->stream)		/* RFC 6587 3.4.1, RFC 5425 4.3 */
+	if (r->stream && !r->relp)	/* RFC 6587 3.4.1, RFC 5425 4.3 */
 		plen = snprintf(pfx, sizeof(pfx), "%zu ", len);
 	if ((f = malloc(sizeof(*f) + (size_t)plen + len)) == NULL) {
 		r->c.dropped++;
@@ -1836,6 +2176,9 @@ remote_poll(struct remote *r, uint64_t now_us)
 	case REMOTE_HANDSHAKE:
 		remote_handshake(r);
 		break;
+	case REMOTE_RELP_OPEN:
+		relp_opening(r);
+		break;
 	case REMOTE_UP:
 		break;
 	}
@@ -1874,8 +2217,14 @@ remote_pollfd(const struct remote *r, short *events)
 		want = SSL_want(r->ssl);
 		*events = want == SSL_WRITING ? POLLOUT : POLLIN;
 		break;
+	case REMOTE_RELP_OPEN:
+		*events = POLLIN;
+		break;
 	case REMOTE_UP:
-		if (r->stream)	/* POLLIN: the collector closing */
+		if (r->relp)	/* POLLIN: rsp frames */
+			*events = POLLIN | (r->nsent < r->n &&
+			    r->nsent < REMOTE_RELP_WINDOW ? POLLOUT : 0);
+		else if (r->stream)	/* POLLIN: the collector closing */
 			*events = POLLIN | (r->nsent < r->n ? POLLOUT : 0);
 		else		/* POLLERR (always on): an ICMP error */
 			*events = r->nsent < r->n && !r->probing ?

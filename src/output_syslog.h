@@ -78,14 +78,15 @@ void	syslog_local_close(void);
  * remote_close()	flushes it alone for flush_ms (0: not at all) and
  *			frees it; what is still queued is counted failed.
  * remote_queued(), remote_dropped()	two of the counts below.
- * remote_counts()	its accounting: events = sent + dropped + failed +
- *			queued, always.
+ * remote_counts()	its accounting: events = sent + acknowledged +
+ *			dropped + failed + queued, always.
  */
 struct remote;
 
 struct remote_counts {
 	uint64_t	 events;	/* handed to remote_send() */
 	uint64_t	 sent;		/* delivered (see output_syslog.c) */
+	uint64_t	 acknowledged;	/* RELP: delivered, the collector said */
 	uint64_t	 dropped;	/* not queued: queue full, too large */
 	uint64_t	 failed;	/* queued, then given up or lost to an
 					 * error */

@@ -124,6 +124,7 @@
 	X(OUT_SYSLOG,		"output.syslog.sent")			\
 	X(OUT_REMOTE_EVENTS,	"output.remote.events")			\
 	X(OUT_REMOTE_SENT,	"output.remote.sent")			\
+	X(OUT_REMOTE_ACKNOWLEDGED, "output.remote.acknowledged")	\
 	X(OUT_REMOTE_DROPPED,	"output.remote.dropped")		\
 	X(OUT_REMOTE_FAILED,	"output.remote.failed")			\
 	X(OUT_REMOTE_TRIMMED,	"output.remote.trimmed")		\

@@ -31,7 +31,9 @@ with tlsfloor's own JSON output (tests/syslog/run.sh drives it).
         (TLS handshakes failed and counted, nothing sent, every event
         failed) or "counted" (with --received: every event of the types
         raised that is not in F is dropped or failed or was acknowledged
-        by the collector's TCP and lost with it; the latter reported)
+        by the collector's TCP and lost with it; the latter reported) or
+        "every" (with --received: every event raised arrived, none
+        dropped or failed)
 
 Each log file holds one message per line: rsyslog's %rawmsg% (for TCP,
 the message without its RFC 6587 octet count).  Exit 0 when all holds, 1
@@ -571,27 +573,30 @@ def cmd_accounts(a):
             fail("remote %d: not in the final stats event" % i)
             continue
         r = remotes[i]
-        print("  remote %d %s: events %d = sent %d + dropped %d + failed "
-              "%d (queued %d); tls_failures %d, errors %d"
-              % (i, r["name"], r["events"], r["sent"], r["dropped"],
-                 r["failed"], r["queued"], r["tls_failures"], r["errors"]))
-        if r["events"] != r["sent"] + r["dropped"] + r["failed"] or \
+        print("  remote %d %s: events %d = sent %d + acknowledged %d + "
+              "dropped %d + failed %d (queued %d); tls_failures %d, "
+              "errors %d"
+              % (i, r["name"], r["events"], r["sent"], r["acknowledged"],
+                 r["dropped"], r["failed"], r["queued"], r["tls_failures"],
+                 r["errors"]))
+        delivered = r["sent"] + r["acknowledged"]
+        if r["events"] != delivered + r["dropped"] + r["failed"] or \
                 r["queued"] != 0:
-            fail("remote %d: events %d != sent + dropped + failed %d, or "
-                 "%d still queued" % (i, r["events"], r["sent"] +
-                                      r["dropped"] + r["failed"],
-                                      r["queued"]))
+            fail("remote %d: events %d != sent + acknowledged + dropped + "
+                 "failed %d, or %d still queued"
+                 % (i, r["events"], delivered + r["dropped"] + r["failed"],
+                    r["queued"]))
         if r["events"] == 0:
             fail("remote %d: no events: nothing was tested" % i)
-        if rule == "all" and (r["sent"] != r["events"] or r["failed"]):
-            fail("remote %d: %d of %d events sent" % (i, r["sent"],
-                                                      r["events"]))
+        if rule == "all" and (delivered != r["events"] or r["failed"]):
+            fail("remote %d: %d of %d events delivered"
+                 % (i, delivered, r["events"]))
         if rule == "refused" and (r["sent"] or r["tls_failures"] == 0 or
                                   r["failed"] + r["dropped"] !=
                                   r["events"]):
             fail("remote %d: a collector that must be refused: sent %d, "
                  "tls_failures %d" % (i, r["sent"], r["tls_failures"]))
-        if rule == "counted":
+        if rule in ("counted", "every"):
             types = set(a.types.split(","))
             # the final stats event itself went after its own count
             raised = [ev for ev in events if ev[0] in types][:-1] \
@@ -606,7 +611,17 @@ def cmd_accounts(a):
                 if ev is not None:
                     seen[ev[2]] += 1
             got = sum(1 for ev in raised if seen[ev[2]])
-            lost = r["sent"] - got
+            twice = sum(n - 1 for n in seen.values() if n > 1)
+            lost = delivered - got
+            if rule == "every":
+                # RELP: every event arrives, however the relay died
+                print("  remote %d: %d raised, %d received (%d twice)"
+                      % (i, len(raised), got, twice))
+                if got != len(raised) or r["dropped"] or r["failed"]:
+                    fail("remote %d: %d of %d events arrived (dropped "
+                         "%d, failed %d)" % (i, got, len(raised),
+                                             r["dropped"], r["failed"]))
+                continue
             print("  remote %d: %d raised, %d received, so %d acknowledged "
                   "by the collector's TCP and lost with it"
                   % (i, len(raised), got, lost))

@@ -845,7 +845,7 @@ static const struct {
 	  "1:41: outputs.json.events[2]: \"alert\" is listed twice" },
 	{ "outputs: {remote: [{host: a.example, transport: sctp}]}\n",
 	  "1:49: outputs.remote[0].transport: \"sctp\" is not one of udp, "
-	  "tcp, tls" },
+	  "tcp, tls, relp" },
 	{ "outputs: {remote: [{host: a.example, format: leef}]}\n",
 	  "1:46: outputs.remote[0].format: \"leef\" is not one of rfc5424, "
 	  "cef" },

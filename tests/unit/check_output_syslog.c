@@ -1534,6 +1534,127 @@ START_TEST(test_name_unresolvable)
 }
 END_TEST
 
+/* --- RELP ----------------------------------------------------------------- */
+
+/* One LF-terminated line from fd (the remote pumped meanwhile). */
+static void
+read_line(int fd, struct remote *r, uint64_t now, char *buf, size_t len)
+{
+	size_t	n = 0;
+	int	i;
+
+	for (i = 0; i < 200 && n + 1 < len; i++) {
+		drive(r, now);
+		if (!readable(fd, 10))
+			continue;
+		ck_assert_int_eq(recv(fd, buf + n, 1, 0), 1);
+		if (buf[n++] == '\n')
+			break;
+		i = 0;
+	}
+	buf[n] = '\0';
+	ck_assert_msg(n > 0 && buf[n - 1] == '\n', "no line: \"%s\"", buf);
+}
+
+static void
+say(int fd, const char *s)
+{
+	ck_assert_int_eq(send(fd, s, strlen(s), 0), (ssize_t)strlen(s));
+}
+
+/* Acknowledged one by one; a rejected one is failed; what was written
+ * but not answered when the connection died is sent again, in a new
+ * session with new transaction numbers. */
+START_TEST(test_relp)
+{
+	struct syslog_msg	 m = sample();
+	struct remote_counts	 c;
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port;
+	int			 l = listener(&port), fd, i;
+	char			 line[9000], want[64];
+	unsigned		 len;
+
+	r = mkremote(CONFIG_TRANSPORT_RELP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	m.msgid = "alert";
+	remote_send(r, &m);
+	m.msgid = "alert_summary";
+	remote_send(r, &m);
+	m.msgid = "stats";
+	remote_send(r, &m);
+	fd = accept_from(l, r, T0);
+	read_line(fd, r, T0, line, sizeof(line));
+	ck_assert_msg(strncmp(line, "1 open ", 7) == 0 &&
+	    strstr(line, "relp_version=0\n") != NULL, "%s", line);
+	/* the open's data has LFs: read up to "commands=syslog\n" */
+	while (strstr(line, "commands=syslog") == NULL)
+		read_line(fd, r, T0, line, sizeof(line));
+	say(fd, "1 rsp 21 200 OK\nrelp_version=0\n");
+	for (i = 2; i <= 4; i++) {
+		read_line(fd, r, T0, line, sizeof(line));
+		snprintf(want, sizeof(want), "%d syslog ", i);
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s",
+		    line);
+		len = (unsigned)strtoul(line + strlen(want), NULL, 10);
+		/* DATALEN counts the message alone, LF excluded */
+		ck_assert_uint_eq(strlen(strchr(line + strlen(want), ' ') + 1),
+		    len + 1);
+		line[strlen(line) - 1] = '\0';
+		ck_assert(parse5424(strchr(line + strlen(want), ' ') + 1, &p));
+		ck_assert_str_eq(p.msgid, i == 2 ? "alert" : i == 3 ?
+		    "alert_summary" : "stats");
+	}
+	/* the second is rejected, answered before the first */
+	say(fd, "3 rsp 8 500 full\n2 rsp 6 200 OK\n");
+	for (i = 0; i < 20; i++)
+		drive(r, T0);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.acknowledged, 1);
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.sent, 0);
+	ck_assert_uint_eq(c.queued, 1);		/* "stats": no answer yet */
+	close(fd);				/* the relay dies */
+	for (i = 0; i < 20 && c.errors == 0; i++) {
+		usleep(10000);
+		drive(r, T0);
+		remote_counts(r, &c);
+	}
+	ck_assert_uint_eq(c.errors, 1);
+	ck_assert_uint_eq(c.queued, 1);
+	/* it comes back: a new session, the unanswered one again */
+	fd = accept_from(l, r, T0 + SEC);
+	do
+		read_line(fd, r, T0 + SEC, line, sizeof(line));
+	while (strstr(line, "commands=syslog") == NULL);
+	say(fd, "1 rsp 6 200 OK\n");
+	read_line(fd, r, T0 + SEC, line, sizeof(line));
+	ck_assert_msg(strncmp(line, "2 syslog ", 9) == 0, "%s", line);
+	ck_assert_ptr_nonnull(strstr(line, " stats "));
+	say(fd, "2 rsp 6 200 OK\n");
+	for (i = 0; i < 20; i++)
+		drive(r, T0 + SEC);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.acknowledged, 2);
+	ck_assert_uint_eq(c.queued, 0);
+	ck_assert_uint_eq(c.events, c.sent + c.acknowledged + c.dropped +
+	    c.failed);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_ACKNOWLEDGED], 2);
+	/* not RELP: the connection is dropped */
+	say(fd, "hello\n");
+	for (i = 0; i < 20 && c.errors == 1; i++) {
+		usleep(10000);
+		drive(r, T0 + SEC);
+		remote_counts(r, &c);
+	}
+	ck_assert_uint_eq(c.errors, 2);
+	remote_close(r, 0);
+	close(fd);
+	close(l);
+}
+END_TEST
+
 /* --- remote_open ---------------------------------------------------------- */
 
 START_TEST(test_open)
@@ -1614,6 +1735,12 @@ output_syslog_suite(void)
 	tcase_add_test(tc, test_trim_optional);
 	tcase_add_test(tc, test_trim_zero_counters);
 	tcase_add_test(tc, test_sd_id);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("relp");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_relp);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");
