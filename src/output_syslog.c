@@ -1234,6 +1234,34 @@ fail:
 	return NULL;
 }
 
+/*
+ * The collector's addresses, looked up now (blocking), or NULL and why;
+ * free the list with freeaddrinfo().  For tlsfloor -n, which wants to
+ * know before a start; the running sensor never calls it (remote_start()
+ * looks names up without waiting).
+ */
+struct addrinfo *
+remote_resolve(const struct config_remote *rc, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res = NULL;
+	char		 port[8];
+	int		 rv;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = rc->transport == CONFIG_TRANSPORT_UDP ?
+	    SOCK_DGRAM : SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", rc->port);
+	if ((rv = getaddrinfo(rc->host, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "outputs.remote: collector \"%s\" does "
+		    "not resolve: %s", rc->host,
+		    rv == EAI_SYSTEM ? strerror(errno) : gai_strerror(rv));
+		return NULL;
+	}
+	return res;
+}
+
 /* Time for an attempt: a name is looked up first, an address used. */
 static void
 remote_start(struct remote *r)
@@ -2325,15 +2353,19 @@ remote_drain(struct remote *const *rs, size_t nr, uint64_t deadline)
 }
 
 /* Closed at exit or when a reload drops it: flushed for flush_ms (0: not
- * at all), the rest given up. */
-void
+ * at all), the rest given up.  Returns the events it did not deliver
+ * (dropped + failed), its last figure. */
+uint64_t
 remote_close(struct remote *r, unsigned flush_ms)
 {
+	uint64_t	lost;
+
 	if (r == NULL)
-		return;
+		return 0;
 	if (flush_ms > 0)
 		remote_drain(&r, 1, mono_us() + (uint64_t)flush_ms * 1000u);
 	remote_giveup(r);
+	lost = r->c.dropped + r->c.failed;
 	remote_disconnect(r);
 	if (r->lookup != NULL) {
 		/* glibc's helper thread still holds it: wait for it */
@@ -2351,6 +2383,7 @@ remote_close(struct remote *r, unsigned flush_ms)
 	free(r->ring);
 	free(r->scratch);
 	free(r);
+	return lost;
 }
 
 uint64_t
@@ -2375,5 +2408,5 @@ remote_counts(const struct remote *r, struct remote_counts *c)
 const char *
 remote_name(const struct remote *r)
 {
-	return r->name;
+	return r != NULL ? r->name : "";
 }

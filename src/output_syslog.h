@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct addrinfo;
 struct config;
 struct config_remote;
 
@@ -77,6 +78,10 @@ void	syslog_local_close(void);
  *			what is left is counted failed.  Blocks until then.
  * remote_close()	flushes it alone for flush_ms (0: not at all) and
  *			frees it; what is still queued is counted failed.
+ *			Returns its dropped + failed.
+ * remote_resolve()	the getaddrinfo() list for the collector (free it
+ *			with freeaddrinfo()), or NULL and err; blocks: for
+ *			tlsfloor -n, never the running sensor.
  * remote_queued(), remote_dropped()	two of the counts below.
  * remote_counts()	its accounting: events = sent + acknowledged +
  *			dropped + failed + queued, always.
@@ -106,7 +111,9 @@ void		 remote_poll(struct remote *, uint64_t now_us);
 int		 remote_pollfd(const struct remote *, short *events);
 void		 remote_drain(struct remote *const *, size_t,
 		    uint64_t deadline_us);
-void		 remote_close(struct remote *, unsigned flush_ms);
+uint64_t	 remote_close(struct remote *, unsigned flush_ms);
+struct addrinfo	*remote_resolve(const struct config_remote *, char *err,
+		    size_t errlen);
 uint64_t	 remote_queued(const struct remote *);
 uint64_t	 remote_dropped(const struct remote *);
 void		 remote_counts(const struct remote *, struct remote_counts *);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <netdb.h>
 
 #include "output_syslog.h"
 #include "unit.h"
@@ -1528,9 +1529,33 @@ START_TEST(test_name_unresolvable)
 	drive_for(r, T0 + SEC / 2, 50);
 	remote_counts(r, &c);
 	ck_assert_uint_eq(c.resolve_failures, 1);
-	remote_close(r, 0);
+	ck_assert_uint_eq(remote_close(r, 0), 2);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 2);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS], 2);
+}
+END_TEST
+
+/* remote_resolve(), for tlsfloor -n: the same question, asked now. */
+START_TEST(test_resolve)
+{
+	struct config_remote	 rc;
+	struct addrinfo		*a;
+	char			 err[256] = "";
+	const char		*want = "outputs.remote: collector "
+				    "\"no-such-collector.invalid\" does not "
+				    "resolve: ";
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"localhost";
+	rc.port = 6514;
+	rc.transport = CONFIG_TRANSPORT_TLS;
+	a = remote_resolve(&rc, err, sizeof(err));
+	ck_assert_msg(a != NULL, "%s", err);
+	ck_assert_int_eq(a->ai_socktype, SOCK_STREAM);
+	freeaddrinfo(a);
+	rc.host = (char *)"no-such-collector.invalid";
+	ck_assert_ptr_null(remote_resolve(&rc, err, sizeof(err)));
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
 }
 END_TEST
 
@@ -1748,6 +1773,7 @@ output_syslog_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_name_connects);
 	tcase_add_test(tc, test_name_unresolvable);
+	tcase_add_test(tc, test_resolve);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cef");
