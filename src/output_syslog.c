@@ -115,7 +115,8 @@
  * Queue (per collector).  config_remote.queue bounds the messages waiting
  * for the collector (not yet written to its socket); messages written but
  * not yet acknowledged are held too, beyond it, but those are bounded by
- * the socket's send buffer (UDP: by what is sent in REMOTE_UDP_CONFIRM).
+ * the socket's send buffer (UDP: at most queue datagrams await their
+ * confirmation; RELP: at most REMOTE_RELP_WINDOW their answer).
  * When the queue is full, the NEWEST message is dropped (the one being
  * sent), counted, and a warning is logged once per episode (until the
  * queue drains).  Dropping the newest leaves the frame in flight alone,
@@ -1757,8 +1758,10 @@ remote_flush_udp(struct remote *r)
 	struct frame	*f;
 	ssize_t		 n;
 
+	/* unconfirmed datagrams are held too: at most limit of them, so
+	 * that a fast producer and a slow poll cannot grow the ring */
 	while (r->state == REMOTE_UP && r->nsent < r->n &&
-	    !(r->probing && r->nsent > 0)) {
+	    r->nsent < r->limit && !(r->probing && r->nsent > 0)) {
 		f = ring_at(r, r->nsent);
 		n = send(r->fd, f->data, f->len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n >= 0) {
@@ -2255,8 +2258,8 @@ remote_pollfd(const struct remote *r, short *events)
 		else if (r->stream)	/* POLLIN: the collector closing */
 			*events = POLLIN | (r->nsent < r->n ? POLLOUT : 0);
 		else		/* POLLERR (always on): an ICMP error */
-			*events = r->nsent < r->n && !r->probing ?
-			    POLLOUT : 0;
+			*events = r->nsent < r->n && r->nsent < r->limit &&
+			    !(r->probing && r->nsent > 0) ? POLLOUT : 0;
 		break;
 	default:
 		return -1;

@@ -1152,6 +1152,46 @@ START_TEST(test_udp_collector_away)
 }
 END_TEST
 
+
+/* Datagrams awaiting confirmation are bounded by the queue too: a fast
+ * producer and a slow poll cannot grow the ring. */
+START_TEST(test_udp_inflight_bounded)
+{
+	struct syslog_msg	 m = sample();
+	struct remote_counts	 c;
+	struct remote		*r;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	char			 got[9000];
+
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 3,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	for (i = 0; i < 10; i++)
+		remote_send(r, &m);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.queued, 6);		/* 3 in flight, 3 waiting */
+	ck_assert_uint_eq(c.dropped, 4);
+	for (i = 0; i < 3; i++)
+		recv_dgram(u, got, sizeof(got));
+	ck_assert(!readable(u, 50));
+	drive(r, T0);			/* stamped: sent at T0 */
+	ck_assert(!readable(u, 50));
+	drive(r, T0 + REMOTE_UDP_CONFIRM);	/* confirmed: 3 more go */
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.sent, 3);
+	for (i = 0; i < 3; i++)
+		recv_dgram(u, got, sizeof(got));
+	drive(r, T0 + 2 * REMOTE_UDP_CONFIRM);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.sent, 6);
+	ck_assert_uint_eq(c.queued, 0);
+	ck_assert_uint_eq(c.events, c.sent + c.dropped + c.failed);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
 /* --- queue ---------------------------------------------------------------- */
 
 START_TEST(test_queue_overflow)
@@ -1797,6 +1837,7 @@ output_syslog_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_udp_send);
 	tcase_add_test(tc, test_udp_collector_away);
+	tcase_add_test(tc, test_udp_inflight_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queue");
