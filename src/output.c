@@ -281,11 +281,15 @@ int
 output_open(const struct config *cfg, const char *inventory_path, char *err,
     size_t errlen)
 {
-	int	rc = 0;
+	int	rc = 0, i;
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
+	/* start-up, before a chroot: collectors' names looked up once */
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE)
+			remote_prime(sinks[i].remote);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;
 	if (inventory_path != NULL) {

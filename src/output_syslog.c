@@ -87,7 +87,9 @@
  * handshake included.  A host name is resolved at each connection attempt
  * (getaddrinfo_a(): a glibc helper thread waits for DNS, never the run
  * loop), so a collector that moves is followed; the addresses are tried in
- * turn, one per attempt.  A name that does not resolve is a warning and a
+ * turn, one per attempt.  At start-up it is also looked up once before
+ * privileges are dropped (remote_prime()), so that a chroot without the
+ * resolver's files still has the addresses.  A name that does not resolve is a warning and a
  * retry with back-off, the last addresses that worked (if any) used
  * meanwhile; never an exit, and a reload keeps the collector.  A failed
  * connection is retried after a back-off that doubles from 1 s to 60 s
@@ -1261,6 +1263,36 @@ remote_resolve(const struct config_remote *rc, char *err, size_t errlen)
 		return NULL;
 	}
 	return res;
+}
+
+/*
+ * At start-up, before privileges are dropped: look the name up once now
+ * (blocking, like any start-up step), so that the addresses are known
+ * even if a chroot later hides the resolver's files, and the resolver's
+ * libraries are loaded.  A failure is no error: remote_start() tries
+ * again, and says so.
+ */
+void
+remote_prime(struct remote *r)
+{
+	struct addrinfo	 hints, *res = NULL, *a;
+
+	if (r == NULL || r->numeric)
+		return;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = r->stream ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+	if (getaddrinfo(r->hostname, r->port, &hints, &res) != 0)
+		return;
+	for (a = res, r->naddr = 0; a != NULL && r->naddr < REMOTE_ADDR_MAX;
+	    a = a->ai_next) {
+		if (a->ai_addrlen > sizeof(r->addr[0]))
+			continue;
+		memcpy(&r->addr[r->naddr], a->ai_addr, a->ai_addrlen);
+		r->addrlen[r->naddr++] = a->ai_addrlen;
+	}
+	freeaddrinfo(res);
 }
 
 /* Time for an attempt: a name is looked up first, an address used. */
