@@ -793,6 +793,7 @@ output_close(void)
 			rc = -1;
 		sink_close(&sinks[i], true);
 	}
+	drain_deadline = 0;		/* a later output_open() starts over */
 	nsinks = 0;
 	free(inv_path);
 	inv_path = NULL;
