@@ -9,16 +9,21 @@
 # localhost / 127.0.0.1, a client certificate "tlsfloor-sensor", and a
 # second, unrelated CA.  A private rsyslogd (its own config, work
 # directory and pidfile in a temporary directory) listens on one
-# 127.0.0.1 port with TLS, x509/name authentication and PermittedPeer
+# 127.0.0.1 port (two, for run 1) with TLS, x509/name authentication and
+# PermittedPeer
 # tlsfloor-sensor, writing each message as received (%rawmsg%).
 #
-# Run 1: tlsfloor -v -r the sample captures with three collectors on that
-# port: (0) the right CA, server_name localhost and the client certificate:
-# every alert arrives once and parses back (check.py run1), and every event
-# is sent; (1) the wrong CA and (2) the right CA but a server_name the
-# certificate does not carry: both refused, the handshake failures
-# counted, every event counted failed, the log naming the collector and
-# the verification error (check.py accounts).
+# Run 1: tlsfloor -v -r the sample captures with five collectors on that
+# port, each with the client certificate: (0) the right CA and server_name
+# localhost: every alert arrives once and parses back (check.py run1), and
+# every event is sent; (3) the right CA and no server_name, to a second
+# port: the address 127.0.0.1 is matched against the certificate's, every
+# alert arrives there once, every event sent; (1)
+# the wrong CA, (2) the right CA but a server_name the certificate does
+# not carry, (4) no ca_file (the system's CAs, which do not know ours):
+# refused, the handshake failures counted, every event counted failed,
+# the log naming the collector and the verification error (check.py
+# accounts).
 #
 # Run 2: the captures played slowly into tlsfloor -r - with collector (0);
 # a third of the way in rsyslogd is killed with SIGKILL, at half way
@@ -111,11 +116,12 @@ mkdir -p "$pki"
 ) >"$tmp/openssl.out" 2>&1 || { cat "$tmp/openssl.out"; die "openssl"; }
 
 # --- rsyslog: TLS in, x509/name -------------------------------------------------
-port=$(python3 -c '
+read -r port port2 < <(python3 -c '
 import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])') || die "no free port"
+s = [socket.socket() for _ in range(2)]
+for x in s:
+    x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])') || die "no free ports"
 
 mkdir -p "$tmp/work"
 cat >"$tmp/rsyslog.conf" <<EOF
@@ -127,7 +133,9 @@ module(load="imtcp" streamDriver.name="ossl" streamDriver.mode="1"
        streamDriver.authMode="x509/name" permittedPeer=["tlsfloor-sensor"])
 template(name="raw" type="string" string="%rawmsg%\n")
 ruleset(name="tls") { action(type="omfile" file="$tmp/tls.log" template="raw") }
+ruleset(name="tls2") { action(type="omfile" file="$tmp/tls2.log" template="raw") }
 input(type="imtcp" address="127.0.0.1" port="$port" ruleset="tls")
+input(type="imtcp" address="127.0.0.1" port="$port2" ruleset="tls2")
 EOF
 "$rsyslogd" -N1 -f "$tmp/rsyslog.conf" >"$tmp/rsyslog.check" 2>&1 ||
     { cat "$tmp/rsyslog.check"; die "rsyslog rejects its configuration"; }
@@ -183,16 +191,13 @@ await_pause() {
 	die "slowcat never reached $1"
 }
 
-remote() {	# remote CA SERVER_NAME
-	cat <<EOF
-    - host: 127.0.0.1
-      port: $port
-      transport: tls
-      ca_file: $pki/$1
-      server_name: $2
-      cert_file: $pki/client.pem
-      key_file: $pki/client.key
-EOF
+remote() {	# remote CA|- SERVER_NAME|- [PORT]   ("-": the key left out)
+	printf '    - host: 127.0.0.1\n      port: %s\n      transport: tls\n' \
+	    "${3:-$port}"
+	[ "$1" = - ] || printf '      ca_file: %s\n' "$pki/$1"
+	[ "$2" = - ] || printf '      server_name: %s\n' "$2"
+	printf '      cert_file: %s\n      key_file: %s\n' "$pki/client.pem" \
+	    "$pki/client.key"
 }
 
 version=$("$prog" -V 2>/dev/null | awk 'NR == 1 { print $2 }')
@@ -207,6 +212,8 @@ rsyslog_start
 	remote ca.pem localhost
 	remote wrong-ca.pem localhost
 	remote ca.pem collector.example
+	remote ca.pem - "$port2"
+	remote - localhost
 	printf 'daemon:\n  pidfile: null\n'
 } >"$tmp/run1.yaml"
 reads=()
@@ -229,10 +236,15 @@ rsyslog_stop
 ok=1
 $check run1 --json "$tmp/run1.json" --pid "$run1_pid" --tcp "$tmp/tls.log" \
     ${version:+--version "$version"} || ok=0
+$check run1 --json "$tmp/run1.json" --pid "$run1_pid" --tcp "$tmp/tls2.log" \
+    ${version:+--version "$version"} || ok=0
 $check accounts --json "$tmp/run1.json" --remote 0:all --remote 1:refused \
-    --remote 2:refused || ok=0
-grep -q "remote 127.0.0.1:$port/tls: TLS handshake: certificate verify failed: self-signed certificate in certificate chain (wanted localhost)" \
-    "$tmp/run1.err" || { say "no log line for the wrong CA"; ok=0; }
+    --remote 2:refused --remote 3:all --remote 4:refused || ok=0
+# the wrong CA and the system's CAs: rsyslog sends our CA along, which
+# neither trusts
+[ "$(grep -c "remote 127.0.0.1:$port/tls: TLS handshake: certificate verify failed: self-signed certificate in certificate chain (wanted localhost)" \
+    "$tmp/run1.err")" = 2 ] ||
+    { say "no log line for the wrong CA and the system CAs"; ok=0; }
 grep -q "remote 127.0.0.1:$port/tls: TLS handshake: certificate verify failed: hostname mismatch (wanted collector.example)" \
     "$tmp/run1.err" || { say "no log line for the wrong name"; ok=0; }
 if [ $ok -eq 1 ]; then
