@@ -260,8 +260,13 @@ sinks_open(const struct config *cfg, struct sink *out, int *nout,
 				memset(&old[j].rcfg, 0, sizeof(old[j].rcfg));
 				break;
 			}
-		if (s->remote != NULL)
+		if (s->remote != NULL) {
+			/* TLS files renewed on disk are taken now */
+			if (remote_refresh(s->remote, &cfg->remotes[i], err,
+			    errlen) != 0)
+				*rc = -1;
 			continue;
+		}
 		if (rcfg_copy(&s->rcfg, &cfg->remotes[i]) != 0) {
 			snprintf(err, errlen, "remote %s: out of memory",
 			    cfg->remotes[i].host);

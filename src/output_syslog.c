@@ -1266,6 +1266,32 @@ remote_resolve(const struct config_remote *rc, char *err, size_t errlen)
 }
 
 /*
+ * A reload that keeps this collector: its TLS files read again (a renewed
+ * certificate or CA is taken without a restart), the queue and the
+ * connection kept (the connection goes on with the context it began
+ * with; the next one uses the new).  On an error the old context stays,
+ * and err says why.
+ */
+int
+remote_refresh(struct remote *r, const struct config_remote *rc, char *err,
+    size_t errlen)
+{
+	SSL_CTX	*old;
+
+	if (r == NULL || r->ctx == NULL)
+		return 0;
+	old = r->ctx;
+	r->ctx = NULL;
+	if (tls_setup(r, rc, err, errlen) != 0) {
+		SSL_CTX_free(r->ctx);
+		r->ctx = old;
+		return -1;
+	}
+	SSL_CTX_free(old);	/* a live SSL holds its own reference */
+	return 0;
+}
+
+/*
  * At start-up, before privileges are dropped: look the name up once now
  * (blocking, like any start-up step), so that the addresses are known
  * even if a chroot later hides the resolver's files, and the resolver's

@@ -66,6 +66,9 @@ void	syslog_local_close(void);
  *			name is looked up (without blocking) at each
  *			connection attempt, so one that does not resolve
  *			now is no error here.
+ * remote_refresh()	on a reload that keeps it: the TLS files read again,
+ *			queue and connection kept; -1 and err (the old
+ *			context kept) if they cannot be.
  * remote_prime()	at start-up only: looks the name up now (blocking),
  *			so that the addresses are known before a chroot;
  *			a failure is no error.
@@ -110,6 +113,8 @@ struct remote_counts {
 struct remote	*remote_open(const struct config_remote *, const char *ident,
 		    int facility, char *err, size_t errlen);
 void		 remote_prime(struct remote *);
+int		 remote_refresh(struct remote *, const struct config_remote *,
+		    char *err, size_t errlen);
 void		 remote_send(struct remote *, const struct syslog_msg *);
 void		 remote_poll(struct remote *, uint64_t now_us);
 int		 remote_pollfd(const struct remote *, short *events);

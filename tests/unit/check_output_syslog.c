@@ -23,6 +23,9 @@
 
 #include <jansson.h>
 #include <netdb.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "output_syslog.h"
 #include "unit.h"
@@ -1720,6 +1723,97 @@ START_TEST(test_relp)
 }
 END_TEST
 
+/* --- TLS files ------------------------------------------------------------ */
+
+/* A self-signed certificate and its key, as PEM files. */
+static void
+self_signed(const char *cert, const char *key)
+{
+	EVP_PKEY	*pk = EVP_EC_gen("P-256");
+	X509		*x = X509_new();
+	X509_NAME	*n;
+	FILE		*fp;
+
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_nonnull(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, pk);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"tlsfloor-unit", -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	ck_assert_int_gt(X509_sign(x, pk, EVP_sha256()), 0);
+	ck_assert_ptr_nonnull(fp = fopen(cert, "w"));
+	ck_assert_int_eq(PEM_write_X509(fp, x), 1);
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(key, "w"));
+	ck_assert_int_eq(PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(fp);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+}
+
+/* The files are checked at open, and a reload reads them again; one that
+ * cannot be read then leaves the old context in place. */
+START_TEST(test_tls_files)
+{
+	struct config_remote	 rc;
+	struct remote		*r;
+	char			 err[512] = "";
+	char			 dir[] = "/tmp/tlsfloor-unit-tls-XXXXXX";
+	char			 cert[64], key[64], key2[64], cert2[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cert, sizeof(cert), "%s/c.pem", dir);
+	snprintf(key, sizeof(key), "%s/c.key", dir);
+	snprintf(cert2, sizeof(cert2), "%s/d.pem", dir);
+	snprintf(key2, sizeof(key2), "%s/d.key", dir);
+	self_signed(cert, key);
+	self_signed(cert2, key2);
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"127.0.0.1";
+	rc.port = 6514;
+	rc.transport = CONFIG_TRANSPORT_TLS;
+	rc.queue = 10;
+	rc.ca_file = cert;
+	rc.cert_file = cert;
+	rc.key_file = key;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	/* a renewed file is read again */
+	self_signed(cert, key);
+	ck_assert_msg(remote_refresh(r, &rc, err, sizeof(err)) == 0, "%s",
+	    err);
+	/* gone, or a key that is not the certificate's: the old stays */
+	rc.ca_file = (char *)"/nonexistent/ca.pem";
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "remote 127.0.0.1:6514/tls: ca_file "
+	    "/nonexistent/ca.pem: ") == err, "%s", err);
+	rc.ca_file = cert;
+	rc.key_file = key2;
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ": key_file ") != NULL, "%s", err);
+	ck_assert_ptr_null(remote_open(&rc, "tlsfloor", LOG_DAEMON, err,
+	    sizeof(err)));
+	remote_close(r, 0);
+	/* not TLS: nothing to read */
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), 0);
+	remote_close(r, 0);
+	unlink(cert);
+	unlink(key);
+	unlink(cert2);
+	unlink(key2);
+	rmdir(dir);
+}
+END_TEST
+
 /* --- remote_open ---------------------------------------------------------- */
 
 START_TEST(test_open)
@@ -1853,6 +1947,7 @@ output_syslog_suite(void)
 	tc = tcase_create("open");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open);
+	tcase_add_test(tc, test_tls_files);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("local");
