@@ -105,6 +105,9 @@ check: deps $(PROG) $(UNIT)
 	tests/startup/run.sh $(PROG)
 	tests/metrics/run.sh $(PROG)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
+	tests/syslog/tls.sh $(PROG) || test $$? = 77
+	tests/syslog/relp.sh $(PROG) || test $$? = 77
+	tests/syslog/examples.sh || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)

@@ -74,6 +74,8 @@ struct config_ports {
 enum config_transport {
 	CONFIG_TRANSPORT_UDP,
 	CONFIG_TRANSPORT_TCP,	/* RFC 6587 octet counting */
+	CONFIG_TRANSPORT_TLS,	/* RFC 5425: octet counting inside TLS */
+	CONFIG_TRANSPORT_RELP,	/* rsyslog's RELP: acknowledged */
 };
 
 enum config_rformat {
@@ -88,7 +90,27 @@ struct config_remote {
 	enum config_transport transport;
 	enum config_rformat format;
 	uint32_t	 queue;		/* events held while it is away */
+	uint32_t	 max_message_size;	/* bytes of one message (without
+					 * the octet count) */
+	char		*sd_id;		/* owned; NULL: CONFIG_SD_ID */
+	char		*ca_file;	/* owned; tls: NULL = system CAs */
+	char		*server_name;	/* owned; tls: NULL = host */
+	char		*cert_file;	/* owned; tls client certificate */
+	char		*key_file;	/* owned; its private key */
 };
+
+/* The default SD-ID: 32473 is the private enterprise number RFC 5612
+ * reserves for documentation, a placeholder until one is registered. */
+#define CONFIG_SD_ID		"tlsfloor@32473"
+#define CONFIG_SD_ID_MAX	32	/* RFC 5424 SD-NAME */
+/* max_message_size defaults: RFC 5426 3.2 (UDP), rsyslog's default 8k */
+#define CONFIG_MSG_UDP_DEFAULT	2048
+#define CONFIG_MSG_TCP_DEFAULT	8192
+#define CONFIG_MSG_MIN		480	/* RFC 5424 6.1: every receiver */
+#define CONFIG_MSG_UDP_MAX	65000	/* one IPv6 UDP datagram, w/ room */
+#define CONFIG_MSG_TCP_MAX	1048576
+
+void		 config_remote_free(struct config_remote *);
 
 /* An address or CIDR block. */
 struct config_net {

@@ -731,6 +731,9 @@ main(int argc, char **argv)
 	verdict_flush();
 	dns_fini();
 	classify_fini();
+	/* the collectors' queues flushed (or given up) first, so that the
+	 * final stats event accounts for every event sent them */
+	output_drain(OUTPUT_DRAIN_MS);
 	if (live) {
 		ncs = live_capstats(cs);
 		output_stats(daemon_now(), cs, ncs);

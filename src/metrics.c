@@ -86,6 +86,8 @@ static void	put_help(FILE *, const char *, const char *, const char *);
 static void	metric_name(char *, size_t, const char *);
 static const struct family *family_of(const char *);
 static void	put_counters(FILE *);
+static void	remote_counter(FILE *, const struct metrics_in *, const char *,
+		    const char *, size_t);
 
 /* A label value: \ " and newline escaped, as the format requires. */
 void
@@ -136,6 +138,26 @@ metric_name(char *buf, size_t len, const char *name)
 	/* session.total: tlsfloor_session_total, not ..._total_total */
 	if (o < 6 || strcmp(buf + o - 6, "_total") != 0)
 		snprintf(buf + o, len - o, "_total");
+}
+
+/* One count of the remote outputs (off: its place in struct
+ * output_remotestat), a series per output. */
+static void
+remote_counter(FILE *fp, const struct metrics_in *in, const char *what,
+    const char *help, size_t off)
+{
+	char		metric[64];
+	uint64_t	v;
+	size_t		i;
+
+	snprintf(metric, sizeof(metric), "tlsfloor_remote_%s_total", what);
+	put_help(fp, metric, "counter", help);
+	for (i = 0; i < in->nrem; i++) {
+		memcpy(&v, (const char *)&in->rem[i] + off, sizeof(v));
+		fprintf(fp, "%s{output=\"", metric);
+		metrics_label(fp, in->rem[i].name);
+		fprintf(fp, "\"} %" PRIu64 "\n", v);
+	}
 }
 
 static const struct family *
@@ -238,14 +260,17 @@ metrics_render(FILE *fp, const struct metrics_in *in)
 		}
 	}
 	if (in->nrem > 0) {
-		put_help(fp, "tlsfloor_remote_dropped_total", "counter",
-		    "Events a remote output dropped (queue full, or left at "
-		    "exit), by output.");
-		for (i = 0; i < in->nrem; i++) {
-			fputs("tlsfloor_remote_dropped_total{output=\"", fp);
-			metrics_label(fp, in->rem[i].name);
-			fprintf(fp, "\"} %" PRIu64 "\n", in->rem[i].dropped);
-		}
+		remote_counter(fp, in, "sent", "Events a remote output "
+		    "delivered (UDP: no error came back; TCP/TLS: written; "
+		    "RELP: see acknowledged), by output.", offsetof(struct output_remotestat, sent));
+		remote_counter(fp, in, "acknowledged", "Events a RELP "
+		    "collector acknowledged, by output.", offsetof(struct output_remotestat, acknowledged));
+		remote_counter(fp, in, "dropped", "Events a remote output "
+		    "dropped before queueing them (queue full, too large), "
+		    "by output.", offsetof(struct output_remotestat, dropped));
+		remote_counter(fp, in, "failed", "Events a remote output "
+		    "queued and then gave up or lost to an error, by "
+		    "output.", offsetof(struct output_remotestat, failed));
 		put_help(fp, "tlsfloor_remote_queued", "gauge",
 		    "Events waiting for a remote output, by output.");
 		for (i = 0; i < in->nrem; i++) {

@@ -10,8 +10,8 @@
  *   text    one human line per session (and per alert summary)
  *   syslog  syslog(3): alerts, summaries, stats, sessions under an
  *           exception (notice) and, if asked, ok sessions (info)
- *   remote  the same to SIEM collectors (RFC 5424 or CEF, UDP or TCP),
- *           queued and never blocking (output_syslog.c)
+ *   remote  the same to SIEM collectors (RFC 5424 or CEF; UDP, TCP, TLS
+ *           or RELP), queued and never blocking (output_syslog.c)
  *
  * and keeps the client inventory (inventory.c).  Files are reopened by
  * output_reconfigure() (SIGHUP), so logrotate works.  A write error is
@@ -78,10 +78,13 @@ static bool			 out_flush;
 /* Collectors closed at exit, for the last metrics (output_remotes()). */
 static struct {
 	char		 name[300];
-	uint64_t	 dropped;
+	struct remote_counts c;
 }				 closed[CONFIG_MAX_REMOTES];
 static size_t			 nclosed;
+static uint64_t			 drain_deadline;	/* us, monotonic */
 
+static void	remotestat_fill(struct output_remotestat *, const char *,
+		    const struct remote_counts *);
 static int	sink_open_file(struct sink *, const char *, char *, size_t);
 static bool	sink_keep_old(struct sink *, const char *, struct sink *, int);
 static void	sink_close(struct sink *, bool);
@@ -133,18 +136,24 @@ sink_close(struct sink *s, bool final)
 		syslog_local_close();
 		break;
 	case SINK_REMOTE:
-		/* At exit wait a little for the collector; on reload a
-		 * dropped collector must not stall the capture. */
+		/* At exit output_drain() has waited for the collector; on
+		 * reload a dropped collector must not stall the capture:
+		 * what it still holds is counted failed.  At exit its counts
+		 * are kept for the last metrics (output_remotes()). */
 		if (final && s->remote != NULL && nclosed < CONFIG_MAX_REMOTES) {
 			snprintf(closed[nclosed].name, sizeof(closed[0].name),
 			    "%s", remote_name(s->remote));
-			closed[nclosed].dropped = remote_close(s->remote, 5000);
+			/* what it still holds is failed once closed */
+			remote_counts(s->remote, &closed[nclosed].c);
+			closed[nclosed].c.failed += closed[nclosed].c.queued;
+			closed[nclosed].c.queued = 0;
+			(void)remote_close(s->remote, 0);
 			nclosed++;
 		} else
-			remote_close(s->remote, final ? 5000 : 0);
+			(void)remote_close(s->remote, 0);
 		s->remote = NULL;
-		free(s->rcfg.host);
-		s->rcfg.host = NULL;
+		config_remote_free(&s->rcfg);
+		memset(&s->rcfg, 0, sizeof(s->rcfg));
 		break;
 	}
 }
@@ -175,11 +184,44 @@ sink_keep_old(struct sink *s, const char *path, struct sink *old, int nold)
 }
 
 static bool
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+static bool
 same_remote(const struct config_remote *a, const struct config_remote *b)
 {
 	return strcmp(a->host, b->host) == 0 && a->port == b->port &&
 	    a->transport == b->transport && a->format == b->format &&
-	    a->queue == b->queue;
+	    a->queue == b->queue &&
+	    a->max_message_size == b->max_message_size &&
+	    same_str(a->sd_id, b->sd_id) && same_str(a->ca_file, b->ca_file) &&
+	    same_str(a->server_name, b->server_name) &&
+	    same_str(a->cert_file, b->cert_file) &&
+	    same_str(a->key_file, b->key_file);
+}
+
+/* A copy of a remote entry that outlives its configuration. */
+static int
+rcfg_copy(struct config_remote *to, const struct config_remote *from)
+{
+	*to = *from;
+	to->host = to->sd_id = to->ca_file = to->server_name =
+	    to->cert_file = to->key_file = NULL;
+#define DUP(f)	if (from->f != NULL && (to->f = strdup(from->f)) == NULL) \
+		goto fail
+	DUP(host);
+	DUP(sd_id);
+	DUP(ca_file);
+	DUP(server_name);
+	DUP(cert_file);
+	DUP(key_file);
+#undef DUP
+	return 0;
+fail:
+	config_remote_free(to);
+	return -1;
 }
 
 /*
@@ -233,17 +275,25 @@ sinks_open(const struct config *cfg, struct sink *out, int *nout,
 				s->remote = old[j].remote;
 				s->rcfg = old[j].rcfg;
 				old[j].remote = NULL;
-				old[j].rcfg.host = NULL;
+				memset(&old[j].rcfg, 0, sizeof(old[j].rcfg));
 				break;
 			}
-		if (s->remote != NULL)
+		if (s->remote != NULL) {
+			/* TLS files renewed on disk are taken now */
+			if (remote_refresh(s->remote, &cfg->remotes[i], err,
+			    errlen) != 0)
+				*rc = -1;
 			continue;
-		s->rcfg = cfg->remotes[i];
-		if ((s->rcfg.host = strdup(cfg->remotes[i].host)) == NULL ||
-		    (s->remote = remote_open(&cfg->remotes[i],
+		}
+		if (rcfg_copy(&s->rcfg, &cfg->remotes[i]) != 0) {
+			snprintf(err, errlen, "remote %s: out of memory",
+			    cfg->remotes[i].host);
+			(*nout)--;
+			*rc = -1;
+		} else if ((s->remote = remote_open(&cfg->remotes[i],
 		    cfg->syslog_ident, cfg->syslog_facility, err,
 		    errlen)) == NULL) {
-			free(s->rcfg.host);
+			config_remote_free(&s->rcfg);
 			(*nout)--;
 			*rc = -1;
 		}
@@ -254,11 +304,15 @@ int
 output_open(const struct config *cfg, const char *inventory_path, char *err,
     size_t errlen)
 {
-	int	rc = 0;
+	int	rc = 0, i;
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
+	/* start-up, before a chroot: collectors' names looked up once */
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE)
+			remote_prime(sinks[i].remote);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;
 	if (inventory_path != NULL) {
@@ -517,11 +571,51 @@ output_summary(const struct alert_summary *as)
 	emit(EV_ALERT_SUMMARY, NULL, NULL, as, NULL, NULL, as->window_end);
 }
 
+/* Each collector's accounting, under tlsfloor.remotes of a stats event. */
+static void
+stats_remotes(json_t *e)
+{
+	struct remote_counts	 c;
+	json_t			*a, *x, *t;
+	int			 i;
+
+	if ((t = json_object_get(e, "tlsfloor")) == NULL ||
+	    (a = json_array()) == NULL)
+		return;
+	for (i = 0; i < nsinks; i++) {
+		if (sinks[i].kind != SINK_REMOTE || sinks[i].remote == NULL)
+			continue;
+		remote_counts(sinks[i].remote, &c);
+		x = json_object();
+		json_object_set_new(x, "name",
+		    json_string(remote_name(sinks[i].remote)));
+#define C(f)	json_object_set_new(x, #f, json_integer((json_int_t)c.f))
+		C(events);
+		C(sent);
+		C(acknowledged);
+		C(dropped);
+		C(failed);
+		C(queued);
+		C(trimmed);
+		C(cut);
+		C(connects);
+		C(errors);
+		C(tls_failures);
+		C(resolve_failures);
+#undef C
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(t, "remotes", a);
+}
+
 void
 output_stats(uint64_t now, const struct output_capstat *cs, size_t n)
 {
-	emit(EV_STATS, NULL, NULL, NULL, NULL, oj_stats(now, cs, n, ocfg),
-	    now);
+	json_t	*e = oj_stats(now, cs, n, ocfg);
+
+	if (e != NULL)
+		stats_remotes(e);
+	emit(EV_STATS, NULL, NULL, NULL, NULL, e, now);
 }
 
 /* --- inventory ------------------------------------------------------------ */
@@ -660,22 +754,31 @@ output_handover(uid_t uid, gid_t gid)
 size_t
 output_remotes(struct output_remotestat *rs, size_t max)
 {
-	size_t	n = 0, i;
-	int	k;
+	struct remote_counts	c;
+	size_t			n = 0, i;
+	int			k;
 
 	for (k = 0; k < nsinks && n < max; k++)
 		if (sinks[k].kind == SINK_REMOTE && sinks[k].remote != NULL) {
-			rs[n].name = remote_name(sinks[k].remote);
-			rs[n].dropped = remote_dropped(sinks[k].remote);
-			rs[n].queued = remote_queued(sinks[k].remote);
-			n++;
+			remote_counts(sinks[k].remote, &c);
+			remotestat_fill(&rs[n++], remote_name(sinks[k].remote),
+			    &c);
 		}
-	for (i = 0; i < nclosed && n < max; i++, n++) {
-		rs[n].name = closed[i].name;
-		rs[n].dropped = closed[i].dropped;
-		rs[n].queued = 0;
-	}
+	for (i = 0; i < nclosed && n < max; i++)
+		remotestat_fill(&rs[n++], closed[i].name, &closed[i].c);
 	return n;
+}
+
+static void
+remotestat_fill(struct output_remotestat *r, const char *name,
+    const struct remote_counts *c)
+{
+	r->name = name;
+	r->sent = c->sent;
+	r->acknowledged = c->acknowledged;
+	r->dropped = c->dropped;
+	r->failed = c->failed;
+	r->queued = c->queued;
 }
 
 /* The remote collectors' sockets, for the run loop's poll(). */
@@ -697,6 +800,33 @@ output_pollfds(struct pollfd *pfd, int max)
 	return n;
 }
 
+/*
+ * At exit, before the final stats event: the collectors' queues flushed,
+ * for ms at most (counted from the first call: output_close() calls it
+ * again for the stats event itself), what is left counted failed.  The
+ * final stats event then says events = sent + dropped + failed.
+ */
+void
+output_drain(unsigned ms)
+{
+	struct remote	*rs[MAX_SINKS];
+	struct timespec	 mono;
+	uint64_t	 now;
+	size_t		 n = 0;
+	int		 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now = (uint64_t)mono.tv_sec * 1000000u +
+	    (uint64_t)mono.tv_nsec / 1000u;
+	if (drain_deadline == 0)
+		drain_deadline = now + (uint64_t)ms * 1000u;
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE && sinks[i].remote != NULL)
+			rs[n++] = sinks[i].remote;
+	if (n > 0)
+		remote_drain(rs, n, drain_deadline);
+}
+
 /* End of the run: inventory, then every sink flushed and closed. */
 int
 output_close(void)
@@ -713,12 +843,14 @@ output_close(void)
 		inventory_free(inv);
 		inv = NULL;
 	}
+	output_drain(OUTPUT_DRAIN_MS);
 	for (i = 0; i < nsinks; i++) {
 		if ((sinks[i].kind == SINK_JSON || sinks[i].kind == SINK_TEXT)
 		    && sinks[i].warned)
 			rc = -1;
 		sink_close(&sinks[i], true);
 	}
+	drain_deadline = 0;		/* a later output_open() starts over */
 	nsinks = 0;
 	free(inv_path);
 	inv_path = NULL;

@@ -46,7 +46,10 @@ struct output_capstat {
 /* One remote collector, for the metrics. */
 struct output_remotestat {
 	const char	*name;		/* "host:port/udp"; output.c's */
-	uint64_t	 dropped;	/* events, since it was opened */
+	uint64_t	 sent;		/* events, since it was opened */
+	uint64_t	 acknowledged;	/* RELP: the collector said so */
+	uint64_t	 dropped;	/* never queued: full, too large */
+	uint64_t	 failed;	/* queued, then given up or lost */
 	uint64_t	 queued;	/* events waiting */
 };
 
@@ -62,6 +65,7 @@ void	output_flush(void);
 void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
 size_t	output_remotes(struct output_remotestat *, size_t max);
+void	output_drain(unsigned ms);
 int	output_close(void);
 /* Capture workers share the outputs: see output.c. */
 void	output_lock(void);

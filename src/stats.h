@@ -128,12 +128,19 @@
 	X(OUT_ALERTS_DEDUP,	"output.alerts_deduplicated")		\
 	X(OUT_SUMMARIES,	"output.alert_summaries")		\
 	X(OUT_SYSLOG,		"output.syslog.sent")			\
+	X(OUT_REMOTE_EVENTS,	"output.remote.events")			\
 	X(OUT_REMOTE_SENT,	"output.remote.sent")			\
+	X(OUT_REMOTE_ACKNOWLEDGED, "output.remote.acknowledged")	\
 	X(OUT_REMOTE_DROPPED,	"output.remote.dropped")		\
+	X(OUT_REMOTE_FAILED,	"output.remote.failed")			\
+	X(OUT_REMOTE_TRIMMED,	"output.remote.trimmed")		\
+	X(OUT_REMOTE_CUT,	"output.remote.cut")			\
 	X(OUT_REMOTE_CONNECTS,	"output.remote.connects")		\
 	X(OUT_REMOTE_ERRORS,	"output.remote.errors")			\
 	X(METRICS_WRITES,	"metrics.writes")			\
 	X(METRICS_ERRORS,	"metrics.write_errors")			\
+	X(OUT_REMOTE_TLS_FAILED, "output.remote.tls_failures")		\
+	X(OUT_REMOTE_RESOLVE_FAILED, "output.remote.resolve_failures")	\
 	X(INV_RECORDS,		"inventory.records")			\
 	X(INV_FULL,		"inventory.records_dropped")		\
 	X(INV_WRITES,		"inventory.writes")			\

@@ -75,7 +75,8 @@ START_TEST(test_render)
 		{ "eth0", 100, 7, 1 },
 		{ "we\"ird\\if", 5, 0, 0 },
 	};
-	struct output_remotestat rem[1] = { { "192.0.2.1:514/udp", 3, 2 } };
+	struct output_remotestat rem[1] = { { "192.0.2.1:514/udp", 10, 0, 3, 1,
+	    2 } };
 	struct config		*cfg = config_default();
 	struct metrics_in	 in;
 	time_t			 now = 86400 * 20000;	/* day 20000 */
@@ -125,6 +126,12 @@ START_TEST(test_render)
 	    "5\n"));
 	ck_assert_ptr_nonnull(strstr(out,
 	    "tlsfloor_remote_dropped_total{output=\"192.0.2.1:514/udp\"} 3\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    "tlsfloor_remote_sent_total{output=\"192.0.2.1:514/udp\"} 10\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    "tlsfloor_remote_failed_total{output=\"192.0.2.1:514/udp\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    "tlsfloor_remote_queued{output=\"192.0.2.1:514/udp\"} 2\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\ntlsfloor_exceptions_expiring 1\n"));
 	ck_assert_ptr_nonnull(strstr(out,
 	    "tlsfloor_build_info{version=\"" TLSFLOOR_VERSION "\",ndpi=\""));
