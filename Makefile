@@ -26,6 +26,7 @@ LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
+		  src/store.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
 		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
@@ -40,10 +41,10 @@ ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
-		  $(CRYPTO_CFLAGS)
+		  $(CRYPTO_CFLAGS) $(SQLITE_CFLAGS)
 ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
-		  $(CRYPTO_LIBS)
+		  $(CRYPTO_LIBS) $(SQLITE_LIBS)
 
 .PHONY: all demo check unit golden corpus limits deps clean distclean \
 	install uninstall

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "output.h"
 #include "stats.h"
+#include "store.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -50,6 +51,7 @@ struct overrides {
 	const char	**ports;	/* --port */
 	int		  nports;
 	const char	 *format, *output, *inventory, *user, *pidfile;
+	const char	 *inventory_db, *sensor;
 	const char	 *floor;
 	uint64_t	  max_flows, memcap;
 	bool		  all_tls, daemonize, check;
@@ -79,7 +81,11 @@ usage(FILE *fp, int status)
 	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
 	    "                [--floor version] [--port proto:port[:implicit]]\n"
 	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
-	    "                [--inventory path]\n"
+	    "                [--inventory path] [--inventory-db path]\n"
+	    "                [--sensor name]\n"
+	    "       tlsfloor report --db path [--csv file] [--json file] [--bom]\n"
+	    "                [--since time] [--sensor name] [--protocol proto]\n"
+	    "                [--window duration] [--at time]\n"
 	    "\n"
 	    "  -r, --read FILE      read a pcap/pcapng capture (\"-\" = stdin);\n"
 	    "                       repeat for several files, read in order\n"
@@ -99,6 +105,10 @@ usage(FILE *fp, int status)
 	    "      --memcap BYTES   memory for flows and buffers (default 64M)\n"
 	    "      --inventory PATH write the client inventory at exit: PATH.csv\n"
 	    "                       and PATH.json, or just PATH if it ends .csv/.json\n"
+	    "      --inventory-db PATH  keep the inventory in the SQLite database\n"
+	    "                       PATH across runs (inventory.db)\n"
+	    "      --sensor NAME    this sensor's name in records and events\n"
+	    "                       (default: the host name)\n"
 	    "  -q, --quiet          no summary on stderr\n"
 	    "  -v, --verbose        more diagnostics; the summary lists every counter\n"
 	    "  -V, --version        print version and exit\n"
@@ -138,6 +148,10 @@ configure(const struct overrides *o, char *err, size_t errlen)
 			goto bad;
 	if (o->all_tls)
 		c->scope = SCOPE_ALL_TLS;
+	if ((o->inventory_db != NULL && config_set_string(&c->inventory_db,
+	    o->inventory_db) != 0) || (o->sensor != NULL &&
+	    config_set_string(&c->sensor_name, o->sensor) != 0))
+		goto bad;
 	if (o->max_flows != 0)
 		c->max_flows = (uint32_t)o->max_flows;
 	if (o->memcap != 0)
@@ -185,6 +199,34 @@ bad:
 	return NULL;
 }
 
+/*
+ * The inventory store (inventory.db): the sensor's name is the host's
+ * unless one is given; reading files, a full batch waits for the writer.
+ */
+static int
+open_store(const struct overrides *o, const struct config *cfg, bool live,
+    char *err, size_t errlen)
+{
+	struct store_opts	so;
+	char			host[256];
+
+	memset(&so, 0, sizeof(so));
+	so.db = cfg->inventory_db;
+	so.sensor = cfg->sensor_name;
+	if (so.sensor == NULL) {
+		if (gethostname(host, sizeof(host)) != 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		so.sensor = host;
+	}
+	so.commit_interval = cfg->inventory_commit;
+	so.window = cfg->inventory_window;
+	so.inventory = o->inventory != NULL ? o->inventory :
+	    cfg->inventory_path;
+	so.offline = !live;
+	return store_open(&so, err, errlen);
+}
+
 /* Real time passes while files are read: collectors, inventory timer. */
 static void
 files_tick(void)
@@ -226,6 +268,11 @@ reload(const struct overrides *o, struct config **cfgp)
 	    c->max_flows != old->max_flows)
 		log_warnx("reload: capture settings and max_flows take effect "
 		    "at the next start");
+	if ((c->inventory_db == NULL) != (old->inventory_db == NULL) ||
+	    (c->inventory_db != NULL && strcmp(c->inventory_db,
+	    old->inventory_db) != 0))
+		log_warnx("reload: inventory.db takes effect at the next "
+		    "start");
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
@@ -368,6 +415,8 @@ main(int argc, char **argv)
 		{ "max-flows",	  required_argument, NULL, 'M' },
 		{ "memcap",	  required_argument, NULL, 'm' },
 		{ "inventory",	  required_argument, NULL, 'I' },
+		{ "inventory-db", required_argument, NULL, 'B' },
+		{ "sensor",	  required_argument, NULL, 'S' },
 		{ "quiet",	  no_argument,	     NULL, 'q' },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "version",	  no_argument,	     NULL, 'V' },
@@ -382,6 +431,8 @@ main(int argc, char **argv)
 	uint16_t		 fl;
 
 	log_init("tlsfloor", 0);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return store_report_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (o.ifaces = calloc((size_t)argc, sizeof(char *))) == NULL ||
@@ -464,6 +515,17 @@ main(int argc, char **argv)
 		case 'I':
 			o.inventory = optarg;
 			break;
+		case 'B':
+			o.inventory_db = optarg;
+			break;
+		case 'S':
+			if (*optarg == '\0' || strlen(optarg) > 255) {
+				log_warnx("--sensor: expected a name of 1 to "
+				    "255 bytes");
+				usage(stderr, EXIT_USAGE);
+			}
+			o.sensor = optarg;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -523,6 +585,9 @@ main(int argc, char **argv)
 	}
 	verdict_init(cfg);
 	verdict_expiring_exceptions(time(NULL));
+	if (cfg->inventory_db != NULL && open_store(&o, cfg, live, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (flow_init(cfg) != 0)

@@ -43,6 +43,7 @@
 #include "output.h"
 #include "output_syslog.h"
 #include "stats.h"
+#include "store.h"
 #include "tls.h"
 #include "verdict.h"
 
@@ -246,10 +247,12 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;
-	if (inventory_path != NULL) {
+	/* With a store (inventory.db) the inventory lives there. */
+	if (inventory_path != NULL && !store_active()) {
 		if ((inv_path = strdup(inventory_path)) == NULL ||
 		    (inv = inventory_new(OUTPUT_INVENTORY_MAX)) == NULL) {
 			snprintf(err, errlen, "inventory: out of memory");
@@ -278,6 +281,7 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	nsinks = nnext;
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	return rc;
 }
 
@@ -486,10 +490,10 @@ output_session(const struct flow *f, const struct verdict *v)
 
 	session = nsinks > 0 && (v->reason != RS_OK ||
 	    ocfg->session_events_ok);
-	if (inv == NULL && !session && !alert)
+	if (inv == NULL && !store_active() && !session && !alert)
 		return;
 	fp_compute(f->sess.ch, f->sess.sh, &fs);
-	if (inv != NULL)
+	if (inv != NULL || store_active())
 		inv_add(f, v, &fs);
 	if (session)
 		emit(EV_SESSION, f, v, NULL, &fs, NULL, f->first_ts);
@@ -545,7 +549,10 @@ inv_add(const struct flow *f, const struct verdict *v,
 	is.endpoint_label = output_endpoint_label(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
-	inventory_add(inv, &is);
+	if (store_active())
+		store_add(&is);
+	else
+		inventory_add(inv, &is);
 }
 
 /*
@@ -558,6 +565,11 @@ output_inventory(uint64_t now)
 	char	err[256];
 	size_t	i, n;
 
+	if (store_active()) {
+		/* The store's thread writes the files (and says so). */
+		store_report(now);
+		return 0;
+	}
 	if (inv == NULL)
 		return 0;
 	if (inventory_write(inv, inv_path, now, err, sizeof(err)) != 0) {
@@ -600,7 +612,8 @@ output_tick(void)
 		if (sinks[i].kind == SINK_REMOTE)
 			remote_poll(sinks[i].remote, (uint64_t)mono.tv_sec *
 			    1000000u + (uint64_t)mono.tv_nsec / 1000u);
-	if (inv == NULL || ocfg->inventory_interval == 0)
+	store_fold(stats_self());
+	if ((inv == NULL && !store_active()) || ocfg->inventory_interval == 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	now = (uint64_t)wall.tv_sec * 1000000u +
@@ -639,6 +652,7 @@ output_handover(uid_t uid, gid_t gid)
 		if (sinks[i].path != NULL && sinks[i].fp != NULL &&
 		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
 			log_warn("%s: chown", sinks[i].path);
+	store_handover(uid, gid);
 }
 
 /* The remote collectors' sockets, for the run loop's poll(). */
@@ -664,10 +678,17 @@ output_pollfds(struct pollfd *pfd, int max)
 int
 output_close(void)
 {
-	int	i, rc = 0;
+	struct timespec	ts;
+	int		i, rc = 0;
 
+	if (store_active()) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (store_close((uint64_t)ts.tv_sec * 1000000u +
+		    (uint64_t)ts.tv_nsec / 1000u) != 0)
+			rc = -1;
+		store_fold(stats_self());
+	}
 	if (inv != NULL) {
-		struct timespec	ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (output_inventory((uint64_t)ts.tv_sec * 1000000u +
@@ -687,6 +708,7 @@ output_close(void)
 	inv_path = NULL;
 	jw_free(&ev_json);
 	jw_free(&ev_ascii);
+	oj_set_observer(NULL);
 	return rc;
 }
 

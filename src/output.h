@@ -79,6 +79,7 @@ void	 jw_free(struct jw *);
 json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);
 json_t	*oj_inventory(uint64_t now_us, json_t *record);
+void	 oj_set_observer(const char *sensor_name);
 
 /* The text sink (output_text.c). */
 void	output_text_session(FILE *, const struct flow *,
