@@ -46,7 +46,7 @@ ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS) $(SQLITE_LIBS)
 
-.PHONY: all demo check unit golden corpus limits deps clean distclean \
+.PHONY: all demo check unit golden corpus store limits deps clean distclean \
 	install uninstall
 
 all: $(PROG)
@@ -94,6 +94,7 @@ check: deps $(PROG) $(UNIT)
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
 	tests/corpus/run.sh
+	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
@@ -108,6 +109,8 @@ golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
 	tests/corpus/run.sh
+store: $(PROG)
+	tests/store/run.sh $(PROG)
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 

@@ -12,8 +12,9 @@ set -eu
 build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev check"
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog), dovecot and openssl clients in network namespaces made
-# with iproute2 (tests/live), tcpreplay feeds the capture workers there.
-check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
+# with iproute2 (tests/live), tcpreplay feeds the capture workers there;
+# the sqlite3 shell reads the inventory database (tests/store).
+check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay sqlite3"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;
