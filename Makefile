@@ -100,6 +100,7 @@ check: deps $(PROG) $(UNIT)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
 
@@ -113,6 +114,7 @@ store: $(PROG)
 	tests/store/run.sh $(PROG)
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 
 include bench/bench.mk
 include fuzz/fuzz.mk
