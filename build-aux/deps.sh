@@ -9,12 +9,13 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev check"
+build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev libpq-dev check"
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog), dovecot and openssl clients in network namespaces made
 # with iproute2 (tests/live), tcpreplay feeds the capture workers there;
-# the sqlite3 shell reads the inventory database (tests/store).
-check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay sqlite3"
+# the sqlite3 shell reads the inventory database and a PostgreSQL server
+# (started by the test in a temporary directory) holds one (tests/store).
+check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay sqlite3 postgresql"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;

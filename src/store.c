@@ -1,5 +1,6 @@
 /*
- * store.c -- the persistent client inventory (SQLite) and its reports.
+ * store.c -- the persistent client inventory (SQLite or PostgreSQL) and its
+ * reports.
  *
  * Receives every finished session (struct inv_session, borrowed) from
  * output.c under output_lock(), copies it into a bounded batch and
@@ -26,7 +27,20 @@
  * transaction survives a power cut and at most one commit interval of
  * sessions (those still in the batch) is lost to a crash or SIGKILL.
  *
- * Schema (PRAGMA user_version = STORE_SCHEMA_VERSION), one table:
+ * PostgreSQL (libpq) when the database is a postgresql:// (or
+ * postgres://) URI: the same table and upsert (GREATEST/LEAST for
+ * max/min), so several sensors can write one database at once -- each
+ * writes its own rows (the sensor is part of the key), and an upsert is a
+ * single atomic statement, so concurrent writers never lose an update.
+ * The version lives in a table tlsfloor_schema (version), created or
+ * upgraded under an advisory lock so that sensors starting together do
+ * not race; the verdict is the SQL function tf_verdict(), the same rule
+ * as store_verdict() (tests/store compares both backends' reports).  A
+ * lost connection (server restart) is closed and opened again on the
+ * next round, the batch kept.  Messages name the URI from its '@' on,
+ * never its password.
+ *
+ * Schema (SQLite: PRAGMA user_version = STORE_SCHEMA_VERSION), one table:
  *
  *   records   one row per (sensor, client, server, server_port, protocol,
  *             ja4); ja4 is '' when the session had no ClientHello.
@@ -81,6 +95,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -150,9 +165,10 @@ static char		 werr[256];	/* the writer's last SQLite error */
 /* Counters of the writer thread, folded into stats[] by store_fold(). */
 static _Atomic uint64_t	c_written, c_dropped, c_commits, c_errors, c_reports;
 
-static sqlite3	*db_open(const char *path, bool create, char *, size_t);
-static int	 db_schema(sqlite3 *, char *, size_t);
-static int	 report_write(sqlite3 *, const struct store_filter *,
+struct db;
+static bool	 is_pg(const char *);
+static struct db *db_open(const char *path, bool create, char *, size_t);
+static int	 report_write(struct db *, const struct store_filter *,
 		    const char *csv, const char *json, char *, size_t);
 static void	*writer(void *);
 
@@ -203,7 +219,8 @@ warn_limited(const char *what, const char *msg)
 		return;
 	st->warned = now;
 	log_warnx("inventory store %s: %s: %s (retrying every %us)",
-	    st->db != NULL ? st->db : "(temporary)", what,
+	    st->db == NULL ? "(temporary)" : is_pg(st->db) ? "(postgresql)" :
+	    st->db, what,
 	    msg, st->interval);
 }
 
@@ -282,19 +299,19 @@ sql_verdict(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* The columns every version has, after the key. */
 #define COLS_V1_HEAD							\
-	"sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, "	\
-	"last_seen INTEGER NOT NULL, last_reason TEXT NOT NULL, "	\
-	"mode TEXT, modes INTEGER NOT NULL DEFAULT 0, "			\
-	"last_legacy_seen INTEGER NOT NULL DEFAULT 0, "			\
-	"last_ok_seen INTEGER NOT NULL DEFAULT 0, "
+	"sessions BIGINT NOT NULL, first_seen BIGINT NOT NULL, "	\
+	"last_seen BIGINT NOT NULL, last_reason TEXT NOT NULL, "	\
+	"mode TEXT, modes BIGINT NOT NULL DEFAULT 0, "			\
+	"last_legacy_seen BIGINT NOT NULL DEFAULT 0, "			\
+	"last_ok_seen BIGINT NOT NULL DEFAULT 0, "
 #define COLS_V1_TAIL							\
-	"client_max_version INTEGER NOT NULL DEFAULT 0, "		\
-	"negotiated_min_version INTEGER NOT NULL DEFAULT 0, "		\
-	"negotiated_max_version INTEGER NOT NULL DEFAULT 0, "		\
+	"client_max_version BIGINT NOT NULL DEFAULT 0, "		\
+	"negotiated_min_version BIGINT NOT NULL DEFAULT 0, "		\
+	"negotiated_max_version BIGINT NOT NULL DEFAULT 0, "		\
 	"sni TEXT, cipher TEXT, ja3 TEXT"
 #define KEY_COLS							\
 	"sensor TEXT NOT NULL, client TEXT NOT NULL, "			\
-	"server TEXT NOT NULL, server_port INTEGER NOT NULL, "		\
+	"server TEXT NOT NULL, server_port BIGINT NOT NULL, "		\
 	"protocol TEXT NOT NULL, ja4 TEXT NOT NULL DEFAULT '', "
 #define PKEY	"sensor, client, server, server_port, protocol, ja4"
 
@@ -303,17 +320,106 @@ static const char *const v2_added[] = {
 	"exception_expires TEXT", "exception_ticket TEXT",
 };
 
-static int
-exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
-{
-	char	*msg = NULL;
+/* One open database: SQLite (lite) or PostgreSQL (pg). */
+struct db {
+	sqlite3		*lite;
+	PGconn		*pg;
+	sqlite3_stmt	*ins;		/* SQLite: the upsert, prepared */
+	bool		 prepared;	/* PostgreSQL: "tf_upsert" prepared */
+	char		 name[256];	/* for messages, without a password */
+	char		 msg[512];	/* the last error */
+};
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+static bool
+is_pg(const char *path)
+{
+	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0);
+}
+
+/* A URI is named from its host part on: the password stays out of logs. */
+static void
+db_name(struct db *d, const char *path)
+{
+	const char	*at;
+
+	if (!is_pg(path))
+		snprintf(d->name, sizeof(d->name), "%s", *path ? path :
+		    "(temporary)");
+	else if ((at = strrchr(path, '@')) != NULL)
+		snprintf(d->name, sizeof(d->name), "postgresql://...%s", at);
+	else
+		snprintf(d->name, sizeof(d->name), "%s", path);
+}
+
+/* The database's last error as one line. */
+static const char *
+db_err(struct db *d)
+{
+	size_t	i, n;
+	char	c;
+
+	if (d->pg != NULL)
+		snprintf(d->msg, sizeof(d->msg), "%s", PQerrorMessage(d->pg));
+	else if (d->lite != NULL)
+		snprintf(d->msg, sizeof(d->msg), "%s", sqlite3_errmsg(d->lite));
+	/* libpq's messages span lines: one line for the log. */
+	for (i = 0, n = 0; d->msg[i] != '\0'; i++) {
+		c = d->msg[i] == '\n' || d->msg[i] == '\t' ? ' ' : d->msg[i];
+		if (c == ' ' && (n == 0 || d->msg[n - 1] == ' '))
+			continue;
+		d->msg[n++] = c;
+	}
+	while (n > 0 && d->msg[n - 1] == ' ')
+		n--;
+	d->msg[n] = '\0';
+	return d->msg;
+}
+
+static int
+exec(struct db *d, const char *sql, char *err, size_t errlen)
+{
+	PGresult	*r;
+	char		*msg = NULL;
+	int		 rs;
+
+	if (d->pg != NULL) {
+		r = PQexec(d->pg, sql);
+		rs = PQresultStatus(r);
+		PQclear(r);
+		if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
+			return 0;
+		seterr(err, errlen, d->name, db_err(d));
+		return -1;
+	}
+	if (sqlite3_exec(d->lite, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
-	seterr(err, errlen, sqlite3_db_filename(db, "main"),
-	    msg != NULL ? msg : sqlite3_errmsg(db));
+	seterr(err, errlen, d->name, msg != NULL ? msg : db_err(d));
 	sqlite3_free(msg);
 	return -1;
+}
+
+/* The first column of the first row of sql as an integer; -1 if none. */
+static long long
+query_int(struct db *d, const char *sql)
+{
+	sqlite3_stmt	*s;
+	PGresult	*r;
+	long long	 v = -1;
+
+	if (d->pg != NULL) {
+		r = PQexec(d->pg, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		return v;
+	}
+	if (sqlite3_prepare_v2(d->lite, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }
 
 /* CREATE TABLE records for version v (1 or 2) into buf. */
@@ -327,8 +433,8 @@ create_sql(int v, char *buf, size_t len)
 	    COLS_V1_HEAD);
 	for (r = 0; r < STORE_NREASONS && o < len; r++)
 		o += (size_t)snprintf(buf + o, len - o,
-		    "seen_%s INTEGER NOT NULL DEFAULT 0, "
-		    "n_%s INTEGER NOT NULL DEFAULT 0, ", reason_names[r],
+		    "seen_%s BIGINT NOT NULL DEFAULT 0, "
+		    "n_%s BIGINT NOT NULL DEFAULT 0, ", reason_names[r],
 		    reason_names[r]);
 	if (o < len)
 		o += (size_t)snprintf(buf + o, len - o, COLS_V1_TAIL);
@@ -339,138 +445,202 @@ create_sql(int v, char *buf, size_t len)
 		snprintf(buf + o, len - o, ", PRIMARY KEY (" PKEY "))");
 }
 
-static int
-user_version(sqlite3 *db)
-{
-	sqlite3_stmt	*s;
-	int		 v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
+/*
+ * PostgreSQL has no tf_verdict() from C: the same rule as
+ * store_verdict(), in SQL (tests/store compares the two backends' reports).
+ */
+static const char pg_verdict_fn[] =
+    "CREATE OR REPLACE FUNCTION tf_verdict(lr bigint, ee bigint, "
+    "lc bigint, ln bigint, pt bigint, un bigint, ok bigint, last bigint, "
+    "exp text, now bigint, win bigint) RETURNS integer LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT CASE "
+    "WHEN lr <> 0 AND lr >= c THEN 0 "
+    "WHEN ee <> 0 AND ee >= c THEN 1 "
+    "WHEN lc <> 0 AND lc >= c THEN CASE WHEN x THEN 1 ELSE 2 END "
+    "WHEN ln <> 0 AND ln >= c THEN CASE WHEN x THEN 1 ELSE 3 END "
+    "WHEN pt <> 0 AND pt >= c THEN 4 "
+    "WHEN un <> 0 AND un >= c THEN 5 "
+    "WHEN ok <> 0 AND ok >= c THEN 6 ELSE 5 END "
+    "FROM (SELECT GREATEST(LEAST(last, now) - win * 1000000, 0) AS c, "
+    "(exp IS NOT NULL AND exp <> '' AND to_char(to_timestamp("
+    "(now / 1000000)::double precision) AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD') > exp) AS x) AS s $$";
 
 /* Create the schema, or bring an older one up to date, in one
  * transaction.  -1 with the reason in err. */
 static int
-db_schema(sqlite3 *db, char *err, size_t errlen)
+db_schema(struct db *d, char *err, size_t errlen)
 {
-	char	sql[4096];
-	size_t	i;
-	int	v;
+	char		sql[4096];
+	size_t		i;
+	long long	v;
 
-	if (exec(db, "BEGIN IMMEDIATE", err, errlen) != 0)
+	if (exec(d, d->pg ? "BEGIN" : "BEGIN IMMEDIATE", err, errlen) != 0)
 		return -1;
-	if ((v = user_version(db)) < 0) {
-		seterr(err, errlen, sqlite3_db_filename(db, "main"),
-		    sqlite3_errmsg(db));
+	/* PostgreSQL: several sensors may start at once; one creates. */
+	if (d->pg != NULL && exec(d, "SELECT pg_advisory_xact_lock("
+	    "7465636)", err, errlen) != 0)
+		goto fail;
+	if (d->pg == NULL)
+		v = query_int(d, "PRAGMA user_version");
+	else if ((v = query_int(d, "SELECT count(*) FROM pg_tables WHERE "
+	    "tablename = 'tlsfloor_schema' AND schemaname = "
+	    "current_schema()")) == 1)
+		v = query_int(d, "SELECT max(version) FROM tlsfloor_schema");
+	if (v < 0) {
+		seterr(err, errlen, d->name, db_err(d));
 		goto fail;
 	}
 	if (v > STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: schema version %d is newer than "
-		    "this tlsfloor knows (%d)", sqlite3_db_filename(db, "main"),
-		    v, STORE_SCHEMA_VERSION);
+		snprintf(err, errlen, "%s: schema version %lld is newer than "
+		    "this tlsfloor knows (%d)", d->name, v,
+		    STORE_SCHEMA_VERSION);
 		goto fail;
 	}
 	if (v == 0) {
 		create_sql(STORE_SCHEMA_VERSION, sql, sizeof(sql));
-		if (exec(db, sql, err, errlen) != 0)
+		if (exec(d, sql, err, errlen) != 0)
+			goto fail;
+		if (d->pg != NULL && exec(d, "CREATE TABLE tlsfloor_schema "
+		    "(version integer NOT NULL); INSERT INTO tlsfloor_schema "
+		    "VALUES (0)", err, errlen) != 0)
 			goto fail;
 	}
 	if (v == 1)
 		for (i = 0; i < sizeof(v2_added) / sizeof(v2_added[0]); i++) {
 			snprintf(sql, sizeof(sql), "ALTER TABLE records ADD "
 			    "COLUMN %s", v2_added[i]);
-			if (exec(db, sql, err, errlen) != 0)
+			if (exec(d, sql, err, errlen) != 0)
 				goto fail;
 		}
 	if (v != STORE_SCHEMA_VERSION) {
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-		    STORE_SCHEMA_VERSION);
-		if (exec(db, sql, err, errlen) != 0)
+		if (d->pg == NULL)
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+			    STORE_SCHEMA_VERSION);
+		else
+			snprintf(sql, sizeof(sql), "UPDATE tlsfloor_schema "
+			    "SET version = %d", STORE_SCHEMA_VERSION);
+		if (exec(d, sql, err, errlen) != 0)
 			goto fail;
 	}
-	return exec(db, "COMMIT", err, errlen);
+	if (d->pg != NULL && exec(d, pg_verdict_fn, err, errlen) != 0)
+		goto fail;
+	return exec(d, "COMMIT", err, errlen);
 fail:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (d->pg != NULL)
+		PQclear(PQexec(d->pg, "ROLLBACK"));
+	else
+		sqlite3_exec(d->lite, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
 int
 store_create_v1(const char *path, char *err, size_t errlen)
 {
-	sqlite3	*db;
-	char	 sql[4096];
-	int	 rc;
+	struct db	d;
+	char		sql[4096];
+	int		rc;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	memset(&d, 0, sizeof(d));
+	db_name(&d, path);
+	if (sqlite3_open_v2(path, &d.lite, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		seterr(err, errlen, path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+		seterr(err, errlen, path, db_err(&d));
+		sqlite3_close(d.lite);
 		return -1;
 	}
 	create_sql(1, sql, sizeof(sql));
-	rc = exec(db, sql, err, errlen);
+	rc = exec(&d, sql, err, errlen);
 	if (rc == 0)
-		rc = exec(db, "PRAGMA user_version = 1", err, errlen);
-	sqlite3_close(db);
+		rc = exec(&d, "PRAGMA user_version = 1", err, errlen);
+	sqlite3_close(d.lite);
 	return rc;
 }
 
+static void
+db_close(struct db *d)
+{
+	if (d == NULL)
+		return;
+	sqlite3_finalize(d->ins);
+	sqlite3_close(d->lite);
+	if (d->pg != NULL)
+		PQfinish(d->pg);
+	free(d);
+}
+
 /*
- * Open path ("" : a temporary database), WAL and synchronous=FULL, the
- * busy timeout, tf_verdict(), the schema.  NULL with the reason in err.
+ * Open path: a postgresql:// URI, or an SQLite file ("" : a temporary
+ * database) in WAL mode with synchronous=FULL, the busy timeout and
+ * tf_verdict(); then the schema.  NULL with the reason in err.
  */
-static sqlite3 *
+static struct db *
 db_open(const char *path, bool create, char *err, size_t errlen)
 {
-	sqlite3	*db = NULL;
-	int	 fl = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	struct db	*d;
+	int		 fl = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
-	if (create)
-		fl |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &db, fl, NULL) != SQLITE_OK) {
-		seterr(err, errlen, *path ? path : "(temporary)",
-		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
-		goto fail;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		seterr(err, errlen, "inventory store", "out of memory");
+		return NULL;
 	}
-	sqlite3_busy_timeout(db, STORE_BUSY_MS);
-	if ((*path != '\0' && exec(db, "PRAGMA journal_mode = WAL", err,
-	    errlen) != 0) ||
-	    exec(db, "PRAGMA synchronous = FULL", err, errlen) != 0)
-		goto fail;
-	if (sqlite3_create_function(db, "tf_verdict", STORE_NREASONS + 4,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_verdict, NULL,
-	    NULL) != SQLITE_OK) {
-		seterr(err, errlen, path, sqlite3_errmsg(db));
-		goto fail;
+	db_name(d, path);
+	if (is_pg(path)) {
+		d->pg = PQconnectdb(path);
+		if (d->pg == NULL || PQstatus(d->pg) != CONNECTION_OK) {
+			seterr(err, errlen, d->name, d->pg != NULL ?
+			    db_err(d) : "out of memory");
+			goto fail;
+		}
+		/* Our messages, not the server's notices, on stderr. */
+		if (exec(d, "SET client_min_messages = warning", err,
+		    errlen) != 0)
+			goto fail;
+	} else {
+		if (create)
+			fl |= SQLITE_OPEN_CREATE;
+		if (sqlite3_open_v2(path, &d->lite, fl, NULL) != SQLITE_OK) {
+			seterr(err, errlen, d->name, d->lite != NULL ?
+			    db_err(d) : "out of memory");
+			goto fail;
+		}
+		sqlite3_busy_timeout(d->lite, STORE_BUSY_MS);
+		if ((*path != '\0' && exec(d, "PRAGMA journal_mode = WAL",
+		    err, errlen) != 0) ||
+		    exec(d, "PRAGMA synchronous = FULL", err, errlen) != 0)
+			goto fail;
+		if (sqlite3_create_function(d->lite, "tf_verdict",
+		    STORE_NREASONS + 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+		    NULL, sql_verdict, NULL, NULL) != SQLITE_OK) {
+			seterr(err, errlen, d->name, db_err(d));
+			goto fail;
+		}
 	}
-	if (db_schema(db, err, errlen) != 0)
+	if (db_schema(d, err, errlen) != 0)
 		goto fail;
-	return db;
+	return d;
 fail:
-	sqlite3_close(db);
+	db_close(d);
 	return NULL;
 }
 
 /* --- writing -------------------------------------------------------------- */
 
 /*
- * The upsert.  Parameters: 1..6 key, 7 ts, 8 reason name, 9 mode name,
- * 10 mode bit, 11 reason index (for the seen_/n_ columns, via CASE),
- * 12 client_max, 13 negotiated, 14 sni, 15 cipher, 16 ja3, 17 label,
- * 18..20 exception.
+ * The upsert, for SQLite (?N parameters, max/min) or PostgreSQL ($N,
+ * GREATEST/LEAST).  Parameters: 1..6 key, 7 ts, 8 reason name, 9 mode
+ * name, 10 mode bit, 11 reason index (for the seen_/n_ columns, via
+ * CASE), 12 client_max, 13 negotiated, 14 sni, 15 cipher, 16 ja3, 17
+ * label, 18..20 exception.  The existing row's columns are qualified
+ * (records.x), the new row's are excluded.x.
  */
 static char *
-upsert_sql(void)
+upsert_sql(bool pg)
 {
-	char	*b;
-	size_t	 len = 16384, o;
-	int	 r;
+	const char	*mx = pg ? "GREATEST" : "max", *mn = pg ? "LEAST" : "min";
+	char		*b, *p;
+	size_t		 len = 16384, o;
+	int		 r;
 
 	if ((b = malloc(len)) == NULL)
 		return NULL;
@@ -492,130 +662,213 @@ upsert_sql(void)
 		    r, r);
 	o += (size_t)snprintf(b + o, len - o, "?12, ?13, ?13, ?14, ?15, ?16, "
 	    "?17, ?18, ?19, ?20) ON CONFLICT (" PKEY ") DO UPDATE SET "
-	    "sessions = sessions + 1, "
-	    "first_seen = min(first_seen, excluded.first_seen), "
-	    "last_seen = max(last_seen, excluded.last_seen), "
-	    "last_reason = CASE WHEN excluded.last_seen >= last_seen THEN "
-	    "excluded.last_reason ELSE last_reason END, "
-	    "mode = CASE WHEN excluded.last_seen >= last_seen THEN "
-	    "excluded.mode ELSE mode END, "
-	    "modes = modes | excluded.modes, "
-	    "last_legacy_seen = max(last_legacy_seen, "
+	    "sessions = records.sessions + 1, "
+	    "first_seen = %s(records.first_seen, excluded.first_seen), "
+	    "last_seen = %s(records.last_seen, excluded.last_seen), "
+	    "last_reason = CASE WHEN excluded.last_seen >= records.last_seen "
+	    "THEN excluded.last_reason ELSE records.last_reason END, "
+	    "mode = CASE WHEN excluded.last_seen >= records.last_seen THEN "
+	    "excluded.mode ELSE records.mode END, "
+	    "modes = records.modes | excluded.modes, "
+	    "last_legacy_seen = %s(records.last_legacy_seen, "
 	    "excluded.last_legacy_seen), "
-	    "last_ok_seen = max(last_ok_seen, excluded.last_ok_seen), ");
+	    "last_ok_seen = %s(records.last_ok_seen, excluded.last_ok_seen), ",
+	    mn, mx, mx, mx);
 	for (r = 0; r < STORE_NREASONS; r++)
-		o += (size_t)snprintf(b + o, len - o, "seen_%s = max(seen_%s, "
-		    "excluded.seen_%s), n_%s = n_%s + excluded.n_%s, ",
+		o += (size_t)snprintf(b + o, len - o, "seen_%s = %s("
+		    "records.seen_%s, excluded.seen_%s), n_%s = records.n_%s + "
+		    "excluded.n_%s, ", reason_names[r], mx, reason_names[r],
 		    reason_names[r], reason_names[r], reason_names[r],
-		    reason_names[r], reason_names[r], reason_names[r]);
+		    reason_names[r]);
 	/* The "latest that had one" fields: the newer value wins. */
-#define LATEST(c)	c " = CASE WHEN excluded." c " IS NOT NULL AND (" \
-		c " IS NULL OR excluded.last_seen >= last_seen) THEN " \
-		"excluded." c " ELSE " c " END"
+#define LATEST(c)	c " = CASE WHEN excluded." c " IS NOT NULL AND " \
+		"(records." c " IS NULL OR excluded.last_seen >= " \
+		"records.last_seen) THEN excluded." c " ELSE records." c " END"
+#define LATEST_EXC(c)	c " = CASE WHEN excluded.exception_owner IS NOT " \
+		"NULL AND (records.exception_owner IS NULL OR " \
+		"excluded.last_seen >= records.last_seen) THEN excluded." c \
+		" ELSE records." c " END"
 	o += (size_t)snprintf(b + o, len - o,
-	    "client_max_version = max(client_max_version, "
+	    "client_max_version = %s(records.client_max_version, "
 	    "excluded.client_max_version), "
-	    "negotiated_min_version = CASE WHEN negotiated_min_version = 0 "
-	    "THEN excluded.negotiated_min_version WHEN "
-	    "excluded.negotiated_min_version = 0 THEN negotiated_min_version "
-	    "ELSE min(negotiated_min_version, excluded.negotiated_min_version)"
-	    " END, negotiated_max_version = max(negotiated_max_version, "
+	    "negotiated_min_version = CASE WHEN "
+	    "records.negotiated_min_version = 0 THEN "
+	    "excluded.negotiated_min_version WHEN "
+	    "excluded.negotiated_min_version = 0 THEN "
+	    "records.negotiated_min_version ELSE "
+	    "%s(records.negotiated_min_version, "
+	    "excluded.negotiated_min_version) END, "
+	    "negotiated_max_version = %s(records.negotiated_max_version, "
 	    "excluded.negotiated_max_version), "
 	    LATEST("sni") ", " LATEST("cipher") ", " LATEST("ja3") ", "
-	    LATEST("endpoint_label") ", "
-	    "exception_expires = CASE WHEN excluded.exception_owner IS NOT "
-	    "NULL AND (exception_owner IS NULL OR excluded.last_seen >= "
-	    "last_seen) THEN excluded.exception_expires ELSE "
-	    "exception_expires END, "
-	    "exception_ticket = CASE WHEN excluded.exception_owner IS NOT "
-	    "NULL AND (exception_owner IS NULL OR excluded.last_seen >= "
-	    "last_seen) THEN excluded.exception_ticket ELSE "
-	    "exception_ticket END, " LATEST("exception_owner"));
+	    LATEST("endpoint_label") ", " LATEST_EXC("exception_expires") ", "
+	    LATEST_EXC("exception_ticket") ", " LATEST_EXC("exception_owner"),
+	    mx, mn, mx);
 #undef LATEST
+#undef LATEST_EXC
 	if (o >= len) {
 		free(b);
 		return NULL;
 	}
+	if (pg)
+		for (p = b; (p = strchr(p, '?')) != NULL; p++)
+			*p = '$';
 	return b;
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+/* One session's parameters as text (NULL: SQL NULL), for either backend. */
+struct item_params {
+	const char	*v[20];
+	char		 cli[INET6_ADDRSTRLEN], srv[INET6_ADDRSTRLEN];
+	char		 num[7][24];
+};
+
+static const char *
+nul(const char *s)
 {
-	if (v == NULL || *v == '\0')
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	return s != NULL && *s != '\0' ? s : NULL;
 }
 
 static int
-bind_item(sqlite3_stmt *s, const struct store_item *it, const char *sensor)
+item_params(const struct store_item *it, const char *sensor,
+    struct item_params *p)
 {
-	char	cli[INET6_ADDRSTRLEN], srv[INET6_ADDRSTRLEN];
 	int	af = it->family == 4 ? AF_INET : AF_INET6;
 	int	m = it->modebit == 1 ? 0 : it->modebit == 2 ? 1 :
 		    it->modebit == 4 ? 2 : -1;
 
-	if (inet_ntop(af, it->cli, cli, sizeof(cli)) == NULL ||
-	    inet_ntop(af, it->srv, srv, sizeof(srv)) == NULL)
+	if (inet_ntop(af, it->cli, p->cli, sizeof(p->cli)) == NULL ||
+	    inet_ntop(af, it->srv, p->srv, sizeof(p->srv)) == NULL)
 		return -1;
-	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, cli, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, srv, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 4, it->port);
-	sqlite3_bind_text(s, 5, config_proto_name(it->proto), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, it->ja4, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)it->ts);
-	sqlite3_bind_text(s, 8, reason_names[it->reason], -1, SQLITE_STATIC);
-	bind_text(s, 9, m >= 0 ? mode_names[m] : NULL);
-	sqlite3_bind_int(s, 10, it->modebit);
-	sqlite3_bind_int(s, 11, it->reason);
-	sqlite3_bind_int(s, 12, it->client_max);
-	sqlite3_bind_int(s, 13, it->negotiated);
-	bind_text(s, 14, it->sni);
-	bind_text(s, 15, it->cipher);
-	bind_text(s, 16, it->ja3);
-	bind_text(s, 17, it->label);
-	bind_text(s, 18, it->exc_owner);
-	bind_text(s, 19, it->exc_owner[0] ? it->exc_expires : NULL);
-	bind_text(s, 20, it->exc_owner[0] ? it->exc_ticket : NULL);
+	snprintf(p->num[0], 24, "%u", it->port);
+	snprintf(p->num[1], 24, "%llu", (unsigned long long)it->ts);
+	snprintf(p->num[2], 24, "%u", it->modebit);
+	snprintf(p->num[3], 24, "%u", it->reason);
+	snprintf(p->num[4], 24, "%u", it->client_max);
+	snprintf(p->num[5], 24, "%u", it->negotiated);
+	p->v[0] = sensor;
+	p->v[1] = p->cli;
+	p->v[2] = p->srv;
+	p->v[3] = p->num[0];
+	p->v[4] = config_proto_name(it->proto);
+	p->v[5] = it->ja4;		/* '' when none: part of the key */
+	p->v[6] = p->num[1];
+	p->v[7] = reason_names[it->reason];
+	p->v[8] = m >= 0 ? mode_names[m] : NULL;
+	p->v[9] = p->num[2];
+	p->v[10] = p->num[3];
+	p->v[11] = p->num[4];
+	p->v[12] = p->num[5];
+	p->v[13] = nul(it->sni);
+	p->v[14] = nul(it->cipher);
+	p->v[15] = nul(it->ja3);
+	p->v[16] = nul(it->label);
+	p->v[17] = nul(it->exc_owner);
+	p->v[18] = it->exc_owner[0] ? nul(it->exc_expires) : NULL;
+	p->v[19] = it->exc_owner[0] ? nul(it->exc_ticket) : NULL;
 	return 0;
 }
 
-/* One transaction with every item; -1 (rolled back) on any error. */
-static int
-write_batch(sqlite3 *db, sqlite3_stmt *ins, const struct store_item *it,
-    size_t n)
+/* Which parameters are integers (the rest are text). */
+static bool
+param_is_int(int i)
 {
-	size_t	i;
+	return i == 3 || i == 6 || (i >= 9 && i <= 12);
+}
 
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		snprintf(werr, sizeof(werr), "%s", sqlite3_errmsg(db));
+/* Prepare the upsert on d once.  -1 with the reason in werr. */
+static int
+prepare_upsert(struct db *d)
+{
+	Oid		 types[20];
+	PGresult	*r;
+	char		*sql;
+	int		 i, rc = -1;
+
+	if (d->ins != NULL || d->prepared)
+		return 0;
+	if ((sql = upsert_sql(d->pg != NULL)) == NULL) {
+		snprintf(werr, sizeof(werr), "out of memory");
 		return -1;
 	}
+	if (d->pg != NULL) {
+		for (i = 0; i < 20; i++)
+			types[i] = param_is_int(i) ? 20 : 25;	/* int8, text */
+		r = PQprepare(d->pg, "tf_upsert", sql, 20, types);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			d->prepared = true;
+			rc = 0;
+		}
+		PQclear(r);
+	} else if (sqlite3_prepare_v2(d->lite, sql, -1, &d->ins, NULL) ==
+	    SQLITE_OK)
+		rc = 0;
+	if (rc != 0)
+		snprintf(werr, sizeof(werr), "%s", db_err(d));
+	free(sql);
+	return rc;
+}
+
+static int
+upsert_one(struct db *d, const struct item_params *p)
+{
+	PGresult	*r;
+	int		 i, rs;
+
+	if (d->pg != NULL) {
+		r = PQexecPrepared(d->pg, "tf_upsert", 20, p->v, NULL, NULL, 0);
+		rs = PQresultStatus(r);
+		PQclear(r);
+		return rs == PGRES_COMMAND_OK ? 0 : -1;
+	}
+	sqlite3_reset(d->ins);
+	for (i = 0; i < 20; i++)
+		if (p->v[i] == NULL)
+			sqlite3_bind_null(d->ins, i + 1);
+		else if (param_is_int(i))
+			sqlite3_bind_int64(d->ins, i + 1,
+			    (sqlite3_int64)strtoull(p->v[i], NULL, 10));
+		else
+			sqlite3_bind_text(d->ins, i + 1, p->v[i], -1,
+			    SQLITE_TRANSIENT);
+	rs = sqlite3_step(d->ins);
+	sqlite3_reset(d->ins);
+	return rs == SQLITE_DONE ? 0 : -1;
+}
+
+/* One transaction with every item; -1 (rolled back) on any error, the
+ * reason in werr. */
+static int
+write_batch(struct db *d, const struct store_item *it, size_t n)
+{
+	struct item_params	p;
+	size_t			i;
+
+	if (prepare_upsert(d) != 0)
+		return -1;
+	if (exec(d, d->pg ? "BEGIN" : "BEGIN IMMEDIATE", NULL, 0) != 0)
+		goto fail;
 	for (i = 0; i < n; i++) {
-		if (bind_item(ins, &it[i], st->sensor) != 0)
+		if (item_params(&it[i], st->sensor, &p) != 0)
 			continue;	/* not an address: cannot happen */
-		if (sqlite3_step(ins) != SQLITE_DONE)
+		if (upsert_one(d, &p) != 0)
 			goto fail;
 	}
-	sqlite3_reset(ins);
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (exec(d, "COMMIT", NULL, 0) != 0)
 		goto fail;
 	return 0;
 fail:
-	snprintf(werr, sizeof(werr), "%s", sqlite3_errmsg(db));
-	sqlite3_reset(ins);
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	snprintf(werr, sizeof(werr), "%s", db_err(d));
+	if (d->pg != NULL && PQstatus(d->pg) == CONNECTION_OK)
+		PQclear(PQexec(d->pg, "ROLLBACK"));
+	else if (d->lite != NULL)
+		sqlite3_exec(d->lite, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
 /* The --inventory files from the writer's connection. */
 static void
-write_inventory(sqlite3 *db, uint64_t now)
+write_inventory(struct db *db, uint64_t now)
 {
 	struct store_filter	 f;
 	char			 err[512], *csv = NULL, *json = NULL;
@@ -657,10 +910,9 @@ deadline_in(struct timespec *ts, uint32_t s)
 static void *
 writer(void *arg)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*ins = NULL;
+	struct db	*db = NULL;
 	struct timespec	 dl;
-	char		 err[512], *sql;
+	char		 err[512];
 	struct store_item *t;
 	uint64_t	 rnow = 0;
 	bool		 report, stop;
@@ -698,15 +950,8 @@ writer(void *arg)
 				    "every %us)", err, st->interval);
 			}
 		}
-		if (db != NULL && ins == NULL) {
-			if ((sql = upsert_sql()) != NULL)
-				sqlite3_prepare_v2(db, sql, -1, &ins, NULL);
-			free(sql);
-			if (ins == NULL)
-				warn_limited("prepare", sqlite3_errmsg(db));
-		}
 		if (st->nspare > 0) {
-			if (ins != NULL && write_batch(db, ins, st->spare,
+			if (db != NULL && write_batch(db, st->spare,
 			    st->nspare) == 0) {
 				atomic_fetch_add(&c_written, st->nspare);
 				atomic_fetch_add(&c_commits, 1);
@@ -720,6 +965,13 @@ writer(void *arg)
 			atomic_fetch_add(&c_errors, 1);
 			if (db != NULL)
 				warn_limited("write", werr);
+			/* PostgreSQL went away (restart): connect again on
+			 * the next round, the batch is kept. */
+			if (db != NULL && db->pg != NULL &&
+			    PQstatus(db->pg) != CONNECTION_OK) {
+				db_close(db);
+				db = NULL;
+			}
 			pthread_mutex_lock(&st->mtx);
 			st->healthy = false;
 			pthread_cond_broadcast(&st->space);
@@ -750,8 +1002,7 @@ writer(void *arg)
 			break;
 		}
 	}
-	sqlite3_finalize(ins);
-	sqlite3_close(db);
+	db_close(db);
 	return NULL;
 }
 
@@ -778,7 +1029,7 @@ int
 store_open(const struct store_opts *o, char *err, size_t errlen)
 {
 	pthread_condattr_t	 ca;
-	sqlite3			*db;
+	struct db		*db;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		goto oom;
@@ -807,7 +1058,7 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 			store_free();
 			return -1;
 		}
-		sqlite3_close(db);
+		db_close(db);
 	}
 	return 0;
 oom:
@@ -954,7 +1205,7 @@ store_handover(uid_t uid, gid_t gid)
 	char		 path[4096];
 	size_t		 i;
 
-	if (st == NULL || st->db == NULL)
+	if (st == NULL || st->db == NULL || is_pg(st->db))
 		return;
 	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", st->db, sfx[i]);
@@ -1017,28 +1268,134 @@ enum {
 #define REP_FROM "(SELECT *, tf_verdict(" SEEN_ARGS ", last_seen, "	\
 	"exception_expires, ?1, ?2) AS verdict FROM records WHERE "	\
 	"last_seen >= ?3 AND (?4 IS NULL OR sensor = ?4) AND "		\
-	"(?5 IS NULL OR protocol = ?5))"
+	"(?5 IS NULL OR protocol = ?5)) AS r"
 
-static const char rep_sql[] = "SELECT sensor, client, server, server_port, "
-    "protocol, ja4, sessions, first_seen, last_seen, last_reason, mode, "
-    "modes, client_max_version, negotiated_min_version, "
-    "negotiated_max_version, sni, cipher, ja3, endpoint_label, "
-    "exception_owner, exception_expires, exception_ticket, verdict, "
-    SEEN_ARGS ", " N_COLS " FROM " REP_FROM " ORDER BY verdict, client, "
-    "server, server_port, protocol, ja4, sensor";
+/* The report's query (verdict first) and the host roll-up, for SQLite or
+ * PostgreSQL (byte order for text there too, whatever the locale). */
+static void
+rep_sql(bool pg, bool hosts, char *buf, size_t len)
+{
+	const char	*c = pg ? " COLLATE \"C\"" : "";
 
-/* The per-host roll-up: one row per client IP, worst first. */
-static const char host_sql[] = "SELECT client, min(verdict), count(*), "
-    "sum(sessions), sum(verdict <= 3), min(first_seen), max(last_seen), "
-    "count(DISTINCT sensor) FROM " REP_FROM " GROUP BY client "
-    "ORDER BY min(verdict), client";
+	if (hosts)
+		snprintf(buf, len, "SELECT client, min(verdict), count(*), "
+		    "sum(sessions), sum(CASE WHEN verdict <= %d THEN 1 ELSE 0 "
+		    "END), min(first_seen), max(last_seen), count(DISTINCT "
+		    "sensor) FROM %s GROUP BY client ORDER BY min(verdict), "
+		    "client%s", R_LEGACY_LAST, REP_FROM, c);
+	else
+		snprintf(buf, len, "SELECT sensor, client, server, "
+		    "server_port, protocol, ja4, sessions, first_seen, "
+		    "last_seen, last_reason, mode, modes, client_max_version, "
+		    "negotiated_min_version, negotiated_max_version, sni, "
+		    "cipher, ja3, endpoint_label, exception_owner, "
+		    "exception_expires, exception_ticket, verdict, %s, %s "
+		    "FROM %s ORDER BY verdict, client%s, server%s, "
+		    "server_port, protocol%s, ja4%s, sensor%s", SEEN_ARGS,
+		    N_COLS, REP_FROM, c, c, c, c, c);
+}
+
+/* A query's rows, one at a time, from either backend. */
+struct cur {
+	struct db	*d;
+	sqlite3_stmt	*s;
+	PGresult	*r;
+};
+
+static int
+cur_open(struct cur *c, struct db *d, bool hosts,
+    const struct store_filter *f)
+{
+	static const Oid types[5] = { 20, 20, 20, 25, 25 };
+	const char	*v[5];
+	char		 sql[4096], num[3][24], *p;
+
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	rep_sql(d->pg != NULL, hosts, sql, sizeof(sql));
+	snprintf(num[0], 24, "%llu", (unsigned long long)f->now_us);
+	snprintf(num[1], 24, "%llu", (unsigned long long)f->window_s);
+	snprintf(num[2], 24, "%llu", (unsigned long long)f->since_us);
+	v[0] = num[0];
+	v[1] = num[1];
+	v[2] = num[2];
+	v[3] = f->sensor;
+	v[4] = f->protocol;
+	if (d->pg != NULL) {
+		for (p = sql; (p = strchr(p, '?')) != NULL; p++)
+			*p = '$';
+		if (!PQsendQueryParams(d->pg, sql, 5, types, v, NULL, NULL,
+		    0) || !PQsetSingleRowMode(d->pg))
+			return -1;
+		return 0;
+	}
+	if (sqlite3_prepare_v2(d->lite, sql, -1, &c->s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(c->s, 1, (sqlite3_int64)f->now_us);
+	sqlite3_bind_int64(c->s, 2, (sqlite3_int64)f->window_s);
+	sqlite3_bind_int64(c->s, 3, (sqlite3_int64)f->since_us);
+	if (f->sensor != NULL)
+		sqlite3_bind_text(c->s, 4, f->sensor, -1, SQLITE_STATIC);
+	if (f->protocol != NULL)
+		sqlite3_bind_text(c->s, 5, f->protocol, -1, SQLITE_STATIC);
+	return 0;
+}
+
+/* 1: a row; 0: no more; -1: an error (db_err() says which). */
+static int
+cur_step(struct cur *c)
+{
+	int	rs;
+
+	if (c->d->pg == NULL) {
+		rs = sqlite3_step(c->s);
+		return rs == SQLITE_ROW ? 1 : rs == SQLITE_DONE ? 0 : -1;
+	}
+	PQclear(c->r);
+	if ((c->r = PQgetResult(c->d->pg)) == NULL)
+		return 0;
+	rs = PQresultStatus(c->r);
+	if (rs == PGRES_SINGLE_TUPLE)
+		return 1;
+	return rs == PGRES_TUPLES_OK ? 0 : -1;
+}
 
 static const char *
-col_text(sqlite3_stmt *s, int i)
+cur_text(struct cur *c, int i)
 {
-	const char	*t = (const char *)sqlite3_column_text(s, i);
+	const char	*t;
 
+	if (c->d->pg != NULL)
+		t = PQgetisnull(c->r, 0, i) ? NULL : PQgetvalue(c->r, 0, i);
+	else
+		t = (const char *)sqlite3_column_text(c->s, i);
 	return t != NULL && *t != '\0' ? t : NULL;
+}
+
+static long long
+cur_int(struct cur *c, int i)
+{
+	const char	*t;
+
+	if (c->d->pg == NULL)
+		return sqlite3_column_int64(c->s, i);
+	t = cur_text(c, i);
+	return t != NULL ? strtoll(t, NULL, 10) : 0;
+}
+
+static void
+cur_close(struct cur *c)
+{
+	if (c->d == NULL)
+		return;
+	sqlite3_finalize(c->s);
+	if (c->d->pg != NULL) {
+		/* Read what is left, so the connection is free again. */
+		PQclear(c->r);
+		while ((c->r = PQgetResult(c->d->pg)) != NULL)
+			PQclear(c->r);
+	}
+	memset(c, 0, sizeof(*c));
 }
 
 static void
@@ -1051,7 +1408,7 @@ fmt_us(uint64_t us, char *buf, size_t len)
 }
 
 static void
-rep_row_fill(sqlite3_stmt *s, const struct store_filter *f,
+rep_row_fill(struct cur *s, const struct store_filter *f,
     struct rep_row *r)
 {
 	uint64_t	seen[STORE_NREASONS], legacy = 0, n;
@@ -1060,81 +1417,70 @@ rep_row_fill(sqlite3_stmt *s, const struct store_filter *f,
 
 	memset(r->v, 0, sizeof(r->v));
 	for (k = 0; k < STORE_NREASONS; k++) {
-		seen[k] = (uint64_t)sqlite3_column_int64(s, Q_SEEN + k);
+		seen[k] = (uint64_t)cur_int(s, Q_SEEN + k);
 		if (k <= R_LEGACY_LAST && seen[k] > legacy)
 			legacy = seen[k];
 	}
-	v = sqlite3_column_int(s, Q_VERDICT);
+	v = (int)cur_int(s, Q_VERDICT);
 	if (v < 0 || v >= STORE_NREASONS)
 		v = RS_UNKNOWN;
 	(void)f;
-	r->v[0] = col_text(s, Q_CLIENT);
-	r->v[1] = col_text(s, Q_SERVER);
-	r->port = (uint64_t)sqlite3_column_int64(s, Q_PORT);
+	r->v[0] = cur_text(s, Q_CLIENT);
+	r->v[1] = cur_text(s, Q_SERVER);
+	r->port = (uint64_t)cur_int(s, Q_PORT);
 	snprintf(r->buf[2], sizeof(r->buf[2]), "%llu",
 	    (unsigned long long)r->port);
 	r->v[2] = r->buf[2];
-	r->v[3] = col_text(s, Q_PROTO);
-	r->v[4] = col_text(s, Q_JA4);
-	r->v[5] = col_text(s, Q_SENSOR);
+	r->v[3] = cur_text(s, Q_PROTO);
+	r->v[4] = cur_text(s, Q_JA4);
+	r->v[5] = cur_text(s, Q_SENSOR);
 	r->v[6] = reason_names[v];
 	r->v[7] = store_status(seen, v);
-	r->v[8] = col_text(s, Q_LAST_REASON);
-	r->sessions = (uint64_t)sqlite3_column_int64(s, Q_SESSIONS);
+	r->v[8] = cur_text(s, Q_LAST_REASON);
+	r->sessions = (uint64_t)cur_int(s, Q_SESSIONS);
 	snprintf(r->buf[9], sizeof(r->buf[9]), "%llu",
 	    (unsigned long long)r->sessions);
 	r->v[9] = r->buf[9];
 	r->reasons[0] = '\0';
 	for (k = 0; k < STORE_NREASONS; k++) {
-		n = (uint64_t)sqlite3_column_int64(s, Q_N + k);
+		n = (uint64_t)cur_int(s, Q_N + k);
 		if (n != 0 && o < sizeof(r->reasons))
 			o += (size_t)snprintf(r->reasons + o,
 			    sizeof(r->reasons) - o, "%s%s=%llu", o ? ";" : "",
 			    reason_names[k], (unsigned long long)n);
 	}
 	r->v[10] = r->reasons;
-	fmt_us((uint64_t)sqlite3_column_int64(s, Q_FIRST), r->buf[11], 64);
-	fmt_us((uint64_t)sqlite3_column_int64(s, Q_LAST), r->buf[12], 64);
+	fmt_us((uint64_t)cur_int(s, Q_FIRST), r->buf[11], 64);
+	fmt_us((uint64_t)cur_int(s, Q_LAST), r->buf[12], 64);
 	fmt_us(legacy, r->buf[13], 64);
 	fmt_us(seen[RS_OK], r->buf[14], 64);
-	inventory_fmt_version((uint16_t)sqlite3_column_int(s, Q_CMAX),
+	inventory_fmt_version((uint16_t)(int)cur_int(s, Q_CMAX),
 	    r->buf[15], 64);
-	inventory_fmt_version((uint16_t)sqlite3_column_int(s, Q_NMIN),
+	inventory_fmt_version((uint16_t)(int)cur_int(s, Q_NMIN),
 	    r->buf[16], 64);
-	inventory_fmt_version((uint16_t)sqlite3_column_int(s, Q_NMAX),
+	inventory_fmt_version((uint16_t)(int)cur_int(s, Q_NMAX),
 	    r->buf[17], 64);
 	for (i = 11; i <= 17; i++)
 		r->v[i] = r->buf[i][0] != '\0' ? r->buf[i] : NULL;
-	r->v[18] = col_text(s, Q_MODE);
+	r->v[18] = cur_text(s, Q_MODE);
 	r->modes[0] = '\0';
 	for (o = 0, i = 0; i < 3; i++)
-		if (sqlite3_column_int(s, Q_MODES) & (1 << i))
+		if ((int)cur_int(s, Q_MODES) & (1 << i))
 			o += (size_t)snprintf(r->modes + o,
 			    sizeof(r->modes) - o, "%s%s", o ? ";" : "",
 			    mode_names[i]);
 	r->v[19] = r->modes[0] ? r->modes : NULL;
-	r->v[20] = col_text(s, Q_SNI);
-	r->v[21] = col_text(s, Q_CIPHER);
-	r->v[22] = col_text(s, Q_JA3);
-	r->v[23] = col_text(s, Q_LABEL);
-	r->v[24] = col_text(s, Q_EOWNER);
-	r->v[25] = r->v[24] ? col_text(s, Q_EEXPIRES) : NULL;
-	r->v[26] = r->v[24] ? col_text(s, Q_ETICKET) : NULL;
-}
-
-static int
-rep_bind(sqlite3_stmt *s, const struct store_filter *f)
-{
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)f->now_us);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)f->window_s);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)f->since_us);
-	bind_text(s, 4, f->sensor);
-	bind_text(s, 5, f->protocol);
-	return 0;
+	r->v[20] = cur_text(s, Q_SNI);
+	r->v[21] = cur_text(s, Q_CIPHER);
+	r->v[22] = cur_text(s, Q_JA3);
+	r->v[23] = cur_text(s, Q_LABEL);
+	r->v[24] = cur_text(s, Q_EOWNER);
+	r->v[25] = r->v[24] ? cur_text(s, Q_EEXPIRES) : NULL;
+	r->v[26] = r->v[24] ? cur_text(s, Q_ETICKET) : NULL;
 }
 
 struct rep_ctx {
-	sqlite3				*db;
+	struct db			*db;
 	const struct store_filter	*f;
 	int				 sqlerr;	/* SQLite error */
 };
@@ -1167,33 +1513,34 @@ fill_csv(FILE *fp, void *arg)
 {
 	struct rep_ctx	*c = arg;
 	struct rep_row	 r;
-	sqlite3_stmt	*s = NULL;
+	struct cur	 cu, *s = &cu;
 	size_t		 i;
-	int		 rc = 0, step;
+	int		 rc = 0, step = 0;
 
+	memset(&cu, 0, sizeof(cu));
 	if (c->f->bom && fputs("\xef\xbb\xbf", fp) == EOF)
 		return -1;
 	for (i = 0; i < REP_NCOLUMNS && rc == 0; i++)
 		rc = inventory_csv_field(fp, rep_columns[i], i == 0);
 	if (rc == 0 && fputs("\r\n", fp) == EOF)
 		return -1;
-	if (sqlite3_prepare_v2(c->db, rep_sql, -1, &s, NULL) != SQLITE_OK)
+	if (cur_open(s, c->db, false, c->f) != 0)
 		goto sqlfail;
-	rep_bind(s, c->f);
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == 0 && (step = cur_step(s)) == 1) {
 		rep_row_fill(s, c->f, &r);
 		for (i = 0; i < REP_NCOLUMNS && rc == 0; i++)
 			rc = inventory_csv_field(fp, r.v[i], i == 0);
 		if (rc == 0 && fputs("\r\n", fp) == EOF)
 			rc = -1;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != 0)
 		goto sqlfail;
-	sqlite3_finalize(s);
+	cur_close(s);
 	return rc;
 sqlfail:
 	c->sqlerr = 1;
-	sqlite3_finalize(s);
+	db_err(c->db);		/* before the connection is drained */
+	cur_close(s);
 	errno = EIO;
 	return -1;
 }
@@ -1221,21 +1568,21 @@ fill_json(FILE *fp, void *arg)
 {
 	struct rep_ctx	*c = arg;
 	struct rep_row	 r;
-	sqlite3_stmt	*s = NULL;
+	struct cur	 cu, *s = &cu;
 	json_t		*o;
 	char		 t[64];
 	size_t		 i;
-	int		 rc = 0, step, v;
+	int		 rc = 0, step = 0, v;
 	bool		 first = true;
 
+	memset(&cu, 0, sizeof(cu));
 	inventory_fmt_time(c->f->now_us, t, sizeof(t));
 	if (fprintf(fp, "{\"generated\":\"%s\",\"window_seconds\":%llu,"
 	    "\"records\":[", t, (unsigned long long)c->f->window_s) < 0)
 		return -1;
-	if (sqlite3_prepare_v2(c->db, rep_sql, -1, &s, NULL) != SQLITE_OK)
+	if (cur_open(s, c->db, false, c->f) != 0)
 		goto sqlfail;
-	rep_bind(s, c->f);
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == 0 && (step = cur_step(s)) == 1) {
 		rep_row_fill(s, c->f, &r);
 		if ((o = json_object()) == NULL) {
 			rc = -1;
@@ -1254,56 +1601,55 @@ fill_json(FILE *fp, void *arg)
 	}
 	if (rc != 0)
 		goto fail;
-	if (step != SQLITE_DONE)
+	if (step != 0)
 		goto sqlfail;
-	sqlite3_finalize(s);
-	s = NULL;
+	cur_close(s);
 	if (fputs("\n],\"hosts\":[", fp) == EOF)
 		return -1;
-	if (sqlite3_prepare_v2(c->db, host_sql, -1, &s, NULL) != SQLITE_OK)
+	if (cur_open(s, c->db, true, c->f) != 0)
 		goto sqlfail;
-	rep_bind(s, c->f);
 	first = true;
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == 0 && (step = cur_step(s)) == 1) {
 		if ((o = json_object()) == NULL) {
 			rc = -1;
 			break;
 		}
-		v = sqlite3_column_int(s, 1);
-		json_object_set_new(o, "client", jstr(col_text(s, 0)));
+		v = (int)cur_int(s, 1);
+		json_object_set_new(o, "client", jstr(cur_text(s, 0)));
 		json_object_set_new(o, "verdict", json_string(reason_names[
 		    v >= 0 && v < STORE_NREASONS ? v : RS_UNKNOWN]));
 		json_object_set_new(o, "records",
-		    json_integer(sqlite3_column_int64(s, 2)));
+		    json_integer(cur_int(s, 2)));
 		json_object_set_new(o, "sessions",
-		    json_integer(sqlite3_column_int64(s, 3)));
+		    json_integer(cur_int(s, 3)));
 		json_object_set_new(o, "legacy_records",
-		    json_integer(sqlite3_column_int64(s, 4)));
-		fmt_us((uint64_t)sqlite3_column_int64(s, 5), t, sizeof(t));
+		    json_integer(cur_int(s, 4)));
+		fmt_us((uint64_t)cur_int(s, 5), t, sizeof(t));
 		json_object_set_new(o, "first_seen", jstr(t));
-		fmt_us((uint64_t)sqlite3_column_int64(s, 6), t, sizeof(t));
+		fmt_us((uint64_t)cur_int(s, 6), t, sizeof(t));
 		json_object_set_new(o, "last_seen", jstr(t));
 		json_object_set_new(o, "sensors",
-		    json_integer(sqlite3_column_int64(s, 7)));
+		    json_integer(cur_int(s, 7)));
 		rc = dump_line(fp, o, first);
 		first = false;
 	}
 	if (rc != 0)
 		goto fail;
-	if (step != SQLITE_DONE)
+	if (step != 0)
 		goto sqlfail;
-	sqlite3_finalize(s);
+	cur_close(s);
 	return fputs("\n]}\n", fp) == EOF ? -1 : 0;
 sqlfail:
 	c->sqlerr = 1;
+	db_err(c->db);
 	errno = EIO;
 fail:
-	sqlite3_finalize(s);
+	cur_close(s);
 	return -1;
 }
 
 static int
-report_write(sqlite3 *db, const struct store_filter *f, const char *csv,
+report_write(struct db *db, const struct store_filter *f, const char *csv,
     const char *json, char *err, size_t errlen)
 {
 	struct rep_ctx	c = { db, f, 0 };
@@ -1316,8 +1662,7 @@ report_write(sqlite3 *db, const struct store_filter *f, const char *csv,
 	    &c, err, errlen) != 0)
 		rc = -1;
 	if (c.sqlerr)
-		seterr(err, errlen, sqlite3_db_filename(db, "main"),
-		    sqlite3_errmsg(db));
+		seterr(err, errlen, db->name, db->msg);
 	return rc;
 }
 
@@ -1325,13 +1670,13 @@ int
 store_report_files(const char *path, const struct store_filter *f,
     const char *csv, const char *json, char *err, size_t errlen)
 {
-	sqlite3	*db;
-	int	 rc;
+	struct db	*db;
+	int		 rc;
 
 	if ((db = db_open(path, false, err, errlen)) == NULL)
 		return -1;
 	rc = report_write(db, f, csv, json, err, errlen);
-	sqlite3_close(db);
+	db_close(db);
 	return rc;
 }
 
@@ -1466,7 +1811,7 @@ store_report_main(int argc, char **argv)
 		report_usage(stderr);
 		return 2;
 	}
-	if (access(db, F_OK) != 0) {
+	if (!is_pg(db) && access(db, F_OK) != 0) {
 		log_warnx("report: %s: %s", db, strerror(errno));
 		return 1;
 	}

@@ -1,6 +1,6 @@
 /*
- * store.h -- the persistent client inventory: an SQLite database that
- * every finished session updates, written by a thread of its own in
+ * store.h -- the persistent client inventory: an SQLite (or PostgreSQL)
+ * database that every finished session updates, written by a thread of its own in
  * batches, and the reports (CSV, JSON) read back from it.  store.c
  * documents the schema and how a record's verdict is computed.
  */
@@ -21,8 +21,8 @@ struct inv_session;
 
 /* What the daemon's store is opened with. */
 struct store_opts {
-	const char	*db;		/* SQLite path; NULL: a temporary
-					 * database, deleted at exit */
+	const char	*db;		/* SQLite path or postgresql:// URI;
+					 * NULL: a temporary database */
 	const char	*sensor;	/* name in every record */
 	uint32_t	 commit_interval; /* s between transactions */
 	uint32_t	 window;	/* s: the verdict's window */
