@@ -1054,11 +1054,17 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 	/* Check (and create or upgrade) now, so a bad path stops the start;
 	 * the writer opens its own connection, after any fork. */
 	if (st->db != NULL) {
-		if ((db = db_open(st->db, true, err, errlen)) == NULL) {
+		if ((db = db_open(st->db, true, err, errlen)) != NULL)
+			db_close(db);
+		else if (is_pg(st->db))
+			/* A server may come up after us (boot order): the
+			 * writer keeps trying, sessions wait in the batch. */
+			log_warnx("inventory store: %s (retrying every %us)",
+			    err, st->interval);
+		else {
 			store_free();
 			return -1;
 		}
-		db_close(db);
 	}
 	return 0;
 oom:

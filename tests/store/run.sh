@@ -14,8 +14,9 @@
 #   * PostgreSQL (a real server this script starts in a temporary directory
 #     on a Unix socket, as the postgres user when run as root): three
 #     sensors writing one database at once give the same report as three
-#     runs one after the other into SQLite, and a reader keeps writing
-#     across a server restart.  Skipped, and said so, without the Debian
+#     runs one after the other into SQLite, a reader keeps writing across
+#     a server restart, and one started while the server is down writes
+#     once it is up.  Skipped, and said so, without the Debian
 #     postgresql package.
 #
 # usage: tests/store/run.sh [TLSFLOOR]
@@ -221,6 +222,23 @@ YAML
 			ok "PostgreSQL restarted under a running reader: the failed write reported, reconnected, all 200 sessions written"
 		else
 			no "PostgreSQL restart: $before then $after sessions of 200, exit $rc" "$(cat "$T/pgkill.err")"
+		fi
+		# The server down when the reader starts: warned, then written.
+		"$PGBIN/psql" "$URI" -qc "DELETE FROM records" >/dev/null
+		as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w stop >/dev/null 2>&1
+		"$bin" -q -c "$T/pg.yaml" -r "$T/pgfifo" -o /dev/null 2>"$T/pgdown.err" &
+		tf=$!
+		exec 3>"$T/pgfifo"
+		python3 tests/store/feed.py "$S" 0 50 --header >&3
+		as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w \
+		    -o "-c listen_addresses='' -c unix_socket_directories=$PGD" start >/dev/null 2>&1 3>&-
+		exec 3>&-
+		wait $tf; rc=$?
+		after=$(pgcount)
+		if [ $rc = 0 ] && [ "$after" = 50 ] && grep -q "inventory store: .*retrying" "$T/pgdown.err"; then
+			ok "PostgreSQL down when the sensor starts: warned, kept capturing, all 50 sessions written once it came up"
+		else
+			no "PostgreSQL down at start: exit $rc, $after of 50 sessions" "$(cat "$T/pgdown.err")"
 		fi
 	else
 		no "PostgreSQL would not start" "$(cat "$PGD/initdb.log" "$PGD/server.log" 2>/dev/null | tail -20)"
