@@ -105,6 +105,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "inventory.h"
@@ -1654,6 +1655,35 @@ fail:
 	return -1;
 }
 
+/*
+ * One report file: "-" is standard output; anything else is written
+ * atomically (a temporary file renamed over it), so it must be a regular
+ * file or not exist yet: a rename would replace a device or a symlink
+ * (/dev/stdout) instead of writing into it.
+ */
+static int
+report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	struct stat	sb;
+
+	if (strcmp(path, "-") == 0) {
+		errno = 0;
+		if (fill(stdout, arg) != 0 || fflush(stdout) == EOF) {
+			seterr(err, errlen, "standard output",
+			    strerror(errno ? errno : EIO));
+			return -1;
+		}
+		return 0;
+	}
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		seterr(err, errlen, path, "not a regular file (\"-\" writes "
+		    "to standard output)");
+		return -1;
+	}
+	return inventory_write_atomic(path, fill, arg, err, errlen);
+}
+
 static int
 report_write(struct db *db, const struct store_filter *f, const char *csv,
     const char *json, char *err, size_t errlen)
@@ -1661,11 +1691,10 @@ report_write(struct db *db, const struct store_filter *f, const char *csv,
 	struct rep_ctx	c = { db, f, 0 };
 	int		rc = 0;
 
-	if (csv != NULL && inventory_write_atomic(csv, fill_csv, &c, err,
-	    errlen) != 0)
+	if (csv != NULL && report_file(csv, fill_csv, &c, err, errlen) != 0)
 		rc = -1;
-	if (rc == 0 && json != NULL && inventory_write_atomic(json, fill_json,
-	    &c, err, errlen) != 0)
+	if (rc == 0 && json != NULL && report_file(json, fill_json, &c, err,
+	    errlen) != 0)
 		rc = -1;
 	if (c.sqlerr)
 		seterr(err, errlen, db->name, db->msg);
@@ -1732,7 +1761,8 @@ report_usage(FILE *fp)
 	    "                [--window DURATION] [--at TIME]\n"
 	    "\n"
 	    "  --db PATH            the inventory database (inventory.db)\n"
-	    "  --csv FILE           write the records as CSV (RFC 4180)\n"
+	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
+	    "                       standard output)\n"
 	    "  --json FILE          write the records and the per-host roll-up\n"
 	    "  --bom                start the CSV with a UTF-8 byte order mark\n"
 	    "  --since TIME         only records seen since TIME (YYYY-MM-DD or\n"

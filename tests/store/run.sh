@@ -106,6 +106,40 @@ fi
 [ $rc = 2 ] && grep -q "since" "$T/err" && ok "report --since yesterday: usage error" ||
 	no "report --since yesterday: exit $rc" "$(cat "$T/err")"
 
+"$bin" report --db "$T/all.db" $AT --csv "$T/file.csv"
+if "$bin" report --db "$T/all.db" $AT --csv - | cmp -s - "$T/file.csv"; then
+	ok "report --csv - writes the same CSV to standard output"
+else
+	no "report --csv -"
+fi
+"$bin" report --db "$T/all.db" --json /dev/null 2>"$T/err"; rc=$?
+if [ $rc = 1 ] && grep -q "/dev/null: not a regular file" "$T/err" && [ -c /dev/null ]; then
+	ok "report --json /dev/null: refused (a rename would replace the device), /dev/null intact"
+else
+	no "report --json /dev/null: exit $rc" "$(cat "$T/err"; ls -l /dev/null)"
+fi
+
+# --- exceptions applied when reporting ------------------------------------------
+S=pcaps/imaps-tls1_0.pcap
+python3 tests/store/feed.py "$S" 0 3 --header >"$T/exc.pcap"
+cat >"$T/exc.yaml" <<YAML
+exceptions:
+  - client: 10.60.0.0/24
+    owner: "mail team"
+    expires: "2026-12-31"
+    ticket: "CHG-1"
+YAML
+"$bin" -q -c "$T/exc.yaml" -r "$T/exc.pcap" --inventory-db "$T/exc.db" -o /dev/null
+exc_verdicts() { "$bin" report --db "$1" --at "$2" --csv - | tail -n +2 | cut -d, -f7,8,25-27 | sort -u | tr -d '\r'; }
+v1=$(exc_verdicts "$T/exc.db" 2026-12-31)
+v2=$(exc_verdicts "$T/exc.db" 2027-01-01)
+if [ "$v1" = "legacy_client,legacy,mail team,2026-12-31,CHG-1" ] &&
+    [ "$v2" = "exception_expired,legacy,mail team,2026-12-31,CHG-1" ]; then
+	ok "an exception is applied when reporting: legacy_client through its last day, exception_expired the day after"
+else
+	no "exception at report time" "$v1 / $v2"
+fi
+
 # --- --inventory files from the store ----------------------------------------
 "$bin" -q "${ra[@]}" --inventory-db "$T/inv.db" --inventory "$T/inv" -o /dev/null
 "$bin" report --db "$T/inv.db" --csv "$T/inv-report.csv"
@@ -117,7 +151,6 @@ fi
 
 # --- SIGKILL: what was committed stays -----------------------------------------
 sessions() { sqlite3 "$T/kill.db" "SELECT coalesce(sum(sessions), 0) FROM records" 2>/dev/null; }
-S=pcaps/imaps-tls1_0.pcap
 mkfifo "$T/fifo"
 cat >"$T/kill.yaml" <<YAML
 inventory:
@@ -194,6 +227,17 @@ else
 		else
 			no "PostgreSQL: three sensors at once differ from SQLite ($rows records, exit $rcs)" \
 			    "$(cat "$T"/pg?.err; diff "$T/pg.csv" "$T/seq.csv" | head)"
+		fi
+		# The exception rule of tf_verdict() in SQL = store_verdict().
+		"$PGBIN/psql" "$URI" -qc "DELETE FROM records" >/dev/null
+		"$bin" -q -c "$T/exc.yaml" -r "$T/exc.pcap" --inventory-db "$URI" -o /dev/null
+		v1=$(exc_verdicts "$URI" 2026-12-31)
+		v2=$(exc_verdicts "$URI" 2027-01-01)
+		if [ "$v1" = "legacy_client,legacy,mail team,2026-12-31,CHG-1" ] &&
+		    [ "$v2" = "exception_expired,legacy,mail team,2026-12-31,CHG-1" ]; then
+			ok "PostgreSQL: the exception is applied when reporting, as with SQLite"
+		else
+			no "PostgreSQL: exception at report time" "$v1 / $v2"
 		fi
 		# A server restart under a running reader.
 		"$PGBIN/psql" "$URI" -qc "DELETE FROM records" >/dev/null
