@@ -476,6 +476,16 @@ db_schema(struct db *d, char *err, size_t errlen)
 	size_t		i;
 	long long	v;
 
+	/* Up to date: no write transaction, so that a reader with read
+	 * access only (an analyst running a report) gets through. */
+	if (d->pg == NULL)
+		v = query_int(d, "PRAGMA user_version");
+	else if ((v = query_int(d, "SELECT count(*) FROM pg_tables WHERE "
+	    "tablename = 'tlsfloor_schema' AND schemaname = "
+	    "current_schema()")) == 1)
+		v = query_int(d, "SELECT max(version) FROM tlsfloor_schema");
+	if (v == STORE_SCHEMA_VERSION)
+		return 0;
 	if (exec(d, d->pg ? "BEGIN" : "BEGIN IMMEDIATE", err, errlen) != 0)
 		return -1;
 	/* PostgreSQL: several sensors may start at once; one creates. */
@@ -571,6 +581,42 @@ db_close(struct db *d)
 }
 
 /*
+ * A report without write access to the database (an analyst's account):
+ * SQLite cannot set up the WAL index without creating PATH-shm.  When no
+ * PATH-wal exists (no writer, everything checkpointed into the file) the
+ * file is read as immutable instead.  0, or -1 (db_err() says why).
+ */
+static int
+lite_readonly(struct db *d, const char *path)
+{
+	char		*uri, wal[4096];
+	size_t		 n = 0;
+	const char	*p;
+
+	if (!sqlite3_db_readonly(d->lite, "main"))
+		return 0;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (access(wal, F_OK) == 0)
+		return 0;	/* a writer is there: read through its index */
+	if ((uri = malloc(strlen(path) * 3 + 32)) == NULL)
+		return -1;
+	n = (size_t)sprintf(uri, "file:");
+	for (p = path; *p != '\0'; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			n += (size_t)sprintf(uri + n, "%%%02X",
+			    (unsigned char)*p);
+		else
+			uri[n++] = *p;
+	sprintf(uri + n, "?immutable=1");
+	sqlite3_close(d->lite);
+	d->lite = NULL;
+	n = sqlite3_open_v2(uri, &d->lite, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK ? 0 : 1;
+	free(uri);
+	return n == 0 ? 0 : -1;
+}
+
+/*
  * Open path: a postgresql:// URI, or an SQLite file ("" : a temporary
  * database) in WAL mode with synchronous=FULL, the busy timeout and
  * tf_verdict(); then the schema.  NULL with the reason in err.
@@ -605,9 +651,15 @@ db_open(const char *path, bool create, char *err, size_t errlen)
 			    db_err(d) : "out of memory");
 			goto fail;
 		}
+		if (!create && *path != '\0' && lite_readonly(d, path) != 0) {
+			seterr(err, errlen, d->name, db_err(d));
+			goto fail;
+		}
 		sqlite3_busy_timeout(d->lite, STORE_BUSY_MS);
-		if ((*path != '\0' && exec(d, "PRAGMA journal_mode = WAL",
-		    err, errlen) != 0) ||
+		/* WAL is a property of the file, set by the daemon; a report
+		 * (create false) must not need write access for it. */
+		if ((*path != '\0' && create && exec(d,
+		    "PRAGMA journal_mode = WAL", err, errlen) != 0) ||
 		    exec(d, "PRAGMA synchronous = FULL", err, errlen) != 0)
 			goto fail;
 		if (sqlite3_create_function(d->lite, "tf_verdict",

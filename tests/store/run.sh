@@ -119,6 +119,18 @@ else
 	no "report --json /dev/null: exit $rc" "$(cat "$T/err"; ls -l /dev/null)"
 fi
 
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	# An analyst who may read the database but not write its directory.
+	chmod 755 "$T"
+	"$bin" report --db "$T/all.db" $AT --csv "$T/root.csv"
+	if runuser -u nobody -- "$bin" report --db "$T/all.db" $AT --csv - 2>"$T/err" | cmp -s - "$T/root.csv"; then
+		ok "report by a user who can only read the database: the same CSV"
+	else
+		no "report with read access only" "$(cat "$T/err")"
+	fi
+	chmod 700 "$T"
+fi
+
 # --- exceptions applied when reporting ------------------------------------------
 S=pcaps/imaps-tls1_0.pcap
 python3 tests/store/feed.py "$S" 0 3 --header >"$T/exc.pcap"
