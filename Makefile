@@ -22,7 +22,8 @@ endif
 # Pipeline order: capture -> decode -> flow -> reasm -> mail -> tls -> verdict
 # -> output.  Everything but main.c goes into libtlsfloor.a, which the unit
 # tests link too.
-LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
+LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
+		  src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
@@ -41,10 +42,11 @@ ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
-		  $(CRYPTO_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS)
+		  $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) $(SQLITE_CFLAGS) \
+		  $(PQ_CFLAGS)
 ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
-		  $(CRYPTO_LIBS) $(SQLITE_LIBS) $(PQ_LIBS)
+		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS)
 
 .PHONY: all demo check unit golden corpus store limits deps clean distclean \
 	install uninstall
@@ -94,6 +96,7 @@ check: deps $(PROG) $(UNIT)
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
 	tests/corpus/run.sh
+	tests/input/run.sh $(PROG)
 	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh

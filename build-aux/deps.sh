@@ -9,7 +9,7 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev libpq-dev check"
+build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check zlib1g-dev libzstd-dev libsqlite3-dev libpq-dev"
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog), dovecot and openssl clients in network namespaces made
 # with iproute2 (tests/live), tcpreplay feeds the capture workers there;

@@ -4,6 +4,7 @@
 #ifndef TLSFLOOR_CAPTURE_H
 #define TLSFLOOR_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,8 @@ struct output_capstat;
 struct pollfd;
 
 int	capture_file(const char *path, void (*tick)(void));
+/* A progress line on stderr while files are read (a terminal's). */
+void	capture_set_progress(bool on);
 
 /* One capture worker's handles (capture.workers; 1: the main thread). */
 struct capture_live;

@@ -12,6 +12,8 @@
  *
  *   capture -> decode -> flow -> reasm -> mail -> tls -> verdict -> output
  */
+#define _GNU_SOURCE		/* asprintf() */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -27,6 +30,7 @@
 #include "caps.h"
 #include "config.h"
 #include "daemon.h"
+#include "decode.h"
 #include "defrag.h"
 #include "dns.h"
 #include "flow.h"
@@ -76,6 +80,12 @@ overrides_free(struct overrides *o)
 static noreturn void
 usage(FILE *fp, int status)
 {
+	/* A usage error has been named on the line before: one more line,
+	 * not the whole help over it. */
+	if (status != 0) {
+		fprintf(fp, "try 'tlsfloor --help' for the options\n");
+		exit(status);
+	}
 	fprintf(fp,
 	    "usage: tlsfloor [-DhnqvV] [-c file] [-f json|text] [-o file]\n"
 	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
@@ -87,8 +97,10 @@ usage(FILE *fp, int status)
 	    "                [--since time] [--sensor name] [--protocol proto]\n"
 	    "                [--window duration] [--at time]\n"
 	    "\n"
-	    "  -r, --read FILE      read a pcap/pcapng capture (\"-\" = stdin);\n"
-	    "                       repeat for several files, read in order\n"
+	    "  -r, --read FILE      read a pcap/pcapng capture, plain, .gz or .zst\n"
+	    "                       (\"-\" = stdin; a directory: every file in it,\n"
+	    "                       in name order); repeat for several, read in\n"
+	    "                       order; arguments after -r are more files\n"
 	    "  -i, --interface IF   capture live on IF (repeatable)\n"
 	    "  -c, --config FILE    read the YAML configuration FILE\n"
 	    "  -n, --check-config   check the configuration and exit\n"
@@ -234,15 +246,105 @@ files_tick(void)
 	output_tick();
 }
 
+/* A directory's entries worth reading: not hidden (".", "..", ".x"). */
+static int
+visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * -r DIR: every regular file in it (symbolic links followed), in name
+ * order (bytes, as ls sorts in the C locale), not its subdirectories.
+ * 0, or -1 when it could not be listed or held no file.
+ */
+static int
+read_dir(const char *dir)
+{
+	struct dirent	**ents;
+	struct stat	  st;
+	char		 *path;
+	int		  n, i, files = 0, status = 0;
+
+	if ((n = scandir(dir, &ents, visible, alphasort)) < 0) {
+		log_warn("%s", dir);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!daemon_term && asprintf(&path, "%s/%s", dir,
+		    ents[i]->d_name) >= 0) {
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				files++;
+				if (capture_file(path, files_tick) != 0)
+					status = -1;
+			} else {
+				log_debug("%s: not a regular file, skipped",
+				    path);
+			}
+			free(path);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (files == 0 && !daemon_term) {
+		log_warnx("%s: a directory with no capture file in it", dir);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	return status;
+}
+
+/*
+ * Files read and not one session found: say what the capture did hold
+ * (the server ports connections were opened to) and how to look there.
+ */
+static void
+no_mail_hint(void)
+{
+	uint16_t	ports[5];
+	uint32_t	counts[5];
+	size_t		n, i;
+
+	if (stats[STAT_SESSIONS] != 0 || stats[STAT_PKTS] == 0)
+		return;
+	n = decode_top_ports(ports, counts, 5);
+	if (n == 0) {
+		fprintf(stderr, "tlsfloor: no mail session, and no TCP "
+		    "connection opened (SYN) in the capture\n");
+		return;
+	}
+	fprintf(stderr, "tlsfloor: no mail session; TCP connections "
+	    "opened, by server port:");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %u (%lu)", i > 0 ? "," : "",
+		    (unsigned)ports[i], (unsigned long)counts[i]);
+	fprintf(stderr, "\ntlsfloor: mail on another port: --port "
+	    "imap:PORT (or pop3:, smtp:; add :implicit for TLS from the "
+	    "first byte); TLS on any port: --all-tls\n");
+}
+
 /* -r: every file in order, as one stream.  1 if one was unreadable. */
 static int
 run_files(const struct overrides *o)
 {
-	int	i, status = 0;
+	struct stat	st;
+	int		i, status = 0, rc;
 
-	for (i = 0; i < o->nfiles && !daemon_term; i++)
-		if (capture_file(o->files[i], files_tick) != 0)
+	/* progress only where a person watches it */
+	capture_set_progress(!o->quiet && isatty(STDERR_FILENO));
+	if (decode_count_ports(true) != 0)
+		log_warnx("no memory to count server ports: no hint if the "
+		    "capture holds no mail");
+	for (i = 0; i < o->nfiles && !daemon_term; i++) {
+		if (strcmp(o->files[i], "-") != 0 &&
+		    stat(o->files[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = read_dir(o->files[i]);
+		else
+			rc = capture_file(o->files[i], files_tick);
+		if (rc != 0)
 			status = EXIT_INPUT;
+	}
 	if (daemon_term)
 		log_warnx("interrupted: flushing what was read");
 	return status;
@@ -441,10 +543,20 @@ main(int argc, char **argv)
 	if ((probe = config_default()) == NULL)
 		fatal("startup");
 
-	while ((ch = getopt_long(argc, argv, "r:i:c:nDp:u:f:o:qvVh", longopts,
+	/* "-" first: arguments that are not options come back in their
+	 * place (as 1), so -r *.pcap from a shell reads them all, in order */
+	while ((ch = getopt_long(argc, argv, "-r:i:c:nDp:u:f:o:qvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
+			o.files[o.nfiles++] = optarg;
+			break;
+		case 1:
+			if (o.nfiles == 0) {
+				log_warnx("unexpected argument \"%s\" (files "
+				    "to read follow -r)", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
 			o.files[o.nfiles++] = optarg;
 			break;
 		case 'i':
@@ -646,8 +758,11 @@ main(int argc, char **argv)
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
 	verdict_report_exceptions();
-	if (!o.quiet)
+	if (!o.quiet) {
 		stats_summary(stderr, "tlsfloor");
+		if (!live)
+			no_mail_hint();
+	}
 	if (o.verbose) {
 		fputs("tlsfloor: counters:\n", stderr);
 		stats_dump(stderr);

@@ -19,6 +19,7 @@
 	X(BYTES,		"capture.bytes")			\
 	X(FILES,		"capture.files")			\
 	X(FILE_ERRORS,		"capture.file_errors")			\
+	X(FILES_COMPRESSED,	"capture.files_compressed")		\
 	X(DEC_TCP,		"decode.tcp")				\
 	X(LINK_ETHERNET,	"decode.link.ethernet")			\
 	X(LINK_SLL,		"decode.link.linux_sll")		\
@@ -46,6 +47,7 @@
 	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
 	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
 	X(DEC_LEN_BEYOND,	"decode.length_beyond_frame")		\
+	X(DEC_IP_LEN_FROM_CAPTURE, "decode.ip_length_zero_from_capture")	\
 	X(DEFRAG_FRAGMENTS,	"defrag.fragments")			\
 	X(DEFRAG_DONE,		"defrag.reassembled")			\
 	X(DEFRAG_INCOMPLETE,	"defrag.incomplete")			\
@@ -100,6 +102,7 @@
 	X(TLS_GAP,		"tls.hello_lost_in_gap")		\
 	X(SESSIONS,		"session.total")			\
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
+	X(SESS_NOT_TLS,		"session.not_tls")			\
 	X(SESS_EXCEPTION,	"session.under_exception")		\
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
 	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\

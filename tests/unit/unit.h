@@ -54,6 +54,7 @@ Suite	*inventory_suite(void);
 Suite	*dns_suite(void);			/* check_dns.c */
 Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
+Suite	*pcapng_suite(void);			/* check_pcapng.c */
 
 /* --- byte buffer ------------------------------------------------------------ */
 
