@@ -236,6 +236,7 @@ open_store(const struct overrides *o, const struct config *cfg, bool live,
 	so.inventory = o->inventory != NULL ? o->inventory :
 	    cfg->inventory_path;
 	so.offline = !live;
+	so.on_record = output_inventory_record;
 	return store_open(&so, err, errlen);
 }
 

@@ -556,6 +556,31 @@ inv_add(const struct flow *f, const struct verdict *v,
 }
 
 /*
+ * One record of the store's inventory file as an inventory event, for the
+ * JSON sinks that take them.  Called by the store's writer thread (record:
+ * a reference it hands over).
+ */
+void
+output_inventory_record(json_t *record, uint64_t now)
+{
+	json_t	*j;
+	int	 k;
+
+	output_lock();
+	for (k = 0; k < nsinks; k++)
+		if (sinks[k].kind == SINK_JSON &&
+		    sink_wants(&sinks[k], EV_INVENTORY, NULL)) {
+			j = oj_inventory(now, json_incref(record));
+			if (j != NULL && oj_render(&ev_json, j))
+				write_line(sinks[k].fp, &ev_json);
+			json_decref(j);
+			file_done(&sinks[k]);
+		}
+	output_unlock();
+	json_decref(record);
+}
+
+/*
  * Write the inventory files now (SIGUSR1, interval, exit) and, if the JSON
  * sink takes them, one inventory event per record.
  */

@@ -50,6 +50,7 @@ void	output_session(const struct flow *, const struct verdict *);
 void	output_summary(const struct alert_summary *);
 void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
 int	output_inventory(uint64_t now_us);
+void	output_inventory_record(json_t *record, uint64_t now_us);
 void	output_tick(void);
 void	output_flush(void);
 void	output_handover(uid_t, gid_t);

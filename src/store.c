@@ -157,6 +157,7 @@ struct store {
 	char		*sensor, *inventory;
 	uint32_t	 interval, window;
 	bool		 offline;
+	void		(*on_record)(json_t *, uint64_t);
 	time_t		 warned;	/* monotonic s of the last warning */
 };
 
@@ -170,7 +171,8 @@ struct db;
 static bool	 is_pg(const char *);
 static struct db *db_open(const char *path, bool create, char *, size_t);
 static int	 report_write(struct db *, const struct store_filter *,
-		    const char *csv, const char *json, char *, size_t);
+		    const char *csv, const char *json,
+		    void (*)(json_t *, uint64_t), char *, size_t);
 static void	*writer(void *);
 
 /* --- small helpers -------------------------------------------------------- */
@@ -921,8 +923,9 @@ fail:
 
 /* The --inventory files from the writer's connection. */
 static void
-write_inventory(struct db *db, uint64_t now)
+write_inventory(struct db *db, uint64_t now, bool stop)
 {
+	void			(*emit)(json_t *, uint64_t) = NULL;
 	struct store_filter	 f;
 	char			 err[512], *csv = NULL, *json = NULL;
 	size_t			 n = strlen(st->inventory);
@@ -930,6 +933,8 @@ write_inventory(struct db *db, uint64_t now)
 	memset(&f, 0, sizeof(f));
 	f.now_us = now;
 	f.window_s = st->window;
+	if (!st->offline || stop)
+		emit = st->on_record;
 	if (inventory_ends_with(st->inventory, ".csv"))
 		csv = strdup(st->inventory);
 	else if (inventory_ends_with(st->inventory, ".json"))
@@ -942,7 +947,8 @@ write_inventory(struct db *db, uint64_t now)
 	if ((csv == NULL && json == NULL) || (csv == NULL && json != NULL &&
 	    !inventory_ends_with(st->inventory, ".json")))
 		log_warnx("inventory: %s: out of memory", st->inventory);
-	else if (report_write(db, &f, csv, json, err, sizeof(err)) != 0) {
+	else if (report_write(db, &f, csv, json, emit, err, sizeof(err)) !=
+	    0) {
 		log_warnx("inventory: %s", err);
 		atomic_fetch_add(&c_errors, 1);
 	} else {
@@ -1039,7 +1045,7 @@ writer(void *arg)
 			pthread_mutex_lock(&st->mtx);
 			st->report_req = false;
 			pthread_mutex_unlock(&st->mtx);
-			write_inventory(db, rnow);
+			write_inventory(db, rnow, stop);
 		}
 		if (stop) {
 			pthread_mutex_lock(&st->mtx);
@@ -1095,6 +1101,7 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 	st->interval = o->commit_interval > 0 ? o->commit_interval : 1;
 	st->window = o->window;
 	st->offline = o->offline;
+	st->on_record = o->on_record;
 	st->healthy = true;
 	if ((st->cur = calloc(STORE_BATCH, sizeof(*st->cur))) == NULL ||
 	    (st->spare = calloc(STORE_BATCH, sizeof(*st->spare))) == NULL ||
@@ -1542,6 +1549,7 @@ struct rep_ctx {
 	struct db			*db;
 	const struct store_filter	*f;
 	int				 sqlerr;	/* SQLite error */
+	void				(*emit)(json_t *, uint64_t);
 };
 
 /* A string value jansson will take: not UTF-8 (a damaged database) is
@@ -1655,6 +1663,8 @@ fill_json(FILE *fp, void *arg)
 			else
 				json_object_set_new(o, rep_columns[i],
 				    jstr(r.v[i]));
+		if (c->emit != NULL)
+			c->emit(json_incref(o), c->f->now_us);
 		rc = dump_line(fp, o, first);
 		first = false;
 	}
@@ -1738,9 +1748,10 @@ report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
 
 static int
 report_write(struct db *db, const struct store_filter *f, const char *csv,
-    const char *json, char *err, size_t errlen)
+    const char *json, void (*emit)(json_t *, uint64_t), char *err,
+    size_t errlen)
 {
-	struct rep_ctx	c = { db, f, 0 };
+	struct rep_ctx	c = { db, f, 0, emit };
 	int		rc = 0;
 
 	if (csv != NULL && report_file(csv, fill_csv, &c, err, errlen) != 0)
@@ -1762,7 +1773,7 @@ store_report_files(const char *path, const struct store_filter *f,
 
 	if ((db = db_open(path, false, err, errlen)) == NULL)
 		return -1;
-	rc = report_write(db, f, csv, json, err, errlen);
+	rc = report_write(db, f, csv, json, NULL, err, errlen);
 	db_close(db);
 	return rc;
 }

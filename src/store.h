@@ -7,6 +7,7 @@
 #ifndef TLSFLOOR_STORE_H
 #define TLSFLOOR_STORE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,11 @@ struct store_opts {
 					 * none */
 	bool		 offline;	/* reading files: a full batch waits
 					 * for the writer rather than drop */
+	/* Each record of an inventory JSON file, for inventory events: called
+	 * by the writer thread with a reference it hands over.  Reading files
+	 * (offline) only at the end of the run: mid-run the capture may hold
+	 * the lock the callback needs while it waits for the writer. */
+	void		(*on_record)(json_t *record, uint64_t now_us);
 };
 
 /*

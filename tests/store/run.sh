@@ -160,6 +160,29 @@ if [ -s "$T/inv.json" ] && cmp -s <(tail -n +2 "$T/inv.csv") <(tail -n +2 "$T/in
 else
 	no "--inventory with --inventory-db" "$(diff "$T/inv.csv" "$T/inv-report.csv" | head)"
 fi
+cat >"$T/ev.yaml" <<YAML
+outputs:
+  json:
+    path: $T/inv-events.json
+    events: [inventory]
+inventory:
+  db: $T/ev.db
+  path: $T/ev
+YAML
+"$bin" -q -c "$T/ev.yaml" "${ra[@]}"
+if python3 - "$T/inv-events.json" "$T/ev.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+recs = json.load(open(sys.argv[2]))["records"]
+got = [e["tlsfloor"]["inventory"] for e in ev
+       if e["event"]["dataset"] == "tlsfloor.inventory"]
+sys.exit(0 if got == recs and len(recs) > 10 else 1)
+PY
+then
+	ok "inventory events: one per record of the store's JSON file, the same objects"
+else
+	no "inventory events from the store" "$(head -c 300 "$T/inv-events.json")"
+fi
 
 # --- SIGKILL: what was committed stays -----------------------------------------
 sessions() { sqlite3 "$T/kill.db" "SELECT coalesce(sum(sessions), 0) FROM records" 2>/dev/null; }
