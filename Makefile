@@ -3,6 +3,7 @@
 #   make          install missing build packages, bootstrap, configure, build
 #   make demo     the above, then analyse every capture in pcaps/
 #   make check    the above, then unit tests, golden pcap tests, public corpus
+#   make deb      the Debian package, dist/tlsfloor_VERSION_ARCH.deb
 #
 # ./configure writes config.mk; when it is missing (fresh clone) make runs the
 # dependency check, autoreconf and configure first.  Pass configure options
@@ -12,7 +13,7 @@
 SHELL		:= /bin/sh
 CONFIGURE_FLAGS	?=
 
-NOCONF_GOALS	:= clean distclean maintainer-clean bench-clean
+NOCONF_GOALS	:= clean distclean maintainer-clean bench-clean deb
 ifeq ($(filter-out $(NOCONF_GOALS),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,x),)
 else
 include config.mk
@@ -29,7 +30,8 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/store.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
-		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
+		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c \
+		  src/preflight.c src/metrics.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -49,7 +51,7 @@ LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS)
 
 .PHONY: all demo check unit golden corpus store limits deps clean distclean \
-	install uninstall
+	install uninstall deb
 
 all: $(PROG)
 
@@ -100,6 +102,11 @@ check: deps $(PROG) $(UNIT)
 	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
+	tests/package/security.sh || test $$? = 77
+	tests/package/paths.sh || test $$? = 77
+	test $(SANITIZED) = 1 || tests/package/hardened.sh $(PROG) || test $$? = 77
+	tests/startup/run.sh $(PROG)
+	tests/metrics/run.sh $(PROG)
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
@@ -123,14 +130,24 @@ include bench/bench.mk
 include fuzz/fuzz.mk
 
 # --- install -----------------------------------------------------------------
-# The binary, the documented default configuration (kept if one is there),
-# the man pages and the systemd unit, under the configured prefix.
+# Under the configured prefix (./configure --prefix, --sysconfdir; autoconf's
+# defaults: /usr/local and /usr/local/etc): the binary, the man pages, the
+# documented default configuration (kept if one is there), the systemd unit,
+# the sysusers.d and tmpfiles.d entries (the tlsfloor user; /run/tlsfloor,
+# /var/lib/tlsfloor, /var/log/tlsfloor) and the logrotate file.  systemd
+# reads units, sysusers.d and tmpfiles.d under /usr/local/lib too; logrotate
+# reads /etc/logrotate.d only.  The Debian package (make deb) installs the
+# same files with prefix /usr, sysconfdir /etc.
 unitdir		?= $(prefix)/lib/systemd/system
+sysusersdir	?= $(prefix)/lib/sysusers.d
+tmpfilesdir	?= $(prefix)/lib/tmpfiles.d
+logrotatedir	?= $(sysconfdir)/logrotate.d
 
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8 \
 	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(sysconfdir)/tlsfloor \
-	    $(DESTDIR)$(unitdir)
+	    $(DESTDIR)$(unitdir) $(DESTDIR)$(sysusersdir) \
+	    $(DESTDIR)$(tmpfilesdir) $(DESTDIR)$(logrotatedir)
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(sbindir)/tlsfloor
 	$(INSTALL) -m 644 man/tlsfloor.8 $(DESTDIR)$(mandir)/man8/tlsfloor.8
 	$(INSTALL) -m 644 man/tlsfloor.yaml.5 \
@@ -141,13 +158,30 @@ install: $(PROG)
 	sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
 	    conf/tlsfloor.service >$(DESTDIR)$(unitdir)/tlsfloor.service
 	chmod 644 $(DESTDIR)$(unitdir)/tlsfloor.service
+	$(INSTALL) -m 644 conf/tlsfloor.sysusers \
+	    $(DESTDIR)$(sysusersdir)/tlsfloor.conf
+	$(INSTALL) -m 644 conf/tlsfloor.tmpfiles \
+	    $(DESTDIR)$(tmpfilesdir)/tlsfloor.conf
+	$(INSTALL) -m 644 conf/tlsfloor.logrotate \
+	    $(DESTDIR)$(logrotatedir)/tlsfloor
 
 # The configuration is the operator's: uninstall leaves it.
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/tlsfloor \
 	    $(DESTDIR)$(mandir)/man8/tlsfloor.8 \
 	    $(DESTDIR)$(mandir)/man5/tlsfloor.yaml.5 \
-	    $(DESTDIR)$(unitdir)/tlsfloor.service
+	    $(DESTDIR)$(unitdir)/tlsfloor.service \
+	    $(DESTDIR)$(sysusersdir)/tlsfloor.conf \
+	    $(DESTDIR)$(tmpfilesdir)/tlsfloor.conf \
+	    $(DESTDIR)$(logrotatedir)/tlsfloor
+
+# --- Debian package ------------------------------------------------------------
+# dist/tlsfloor_VERSION_ARCH.deb, built by dpkg-buildpackage from a copy of
+# this tree (debian/; the packages it needs come from deps.sh deb), then
+# checked by lintian.  tests/package/run.sh installs it in a fresh root.
+deb:
+	build-aux/deps.sh deb
+	build-aux/deb.sh
 
 clean:
 	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
@@ -155,6 +189,7 @@ clean:
 
 distclean: clean
 	rm -f config.mk config.log config.status
+	rm -rf dist
 	rm -rf autom4te.cache
 
 maintainer-clean: distclean

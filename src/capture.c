@@ -92,6 +92,10 @@ static volatile sig_atomic_t stop_reading;
 
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
 		    size_t);
+static int	live_bpf(const struct config *, char **, char *, size_t);
+static int	live_filter(pcap_t *, const char *, const char *, bool, char *,
+		    size_t);
+static int	live_exists(const char *);
 
 /*
  * A packet's time in microseconds.  pcapng can say anything: before 1970
@@ -529,12 +533,151 @@ live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
 #endif
 }
 
+/* The filter a live capture uses: *out NULL for none ("" configured). */
+static int
+live_bpf(const struct config *cfg, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (cfg->bpf == NULL) {
+		if ((*out = capture_default_bpf(cfg)) == NULL) {
+			snprintf(err, errlen, "no mail port to filter on");
+			return -1;
+		}
+	} else if (cfg->bpf[0] != '\0' && (*out = strdup(cfg->bpf)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Compile bpf for p's link type and, if set, install it. */
+static int
+live_filter(pcap_t *p, const char *name, const char *bpf, bool set,
+    char *err, size_t errlen)
+{
+	struct bpf_program	prog;
+
+	if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "%s: capture.bpf \"%s\" does not "
+		    "compile: %s", name, bpf, pcap_geterr(p));
+		return -1;
+	}
+	if (set && pcap_setfilter(p, &prog) == -1) {
+		snprintf(err, errlen, "%s: capture.bpf \"%s\": %s", name, bpf,
+		    pcap_geterr(p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* An interface by that name: one the kernel has, or a libpcap pseudo
+ * device ("any" on Linux).  1 yes, 0 no. */
+static int
+live_exists(const char *name)
+{
+	char		 ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t	*all, *d;
+	int		 found = 0;
+
+	if (if_nametoindex(name) != 0)
+		return 1;
+	if (pcap_findalldevs(&all, ebuf) != 0)
+		return 0;
+	for (d = all; d != NULL && !found; d = d->next)
+		found = strcmp(d->name, name) == 0;
+	pcap_freealldevs(all);
+	return found;
+}
+
+/*
+ * What capture_live_open() needs, checked without capturing (tlsfloor -n,
+ * and the start before anything is opened): each interface exists, opens
+ * (promiscuous mode off, nothing read), has a link type we decode, and
+ * the filter compiles for that link type.
+ *
+ * Where opening is not permitted, a start by this user would fail, so the
+ * check fails too, and says what to do; but first the filter is compiled
+ * for Ethernet (the link type of nearly every capture interface), so that
+ * a broken filter is reported as such even to an ordinary user.
+ */
+int
+capture_live_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char	 ebuf[PCAP_ERRBUF_SIZE];
+	char	*bpf = NULL;
+	pcap_t	*p;
+	size_t	 i;
+	int	 rc, link;
+	bool	 denied;
+
+	if (live_bpf(cfg, &bpf, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < cfg->ninterfaces; i++) {
+		const char *name = cfg->interfaces[i];
+
+		if (!live_exists(name)) {
+			snprintf(err, errlen, "%s: no such interface (set "
+			    "capture.interfaces or -i to one that "
+			    "\"ip link\" lists)", name);
+			goto fail;
+		}
+		ebuf[0] = '\0';
+		if ((p = pcap_create(name, ebuf)) == NULL) {
+			snprintf(err, errlen, "%s: %s", name, ebuf);
+			goto fail;
+		}
+		pcap_set_snaplen(p, (int)cfg->snaplen);
+		pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
+		rc = pcap_activate(p);
+		if ((denied = rc == PCAP_ERROR_PERM_DENIED)) {
+			pcap_close(p);
+			if ((p = pcap_open_dead(DLT_EN10MB,
+			    (int)cfg->snaplen)) == NULL) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+		} else if (rc < 0) {
+			snprintf(err, errlen, "%s: %s", name,
+			    rc == PCAP_ERROR ? pcap_geterr(p) :
+			    pcap_statustostr(rc));
+			pcap_close(p);
+			goto fail;
+		}
+		link = pcap_datalink(p);
+		if (!decode_supported_link(link)) {
+			snprintf(err, errlen, "%s: unsupported link type %d",
+			    name, link);
+			pcap_close(p);
+			goto fail;
+		}
+		if (bpf != NULL && live_filter(p, name, bpf, false, err,
+		    errlen) != 0) {
+			pcap_close(p);
+			goto fail;
+		}
+		pcap_close(p);
+		if (denied) {
+			snprintf(err, errlen, "%s: no permission to capture: "
+			    "start (and check with -n) as root, or as a user "
+			    "with CAP_NET_RAW (the systemd unit gives it)",
+			    name);
+			goto fail;
+		}
+	}
+	free(bpf);
+	return 0;
+fail:
+	free(bpf);
+	return -1;
+}
+
 static int
 live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
     size_t errlen)
 {
 	char			 ebuf[PCAP_ERRBUF_SIZE];
-	struct bpf_program	 prog;
 	pcap_t			*p;
 	int			 rc;
 
@@ -563,16 +706,10 @@ live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
 		pcap_close(p);
 		return -1;
 	}
-	if (cl->bpf != NULL) {
-		if (pcap_compile(p, &prog, cl->bpf, 1,
-		    PCAP_NETMASK_UNKNOWN) == -1 || pcap_setfilter(p, &prog)
-		    == -1) {
-			snprintf(err, errlen, "%s: filter \"%s\": %s",
-			    cs->name, cl->bpf, pcap_geterr(p));
-			pcap_close(p);
-			return -1;
-		}
-		pcap_freecode(&prog);
+	if (cl->bpf != NULL && live_filter(p, cs->name, cl->bpf, true, err,
+	    errlen) != 0) {
+		pcap_close(p);
+		return -1;
 	}
 	if (pcap_setnonblock(p, 1, ebuf) == -1) {
 		snprintf(err, errlen, "%s: %s", cs->name, ebuf);
@@ -616,16 +753,8 @@ capture_live_open(const struct config *cfg, unsigned worker,
 	cl->buffer_size = cfg->buffer_size;
 	cl->promiscuous = cfg->promiscuous;
 	cl->immediate = cfg->immediate;
-	if (cfg->bpf == NULL) {
-		if ((cl->bpf = capture_default_bpf(cfg)) == NULL) {
-			snprintf(err, errlen, "no mail port to filter on");
-			goto fail;
-		}
-	} else if (cfg->bpf[0] != '\0' &&
-	    (cl->bpf = strdup(cfg->bpf)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (live_bpf(cfg, &cl->bpf, err, errlen) != 0)
 		goto fail;
-	}
 	if ((cl->srcs = calloc(cfg->ninterfaces, sizeof(*cl->srcs))) ==
 	    NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -29,6 +29,7 @@ void	capture_live_drain(struct capture_live *);
 size_t	capture_live_stats(struct capture_live *, struct output_capstat *,
 	    size_t max);
 void	capture_live_close(struct capture_live *);
+int	capture_live_check(const struct config *, char *err, size_t errlen);
 void	capture_breakloop(int sig);
 char	*capture_default_bpf(const struct config *);
 

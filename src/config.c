@@ -327,6 +327,7 @@ static const struct yk alerts_keys[] = {
 static const struct ysec alerts_sec = SEC(alerts_keys, NULL);
 static const struct yk stats_keys[] = {
 	K_NUM("interval", YK_DURATION, CF(stats_interval), 0, DAY),
+	K_STR("metrics_path", CF(metrics_path), CONFIG_MAX_PATH, YK_NULLABLE),
 };
 static const struct ysec stats_sec = SEC(stats_keys, NULL);
 static const struct yk inventory_keys[] = {
@@ -506,6 +507,7 @@ config_free(struct config *c)
 	free(c->inventory_path);
 	free(c->inventory_db);
 	free(c->sensor_name);
+	free(c->metrics_path);
 	endpoints_free(c);
 	for (i = 0; i < c->nexceptions; i++) {
 		free(c->exceptions[i].owner);
@@ -748,6 +750,16 @@ bool
 config_exception_live(const struct config_exception *e, time_t now)
 {
 	return (int64_t)now < ((int64_t)e->expires_days + 1) * DAY;
+}
+
+/* Live, with its last day within CONFIG_EXPIRING_DAYS: time to act. */
+bool
+config_exception_expiring(const struct config_exception *e, time_t now)
+{
+	int64_t	today = (int64_t)now / DAY;
+
+	return e->expires_days >= today &&
+	    e->expires_days <= today + CONFIG_EXPIRING_DAYS;
 }
 
 static bool

@@ -169,6 +169,8 @@ struct config {
 	uint32_t	 dedup_window;	/* s; 0: no de-duplication */
 	bool		 session_events_ok;	/* session events for ok too */
 	uint32_t	 stats_interval;	/* s; 0: only at exit */
+	char		*metrics_path;	/* owned; NULL: none; Prometheus
+					 * text file (metrics.c) */
 	char		*inventory_path;	/* owned; NULL: none; writes
 						 * PATH.json and PATH.csv */
 	uint32_t	 inventory_interval;	/* s; 0: SIGUSR1, exit only */
@@ -203,6 +205,10 @@ int		 config_parse_duration(const char *, uint64_t min,
 		    uint64_t max, uint64_t *);
 
 bool		 config_exception_live(const struct config_exception *,
+		    time_t now);
+/* Days before its end an exception is reported as expiring. */
+#define CONFIG_EXPIRING_DAYS	14
+bool		 config_exception_expiring(const struct config_exception *,
 		    time_t now);
 const struct config_exception *config_exception_match(const struct config *,
 		    int family, const uint8_t *cli, const uint8_t *srv,

@@ -10,7 +10,11 @@
  * A plain regular file is handed on as it is, read through a 256 KiB
  * buffer: the fast path, no copy.  A plain pipe (standard input) goes
  * through the same stream as a compressed file, since its first bytes,
- * read to tell what it is, cannot be put back.
+ * read to tell what it is, cannot be put back.  A pipe is read with
+ * read(2), never stdio's fread(): fread() waits until its whole request is
+ * filled, and `tcpdump -w - | tlsfloor -r -` must see each packet as it
+ * comes, not 64 KiB later.  For the same reason the decoding stream hands
+ * its reader whatever is decoded and does not wait to fill the request.
  *
  * Memory is bounded: two fixed buffers, and zstd's window is capped at
  * INPUT_ZSTD_WINDOW_LOG (a frame asking for more is an error, not an
@@ -28,6 +32,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -54,6 +59,8 @@
 
 struct input {
 	FILE		*raw;		/* the file itself */
+	int		 rawfd;		/* >= 0: raw is a pipe, read with
+					 * read(2) on this descriptor */
 	char		*rawbuf;	/* its buffer; owned, may be NULL */
 	FILE		*fp;		/* what readers read: raw or cookie */
 	bool		 cookie;	/* fp is our decoding stream */
@@ -85,6 +92,8 @@ static const uint8_t	gzip_magic[2] = { 0x1f, 0x8b };
 static const uint8_t	zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 static void	input_fail(struct input *, const char *, const char *);
+static int	read_head(struct input *, uint8_t *, size_t *);
+static ssize_t	read_raw(struct input *, uint8_t *, size_t);
 static bool	refill_in(struct input *);
 static void	decode_more(struct input *);
 static ssize_t	cookie_read(void *, char *, size_t);
@@ -155,10 +164,12 @@ input_open(const char *path, char *err, size_t errlen)
 		free(in);
 		return NULL;
 	}
+	in->rawfd = -1;
 	if (fstat(fileno(in->raw), &st) == 0 && S_ISREG(st.st_mode))
 		in->size = (uint64_t)st.st_size;
-	n = fread(head, 1, sizeof(head), in->raw);
-	if (n < sizeof(head) && ferror(in->raw)) {
+	else	/* a pipe, a FIFO by name (mkfifo), a socket: read(2) */
+		in->rawfd = fileno(in->raw);
+	if (read_head(in, head, &n) != 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		input_close(in);
 		return NULL;
@@ -304,41 +315,62 @@ input_fail(struct input *in, const char *codec, const char *what)
 }
 
 /*
- * Up to len bytes of fp: at least one (waiting for it), then only what is
- * there already -- in stdio's buffer, filled by one read(2) that returns
- * what a pipe holds.  A stream fed slowly (tcpdump -w - | tlsfloor -r -,
- * a FIFO) is decoded as it arrives, not once 64 KiB more have come.
+ * At most n bytes of raw: on a pipe what one read(2) returns (retried when a
+ * signal interrupts it), from a file what fread() gives.  -1 on an error.
  */
-static size_t
-fread_avail(uint8_t *buf, size_t len, FILE *fp)
+static ssize_t
+read_raw(struct input *in, uint8_t *buf, size_t n)
 {
-	size_t	n, more = len - 1;
+	ssize_t	r;
+	size_t	got;
 
-	if (len == 0 || (n = fread(buf, 1, 1, fp)) == 0)
-		return 0;
-#ifdef __GLIBC__
-	if ((size_t)(fp->_IO_read_end - fp->_IO_read_ptr) < more)
-		more = (size_t)(fp->_IO_read_end - fp->_IO_read_ptr);
-#endif
-	return n + fread(buf + 1, 1, more, fp);
+	if (in->rawfd >= 0) {
+		do
+			r = read(in->rawfd, buf, n);
+		while (r < 0 && errno == EINTR);
+		return r;
+	}
+	got = fread(buf, 1, n, in->raw);
+	if (got == 0 && ferror(in->raw))
+		return -1;
+	return (ssize_t)got;
+}
+
+/* The first bytes (up to sizeof magic), which tell the format; n the count. */
+static int
+read_head(struct input *in, uint8_t *head, size_t *n)
+{
+	ssize_t	r;
+
+	*n = 0;
+	while (*n < sizeof(in->magic)) {
+		if ((r = read_raw(in, head + *n, sizeof(in->magic) - *n)) < 0)
+			return -1;
+		if (r == 0)
+			break;
+		*n += (size_t)r;
+	}
+	return 0;
 }
 
 /* More raw bytes when all are used; false at the end of the file. */
 static bool
 refill_in(struct input *in)
 {
+	ssize_t	r;
 	size_t	n;
 
 	if (in->inpos < in->inlen)
 		return true;
 	if (in->raw_eof)
 		return false;
-	n = fread_avail(in->in, INPUT_IN_BUFFER, in->raw);
+	r = read_raw(in, in->in, INPUT_IN_BUFFER);
+	n = r > 0 ? (size_t)r : 0;
 	in->rawpos += n;
 	in->inpos = 0;
 	in->inlen = n;
 	if (n == 0) {
-		if (ferror(in->raw))
+		if (r < 0)
 			input_fail(in, in->codec == INPUT_PLAIN ? "input" :
 			    in->codec == INPUT_GZIP ? "gzip" : "zstd",
 			    strerror(errno != 0 ? errno : EIO));
@@ -427,7 +459,8 @@ cookie_read(void *cookie, char *buf, size_t size)
 
 	while (done < size) {
 		if (in->outpos == in->outlen) {
-			/* Hand on what there is rather than wait for more. */
+			/* what is decoded goes to the reader now: more
+			 * may be a packet away on a pipe */
 			if (done > 0)
 				break;
 			in->outpos = in->outlen = 0;

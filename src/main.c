@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,7 +36,9 @@
 #include "dns.h"
 #include "flow.h"
 #include "log.h"
+#include "metrics.h"
 #include "output.h"
+#include "preflight.h"
 #include "stats.h"
 #include "store.h"
 #include "verdict.h"
@@ -56,6 +59,7 @@ struct overrides {
 	int		  nports;
 	const char	 *format, *output, *inventory, *user, *pidfile;
 	const char	 *inventory_db, *sensor;
+	const char	 *metrics;	/* --metrics */
 	const char	 *floor;
 	uint64_t	  max_flows, memcap;
 	bool		  all_tls, daemonize, check;
@@ -92,7 +96,7 @@ usage(FILE *fp, int status)
 	    "                [--floor version] [--port proto:port[:implicit]]\n"
 	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
 	    "                [--inventory path] [--inventory-db path]\n"
-	    "                [--sensor name]\n"
+	    "                [--sensor name] [--metrics file]\n"
 	    "       tlsfloor report --db path [--csv file] [--json file] [--bom]\n"
 	    "                [--since time] [--sensor name] [--protocol proto]\n"
 	    "                [--window duration] [--at time]\n"
@@ -121,6 +125,8 @@ usage(FILE *fp, int status)
 	    "                       PATH across runs (inventory.db)\n"
 	    "      --sensor NAME    this sensor's name in records and events\n"
 	    "                       (default: the host name)\n"
+	    "      --metrics FILE   write the counters for Prometheus to FILE at\n"
+	    "                       every stats interval and at exit\n"
 	    "  -q, --quiet          no summary on stderr\n"
 	    "  -v, --verbose        more diagnostics; the summary lists every counter\n"
 	    "  -V, --version        print version and exit\n"
@@ -196,6 +202,9 @@ configure(const struct overrides *o, char *err, size_t errlen)
 		free(c->group);
 		c->group = NULL;
 	}
+	if (o->metrics != NULL &&
+	    config_set_string(&c->metrics_path, o->metrics) != 0)
+		goto bad;
 	if ((o->user != NULL && config_set_string(&c->user, o->user) != 0) ||
 	    (o->pidfile != NULL &&
 	    config_set_string(&c->pidfile, o->pidfile) != 0))
@@ -241,10 +250,28 @@ open_store(const struct overrides *o, const struct config *cfg, bool live,
 }
 
 /* Real time passes while files are read: collectors, inventory timer. */
+
+static const struct config	*files_cfg;	/* -r: the configuration */
+
+/*
+ * Real time passes while files are read: collectors, inventory timer, and
+ * the metrics file at every stats interval (wall clock, as live).
+ */
 static void
 files_tick(void)
 {
+	static uint64_t	next_metrics;
+	uint64_t	now;
+
 	output_tick();
+	if (!metrics_enabled() || files_cfg->stats_interval == 0)
+		return;
+	now = daemon_now();
+	if (next_metrics != 0 && now >= next_metrics)
+		metrics_write(files_cfg, now, NULL, 0);
+	if (next_metrics == 0 || now >= next_metrics)
+		next_metrics = now + (uint64_t)files_cfg->stats_interval *
+		    1000000u;
 }
 
 /* A directory's entries worth reading: not hidden (".", "..", ".x"). */
@@ -379,6 +406,11 @@ reload(const struct overrides *o, struct config **cfgp)
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
+	if ((c->metrics_path == NULL) != (old->metrics_path == NULL) ||
+	    (c->metrics_path != NULL &&
+	    strcmp(c->metrics_path, old->metrics_path) != 0))
+		log_warnx("reload: stats.metrics_path takes effect at the "
+		    "next start");
 	daemon_notify("RELOADING=1");
 	flow_set_config(c);
 	output_lock();
@@ -423,6 +455,7 @@ live_stats(const struct config *cfg, uint64_t now)
 
 	ncs = live_capstats(cs);
 	output_stats(now, cs, ncs);
+	metrics_write(cfg, now, cs, ncs);
 	for (i = 0; i < ncs; i++) {
 		drop += cs[i].dropped;
 		recv += cs[i].received;
@@ -520,6 +553,7 @@ main(int argc, char **argv)
 		{ "inventory",	  required_argument, NULL, 'I' },
 		{ "inventory-db", required_argument, NULL, 'B' },
 		{ "sensor",	  required_argument, NULL, 'S' },
+		{ "metrics",	  required_argument, NULL, 'X' },
 		{ "quiet",	  no_argument,	     NULL, 'q' },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "version",	  no_argument,	     NULL, 'V' },
@@ -527,6 +561,10 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct overrides	 o;
+	struct preflight_args	 pa = { 0 };
+	struct output_capstat	 cs[CONFIG_MAX_IFACES];
+	size_t			 ncs = 0;
+	unsigned		 w;
 	struct config		*cfg, *probe;
 	char			 err[1024];
 	int			 ch, status = 0;
@@ -639,6 +677,9 @@ main(int argc, char **argv)
 			}
 			o.sensor = optarg;
 			break;
+		case 'X':
+			o.metrics = optarg;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -661,11 +702,29 @@ main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	log_init("tlsfloor", o.verbose);
+	/* A service that cannot start says why in the journal or syslog. */
+	if (o.daemonize || getenv("INVOCATION_ID") != NULL)
+		log_also_syslog("tlsfloor", LOG_DAEMON, true);
+	if (o.nfiles > 0 && o.nifaces > 0) {
+		log_warnx("-r and -i cannot be used together");
+		usage(stderr, EXIT_USAGE);
+	}
 
 	if ((cfg = configure(&o, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		overrides_free(&o);
 		return 1;
+	}
+	/* -n and the start ask the same questions (preflight.c). */
+	pa.nfiles = o.nfiles;
+	pa.conf = o.conf;
+	pa.inventory = o.inventory;
+	if ((status = preflight(cfg, &pa, err, sizeof(err))) !=
+	    PREFLIGHT_OK) {
+		log_warnx("%s", err);
+		config_free(cfg);
+		overrides_free(&o);
+		return status;
 	}
 	if (o.check) {
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
@@ -674,23 +733,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	live = o.nfiles == 0 && cfg->ninterfaces > 0;
-	if (o.nfiles > 0 && o.nifaces > 0) {
-		log_warnx("-r and -i cannot be used together");
-		usage(stderr, EXIT_USAGE);
-	}
-	if (o.nfiles == 0 && !live) {
-		log_warnx("nothing to read: give -r FILE (or -r - for stdin), "
-		    "or -i INTERFACE");
-		usage(stderr, EXIT_USAGE);
-	}
 
 	if (daemon_signals(capture_breakloop) == -1)
 		fatal("sigaction");
 	/* Live: a second instance stops here, before it opens anything;
 	 * the user to become must exist before we detach. */
 	if (live) {
-		if (daemon_check(cfg, err, sizeof(err)) != 0)
-			fatalx("%s", err);
 		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
 		    o.daemonize || geteuid() == 0) &&
 		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
@@ -703,6 +751,9 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	if (cfg->metrics_path != NULL &&
+	    metrics_open(cfg->metrics_path, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (flow_init(cfg) != 0)
 		fatal("flow table");
 	if (dns_init(0) != 0)
@@ -710,9 +761,10 @@ main(int argc, char **argv)
 	if (cfg->dpi_enabled && classify_init() != 0)
 		fatalx("nDPI would not start");
 
-	if (!live)
+	if (!live) {
+		files_cfg = cfg;
 		status = run_files(&o);
-	else {
+	} else {
 		uid_t	uid;
 		gid_t	gid;
 
@@ -737,6 +789,7 @@ main(int argc, char **argv)
 			fatalx("%s", err);
 		daemon_notify("READY=1");
 		log_info("running");
+		log_also_syslog(NULL, 0, false);
 		status = run_live(&o, &cfg);
 		daemon_notify("STOPPING=1");
 	}
@@ -747,17 +800,17 @@ main(int argc, char **argv)
 	dns_fini();
 	classify_fini();
 	if (live) {
-		struct output_capstat	cs[CONFIG_MAX_IFACES];
-		size_t			n = live_capstats(cs);
-		unsigned		w;
-
-		output_stats(daemon_now(), cs, n);
-		for (w = 0; w < ncaps; w++)
-			capture_live_close(caps[w]);
+		ncs = live_capstats(cs);
+		output_stats(daemon_now(), cs, ncs);
 	} else if (o.conf != NULL && cfg->stats_interval > 0)
 		output_stats(daemon_now(), NULL, 0);
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
+	/* After output_close(): the collectors' last drops are known. */
+	metrics_write(cfg, daemon_now(), cs, ncs);
+	metrics_close();
+	for (w = 0; w < ncaps; w++)
+		capture_live_close(caps[w]);
 	verdict_report_exceptions();
 	if (!o.quiet) {
 		stats_summary(stderr, "tlsfloor");

@@ -76,6 +76,12 @@ static struct inventory		*inv;
 static char			*inv_path;	/* owned */
 static uint64_t			 inv_next;	/* us: next periodic write */
 static bool			 out_flush;
+/* Collectors closed at exit, for the last metrics (output_remotes()). */
+static struct {
+	char		 name[300];
+	uint64_t	 dropped;
+}				 closed[CONFIG_MAX_REMOTES];
+static size_t			 nclosed;
 
 static int	sink_open_file(struct sink *, const char *, char *, size_t);
 static bool	sink_keep_old(struct sink *, const char *, struct sink *, int);
@@ -130,7 +136,13 @@ sink_close(struct sink *s, bool final)
 	case SINK_REMOTE:
 		/* At exit wait a little for the collector; on reload a
 		 * dropped collector must not stall the capture. */
-		remote_close(s->remote, final ? 5000 : 0);
+		if (final && s->remote != NULL && nclosed < CONFIG_MAX_REMOTES) {
+			snprintf(closed[nclosed].name, sizeof(closed[0].name),
+			    "%s", remote_name(s->remote));
+			closed[nclosed].dropped = remote_close(s->remote, 5000);
+			nclosed++;
+		} else
+			remote_close(s->remote, final ? 5000 : 0);
 		s->remote = NULL;
 		free(s->rcfg.host);
 		s->rcfg.host = NULL;
@@ -678,6 +690,31 @@ output_handover(uid_t uid, gid_t gid)
 		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
 			log_warn("%s: chown", sinks[i].path);
 	store_handover(uid, gid);
+}
+
+/*
+ * Each collector's name and counts, for the metrics: the open ones, then
+ * those output_close() closed (their last figures).  Returns how many.
+ */
+size_t
+output_remotes(struct output_remotestat *rs, size_t max)
+{
+	size_t	n = 0, i;
+	int	k;
+
+	for (k = 0; k < nsinks && n < max; k++)
+		if (sinks[k].kind == SINK_REMOTE && sinks[k].remote != NULL) {
+			rs[n].name = remote_name(sinks[k].remote);
+			rs[n].dropped = remote_dropped(sinks[k].remote);
+			rs[n].queued = remote_queued(sinks[k].remote);
+			n++;
+		}
+	for (i = 0; i < nclosed && n < max; i++, n++) {
+		rs[n].name = closed[i].name;
+		rs[n].dropped = closed[i].dropped;
+		rs[n].queued = 0;
+	}
+	return n;
 }
 
 /* The remote collectors' sockets, for the run loop's poll(). */

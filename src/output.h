@@ -43,6 +43,13 @@ struct output_capstat {
 	uint64_t	 if_dropped;	/* by the interface */
 };
 
+/* One remote collector, for the metrics. */
+struct output_remotestat {
+	const char	*name;		/* "host:port/udp"; output.c's */
+	uint64_t	 dropped;	/* events, since it was opened */
+	uint64_t	 queued;	/* events waiting */
+};
+
 int	output_open(const struct config *, const char *inventory_path,
 	    char *err, size_t errlen);
 int	output_reconfigure(const struct config *, char *err, size_t errlen);
@@ -55,6 +62,7 @@ void	output_tick(void);
 void	output_flush(void);
 void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
+size_t	output_remotes(struct output_remotestat *, size_t max);
 int	output_close(void);
 /* Capture workers share the outputs: see output.c. */
 void	output_lock(void);

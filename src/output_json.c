@@ -871,9 +871,8 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
 	a = json_array();
 	for (i = 0; cfg != NULL && i < cfg->nexceptions; i++) {
 		const struct config_exception *ex = &cfg->exceptions[i];
-		int32_t	today = (int32_t)(t / 86400);
 
-		if (ex->expires_days < today || ex->expires_days > today + 14)
+		if (!config_exception_expiring(ex, t))
 			continue;
 		x = json_object();
 		set_str(x, "owner", ex->owner);

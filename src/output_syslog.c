@@ -767,32 +767,48 @@ mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-struct remote *
-remote_open(const struct config_remote *rc, const char *ident, int facility,
-    char *err, size_t errlen)
+/*
+ * The collector's address (the first getaddrinfo() gives), or NULL and why.
+ * The only name lookup: at start-up (and tlsfloor -n, which asks the same
+ * question), on reload, never on the capture path.
+ */
+struct addrinfo *
+remote_resolve(const struct config_remote *rc, char *err, size_t errlen)
 {
 	struct addrinfo	 hints, *res = NULL;
-	struct remote	*r = NULL;
-	char		 port[8], hn[SYSLOG_HOST_MAX + 2];
+	char		 port[8];
 	int		 rv;
 
-	if (rc == NULL || rc->host == NULL || rc->host[0] == '\0' ||
-	    rc->port == 0 || rc->queue == 0) {
-		snprintf(err, errlen, "remote: host, port and queue required");
-		return NULL;
-	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = rc->transport == CONFIG_TRANSPORT_TCP ?
 	    SOCK_STREAM : SOCK_DGRAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%u", rc->port);
-	/* the only name lookup: at start-up, never on the capture path */
 	if ((rv = getaddrinfo(rc->host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "remote %s: %s", rc->host,
+		snprintf(err, errlen, "outputs.remote: collector \"%s\" does "
+		    "not resolve: %s", rc->host,
 		    rv == EAI_SYSTEM ? strerror(errno) : gai_strerror(rv));
 		return NULL;
 	}
+	return res;
+}
+
+struct remote *
+remote_open(const struct config_remote *rc, const char *ident, int facility,
+    char *err, size_t errlen)
+{
+	struct addrinfo	*res = NULL;
+	struct remote	*r = NULL;
+	char		 hn[SYSLOG_HOST_MAX + 2];
+
+	if (rc == NULL || rc->host == NULL || rc->host[0] == '\0' ||
+	    rc->port == 0 || rc->queue == 0) {
+		snprintf(err, errlen, "remote: host, port and queue required");
+		return NULL;
+	}
+	if ((res = remote_resolve(rc, err, errlen)) == NULL)
+		return NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    res->ai_addrlen > sizeof(r->addr))
 		goto fail;
@@ -1200,16 +1216,16 @@ remote_pollfd(const struct remote *r, short *events)
  * back-off, then flush (and wait for acknowledgements) until the queue is
  * empty or flush_ms is over.  What is left is counted as dropped.
  */
-void
+uint64_t
 remote_close(struct remote *r, unsigned flush_ms)
 {
 	struct pollfd	p;
-	uint64_t	now, deadline, wait;
+	uint64_t	now, deadline, wait, dropped;
 	short		ev;
 	size_t		i;
 
 	if (r == NULL)
-		return;
+		return 0;
 	now = mono_us();
 	deadline = now + (uint64_t)flush_ms * 1000u;
 	/* the caller's clock may not be ours: restart the timers */
@@ -1244,6 +1260,7 @@ remote_close(struct remote *r, unsigned flush_ms)
 		r->dropped += r->n;
 		STAT_ADD(OUT_REMOTE_DROPPED, r->n);
 	}
+	dropped = r->dropped;
 	for (i = 0; i < r->n; i++)
 		free(ring_at(r, i));
 	if (r->fd != -1)
@@ -1251,6 +1268,13 @@ remote_close(struct remote *r, unsigned flush_ms)
 	free(r->ring);
 	free(r->scratch);
 	free(r);
+	return dropped;
+}
+
+const char *
+remote_name(const struct remote *r)
+{
+	return r != NULL ? r->name : "";
 }
 
 uint64_t

@@ -59,8 +59,11 @@ void	syslog_local_close(void);
  * struct config); now_us is CLOCK_MONOTONIC in microseconds (real time,
  * never packet time: it paces the reconnect back-off).
  *
- * remote_open()	resolves the host (getaddrinfo) once, here; NULL and
- *			err on failure.  Does not connect yet.
+ * remote_resolve()	the getaddrinfo() list for the collector (free it
+ *			with freeaddrinfo()), or NULL and err; tlsfloor -n
+ *			asks it too.
+ * remote_open()	resolves the host (remote_resolve()) once, here;
+ *			NULL and err on failure.  Does not connect yet.
  * remote_send()	formats and enqueues (or drops and counts); writes at
  *			once if connected; never blocks.
  * remote_poll()	(re)connects with back-off, collects acknowledgements,
@@ -68,19 +71,26 @@ void	syslog_local_close(void);
  * remote_pollfd()	the fd and POLLOUT/POLLIN interest for poll(), or -1
  *			(down: call remote_poll() again within a second).
  * remote_close()	at exit or when a reload drops it: keeps flushing up to
- *			flush_ms, then closes; counts what is left as dropped.
+ *			flush_ms, then closes; counts what is left as dropped;
+ *			returns all it dropped.
  * remote_queued()	messages held: not yet written, or written and not yet
  *			acknowledged by the collector's TCP.
  * remote_dropped()	messages dropped since remote_open().
+ * remote_name()	"host:port/udp" (IPv6 in brackets), for messages and
+ *			metrics labels.
  */
 struct remote;
+struct addrinfo;
+struct addrinfo	*remote_resolve(const struct config_remote *, char *err,
+		    size_t errlen);
 struct remote	*remote_open(const struct config_remote *, const char *ident,
 		    int facility, char *err, size_t errlen);
 void		 remote_send(struct remote *, const struct syslog_msg *);
 void		 remote_poll(struct remote *, uint64_t now_us);
 int		 remote_pollfd(const struct remote *, short *events);
-void		 remote_close(struct remote *, unsigned flush_ms);
+uint64_t	 remote_close(struct remote *, unsigned flush_ms);
 uint64_t	 remote_queued(const struct remote *);
 uint64_t	 remote_dropped(const struct remote *);
+const char	*remote_name(const struct remote *);
 
 #endif /* TLSFLOOR_OUTPUT_SYSLOG_H */

@@ -7,6 +7,9 @@
  * thread's now and then (stats_fold(), under output_lock()).  Each counter has
  * a stable dotted name used in the end-of-run summary and in `-v` dumps; the
  * group before the first dot says which stage owns it.
+ *
+ * A new counter is one X() line here: the stats event, -v and the metrics
+ * file (metrics.c: tlsfloor_<name, dots as _>_total) all follow this list.
  */
 #ifndef TLSFLOOR_STATS_H
 #define TLSFLOOR_STATS_H
@@ -129,6 +132,8 @@
 	X(OUT_REMOTE_DROPPED,	"output.remote.dropped")		\
 	X(OUT_REMOTE_CONNECTS,	"output.remote.connects")		\
 	X(OUT_REMOTE_ERRORS,	"output.remote.errors")			\
+	X(METRICS_WRITES,	"metrics.writes")			\
+	X(METRICS_ERRORS,	"metrics.write_errors")			\
 	X(INV_RECORDS,		"inventory.records")			\
 	X(INV_FULL,		"inventory.records_dropped")		\
 	X(INV_WRITES,		"inventory.writes")			\

@@ -143,7 +143,7 @@ verdict_expiring_exceptions(time_t now)
 		if (e->expires_days < today)
 			log_warnx("exception at line %u (owner %s) expired on "
 			    "%s", e->line, e->owner, e->expires);
-		else if (e->expires_days <= today + 14)
+		else if (config_exception_expiring(e, now))
 			log_warnx("exception at line %u (owner %s) expires on "
 			    "%s", e->line, e->owner, e->expires);
 	}

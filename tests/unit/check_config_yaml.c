@@ -165,6 +165,7 @@ assert_same_config(const struct config *a, const struct config *b)
 	ck_assert_uint_eq(a->dedup_window, b->dedup_window);
 	ck_assert_int_eq(a->session_events_ok, b->session_events_ok);
 	ck_assert_uint_eq(a->stats_interval, b->stats_interval);
+	assert_same_str(a->metrics_path, b->metrics_path);
 	assert_same_str(a->inventory_path, b->inventory_path);
 	ck_assert_uint_eq(a->inventory_interval, b->inventory_interval);
 	ck_assert_uint_eq(a->ndpi_skip, b->ndpi_skip);
@@ -334,6 +335,7 @@ static const char every_key[] =
     "  session_events_ok: true\n"
     "stats:\n"
     "  interval: 0\n"
+    "  metrics_path: /var/lib/tlsfloor/metrics/tlsfloor.prom\n"
     "inventory:\n"
     "  path: /var/lib/tlsfloor/inventory\n"
     "  interval: 1h\n"
@@ -436,6 +438,8 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(c->dedup_window, 2 * 86400);
 	ck_assert(c->session_events_ok);
 	ck_assert_uint_eq(c->stats_interval, 0);
+	ck_assert_str_eq(c->metrics_path,
+	    "/var/lib/tlsfloor/metrics/tlsfloor.prom");
 	ck_assert_str_eq(c->inventory_path, "/var/lib/tlsfloor/inventory");
 	ck_assert_uint_eq(c->inventory_interval, 3600);
 
@@ -453,7 +457,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(e->expires, "2026-12-31");
 	ck_assert_str_eq(e->ticket, "CHG-1234");
 	ck_assert_str_eq(e->note, "scanner in room 4, vendor fix due Q1");
-	ck_assert_uint_eq(e->line, 57);
+	ck_assert_uint_eq(e->line, 58);
 	e = &c->exceptions[1];
 	ck_assert_uint_eq(e->client.family, 6);
 	ck_assert_uint_eq(e->client.prefix, 48);
@@ -464,7 +468,7 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(e->expires_days, 20833);	/* 2027-01-15 */
 	ck_assert_ptr_null(e->ticket);
 	ck_assert_str_eq(e->note, "two lines\n\tand a tab\n");
-	ck_assert_uint_eq(e->line, 64);
+	ck_assert_uint_eq(e->line, 65);
 
 	ck_assert_str_eq(c->user, "_tlsfloor");
 	ck_assert_str_eq(c->group, "nogroup");

@@ -55,6 +55,7 @@ Suite	*dns_suite(void);			/* check_dns.c */
 Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
 Suite	*pcapng_suite(void);			/* check_pcapng.c */
+Suite	*metrics_suite(void);
 
 /* --- byte buffer ------------------------------------------------------------ */
 
