@@ -28,6 +28,7 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
+		  src/store.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
 		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c \
 		  src/preflight.c src/metrics.c
@@ -43,12 +44,13 @@ ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
-		  $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS)
+		  $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) $(SQLITE_CFLAGS) \
+		  $(PQ_CFLAGS)
 ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
-		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS)
+		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS)
 
-.PHONY: all demo check unit golden corpus limits deps clean distclean \
+.PHONY: all demo check unit golden corpus store limits deps clean distclean \
 	install uninstall deb
 
 all: $(PROG)
@@ -97,6 +99,7 @@ check: deps $(PROG) $(UNIT)
 	    pcaps/dns/README
 	tests/corpus/run.sh
 	tests/input/run.sh $(PROG)
+	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/package/security.sh || test $$? = 77
@@ -110,6 +113,7 @@ check: deps $(PROG) $(UNIT)
 	tests/syslog/examples.sh || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
 
@@ -119,8 +123,11 @@ golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
 	tests/corpus/run.sh
+store: $(PROG)
+	tests/store/run.sh $(PROG)
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 
 include bench/bench.mk
 include fuzz/fuzz.mk

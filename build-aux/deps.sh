@@ -9,7 +9,7 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check zlib1g-dev libzstd-dev"
+build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check zlib1g-dev libzstd-dev libsqlite3-dev libpq-dev"
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog; its TLS driver for tls.sh, RELP for relp.sh, and the
 # modules the relay examples in conf/examples/ load, for rsyslogd -N1 in
@@ -18,7 +18,9 @@ build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyam
 # prometheus for promtool, which checks the metrics file (tests/metrics);
 # python3-seccomp and systemd (systemd-analyze) put the unit's system-call
 # filter around the live daemon and rate the unit (tests/package).
-check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus"
+# the sqlite3 shell reads the inventory database and a PostgreSQL server
+# (started by the test in a temporary directory) holds one (tests/store).
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql"
 # deb: make deb -- dpkg-buildpackage and debhelper (dh_autoreconf brings
 # autoconf and automake; dpkg-checkbuilddeps wants build-essential), lintian
 # to check the result, git to copy the tree.

@@ -343,8 +343,15 @@ static const struct ysec stats_sec = SEC(stats_keys, NULL);
 static const struct yk inventory_keys[] = {
 	K_STR("path", CF(inventory_path), CONFIG_MAX_PATH, YK_NULLABLE),
 	K_NUM("interval", YK_DURATION, CF(inventory_interval), 0, 7 * DAY),
+	K_STR("db", CF(inventory_db), CONFIG_MAX_PATH, YK_NULLABLE),
+	K_NUM("commit_interval", YK_DURATION, CF(inventory_commit), 1, HOUR),
+	K_NUM("window", YK_DURATION, CF(inventory_window), 1, 3650 * DAY),
 };
 static const struct ysec inventory_sec = SEC(inventory_keys, NULL);
+static const struct yk sensor_keys[] = {
+	K_STR("name", CF(sensor_name), 255, YK_NULLABLE),
+};
+static const struct ysec sensor_sec = SEC(sensor_keys, NULL);
 
 static const struct yk endpoint_keys[] = {
 	K_STR("name", EF(name), 255, YK_REQUIRED),
@@ -385,6 +392,7 @@ static const struct yk root_keys[] = {
 	K_SEC("alerts", &alerts_sec),
 	K_SEC("stats", &stats_sec),
 	K_SEC("inventory", &inventory_sec),
+	K_SEC("sensor", &sensor_sec),
 	K_FUNC("endpoints", NOF, y_endpoints, 0, 0),
 	K_FUNC("exceptions", NOF, y_exceptions, 0, 0),
 	K_SEC("daemon", &daemon_sec),
@@ -443,6 +451,8 @@ config_default(void)
 	c->dedup_window = HOUR;
 	c->stats_interval = 5 * MINUTE;
 	c->inventory_interval = 15 * MINUTE;
+	c->inventory_commit = 5;
+	c->inventory_window = 30 * DAY;
 	if ((c->json_path = strdup("-")) == NULL ||
 	    (c->text_path = strdup("-")) == NULL ||
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||
@@ -505,6 +515,8 @@ config_free(struct config *c)
 		config_remote_free(&c->remotes[i]);
 	free(c->remotes);
 	free(c->inventory_path);
+	free(c->inventory_db);
+	free(c->sensor_name);
 	free(c->metrics_path);
 	endpoints_free(c);
 	for (i = 0; i < c->nexceptions; i++) {

@@ -196,6 +196,10 @@ struct config {
 	char		*inventory_path;	/* owned; NULL: none; writes
 						 * PATH.json and PATH.csv */
 	uint32_t	 inventory_interval;	/* s; 0: SIGUSR1, exit only */
+	char		*inventory_db;	/* owned; NULL: no store (store.c) */
+	uint32_t	 inventory_commit;	/* s between store commits */
+	uint32_t	 inventory_window;	/* s: the store's verdict window */
+	char		*sensor_name;	/* owned; NULL: the host name */
 
 	struct config_endpoint *endpoints;	/* owned array, file order */
 	size_t		 nendpoints;

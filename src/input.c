@@ -167,8 +167,8 @@ input_open(const char *path, char *err, size_t errlen)
 	in->rawfd = -1;
 	if (fstat(fileno(in->raw), &st) == 0 && S_ISREG(st.st_mode))
 		in->size = (uint64_t)st.st_size;
-	else if (in->raw == stdin)
-		in->rawfd = fileno(stdin);
+	else	/* a pipe, a FIFO by name (mkfifo), a socket: read(2) */
+		in->rawfd = fileno(in->raw);
 	if (read_head(in, head, &n) != 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		input_close(in);

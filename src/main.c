@@ -40,6 +40,7 @@
 #include "output.h"
 #include "preflight.h"
 #include "stats.h"
+#include "store.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -57,6 +58,7 @@ struct overrides {
 	const char	**ports;	/* --port */
 	int		  nports;
 	const char	 *format, *output, *inventory, *user, *pidfile;
+	const char	 *inventory_db, *sensor;
 	const char	 *metrics;	/* --metrics */
 	const char	 *floor;
 	uint64_t	  max_flows, memcap;
@@ -93,7 +95,11 @@ usage(FILE *fp, int status)
 	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
 	    "                [--floor version] [--port proto:port[:implicit]]\n"
 	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
-	    "                [--inventory path] [--metrics file]\n"
+	    "                [--inventory path] [--inventory-db path]\n"
+	    "                [--sensor name] [--metrics file]\n"
+	    "       tlsfloor report --db path [--csv file] [--json file] [--bom]\n"
+	    "                [--since time] [--sensor name] [--protocol proto]\n"
+	    "                [--window duration] [--at time]\n"
 	    "\n"
 	    "  -r, --read FILE      read a pcap/pcapng capture, plain, .gz or .zst\n"
 	    "                       (\"-\" = stdin; a directory: every file in it,\n"
@@ -115,6 +121,10 @@ usage(FILE *fp, int status)
 	    "      --memcap BYTES   memory for flows and buffers (default 64M)\n"
 	    "      --inventory PATH write the client inventory at exit: PATH.csv\n"
 	    "                       and PATH.json, or just PATH if it ends .csv/.json\n"
+	    "      --inventory-db PATH  keep the inventory in the SQLite database\n"
+	    "                       PATH across runs (inventory.db)\n"
+	    "      --sensor NAME    this sensor's name in records and events\n"
+	    "                       (default: the host name)\n"
 	    "      --metrics FILE   write the counters for Prometheus to FILE at\n"
 	    "                       every stats interval and at exit\n"
 	    "  -q, --quiet          no summary on stderr\n"
@@ -156,6 +166,10 @@ configure(const struct overrides *o, char *err, size_t errlen)
 			goto bad;
 	if (o->all_tls)
 		c->scope = SCOPE_ALL_TLS;
+	if ((o->inventory_db != NULL && config_set_string(&c->inventory_db,
+	    o->inventory_db) != 0) || (o->sensor != NULL &&
+	    config_set_string(&c->sensor_name, o->sensor) != 0))
+		goto bad;
 	if (o->max_flows != 0)
 		c->max_flows = (uint32_t)o->max_flows;
 	if (o->memcap != 0)
@@ -205,6 +219,37 @@ bad:
 	config_free(c);
 	return NULL;
 }
+
+/*
+ * The inventory store (inventory.db): the sensor's name is the host's
+ * unless one is given; reading files, a full batch waits for the writer.
+ */
+static int
+open_store(const struct overrides *o, const struct config *cfg, bool live,
+    char *err, size_t errlen)
+{
+	struct store_opts	so;
+	char			host[256];
+
+	memset(&so, 0, sizeof(so));
+	so.db = cfg->inventory_db;
+	so.sensor = cfg->sensor_name;
+	if (so.sensor == NULL) {
+		if (gethostname(host, sizeof(host)) != 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		so.sensor = host;
+	}
+	so.commit_interval = cfg->inventory_commit;
+	so.window = cfg->inventory_window;
+	so.inventory = o->inventory != NULL ? o->inventory :
+	    cfg->inventory_path;
+	so.offline = !live;
+	so.on_record = output_inventory_record;
+	return store_open(&so, err, errlen);
+}
+
+/* Real time passes while files are read: collectors, inventory timer. */
 
 static const struct config	*files_cfg;	/* -r: the configuration */
 
@@ -353,6 +398,11 @@ reload(const struct overrides *o, struct config **cfgp)
 	    c->max_flows != old->max_flows)
 		log_warnx("reload: capture settings and max_flows take effect "
 		    "at the next start");
+	if ((c->inventory_db == NULL) != (old->inventory_db == NULL) ||
+	    (c->inventory_db != NULL && strcmp(c->inventory_db,
+	    old->inventory_db) != 0))
+		log_warnx("reload: inventory.db takes effect at the next "
+		    "start");
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
@@ -501,6 +551,8 @@ main(int argc, char **argv)
 		{ "max-flows",	  required_argument, NULL, 'M' },
 		{ "memcap",	  required_argument, NULL, 'm' },
 		{ "inventory",	  required_argument, NULL, 'I' },
+		{ "inventory-db", required_argument, NULL, 'B' },
+		{ "sensor",	  required_argument, NULL, 'S' },
 		{ "metrics",	  required_argument, NULL, 'X' },
 		{ "quiet",	  no_argument,	     NULL, 'q' },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
@@ -520,6 +572,8 @@ main(int argc, char **argv)
 	uint16_t		 fl;
 
 	log_init("tlsfloor", 0);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return store_report_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (o.ifaces = calloc((size_t)argc, sizeof(char *))) == NULL ||
@@ -612,6 +666,17 @@ main(int argc, char **argv)
 		case 'I':
 			o.inventory = optarg;
 			break;
+		case 'B':
+			o.inventory_db = optarg;
+			break;
+		case 'S':
+			if (*optarg == '\0' || strlen(optarg) > 255) {
+				log_warnx("--sensor: expected a name of 1 to "
+				    "255 bytes");
+				usage(stderr, EXIT_USAGE);
+			}
+			o.sensor = optarg;
+			break;
 		case 'X':
 			o.metrics = optarg;
 			break;
@@ -681,6 +746,9 @@ main(int argc, char **argv)
 	}
 	verdict_init(cfg);
 	verdict_expiring_exceptions(time(NULL));
+	if (cfg->inventory_db != NULL && open_store(&o, cfg, live, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (cfg->metrics_path != NULL &&

@@ -43,6 +43,7 @@
 #include "output.h"
 #include "output_syslog.h"
 #include "stats.h"
+#include "store.h"
 #include "tls.h"
 #include "verdict.h"
 
@@ -308,6 +309,7 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
 	/* start-up, before a chroot: collectors' names looked up once */
 	for (i = 0; i < nsinks; i++)
@@ -315,7 +317,8 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 			remote_prime(sinks[i].remote);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;
-	if (inventory_path != NULL) {
+	/* With a store (inventory.db) the inventory lives there. */
+	if (inventory_path != NULL && !store_active()) {
 		if ((inv_path = strdup(inventory_path)) == NULL ||
 		    (inv = inventory_new(OUTPUT_INVENTORY_MAX)) == NULL) {
 			snprintf(err, errlen, "inventory: out of memory");
@@ -344,6 +347,7 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	nsinks = nnext;
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	return rc;
 }
 
@@ -552,10 +556,10 @@ output_session(const struct flow *f, const struct verdict *v)
 
 	session = nsinks > 0 && (v->reason != RS_OK ||
 	    ocfg->session_events_ok);
-	if (inv == NULL && !session && !alert)
+	if (inv == NULL && !store_active() && !session && !alert)
 		return;
 	fp_compute(f->sess.ch, f->sess.sh, &fs);
-	if (inv != NULL)
+	if (inv != NULL || store_active())
 		inv_add(f, v, &fs);
 	if (session)
 		emit(EV_SESSION, f, v, NULL, &fs, NULL, f->first_ts);
@@ -651,7 +655,35 @@ inv_add(const struct flow *f, const struct verdict *v,
 	is.endpoint_label = output_endpoint_label(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
-	inventory_add(inv, &is);
+	if (store_active())
+		store_add(&is);
+	else
+		inventory_add(inv, &is);
+}
+
+/*
+ * One record of the store's inventory file as an inventory event, for the
+ * JSON sinks that take them.  Called by the store's writer thread (record:
+ * a reference it hands over).
+ */
+void
+output_inventory_record(json_t *record, uint64_t now)
+{
+	json_t	*j;
+	int	 k;
+
+	output_lock();
+	for (k = 0; k < nsinks; k++)
+		if (sinks[k].kind == SINK_JSON &&
+		    sink_wants(&sinks[k], EV_INVENTORY, NULL)) {
+			j = oj_inventory(now, json_incref(record));
+			if (j != NULL && oj_render(&ev_json, j))
+				write_line(sinks[k].fp, &ev_json);
+			json_decref(j);
+			file_done(&sinks[k]);
+		}
+	output_unlock();
+	json_decref(record);
 }
 
 /*
@@ -664,6 +696,11 @@ output_inventory(uint64_t now)
 	char	err[256];
 	size_t	i, n;
 
+	if (store_active()) {
+		/* The store's thread writes the files (and says so). */
+		store_report(now);
+		return 0;
+	}
 	if (inv == NULL)
 		return 0;
 	if (inventory_write(inv, inv_path, now, err, sizeof(err)) != 0) {
@@ -706,7 +743,8 @@ output_tick(void)
 		if (sinks[i].kind == SINK_REMOTE)
 			remote_poll(sinks[i].remote, (uint64_t)mono.tv_sec *
 			    1000000u + (uint64_t)mono.tv_nsec / 1000u);
-	if (inv == NULL || ocfg->inventory_interval == 0)
+	store_fold(stats_self());
+	if ((inv == NULL && !store_active()) || ocfg->inventory_interval == 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	now = (uint64_t)wall.tv_sec * 1000000u +
@@ -745,6 +783,7 @@ output_handover(uid_t uid, gid_t gid)
 		if (sinks[i].path != NULL && sinks[i].fp != NULL &&
 		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
 			log_warn("%s: chown", sinks[i].path);
+	store_handover(uid, gid);
 }
 
 /*
@@ -831,10 +870,17 @@ output_drain(unsigned ms)
 int
 output_close(void)
 {
-	int	i, rc = 0;
+	struct timespec	ts;
+	int		i, rc = 0;
 
+	if (store_active()) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (store_close((uint64_t)ts.tv_sec * 1000000u +
+		    (uint64_t)ts.tv_nsec / 1000u) != 0)
+			rc = -1;
+		store_fold(stats_self());
+	}
 	if (inv != NULL) {
-		struct timespec	ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (output_inventory((uint64_t)ts.tv_sec * 1000000u +
@@ -856,6 +902,7 @@ output_close(void)
 	inv_path = NULL;
 	jw_free(&ev_json);
 	jw_free(&ev_ascii);
+	oj_set_observer(NULL);
 	return rc;
 }
 

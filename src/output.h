@@ -60,6 +60,7 @@ void	output_session(const struct flow *, const struct verdict *);
 void	output_summary(const struct alert_summary *);
 void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
 int	output_inventory(uint64_t now_us);
+void	output_inventory_record(json_t *record, uint64_t now_us);
 void	output_tick(void);
 void	output_flush(void);
 void	output_handover(uid_t, gid_t);
@@ -91,6 +92,7 @@ void	 jw_free(struct jw *);
 json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);
 json_t	*oj_inventory(uint64_t now_us, json_t *record);
+void	 oj_set_observer(const char *sensor_name);
 
 /* The text sink (output_text.c). */
 void	output_text_session(FILE *, const struct flow *,

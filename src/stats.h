@@ -145,6 +145,11 @@
 	X(INV_FULL,		"inventory.records_dropped")		\
 	X(INV_WRITES,		"inventory.writes")			\
 	X(INV_WRITE_ERRORS,	"inventory.write_errors")		\
+	X(STORE_WRITTEN,	"store.sessions_written")		\
+	X(STORE_DROPPED,	"store.sessions_dropped")		\
+	X(STORE_COMMITS,	"store.commits")			\
+	X(STORE_ERRORS,		"store.write_errors")			\
+	X(STORE_REPORTS,	"store.reports")			\
 	X(DNS_MESSAGES,		"dns.messages")				\
 	X(DNS_ANSWERS,		"dns.answers_cached")			\
 	X(DNS_BAD,		"dns.malformed")			\

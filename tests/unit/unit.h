@@ -34,6 +34,7 @@
 
 /* --- suites ---------------------------------------------------------------- */
 
+Suite	*store_suite(void);			/* check_store.c */
 Suite	*reader_suite(void);
 Suite	*config_suite(void);
 Suite	*config_yaml_suite(void);		/* check_config_yaml.c */
