@@ -3,6 +3,7 @@
 #   make          install missing build packages, bootstrap, configure, build
 #   make demo     the above, then analyse every capture in pcaps/
 #   make check    the above, then unit tests, golden pcap tests, public corpus
+#   make deb      the Debian package, dist/tlsfloor_VERSION_ARCH.deb
 #
 # ./configure writes config.mk; when it is missing (fresh clone) make runs the
 # dependency check, autoreconf and configure first.  Pass configure options
@@ -12,7 +13,7 @@
 SHELL		:= /bin/sh
 CONFIGURE_FLAGS	?=
 
-NOCONF_GOALS	:= clean distclean maintainer-clean bench-clean
+NOCONF_GOALS	:= clean distclean maintainer-clean bench-clean deb
 ifeq ($(filter-out $(NOCONF_GOALS),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,x),)
 else
 include config.mk
@@ -22,13 +23,15 @@ endif
 # Pipeline order: capture -> decode -> flow -> reasm -> mail -> tls -> verdict
 # -> output.  Everything but main.c goes into libtlsfloor.a, which the unit
 # tests link too.
-LIB_SRCS	= src/capture.c src/decode.c src/defrag.c src/flow.c src/reasm.c \
+LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
+		  src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
+		  src/store.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
 		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
-		  src/stats.c
+		  src/stats.c src/preflight.c src/metrics.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -42,13 +45,15 @@ ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 -pthread $(WARN_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
 		  $(PCAP_CFLAGS) $(NDPI_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) \
-		  $(CRYPTO_CFLAGS) $(SECCOMP_CFLAGS)
+		  $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) $(SQLITE_CFLAGS) \
+		  $(PQ_CFLAGS) $(SECCOMP_CFLAGS)
 ALL_LDFLAGS	= -pthread $(SAN_CFLAGS) $(LDFLAGS)
 LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
-		  $(CRYPTO_LIBS) $(SECCOMP_LIBS)
+		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) \
+		  $(SECCOMP_LIBS)
 
-.PHONY: all demo check unit golden corpus limits deps clean distclean \
-	install uninstall
+.PHONY: all demo check unit golden corpus store limits deps clean distclean \
+	install uninstall deb
 
 all: $(PROG)
 
@@ -99,11 +104,23 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	    pcaps/dns/README
 	tests/golden/check_options.py $(PROG)
 	tests/corpus/run.sh
+	tests/input/run.sh $(PROG)
+	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
+	build-aux/skippable.sh tests/package/security.sh
+	build-aux/skippable.sh tests/package/paths.sh
+	test $(SANITIZED) = 1 || build-aux/skippable.sh \
+	    tests/package/hardened.sh $(PROG)
+	tests/startup/run.sh $(PROG)
+	tests/metrics/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/run.sh $(PROG)
+	build-aux/skippable.sh tests/syslog/tls.sh $(PROG)
+	build-aux/skippable.sh tests/syslog/relp.sh $(PROG)
+	build-aux/skippable.sh tests/syslog/examples.sh
 	build-aux/skippable.sh tests/live/run.sh $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 	tests/hostile/run.sh $(PROG)
 	build-aux/skippable.sh tests/sec/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
@@ -114,21 +131,34 @@ golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
 	tests/corpus/run.sh
+store: $(PROG)
+	tests/store/run.sh $(PROG)
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
+	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)
 
 include bench/bench.mk
 include fuzz/fuzz.mk
 
 # --- install -----------------------------------------------------------------
-# The binary, the documented default configuration (kept if one is there),
-# the man pages and the systemd unit, under the configured prefix.
+# Under the configured prefix (./configure --prefix, --sysconfdir; autoconf's
+# defaults: /usr/local and /usr/local/etc): the binary, the man pages, the
+# documented default configuration (kept if one is there), the systemd unit,
+# the sysusers.d and tmpfiles.d entries (the tlsfloor user; /run/tlsfloor,
+# /var/lib/tlsfloor, /var/log/tlsfloor) and the logrotate file.  systemd
+# reads units, sysusers.d and tmpfiles.d under /usr/local/lib too; logrotate
+# reads /etc/logrotate.d only.  The Debian package (make deb) installs the
+# same files with prefix /usr, sysconfdir /etc.
 unitdir		?= $(prefix)/lib/systemd/system
+sysusersdir	?= $(prefix)/lib/sysusers.d
+tmpfilesdir	?= $(prefix)/lib/tmpfiles.d
+logrotatedir	?= $(sysconfdir)/logrotate.d
 
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8 \
 	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(sysconfdir)/tlsfloor \
-	    $(DESTDIR)$(unitdir)
+	    $(DESTDIR)$(unitdir) $(DESTDIR)$(sysusersdir) \
+	    $(DESTDIR)$(tmpfilesdir) $(DESTDIR)$(logrotatedir)
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(sbindir)/tlsfloor
 	$(INSTALL) -m 644 man/tlsfloor.8 $(DESTDIR)$(mandir)/man8/tlsfloor.8
 	$(INSTALL) -m 644 man/tlsfloor.yaml.5 \
@@ -139,13 +169,30 @@ install: $(PROG)
 	sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
 	    conf/tlsfloor.service >$(DESTDIR)$(unitdir)/tlsfloor.service
 	chmod 644 $(DESTDIR)$(unitdir)/tlsfloor.service
+	$(INSTALL) -m 644 conf/tlsfloor.sysusers \
+	    $(DESTDIR)$(sysusersdir)/tlsfloor.conf
+	$(INSTALL) -m 644 conf/tlsfloor.tmpfiles \
+	    $(DESTDIR)$(tmpfilesdir)/tlsfloor.conf
+	$(INSTALL) -m 644 conf/tlsfloor.logrotate \
+	    $(DESTDIR)$(logrotatedir)/tlsfloor
 
 # The configuration is the operator's: uninstall leaves it.
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/tlsfloor \
 	    $(DESTDIR)$(mandir)/man8/tlsfloor.8 \
 	    $(DESTDIR)$(mandir)/man5/tlsfloor.yaml.5 \
-	    $(DESTDIR)$(unitdir)/tlsfloor.service
+	    $(DESTDIR)$(unitdir)/tlsfloor.service \
+	    $(DESTDIR)$(sysusersdir)/tlsfloor.conf \
+	    $(DESTDIR)$(tmpfilesdir)/tlsfloor.conf \
+	    $(DESTDIR)$(logrotatedir)/tlsfloor
+
+# --- Debian package ------------------------------------------------------------
+# dist/tlsfloor_VERSION_ARCH.deb, built by dpkg-buildpackage from a copy of
+# this tree (debian/; the packages it needs come from deps.sh deb), then
+# checked by lintian.  tests/package/run.sh installs it in a fresh root.
+deb:
+	build-aux/deps.sh deb
+	build-aux/deb.sh
 
 clean:
 	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
@@ -154,6 +201,7 @@ clean:
 
 distclean: clean
 	rm -f config.mk config.log config.status
+	rm -rf dist
 	rm -rf autom4te.cache
 
 maintainer-clean: distclean

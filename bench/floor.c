@@ -10,7 +10,7 @@
  *
  *   floor -t FILE...
  *
- * The same loop reading as tlsfloor does (src/capture.c): the FILE opened
+ * The same loop reading as tlsfloor does (src/input.c): the FILE opened
  * by the caller with a 256 KiB buffer and glibc's stream lock off, handed
  * to pcap_fopen_offline().  That reads faster than the plain floor; the
  * bench shows both, so that tlsfloor's own work beyond reading is in view

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh -- make sure the Debian packages a step needs are installed.
 #
-# usage: build-aux/deps.sh build|check|demo|fuzz
+# usage: build-aux/deps.sh build|check|demo|fuzz|deb
 #
 # Missing packages are installed with apt-get when we run as root; otherwise
 # the exact command to run is printed and we fail.  On a system without
@@ -9,17 +9,29 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libseccomp-dev check"
+build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libseccomp-dev check zlib1g-dev libzstd-dev libsqlite3-dev libpq-dev"
 # check: the real components the tests run -- rsyslog receives syslog
-# (tests/syslog), dovecot and openssl clients in network namespaces made
-# with iproute2 (tests/live), tcpreplay feeds the capture workers there.
-check_pkgs="python3 mandoc valgrind rsyslog dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay"
+# (tests/syslog; its TLS driver for tls.sh, RELP for relp.sh, and the
+# modules the relay examples in conf/examples/ load, for rsyslogd -N1 in
+# examples.sh), dovecot and openssl clients in network namespaces made
+# with iproute2 (tests/live), tcpreplay feeds the capture workers there;
+# prometheus for promtool, which checks the metrics file (tests/metrics);
+# python3-seccomp and systemd (systemd-analyze) put the unit's system-call
+# filter around the live daemon and rate the unit (tests/package).
+# the sqlite3 shell reads the inventory database and a PostgreSQL server
+# (started by the test in a temporary directory) holds one (tests/store).
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql"
+# deb: make deb -- dpkg-buildpackage and debhelper (dh_autoreconf brings
+# autoconf and automake; dpkg-checkbuilddeps wants build-essential), lintian
+# to check the result, git to copy the tree.
+deb_pkgs="build-essential dpkg-dev debhelper lintian git"
 
 case "${1:-build}" in
 build|demo)	want="$build_pkgs" ;;
 check)		want="$build_pkgs $check_pkgs" ;;
 fuzz)		want="$build_pkgs clang libclang-rt-14-dev" ;;
-*)		echo "usage: $0 build|check|demo|fuzz" >&2; exit 2 ;;
+deb)		want="$build_pkgs $deb_pkgs" ;;
+*)		echo "usage: $0 build|check|demo|fuzz|deb" >&2; exit 2 ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0

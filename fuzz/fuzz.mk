@@ -26,7 +26,7 @@ FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OPT	= -g -O1 -fno-omit-frame-pointer -gline-tables-only
 
 FUZZ_B		= fuzz/build
-FUZZ_PKG	= libpcap libndpi yaml-0.1 jansson
+FUZZ_PKG	= libpcap libndpi yaml-0.1 jansson zlib libzstd
 FUZZ_LIB_SRCS	= $(if $(LIB_SRCS),$(LIB_SRCS),\
 		    $(filter-out src/main.c,$(wildcard src/*.c)))
 FUZZ_LIB_OBJS	= $(patsubst src/%.c,$(FUZZ_B)/src/%.o,$(FUZZ_LIB_SRCS))
@@ -48,7 +48,7 @@ FUZZ_OWN_WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes
 FUZZ_HAVE_CONFIG_LOAD := $(shell grep -qs '^config_load' src/*.c && \
 		    echo yes)
 
-FUZZ_TARGETS	= fuzz_packet fuzz_packet_link fuzz_pcap fuzz_stream \
+FUZZ_TARGETS	= fuzz_packet fuzz_packet_link fuzz_pcap fuzz_pcapng fuzz_stream \
 		  fuzz_mail_pop3 fuzz_mail_imap fuzz_mail_smtp fuzz_tls \
 		  $(if $(FUZZ_HAVE_CONFIG_LOAD),fuzz_config) \
 		  $(if $(wildcard src/dns.h),fuzz_dns)
@@ -59,6 +59,7 @@ FUZZ_SRC_fuzz_packet		= fuzz/fuzz_packet.c
 FUZZ_SRC_fuzz_packet_link	= fuzz/fuzz_packet.c
 FUZZ_DEF_fuzz_packet_link	= -DFUZZ_LINK_BYTE
 FUZZ_SRC_fuzz_pcap		= fuzz/fuzz_pcap.c
+FUZZ_SRC_fuzz_pcapng		= fuzz/fuzz_pcapng.c
 FUZZ_SRC_fuzz_stream		= fuzz/fuzz_stream.c
 FUZZ_LDX_fuzz_stream		= -Wl,--wrap=mail_input -Wl,--wrap=mail_gap
 FUZZ_SRC_fuzz_mail_pop3		= fuzz/fuzz_mail.c
@@ -76,6 +77,7 @@ FUZZ_DICT_fuzz_packet		= fuzz/net.dict fuzz/tls.dict fuzz/mail.dict \
 				  fuzz/dns.dict
 FUZZ_DICT_fuzz_packet_link	= $(FUZZ_DICT_fuzz_packet)
 FUZZ_DICT_fuzz_pcap		= fuzz/pcap.dict $(FUZZ_DICT_fuzz_packet)
+FUZZ_DICT_fuzz_pcapng		= fuzz/pcap.dict
 FUZZ_DICT_fuzz_stream		= fuzz/mail.dict fuzz/tls.dict
 FUZZ_DICT_fuzz_mail_pop3	= fuzz/mail.dict fuzz/tls.dict
 FUZZ_DICT_fuzz_mail_imap	= fuzz/mail.dict fuzz/tls.dict
@@ -86,6 +88,7 @@ FUZZ_DICT_fuzz_dns		= fuzz/dns.dict
 
 # Longest input tried (the default is the longest corpus file, >= 4096).
 FUZZ_MAXLEN_fuzz_pcap		= 32768
+FUZZ_MAXLEN_fuzz_pcapng		= 32768
 FUZZ_MAXLEN_fuzz_stream		= 8192
 FUZZ_MAXLEN_fuzz_mail_pop3	= 8192
 FUZZ_MAXLEN_fuzz_mail_imap	= 8192

@@ -80,6 +80,7 @@
 /* --- outputs ---------------------------------------------------------------- */
 #define OUTPUT_INVENTORY_MAX	1000000	/* client inventory records */
 #define OUTPUT_EVENT_BUF	(64u << 10)	/* an event's JSON, usually */
+#define OUTPUT_DRAIN_MS		5000	/* at exit: remote collectors flushed */
 
 /* --- syslog sinks (output_syslog.c) ---------------------------------------- */
 #define SYSLOG_UDP_MAX		8000	/* bytes of one datagram */
@@ -94,6 +95,14 @@
 #define REMOTE_CONNECT_TIMEOUT	10000000ULL	/* us a connect() may take */
 #define REMOTE_RING_MIN		64	/* slots allocated at first */
 #define REMOTE_RECV_MAX		16	/* reads of collector chatter a poll */
+#define REMOTE_ADDR_MAX		8	/* addresses kept of a collector's name */
+/* UDP: a datagram with no ICMP error back within this is counted sent
+ * (an error from a collector on any network a sensor uses is back well
+ * before; what is lost with no error at all, nobody counts). */
+#define REMOTE_UDP_CONFIRM	500000ULL	/* us */
+#define REMOTE_DRAIN_MAX	32	/* collectors one remote_drain() takes */
+#define REMOTE_RELP_WINDOW	128	/* RELP transactions open at once */
+#define REMOTE_RELP_RBUF	4096	/* bytes of RELP answers buffered */
 
 /* --- passive DNS (dns.c) --------------------------------------------------- */
 #define DNS_DEF_ENTRIES	65536		/* addresses remembered */

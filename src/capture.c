@@ -50,6 +50,8 @@
 #include "capture.h"
 #include "config.h"
 #include "decode.h"
+#include "input.h"
+#include "pcapng.h"
 #include "caps.h"
 #include "log.h"
 #include "output.h"
@@ -88,10 +90,13 @@ static struct capture_live *live_all[CAPTURE_MAX_WORKERS];
 static pcap_t		*offline;	/* the file being read */
 static volatile sig_atomic_t stop_reading;
 static volatile sig_atomic_t tick_now;	/* a signal asks the loop to act */
-static bool		stdin_buffered;	/* setvbuf() done on stdin */
 
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
 		    size_t);
+static int	live_bpf(const struct config *, char **, char *, size_t);
+static int	live_filter(pcap_t *, const char *, const char *, bool, char *,
+		    size_t);
+static int	live_exists(const char *);
 
 /*
  * A packet's time in microseconds.  pcapng can say anything: before 1970
@@ -127,97 +132,154 @@ seconds_passed(uint64_t *last)
 }
 
 /*
- * The FILE libpcap reads a capture through.  stdio's buffer would be one
- * page (st_blksize), a read(2) every 4 KiB: a 256 KiB buffer makes that 64
- * times fewer system calls for the same bytes, which on a capture in the
- * page cache is a good part of what reading it costs (make bench: about a
- * tenth of the wall time on 2 GB).  Larger buffers measured no better:
- * libpcap copies each record out of this buffer again, best while it is
- * still in the core's cache.  The kernel is told the file is read once
- * from start to end (read-ahead).
+ * Progress of a long read on a terminal: one line on stderr, redrawn in
+ * place at most PROGRESS_HZ times a second.  The clock is read once every
+ * PROGRESS_EVERY packets (no timer signal, nothing between packets), so a
+ * read costs one clock_gettime() per thousand packets more.
  */
-#define CAPTURE_FILE_BUFFER	(256u << 10)
+#define PROGRESS_EVERY	1024	/* packets between looks at the clock */
+#define PROGRESS_HZ	4	/* redraws a second at most */
 
-static char	stdin_buffer[CAPTURE_FILE_BUFFER];
+static struct {
+	bool		 on;		/* capture_set_progress() */
+	bool		 drawn;		/* a line is on the terminal */
+	const char	*name;
+	uint64_t	 start_ns, last_ns;
+} progress;
+
+void
+capture_set_progress(bool on)
+{
+	progress.on = on;
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+progress_start(const struct input *in, const char *name)
+{
+	(void)in;
+	if (!progress.on)
+		return;
+	progress.name = name;
+	progress.start_ns = mono_ns();
+	progress.last_ns = 0;		/* the first look draws */
+}
+
+/* "12.3 MB": decimal megabytes, as rates are usually given. */
+static double
+mb(uint64_t bytes)
+{
+	return (double)bytes / 1e6;
+}
+
+static void
+progress_draw(const struct input *in, uint64_t now)
+{
+	uint64_t	pos = input_pos(in), size = input_size(in);
+	double		secs = (double)(now - progress.start_ns) / 1e9;
+	double		rate = secs > 0 ? mb(pos) / secs : 0;
+	unsigned long long sessions = stats[STAT_SESSIONS];
+
+	if (size > 0 && pos <= size) {
+		double	left = rate > 0 ? (mb(size) - mb(pos)) / rate : 0;
+		unsigned long eta = (unsigned long)(left + 0.5);
+
+		fprintf(stderr, "\r\033[K%s: %.0f%%, %.1f of %.1f MB, "
+		    "%.1f MB/s, ETA %lu:%02lu, %llu sessions",
+		    progress.name, 100.0 * (double)pos / (double)size,
+		    mb(pos), mb(size), rate, eta / 60, eta % 60, sessions);
+	} else {
+		fprintf(stderr, "\r\033[K%s: %.1f MB, %.1f MB/s, "
+		    "%llu sessions", progress.name, mb(pos), rate, sessions);
+	}
+	fflush(stderr);
+	progress.drawn = true;
+}
+
+static void
+progress_step(const struct input *in, uint64_t pktno)
+{
+	uint64_t	now;
+
+	if (!progress.on || pktno % PROGRESS_EVERY != 0)
+		return;
+	now = mono_ns();
+	if (progress.last_ns != 0 &&
+	    now - progress.last_ns < 1000000000u / PROGRESS_HZ)
+		return;
+	progress.last_ns = now;
+	progress_draw(in, now);
+}
+
+/* The line goes once the file is read: the summary follows cleanly. */
+static void
+progress_end(const struct input *in)
+{
+	(void)in;
+	if (progress.drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	progress.drawn = false;
+}
 
 /*
- * Only this thread reads the stream: glibc need not lock it.  Its lock is
- * an atomic exchange on each of libpcap's two fread() calls a packet,
- * which make bench measured at a tenth of tlsfloor's time on 2 GB.
+ * The real-time housekeeping of a file read (collectors, timers) at least
+ * once a second; the clock is read every 64 packets from a file, every
+ * packet from a pipe where they may trickle in; and at the first packet
+ * after a signal (SIGUSR1: the inventory).
  */
 static void
-no_stream_lock(FILE *fp)
+file_tick(void (*tick)(void), bool piped, uint64_t pktno, uint64_t *last)
 {
-#ifdef __GLIBC__
-	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
-#else
-	(void)fp;
-#endif
+	if (tick != NULL && (tick_now || ((piped || (pktno & 63) == 0) &&
+	    seconds_passed(last)))) {
+		tick_now = 0;
+		tick();
+	}
 }
 
-/*
- * Open path ("-": stdin) for libpcap with a buffer of our own; *bufp is
- * the buffer to free after pcap_close() (NULL for stdin, whose buffer is
- * static: stdin outlives pcap_close()).  glibc's setvbuf() ignores the
- * size unless it is handed the buffer.
- */
-static FILE *
-open_capture_file(const char *path, char **bufp)
+/* Say why a file stopped: the decompressor's word first, it knows. */
+static void
+file_damage(struct input *in, const char *name, uint64_t pktno,
+    const char *what)
 {
-	FILE	*fp;
+	const char	*why = input_error(in);
 
-	*bufp = NULL;
-	if (strcmp(path, "-") == 0) {
-		/* setvbuf() only before the first read of a stream: a
-		 * second "-" keeps what the first one set */
-		if (!stdin_buffered) {
-			(void)setvbuf(stdin, stdin_buffer, _IOFBF,
-			    sizeof(stdin_buffer));
-			no_stream_lock(stdin);
-		}
-		stdin_buffered = true;
-		return stdin;
-	}
-	if ((fp = fopen(path, "rb")) == NULL)
-		return NULL;
-	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
-	no_stream_lock(fp);
-	if ((*bufp = malloc(CAPTURE_FILE_BUFFER)) != NULL &&
-	    setvbuf(fp, *bufp, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
-		free(*bufp);
-		*bufp = NULL;
-	}
-	return fp;
+	log_warnx("%s: packet %llu: %s", name, (unsigned long long)pktno + 1,
+	    why != NULL ? why : what);
+	STAT_INC(FILE_ERRORS);
 }
 
-int
-capture_file(const char *path, void (*tick)(void))
+/* A classic pcap file (or a pcapng one libpcap reads) through libpcap. */
+static int
+read_pcap(struct input *in, const char *name, bool piped,
+    void (*tick)(void))
 {
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr	*hdr;
 	const uint8_t		*data;
-	const char		*name = strcmp(path, "-") == 0 ? "stdin" : path;
 	pcap_t			*p;
-	FILE			*fp;
-	char			*fbuf;
 	uint64_t		 pktno = 0, ts, last_tick = 0;
 	int			 link, rc, ret = 0;
-	bool			 piped = strcmp(path, "-") == 0;
 
 	errbuf[0] = '\0';
-	if ((fp = open_capture_file(path, &fbuf)) == NULL) {
-		log_warn("%s", path);
+	if ((p = pcap_fopen_offline(input_stream(in), errbuf)) == NULL) {
+		log_warnx("%s: %s", name, input_error(in) != NULL ?
+		    input_error(in) : errbuf);
 		STAT_INC(FILE_ERRORS);
 		return -1;
 	}
-	if ((p = pcap_fopen_offline(fp, errbuf)) == NULL) {
-		log_warnx("%s: %s", name, errbuf);
-		if (fp != stdin)
-			fclose(fp);
-		free(fbuf);
-		STAT_INC(FILE_ERRORS);
-		return -1;
-	}
+	/* pcap_close() closes the stream */
+	input_stream_closed(in);
 	STAT_INC(FILES);
 	link = pcap_datalink(p);
 	if (!decode_supported_link(link)) {
@@ -227,7 +289,6 @@ capture_file(const char *path, void (*tick)(void))
 		    ln != NULL ? ln : "unknown");
 		STAT_INC(FILE_ERRORS);
 		pcap_close(p);
-		free(fbuf);
 		return -1;
 	}
 
@@ -241,29 +302,119 @@ capture_file(const char *path, void (*tick)(void))
 		 * record against the file's snaplen and its buffer. */
 		decode_frame_len(link, name, pktno, ts, data, hdr->caplen,
 		    hdr->len);
-		/* Real-time housekeeping (collectors, timers) at least once
-		 * a second; the clock is read every 64 packets from a file,
-		 * every packet from a pipe where they may trickle in; and at
-		 * the first packet after a signal (SIGUSR1: the inventory). */
-		if (tick != NULL && (tick_now || ((piped ||
-		    (pktno & 63) == 0) && seconds_passed(&last_tick)))) {
-			tick_now = 0;
-			tick();
-		}
+		file_tick(tick, piped, pktno, &last_tick);
+		progress_step(in, pktno);
 	}
 	/* SIGTERM/INT before the end of the file (a read it cut short
 	 * fails with EINTR: that is no corruption to report). */
 	if (stop_reading && rc != PCAP_ERROR_BREAK)
 		ret = 1;
 	else if (rc == PCAP_ERROR) {
-		log_warnx("%s: packet %llu: %s", name,
-		    (unsigned long long)pktno + 1, pcap_geterr(p));
-		STAT_INC(FILE_ERRORS);
+		file_damage(in, name, pktno, pcap_geterr(p));
 		ret = -1;
 	}
 	offline = NULL;
 	pcap_close(p);
-	free(fbuf);
+	return ret;
+}
+
+/*
+ * A pcapng file through pcapng.c: each packet with its interface's link
+ * type.  An interface of a link type decode.c does not know is named once
+ * and its packets are passed over (counted by decode.c); the others are
+ * read, and the file counts as not fully read.
+ */
+static int
+read_pcapng(struct input *in, const char *name, bool piped,
+    void (*tick)(void))
+{
+	char			 err[256];
+	struct pcapng		*pg;
+	struct pcapng_pkt	 pkt;
+	uint64_t		 pktno = 0, last_tick = 0;
+	int			 rc, ret = 0, warned[8];
+	size_t			 nwarned = 0, i;
+
+	if ((pg = pcapng_open(input_stream(in), err, sizeof(err))) == NULL) {
+		log_warnx("%s: %s", name, input_error(in) != NULL ?
+		    input_error(in) : err);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	STAT_INC(FILES);
+	while (!stop_reading && (rc = pcapng_next(pg, &pkt)) == 1) {
+		pktno++;
+		STAT_INC(PKTS);
+		STAT_ADD(BYTES, pkt.len);
+		if (!decode_supported_link(pkt.link)) {
+			for (i = 0; i < nwarned && warned[i] != pkt.link; i++)
+				;
+			/* named once each (the first 8 kinds; a file
+			 * with more is not worth a line per packet) */
+			ret = -1;
+			if (i == nwarned && nwarned < sizeof(warned) /
+			    sizeof(warned[0])) {
+				const char *ln =
+				    pcap_datalink_val_to_name(pkt.link);
+
+				log_warnx("%s: packet %llu: interface %u has "
+				    "the unsupported link type %d (%s): its "
+				    "packets are skipped", name,
+				    (unsigned long long)pktno,
+				    (unsigned)pkt.iface, pkt.link,
+				    ln != NULL ? ln : "unknown");
+				warned[nwarned++] = pkt.link;
+			}
+		}
+		decode_frame_len(pkt.link, name, pktno, pkt.ts_us, pkt.data,
+		    pkt.caplen, pkt.len);
+		file_tick(tick, piped, pktno, &last_tick);
+		progress_step(in, pktno);
+	}
+	if (stop_reading && rc != 0) {
+		if (ret == 0)
+			ret = 1;	/* stopped by a signal, not damaged */
+	} else if (rc == -1) {
+		file_damage(in, name, pktno, pcapng_error(pg));
+		ret = -1;
+	}
+	if (ret == -1 && nwarned > 0 && !(rc == -1 && !stop_reading))
+		STAT_INC(FILE_ERRORS);
+	pcapng_close(pg);
+	return ret;
+}
+
+/*
+ * One capture file ("-": standard input): pcap or pcapng, plain, gzip or
+ * zstd, told by its first bytes.  pcapng goes through our own reader
+ * (libpcap refuses files whose interfaces differ), pcap through libpcap.
+ */
+int
+capture_file(const char *path, void (*tick)(void))
+{
+	char		 err[256];
+	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
+	const uint8_t	*m;
+	struct input	*in;
+	size_t		 n;
+	int		 ret;
+
+	if ((in = input_open(path, err, sizeof(err))) == NULL) {
+		log_warnx("%s: %s", name, err);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	if (input_codec(in) != INPUT_PLAIN)
+		STAT_INC(FILES_COMPRESSED);
+	m = input_magic(in, &n);
+	progress_start(in, name);
+	if (n == 4 && ((uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+	    (uint32_t)m[2] << 8 | m[3]) == PCAPNG_MAGIC)
+		ret = read_pcapng(in, name, strcmp(path, "-") == 0, tick);
+	else
+		ret = read_pcap(in, name, strcmp(path, "-") == 0, tick);
+	progress_end(in);
+	input_close(in);
 	return ret;
 }
 
@@ -394,12 +545,151 @@ live_fanout(struct capture_live *cl, struct capsrc *cs, pcap_t *p, char *err,
 #endif
 }
 
+/* The filter a live capture uses: *out NULL for none ("" configured). */
+static int
+live_bpf(const struct config *cfg, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (cfg->bpf == NULL) {
+		if ((*out = capture_default_bpf(cfg)) == NULL) {
+			snprintf(err, errlen, "no mail port to filter on");
+			return -1;
+		}
+	} else if (cfg->bpf[0] != '\0' && (*out = strdup(cfg->bpf)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Compile bpf for p's link type and, if set, install it. */
+static int
+live_filter(pcap_t *p, const char *name, const char *bpf, bool set,
+    char *err, size_t errlen)
+{
+	struct bpf_program	prog;
+
+	if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "%s: capture.bpf \"%s\" does not "
+		    "compile: %s", name, bpf, pcap_geterr(p));
+		return -1;
+	}
+	if (set && pcap_setfilter(p, &prog) == -1) {
+		snprintf(err, errlen, "%s: capture.bpf \"%s\": %s", name, bpf,
+		    pcap_geterr(p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* An interface by that name: one the kernel has, or a libpcap pseudo
+ * device ("any" on Linux).  1 yes, 0 no. */
+static int
+live_exists(const char *name)
+{
+	char		 ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t	*all, *d;
+	int		 found = 0;
+
+	if (if_nametoindex(name) != 0)
+		return 1;
+	if (pcap_findalldevs(&all, ebuf) != 0)
+		return 0;
+	for (d = all; d != NULL && !found; d = d->next)
+		found = strcmp(d->name, name) == 0;
+	pcap_freealldevs(all);
+	return found;
+}
+
+/*
+ * What capture_live_open() needs, checked without capturing (tlsfloor -n,
+ * and the start before anything is opened): each interface exists, opens
+ * (promiscuous mode off, nothing read), has a link type we decode, and
+ * the filter compiles for that link type.
+ *
+ * Where opening is not permitted, a start by this user would fail, so the
+ * check fails too, and says what to do; but first the filter is compiled
+ * for Ethernet (the link type of nearly every capture interface), so that
+ * a broken filter is reported as such even to an ordinary user.
+ */
+int
+capture_live_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char	 ebuf[PCAP_ERRBUF_SIZE];
+	char	*bpf = NULL;
+	pcap_t	*p;
+	size_t	 i;
+	int	 rc, link;
+	bool	 denied;
+
+	if (live_bpf(cfg, &bpf, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < cfg->ninterfaces; i++) {
+		const char *name = cfg->interfaces[i];
+
+		if (!live_exists(name)) {
+			snprintf(err, errlen, "%s: no such interface (set "
+			    "capture.interfaces or -i to one that "
+			    "\"ip link\" lists)", name);
+			goto fail;
+		}
+		ebuf[0] = '\0';
+		if ((p = pcap_create(name, ebuf)) == NULL) {
+			snprintf(err, errlen, "%s: %s", name, ebuf);
+			goto fail;
+		}
+		pcap_set_snaplen(p, (int)cfg->snaplen);
+		pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
+		rc = pcap_activate(p);
+		if ((denied = rc == PCAP_ERROR_PERM_DENIED)) {
+			pcap_close(p);
+			if ((p = pcap_open_dead(DLT_EN10MB,
+			    (int)cfg->snaplen)) == NULL) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+		} else if (rc < 0) {
+			snprintf(err, errlen, "%s: %s", name,
+			    rc == PCAP_ERROR ? pcap_geterr(p) :
+			    pcap_statustostr(rc));
+			pcap_close(p);
+			goto fail;
+		}
+		link = pcap_datalink(p);
+		if (!decode_supported_link(link)) {
+			snprintf(err, errlen, "%s: unsupported link type %d",
+			    name, link);
+			pcap_close(p);
+			goto fail;
+		}
+		if (bpf != NULL && live_filter(p, name, bpf, false, err,
+		    errlen) != 0) {
+			pcap_close(p);
+			goto fail;
+		}
+		pcap_close(p);
+		if (denied) {
+			snprintf(err, errlen, "%s: no permission to capture: "
+			    "start (and check with -n) as root, or as a user "
+			    "with CAP_NET_RAW (the systemd unit gives it)",
+			    name);
+			goto fail;
+		}
+	}
+	free(bpf);
+	return 0;
+fail:
+	free(bpf);
+	return -1;
+}
+
 static int
 live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
     size_t errlen)
 {
 	char			 ebuf[PCAP_ERRBUF_SIZE];
-	struct bpf_program	 prog;
 	pcap_t			*p;
 	int			 rc;
 
@@ -428,16 +718,10 @@ live_activate(struct capture_live *cl, struct capsrc *cs, char *err,
 		pcap_close(p);
 		return -1;
 	}
-	if (cl->bpf != NULL) {
-		if (pcap_compile(p, &prog, cl->bpf, 1,
-		    PCAP_NETMASK_UNKNOWN) == -1 || pcap_setfilter(p, &prog)
-		    == -1) {
-			snprintf(err, errlen, "%s: filter \"%s\": %s",
-			    cs->name, cl->bpf, pcap_geterr(p));
-			pcap_close(p);
-			return -1;
-		}
-		pcap_freecode(&prog);
+	if (cl->bpf != NULL && live_filter(p, cs->name, cl->bpf, true, err,
+	    errlen) != 0) {
+		pcap_close(p);
+		return -1;
 	}
 	if (pcap_setnonblock(p, 1, ebuf) == -1) {
 		snprintf(err, errlen, "%s: %s", cs->name, ebuf);
@@ -481,16 +765,8 @@ capture_live_open(const struct config *cfg, unsigned worker,
 	cl->buffer_size = cfg->buffer_size;
 	cl->promiscuous = cfg->promiscuous;
 	cl->immediate = cfg->immediate;
-	if (cfg->bpf == NULL) {
-		if ((cl->bpf = capture_default_bpf(cfg)) == NULL) {
-			snprintf(err, errlen, "no mail port to filter on");
-			goto fail;
-		}
-	} else if (cfg->bpf[0] != '\0' &&
-	    (cl->bpf = strdup(cfg->bpf)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (live_bpf(cfg, &cl->bpf, err, errlen) != 0)
 		goto fail;
-	}
 	if ((cl->srcs = calloc(cfg->ninterfaces, sizeof(*cl->srcs))) ==
 	    NULL) {
 		snprintf(err, errlen, "out of memory");

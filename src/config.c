@@ -199,6 +199,8 @@ static yp_item_fn item_iface, item_port, item_event, item_remote,
 		    item_exception;
 static int	post_ports(struct yp *, void *, const yaml_mark_t *);
 static int	post_outputs(struct yp *, void *, const yaml_mark_t *);
+static int	post_remote(struct yp *, void *, const yaml_mark_t *);
+static bool	valid_sd_id(const char *);
 static int	post_exception(struct yp *, void *, const yaml_mark_t *);
 static int	post_endpoint(struct yp *, void *, const yaml_mark_t *);
 static yk_fn	y_endpoints, y_skip_ports;
@@ -230,6 +232,7 @@ static const struct yname facility_names[] = {
 };
 static const struct yname transport_names[] = {
 	{ "udp", CONFIG_TRANSPORT_UDP }, { "tcp", CONFIG_TRANSPORT_TCP },
+	{ "tls", CONFIG_TRANSPORT_TLS }, { "relp", CONFIG_TRANSPORT_RELP },
 	{ NULL, 0 },
 };
 static const struct yname rformat_names[] = {
@@ -310,8 +313,15 @@ static const struct yk remote_keys[] = {
 	K_ENUM("transport", RF(transport), transport_names, 0),
 	K_ENUM("format", RF(format), rformat_names, 0),
 	K_NUM("queue", YK_UINT, RF(queue), 1, 1000000),
+	K_NUM("max_message_size", YK_SIZE, RF(max_message_size),
+	    CONFIG_MSG_MIN, CONFIG_MSG_TCP_MAX),
+	K_STR("sd_id", RF(sd_id), CONFIG_SD_ID_MAX, 0),
+	K_STR("ca_file", RF(ca_file), CONFIG_MAX_PATH, YK_ABSPATH),
+	K_STR("server_name", RF(server_name), 253, YK_HOST),
+	K_STR("cert_file", RF(cert_file), CONFIG_MAX_PATH, YK_ABSPATH),
+	K_STR("key_file", RF(key_file), CONFIG_MAX_PATH, YK_ABSPATH),
 };
-static const struct ysec remote_sec = SEC(remote_keys, NULL);
+static const struct ysec remote_sec = SEC(remote_keys, post_remote);
 static const struct yk outputs_keys[] = {
 	K_SEC("json", &json_sec),
 	K_SEC("text", &text_sec),
@@ -327,13 +337,21 @@ static const struct yk alerts_keys[] = {
 static const struct ysec alerts_sec = SEC(alerts_keys, NULL);
 static const struct yk stats_keys[] = {
 	K_NUM("interval", YK_DURATION, CF(stats_interval), 0, DAY),
+	K_STR("metrics_path", CF(metrics_path), CONFIG_MAX_PATH, YK_NULLABLE),
 };
 static const struct ysec stats_sec = SEC(stats_keys, NULL);
 static const struct yk inventory_keys[] = {
 	K_STR("path", CF(inventory_path), CONFIG_MAX_PATH, YK_NULLABLE),
 	K_NUM("interval", YK_DURATION, CF(inventory_interval), 0, 7 * DAY),
+	K_STR("db", CF(inventory_db), CONFIG_MAX_PATH, YK_NULLABLE),
+	K_NUM("commit_interval", YK_DURATION, CF(inventory_commit), 1, HOUR),
+	K_NUM("window", YK_DURATION, CF(inventory_window), 1, 3650 * DAY),
 };
 static const struct ysec inventory_sec = SEC(inventory_keys, NULL);
+static const struct yk sensor_keys[] = {
+	K_STR("name", CF(sensor_name), 255, YK_NULLABLE),
+};
+static const struct ysec sensor_sec = SEC(sensor_keys, NULL);
 
 static const struct yk endpoint_keys[] = {
 	K_STR("name", EF(name), 255, YK_REQUIRED),
@@ -376,6 +394,7 @@ static const struct yk root_keys[] = {
 	K_SEC("alerts", &alerts_sec),
 	K_SEC("stats", &stats_sec),
 	K_SEC("inventory", &inventory_sec),
+	K_SEC("sensor", &sensor_sec),
 	K_FUNC("endpoints", NOF, y_endpoints, 0, 0),
 	K_FUNC("exceptions", NOF, y_exceptions, 0, 0),
 	K_SEC("daemon", &daemon_sec),
@@ -436,6 +455,8 @@ config_default(void)
 	c->inventory_interval = 15 * MINUTE;
 	c->umask = 077;
 	c->seccomp = true;
+	c->inventory_commit = 5;
+	c->inventory_window = 30 * DAY;
 	if ((c->json_path = strdup("-")) == NULL ||
 	    (c->text_path = strdup("-")) == NULL ||
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||
@@ -495,9 +516,12 @@ config_free(struct config *c)
 	free(c->text_path);
 	free(c->syslog_ident);
 	for (i = 0; i < c->nremotes; i++)
-		free(c->remotes[i].host);
+		config_remote_free(&c->remotes[i]);
 	free(c->remotes);
 	free(c->inventory_path);
+	free(c->inventory_db);
+	free(c->sensor_name);
+	free(c->metrics_path);
 	endpoints_free(c);
 	for (i = 0; i < c->nexceptions; i++) {
 		free(c->exceptions[i].owner);
@@ -740,6 +764,16 @@ bool
 config_exception_live(const struct config_exception *e, time_t now)
 {
 	return (int64_t)now < ((int64_t)e->expires_days + 1) * DAY;
+}
+
+/* Live, with its last day within CONFIG_EXPIRING_DAYS: time to act. */
+bool
+config_exception_expiring(const struct config_exception *e, time_t now)
+{
+	int64_t	today = (int64_t)now / DAY;
+
+	return e->expires_days >= today &&
+	    e->expires_days <= today + CONFIG_EXPIRING_DAYS;
 }
 
 static bool
@@ -1683,7 +1717,7 @@ y_remotes(struct yp *p, const struct yk *k, void *obj)
 
 	(void)k;
 	for (i = 0; i < c->nremotes; i++)
-		free(c->remotes[i].host);
+		config_remote_free(&c->remotes[i]);
 	free(c->remotes);
 	c->remotes = NULL;
 	c->nremotes = 0;
@@ -1702,11 +1736,75 @@ item_remote(struct yp *p, size_t i, void *ctx)
 	r = &c->remotes[i];
 	memset(r, 0, sizeof(*r));
 	c->nremotes = i + 1;		/* config_free() frees what is set */
-	r->port = 514;
+	r->port = 0;			/* post_remote(): by transport */
 	r->transport = CONFIG_TRANSPORT_UDP;
 	r->format = CONFIG_RFORMAT_RFC5424;
 	r->queue = 10000;
 	return yp_section(p, &remote_sec, r, false);
+}
+
+/* Defaults that depend on the transport, and keys that need another. */
+static int
+post_remote(struct yp *p, void *obj, const yaml_mark_t *start)
+{
+	struct config_remote	*r = obj;
+	bool			 tls = r->transport == CONFIG_TRANSPORT_TLS;
+
+	if (r->port == 0)	/* RFC 5426, 6587 and 5425 ports; RELP has
+				 * none assigned, 2514 is rsyslog's usage */
+		r->port = tls ? 6514 : r->transport ==
+		    CONFIG_TRANSPORT_RELP ? 2514 : 514;
+	if (r->max_message_size == 0)
+		r->max_message_size = r->transport == CONFIG_TRANSPORT_UDP ?
+		    CONFIG_MSG_UDP_DEFAULT : CONFIG_MSG_TCP_DEFAULT;
+	if (r->transport == CONFIG_TRANSPORT_UDP &&
+	    r->max_message_size > CONFIG_MSG_UDP_MAX)
+		return yp_err(p, start, "max_message_size %u is more than "
+		    "one UDP datagram carries (at most %u)",
+		    r->max_message_size, CONFIG_MSG_UDP_MAX);
+	if (r->sd_id != NULL && !valid_sd_id(r->sd_id))
+		return yp_err(p, start, "sd_id %s: want NAME@NUMBER (RFC 5424 "
+		    "6.3.2: printable ASCII without '=', ']', '\"' or space, "
+		    "your private enterprise number after the '@')",
+		    yp_quote(p, r->sd_id, strlen(r->sd_id)));
+	if (!tls && (r->ca_file != NULL || r->server_name != NULL ||
+	    r->cert_file != NULL || r->key_file != NULL))
+		return yp_err(p, start, "ca_file, server_name, cert_file and "
+		    "key_file are for transport: tls");
+	if ((r->cert_file == NULL) != (r->key_file == NULL))
+		return yp_err(p, start, "cert_file and key_file go together");
+	return 0;
+}
+
+/* NAME@DIGITS, RFC 5424 6.3.2 SD-NAME characters, at most 32. */
+static bool
+valid_sd_id(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 i;
+
+	if (at == NULL || at == s || at[1] == '\0' ||
+	    strlen(s) > CONFIG_SD_ID_MAX)
+		return false;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= 32 || s[i] >= 127 || s[i] == '=' || s[i] == ']' ||
+		    s[i] == '"' || (s[i] == '@' && s + i != at))
+			return false;
+	for (i = 1; at[i] != '\0'; i++)
+		if (at[i] < '0' || at[i] > '9')
+			return false;
+	return true;
+}
+
+void
+config_remote_free(struct config_remote *r)
+{
+	free(r->host);
+	free(r->sd_id);
+	free(r->ca_file);
+	free(r->server_name);
+	free(r->cert_file);
+	free(r->key_file);
 }
 
 /* dpi.skip_ports: in the file replaces the shipped list. */

@@ -74,6 +74,8 @@ struct config_ports {
 enum config_transport {
 	CONFIG_TRANSPORT_UDP,
 	CONFIG_TRANSPORT_TCP,	/* RFC 6587 octet counting */
+	CONFIG_TRANSPORT_TLS,	/* RFC 5425: octet counting inside TLS */
+	CONFIG_TRANSPORT_RELP,	/* rsyslog's RELP: acknowledged */
 };
 
 enum config_rformat {
@@ -88,7 +90,27 @@ struct config_remote {
 	enum config_transport transport;
 	enum config_rformat format;
 	uint32_t	 queue;		/* events held while it is away */
+	uint32_t	 max_message_size;	/* bytes of one message (without
+					 * the octet count) */
+	char		*sd_id;		/* owned; NULL: CONFIG_SD_ID */
+	char		*ca_file;	/* owned; tls: NULL = system CAs */
+	char		*server_name;	/* owned; tls: NULL = host */
+	char		*cert_file;	/* owned; tls client certificate */
+	char		*key_file;	/* owned; its private key */
 };
+
+/* The default SD-ID: 32473 is the private enterprise number RFC 5612
+ * reserves for documentation, a placeholder until one is registered. */
+#define CONFIG_SD_ID		"tlsfloor@32473"
+#define CONFIG_SD_ID_MAX	32	/* RFC 5424 SD-NAME */
+/* max_message_size defaults: RFC 5426 3.2 (UDP), rsyslog's default 8k */
+#define CONFIG_MSG_UDP_DEFAULT	2048
+#define CONFIG_MSG_TCP_DEFAULT	8192
+#define CONFIG_MSG_MIN		480	/* RFC 5424 6.1: every receiver */
+#define CONFIG_MSG_UDP_MAX	65000	/* one IPv6 UDP datagram, w/ room */
+#define CONFIG_MSG_TCP_MAX	1048576
+
+void		 config_remote_free(struct config_remote *);
 
 /* An address or CIDR block. */
 struct config_net {
@@ -169,9 +191,15 @@ struct config {
 	uint32_t	 dedup_window;	/* s; 0: no de-duplication */
 	bool		 session_events_ok;	/* session events for ok too */
 	uint32_t	 stats_interval;	/* s; 0: only at exit */
+	char		*metrics_path;	/* owned; NULL: none; Prometheus
+					 * text file (metrics.c) */
 	char		*inventory_path;	/* owned; NULL: none; writes
 						 * PATH.json and PATH.csv */
 	uint32_t	 inventory_interval;	/* s; 0: SIGUSR1, exit only */
+	char		*inventory_db;	/* owned; NULL: no store (store.c) */
+	uint32_t	 inventory_commit;	/* s between store commits */
+	uint32_t	 inventory_window;	/* s: the store's verdict window */
+	char		*sensor_name;	/* owned; NULL: the host name */
 
 	struct config_endpoint *endpoints;	/* owned array, file order */
 	size_t		 nendpoints;
@@ -201,6 +229,10 @@ int		 config_parse_duration(const char *, uint64_t min,
 		    uint64_t max, uint64_t *);
 
 bool		 config_exception_live(const struct config_exception *,
+		    time_t now);
+/* Days before its end an exception is reported as expiring. */
+#define CONFIG_EXPIRING_DAYS	14
+bool		 config_exception_expiring(const struct config_exception *,
 		    time_t now);
 const struct config_exception *config_exception_match(const struct config *,
 		    int family, const uint8_t *cli, const uint8_t *srv,

@@ -24,6 +24,7 @@
  * snaplen cut can never complete one: decode.skip.ip_fragment_cut.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -79,6 +80,52 @@ static int	decode_udp(struct rd *, struct pkt *);
 static int	decode_gtpu(struct rd *, struct pkt *);
 static int	decode_tcp(struct rd *, struct pkt *, size_t iplen);
 static bool	decode_enter(struct pkt *);
+
+/* Connections opened (SYN without ACK) per server port; NULL: not
+ * counted.  Only while files are read, by the one thread that reads. */
+static uint32_t	*syn_ports;
+
+int
+decode_count_ports(bool on)
+{
+	if (!on) {
+		free(syn_ports);
+		syn_ports = NULL;
+		return 0;
+	}
+	if (syn_ports == NULL &&
+	    (syn_ports = calloc(65536, sizeof(*syn_ports))) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The max server ports most connections opened to, most first. */
+size_t
+decode_top_ports(uint16_t *ports, uint32_t *counts, size_t max)
+{
+	size_t		n = 0, i;
+	uint32_t	p;
+
+	if (syn_ports == NULL)
+		return 0;
+	for (p = 0; p < 65536; p++) {
+		if (syn_ports[p] == 0)
+			continue;
+		/* insertion into the sorted top list; ties: lower port */
+		for (i = n; i > 0 && counts[i - 1] < syn_ports[p]; i--)
+			if (i < max) {
+				counts[i] = counts[i - 1];
+				ports[i] = ports[i - 1];
+			}
+		if (i < max) {
+			counts[i] = syn_ports[p];
+			ports[i] = (uint16_t)p;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
 
 int
 decode_supported_link(int link)
@@ -413,6 +460,15 @@ decode_ipv4(struct rd *r, struct pkt *pkt)
 	memcpy(pkt->dst, hdr + 16, 4);
 	memset(pkt->src + 4, 0, 12);	/* an inner header may be shorter */
 	memset(pkt->dst + 4, 0, 12);
+	/* TCP segmentation offload: a frame captured on the sending host
+	 * before the NIC cut it up carries total_length 0 (or a length the
+	 * frame does not hold; decode_l4 takes the frame's then).  As tshark
+	 * does, the datagram is what the capture holds. */
+	if (totlen == 0 && (frag & 0x3fff) == 0 && (vihl >> 4) == 4 &&
+	    ihl >= 20 && avail > ihl) {
+		STAT_INC(DEC_IP_LEN_FROM_CAPTURE);
+		totlen = avail;
+	}
 	/* Version and lengths must agree before any of them is trusted: a
 	 * header longer than the datagram is a lie. */
 	if ((vihl >> 4) != 4 || ihl < 20 || totlen < ihl) {
@@ -749,6 +805,10 @@ decode_tcp(struct rd *r, struct pkt *pkt, size_t iplen)
 		STAT_INC(DEC_BAD_TCP);
 		return -1;
 	}
+	/* A connection opened: its server port, for the summary's word on
+	 * a capture with no mail in it (reading files only). */
+	if (syn_ports != NULL && (pkt->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		syn_ports[pkt->dport]++;
 	/* Options cut by the snaplen: the fixed header still says where
 	 * the segment sits and how long it was; none of its payload is
 	 * here.  (Short snaplens cut every SYN and timestamped segment

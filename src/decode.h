@@ -51,6 +51,9 @@ struct pkt {
 };
 
 int	decode_supported_link(int link);
+/* Count connections opened per server port (files only); the top ones. */
+int	decode_count_ports(bool on);
+size_t	decode_top_ports(uint16_t *ports, uint32_t *counts, size_t max);
 int	decode_frame(int link, const char *origin, uint64_t pktno,
 	    uint64_t ts, const uint8_t *frame, size_t caplen);
 /* The same, knowing the frame's length on the wire (0: unknown, as if

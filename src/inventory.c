@@ -220,8 +220,8 @@ static json_t	*record_json(const struct inventory *,
 		    const struct inv_record *);
 static int	write_json(FILE *, const struct inventory *, uint64_t);
 static int	write_csv(FILE *, const struct inventory *);
-static int	write_atomic(const char *path, int csv,
-		    const struct inventory *, uint64_t now, char *, size_t);
+static int	fill_json(FILE *, void *);
+static int	fill_csv(FILE *, void *);
 
 /* --- life cycle ---------------------------------------------------------- */
 
@@ -1117,8 +1117,8 @@ buf_item(struct inv_buf *b, const char *s)
  * doubled.  A leading '=', '+', '-', '@', TAB or CR would make a
  * spreadsheet evaluate the cell as a formula: a single quote goes first.
  */
-static int
-csv_field(FILE *fp, const char *s, bool first)
+int
+inventory_csv_field(FILE *fp, const char *s, bool first)
 {
 	bool	quote, defuse;
 
@@ -1213,40 +1213,42 @@ csv_row(FILE *fp, const struct inventory *inv, const struct inv_record *r,
 	fmt_time(r->first_ts, first, sizeof(first));
 	fmt_time(r->last_ts, last, sizeof(last));
 
-	rc |= csv_field(fp, cli, true);
-	rc |= csv_field(fp, srv, false);
-	rc |= csv_field(fp, port, false);
-	rc |= csv_field(fp, config_proto_name(r->proto), false);
-	rc |= csv_field(fp, inv->rnames[r->current], false);
-	rc |= csv_field(fp, vmax, false);
-	rc |= csv_field(fp, vmin, false);
-	rc |= csv_field(fp, vneg, false);
-	rc |= csv_field(fp, mode_name(r->mode), false);
+	rc |= inventory_csv_field(fp, cli, true);
+	rc |= inventory_csv_field(fp, srv, false);
+	rc |= inventory_csv_field(fp, port, false);
+	rc |= inventory_csv_field(fp, config_proto_name(r->proto), false);
+	rc |= inventory_csv_field(fp, inv->rnames[r->current], false);
+	rc |= inventory_csv_field(fp, vmax, false);
+	rc |= inventory_csv_field(fp, vmin, false);
+	rc |= inventory_csv_field(fp, vneg, false);
+	rc |= inventory_csv_field(fp, mode_name(r->mode), false);
 	b->n = 0;
 	buf_add(b, "", 0);
 	for (k = 0; k < INV_MODE_NMODES; k++)
 		if (r->modes & (1u << k))
 			buf_item(b, mode_name(k));
-	rc |= csv_field(fp, b->p, false);
-	rc |= csv_field(fp, nsess, false);
+	rc |= inventory_csv_field(fp, b->p, false);
+	rc |= inventory_csv_field(fp, nsess, false);
 	csv_reasons(b, inv, r);
-	rc |= csv_field(fp, b->p, false);
-	rc |= csv_field(fp, first, false);
-	rc |= csv_field(fp, last, false);
+	rc |= inventory_csv_field(fp, b->p, false);
+	rc |= inventory_csv_field(fp, first, false);
+	rc |= inventory_csv_field(fp, last, false);
 	for (k = 0; k < 4; k++) {
 		csv_list(b, sets[k]);
-		rc |= csv_field(fp, b->p, false);
+		rc |= inventory_csv_field(fp, b->p, false);
 	}
-	rc |= csv_field(fp, r->label, false);
-	rc |= csv_field(fp, r->exc_owner, false);
-	rc |= csv_field(fp, r->exc_owner ? r->exc_expires : NULL, false);
-	rc |= csv_field(fp, r->exc_owner ? r->exc_ticket : NULL, false);
+	rc |= inventory_csv_field(fp, r->label, false);
+	rc |= inventory_csv_field(fp, r->exc_owner, false);
+	rc |= inventory_csv_field(fp, r->exc_owner ? r->exc_expires : NULL,
+	    false);
+	rc |= inventory_csv_field(fp, r->exc_owner ? r->exc_ticket : NULL,
+	    false);
 	b->n = 0;
 	buf_add(b, "", 0);
 	for (k = 0; k < 4; k++)
 		if (sets[k]->trunc)
 			buf_item(b, setnames[k]);
-	rc |= csv_field(fp, b->p, false);
+	rc |= inventory_csv_field(fp, b->p, false);
 	if (b->oom) {
 		errno = ENOMEM;
 		return -1;
@@ -1264,7 +1266,7 @@ write_csv(FILE *fp, const struct inventory *inv)
 	int		rc = 0;
 
 	for (i = 0; i < CSV_NCOLUMNS && rc == 0; i++)
-		rc = csv_field(fp, csv_columns[i], i == 0);
+		rc = inventory_csv_field(fp, csv_columns[i], i == 0);
 	if (rc == 0 && fputs("\r\n", fp) == EOF)
 		rc = -1;
 	for (i = 0; i < inv->nrec && rc == 0; i++)
@@ -1304,15 +1306,37 @@ sync_dir(const char *path)
 	free(dir);
 }
 
-/*
- * Write path through PATH.tmp.XXXXXX: fill, flush, fsync, rename.  On any
- * failure the temporary file is removed and path is untouched.  The file
- * gets the mode fopen() would give it (0666 less the umask), not
- * mkstemp()'s 0600.
- */
+/* What write_atomic() hands to fill_json() and fill_csv(). */
+struct inv_fill {
+	const struct inventory	*inv;
+	uint64_t		 now;
+};
+
 static int
-write_atomic(const char *path, int csv, const struct inventory *inv,
-    uint64_t now, char *err, size_t errlen)
+fill_json(FILE *fp, void *arg)
+{
+	const struct inv_fill	*f = arg;
+
+	return write_json(fp, f->inv, f->now);
+}
+
+static int
+fill_csv(FILE *fp, void *arg)
+{
+	const struct inv_fill	*f = arg;
+
+	return write_csv(fp, f->inv);
+}
+
+/*
+ * Write path through PATH.tmp.XXXXXX: fill(fp, arg), flush, fsync,
+ * rename.  On any failure the temporary file is removed and path is
+ * untouched.  The file gets the mode fopen() would give it (0666 less the
+ * umask), not mkstemp()'s 0600.  The store's reports (store.c) use it too.
+ */
+int
+inventory_write_atomic(const char *path, int (*fill)(FILE *, void *),
+    void *arg, char *err, size_t errlen)
 {
 	static const char	 suffix[] = ".tmp.XXXXXX";
 	FILE			*fp = NULL;
@@ -1338,7 +1362,7 @@ write_atomic(const char *path, int csv, const struct inventory *inv,
 	if (fchmod(fd, 0666 & ~um) == -1 || (fp = fdopen(fd, "w")) == NULL)
 		goto fail;
 	errno = 0;
-	rc = csv ? write_csv(fp, inv) : write_json(fp, inv, now);
+	rc = fill(fp, arg);
 	if (rc == -1 || fflush(fp) == EOF || ferror(fp))
 		goto fail;
 	if (fsync(fileno(fp)) == -1)
@@ -1365,8 +1389,8 @@ fail:
 	return -1;
 }
 
-static bool
-ends_with(const char *s, const char *suf)
+bool
+inventory_ends_with(const char *s, const char *suf)
 {
 	size_t	n = strlen(s), m = strlen(suf);
 
@@ -1381,9 +1405,10 @@ int
 inventory_write(struct inventory *inv, const char *base, uint64_t now_us,
     char *err, size_t errlen)
 {
-	char	*path;
-	size_t	 n;
-	int	 rc = 0;
+	struct inv_fill	 f = { inv, now_us };
+	char		*path;
+	size_t		 n;
+	int		 rc = 0;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -1398,10 +1423,11 @@ inventory_write(struct inventory *inv, const char *base, uint64_t now_us,
 		STAT_INC(INV_WRITE_ERRORS);
 		return -1;
 	}
-	if (ends_with(base, ".csv"))
-		rc = write_atomic(base, 1, inv, now_us, err, errlen);
-	else if (ends_with(base, ".json"))
-		rc = write_atomic(base, 0, inv, now_us, err, errlen);
+	if (inventory_ends_with(base, ".csv"))
+		rc = inventory_write_atomic(base, fill_csv, &f, err, errlen);
+	else if (inventory_ends_with(base, ".json"))
+		rc = inventory_write_atomic(base, fill_json, &f, err,
+		    errlen);
 	else {
 		n = strlen(base);
 		if ((path = malloc(n + sizeof(".json"))) == NULL) {
@@ -1411,10 +1437,11 @@ inventory_write(struct inventory *inv, const char *base, uint64_t now_us,
 		}
 		memcpy(path, base, n);
 		memcpy(path + n, ".json", sizeof(".json"));
-		rc = write_atomic(path, 0, inv, now_us, err, errlen);
+		rc = inventory_write_atomic(path, fill_json, &f, err,
+		    errlen);
 		memcpy(path + n, ".csv", sizeof(".csv"));
 		/* Still try the CSV; keep the first error message. */
-		if (write_atomic(path, 1, inv, now_us,
+		if (inventory_write_atomic(path, fill_csv, &f,
 		    rc == 0 ? err : NULL, rc == 0 ? errlen : 0) == -1)
 			rc = -1;
 		free(path);
@@ -1424,4 +1451,18 @@ inventory_write(struct inventory *inv, const char *base, uint64_t now_us,
 	else
 		STAT_INC(INV_WRITE_ERRORS);
 	return rc;
+}
+
+/* RFC 3339 UTC to the second, and a version's name, as the files show them
+ * (the store's reports share them). */
+void
+inventory_fmt_time(uint64_t us, char *buf, size_t len)
+{
+	fmt_time(us, buf, len);
+}
+
+void
+inventory_fmt_version(uint16_t v, char *buf, size_t len)
+{
+	fmt_version(v, buf, len);
 }

@@ -7,7 +7,9 @@
 #define TLSFLOOR_INVENTORY_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct config_exception;
@@ -62,5 +64,18 @@ size_t	inventory_count(const struct inventory *);
 json_t	*inventory_record_json(const struct inventory *, size_t i); /* new
 								     * ref */
 void	inventory_free(struct inventory *);
+
+/*
+ * Shared with the store's reports (store.c): one RFC 4180 field with
+ * formula defusing (a ',' before it unless first); path written atomically
+ * through fill(fp, arg) (0 / -1 with "PATH: strerror" in err); a
+ * case-insensitive suffix test; times and versions as the files show them.
+ */
+int	inventory_csv_field(FILE *, const char *, bool first);
+int	inventory_write_atomic(const char *path, int (*fill)(FILE *, void *),
+	    void *arg, char *err, size_t errlen);
+bool	inventory_ends_with(const char *, const char *suffix);
+void	inventory_fmt_time(uint64_t us, char *buf, size_t len);
+void	inventory_fmt_version(uint16_t v, char *buf, size_t len);
 
 #endif /* TLSFLOOR_INVENTORY_H */

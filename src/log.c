@@ -14,6 +14,8 @@
 static const char	*log_prog = "tlsfloor";
 static int		 log_level;	/* 0 normal, 1 info (-v), 2 debug (-vv) */
 static bool		 log_syslog;	/* detached: stderr is /dev/null */
+static bool		 log_both;	/* starting as a service: stderr and
+					 * syslog(3) */
 
 static void	log_emit(int, const char *, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
@@ -27,16 +29,37 @@ log_init(const char *progname, int verbosity)
 	log_level = verbosity;
 }
 
-/* After detaching, diagnostics go to syslog(3). */
-void
-log_to_syslog(const char *ident, int facility)
+static void
+log_openlog(const char *ident, int facility)
 {
 	/* openlog() keeps the pointer: a reload may free the config's. */
 	static char	copy[64];
 
 	snprintf(copy, sizeof(copy), "%s", ident != NULL ? ident : log_prog);
 	openlog(copy, LOG_PID | LOG_NDELAY, facility);
+}
+
+/* After detaching, diagnostics go to syslog(3). */
+void
+log_to_syslog(const char *ident, int facility)
+{
+	log_openlog(ident, facility);
 	log_syslog = true;
+	log_both = false;
+}
+
+/*
+ * Starting as a service (-D, or under systemd): until the start is done,
+ * warnings and errors go to stderr and to syslog(3) too, so that a start
+ * that fails says why wherever the operator looks.  on false: stderr only
+ * (no closelog(): the syslog sink shares the process's connection).
+ */
+void
+log_also_syslog(const char *ident, int facility, bool on)
+{
+	if (on)
+		log_openlog(ident, facility);
+	log_both = on;
 }
 
 int
@@ -51,12 +74,15 @@ log_emit(int prio, const char *suffix, const char *fmt, va_list ap)
 	char	msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_syslog) {
+	/* Starting: warnings and errors to syslog too (before a detach,
+	 * under the parent's pid: nothing routine). */
+	if (log_syslog || (log_both && prio <= LOG_WARNING)) {
 		if (suffix != NULL)
 			syslog(prio, "%s: %s", msg, suffix);
 		else
 			syslog(prio, "%s", msg);
-		return;
+		if (log_syslog)
+			return;
 	}
 	if (suffix != NULL)
 		fprintf(stderr, "%s: %s: %s\n", log_prog, msg, suffix);

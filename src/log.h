@@ -8,10 +8,12 @@
 #ifndef TLSFLOOR_LOG_H
 #define TLSFLOOR_LOG_H
 
+#include <stdbool.h>
 #include <stdnoreturn.h>
 
 void	log_init(const char *progname, int verbosity);
 void	log_to_syslog(const char *ident, int facility);
+void	log_also_syslog(const char *ident, int facility, bool on);
 int	log_verbosity(void);
 noreturn void fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,8 @@
  *
  *   capture -> decode -> flow -> reasm -> mail -> tls -> verdict -> output
  */
+#define _GNU_SOURCE		/* asprintf() */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,13 +31,17 @@
 #include "caps.h"
 #include "config.h"
 #include "daemon.h"
+#include "decode.h"
 #include "defrag.h"
 #include "dns.h"
 #include "flow.h"
 #include "log.h"
+#include "metrics.h"
 #include "output.h"
+#include "preflight.h"
 #include "sandbox.h"
 #include "stats.h"
+#include "store.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -53,6 +60,8 @@ struct overrides {
 	const char	**ports;	/* --port */
 	int		  nports;
 	const char	 *format, *output, *inventory, *user, *pidfile;
+	const char	 *inventory_db, *sensor;
+	const char	 *metrics;	/* --metrics */
 	const char	 *floor;
 	uint64_t	  max_flows, memcap;
 	bool		  all_tls, daemonize, check;
@@ -77,15 +86,27 @@ overrides_free(struct overrides *o)
 static noreturn void
 usage(FILE *fp, int status)
 {
+	/* A usage error has been named on the line before: one more line,
+	 * not the whole help over it. */
+	if (status != 0) {
+		fprintf(fp, "try 'tlsfloor --help' for the options\n");
+		exit(status);
+	}
 	fprintf(fp,
 	    "usage: tlsfloor [-DhnqvV] [-c file] [-f json|text] [-o file]\n"
 	    "                [-i interface]... [-r file]... [-p pidfile] [-u user]\n"
 	    "                [--floor version] [--port proto:port[:implicit]]\n"
 	    "                [--all-tls] [--max-flows n] [--memcap bytes]\n"
-	    "                [--inventory path]\n"
+	    "                [--inventory path] [--inventory-db path]\n"
+	    "                [--sensor name] [--metrics file]\n"
+	    "       tlsfloor report --db path [--csv file] [--json file] [--bom]\n"
+	    "                [--since time] [--sensor name] [--protocol proto]\n"
+	    "                [--window duration] [--at time]\n"
 	    "\n"
-	    "  -r, --read FILE      read a pcap/pcapng capture (\"-\" = stdin);\n"
-	    "                       repeat for several files, read in order\n"
+	    "  -r, --read FILE      read a pcap/pcapng capture, plain, .gz or .zst\n"
+	    "                       (\"-\" = stdin; a directory: every file in it,\n"
+	    "                       in name order); repeat for several, read in\n"
+	    "                       order; arguments after -r are more files\n"
 	    "  -i, --interface IF   capture live on IF (repeatable)\n"
 	    "  -c, --config FILE    read the YAML configuration FILE\n"
 	    "  -n, --check-config   check the configuration and exit\n"
@@ -102,6 +123,12 @@ usage(FILE *fp, int status)
 	    "      --memcap BYTES   memory for flows and buffers (default 64M)\n"
 	    "      --inventory PATH write the client inventory at exit: PATH.csv\n"
 	    "                       and PATH.json, or just PATH if it ends .csv/.json\n"
+	    "      --inventory-db PATH  keep the inventory in the SQLite database\n"
+	    "                       PATH across runs (inventory.db)\n"
+	    "      --sensor NAME    this sensor's name in records and events\n"
+	    "                       (default: the host name)\n"
+	    "      --metrics FILE   write the counters for Prometheus to FILE at\n"
+	    "                       every stats interval and at exit\n"
 	    "  -q, --quiet          no summary on stderr\n"
 	    "  -v, --verbose        more diagnostics; the summary lists every counter\n"
 	    "  -V, --version        print version and exit\n"
@@ -141,6 +168,10 @@ configure(const struct overrides *o, char *err, size_t errlen)
 			goto bad;
 	if (o->all_tls)
 		c->scope = SCOPE_ALL_TLS;
+	if ((o->inventory_db != NULL && config_set_string(&c->inventory_db,
+	    o->inventory_db) != 0) || (o->sensor != NULL &&
+	    config_set_string(&c->sensor_name, o->sensor) != 0))
+		goto bad;
 	if (o->max_flows != 0)
 		c->max_flows = (uint32_t)o->max_flows;
 	if (o->memcap != 0)
@@ -173,6 +204,9 @@ configure(const struct overrides *o, char *err, size_t errlen)
 		free(c->group);
 		c->group = NULL;
 	}
+	if (o->metrics != NULL &&
+	    config_set_string(&c->metrics_path, o->metrics) != 0)
+		goto bad;
 	if ((o->user != NULL && config_set_string(&c->user, o->user) != 0) ||
 	    (o->pidfile != NULL &&
 	    config_set_string(&c->pidfile, o->pidfile) != 0))
@@ -189,13 +223,50 @@ bad:
 }
 
 /*
- * Real time passes while files are read: collectors, inventory timer; and
+ * The inventory store (inventory.db): the sensor's name is the host's
+ * unless one is given; reading files, a full batch waits for the writer.
+ */
+static int
+open_store(const struct overrides *o, const struct config *cfg, bool live,
+    char *err, size_t errlen)
+{
+	struct store_opts	so;
+	char			host[256];
+
+	memset(&so, 0, sizeof(so));
+	so.db = cfg->inventory_db;
+	so.sensor = cfg->sensor_name;
+	if (so.sensor == NULL) {
+		if (gethostname(host, sizeof(host)) != 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		so.sensor = host;
+	}
+	so.commit_interval = cfg->inventory_commit;
+	so.window = cfg->inventory_window;
+	so.inventory = o->inventory != NULL ? o->inventory :
+	    cfg->inventory_path;
+	so.offline = !live;
+	so.on_record = output_inventory_record;
+	return store_open(&so, err, errlen);
+}
+
+/* Real time passes while files are read: collectors, inventory timer. */
+
+static const struct config	*files_cfg;	/* -r: the configuration */
+
+/*
+ * Real time passes while files are read: collectors, inventory timer, and
+ * the metrics file at every stats interval (wall clock, as live); and
  * SIGUSR1 writes the inventory here too.  (SIGHUP has nothing to reload
  * while files are read: it is ignored.)
  */
 static void
 files_tick(void)
 {
+	static uint64_t	next_metrics;
+	uint64_t	now;
+
 	output_tick();
 	daemon_hup = 0;
 	if (daemon_usr1) {
@@ -206,6 +277,92 @@ files_tick(void)
 			stats_dump(stderr);
 		}
 	}
+	if (!metrics_enabled() || files_cfg->stats_interval == 0)
+		return;
+	now = daemon_now();
+	if (next_metrics != 0 && now >= next_metrics)
+		metrics_write(files_cfg, now, NULL, 0);
+	if (next_metrics == 0 || now >= next_metrics)
+		next_metrics = now + (uint64_t)files_cfg->stats_interval *
+		    1000000u;
+}
+
+/* A directory's entries worth reading: not hidden (".", "..", ".x"). */
+static int
+visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * -r DIR: every regular file in it (symbolic links followed), in name
+ * order (bytes, as ls sorts in the C locale), not its subdirectories.
+ * 0, or -1 when it could not be listed or held no file.
+ */
+static int
+read_dir(const char *dir)
+{
+	struct dirent	**ents;
+	struct stat	  st;
+	char		 *path;
+	int		  n, i, files = 0, status = 0;
+
+	if ((n = scandir(dir, &ents, visible, alphasort)) < 0) {
+		log_warn("%s", dir);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!daemon_term && asprintf(&path, "%s/%s", dir,
+		    ents[i]->d_name) >= 0) {
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				files++;
+				if (capture_file(path, files_tick) != 0)
+					status = -1;
+			} else {
+				log_debug("%s: not a regular file, skipped",
+				    path);
+			}
+			free(path);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (files == 0 && !daemon_term) {
+		log_warnx("%s: a directory with no capture file in it", dir);
+		STAT_INC(FILE_ERRORS);
+		return -1;
+	}
+	return status;
+}
+
+/*
+ * Files read and not one session found: say what the capture did hold
+ * (the server ports connections were opened to) and how to look there.
+ */
+static void
+no_mail_hint(void)
+{
+	uint16_t	ports[5];
+	uint32_t	counts[5];
+	size_t		n, i;
+
+	if (stats[STAT_SESSIONS] != 0 || stats[STAT_PKTS] == 0)
+		return;
+	n = decode_top_ports(ports, counts, 5);
+	if (n == 0) {
+		fprintf(stderr, "tlsfloor: no mail session, and no TCP "
+		    "connection opened (SYN) in the capture\n");
+		return;
+	}
+	fprintf(stderr, "tlsfloor: no mail session; TCP connections "
+	    "opened, by server port:");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %u (%lu)", i > 0 ? "," : "",
+		    (unsigned)ports[i], (unsigned long)counts[i]);
+	fprintf(stderr, "\ntlsfloor: mail on another port: --port "
+	    "imap:PORT (or pop3:, smtp:; add :implicit for TLS from the "
+	    "first byte); TLS on any port: --all-tls\n");
 }
 
 /*
@@ -217,15 +374,26 @@ files_tick(void)
 static int
 run_files(const struct overrides *o)
 {
-	int	i, rc, status = 0;
-	bool	cut = false;
+	struct stat	st;
+	int		i, status = 0, rc;
+	bool		cut = false;
 
+	/* progress only where a person watches it */
+	capture_set_progress(!o->quiet && isatty(STDERR_FILENO));
+	if (decode_count_ports(true) != 0)
+		log_warnx("no memory to count server ports: no hint if the "
+		    "capture holds no mail");
 	for (i = 0; i < o->nfiles; i++) {
 		if (daemon_term) {
 			cut = true;	/* files left unread */
 			break;
 		}
-		if ((rc = capture_file(o->files[i], files_tick)) < 0)
+		if (strcmp(o->files[i], "-") != 0 &&
+		    stat(o->files[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = read_dir(o->files[i]);
+		else
+			rc = capture_file(o->files[i], files_tick);
+		if (rc < 0)
 			status = EXIT_INPUT;
 		else if (rc > 0)
 			cut = true;
@@ -256,12 +424,22 @@ reload(const struct overrides *o, struct config **cfgp)
 	    c->max_flows != old->max_flows)
 		log_warnx("reload: capture settings and max_flows take effect "
 		    "at the next start");
+	if ((c->inventory_db == NULL) != (old->inventory_db == NULL) ||
+	    (c->inventory_db != NULL && strcmp(c->inventory_db,
+	    old->inventory_db) != 0))
+		log_warnx("reload: inventory.db takes effect at the next "
+		    "start");
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
 	if (c->seccomp != old->seccomp)
 		log_warnx("reload: daemon.seccomp takes effect at the next "
 		    "start");
+	if ((c->metrics_path == NULL) != (old->metrics_path == NULL) ||
+	    (c->metrics_path != NULL &&
+	    strcmp(c->metrics_path, old->metrics_path) != 0))
+		log_warnx("reload: stats.metrics_path takes effect at the "
+		    "next start");
 	daemon_notify("RELOADING=1");
 	umask((mode_t)c->umask);
 	flow_set_config(c);
@@ -307,6 +485,7 @@ live_stats(const struct config *cfg, uint64_t now)
 
 	ncs = live_capstats(cs);
 	output_stats(now, cs, ncs);
+	metrics_write(cfg, now, cs, ncs);
 	for (i = 0; i < ncs; i++) {
 		drop += cs[i].dropped;
 		recv += cs[i].received;
@@ -402,6 +581,9 @@ main(int argc, char **argv)
 		{ "max-flows",	  required_argument, NULL, 'M' },
 		{ "memcap",	  required_argument, NULL, 'm' },
 		{ "inventory",	  required_argument, NULL, 'I' },
+		{ "inventory-db", required_argument, NULL, 'B' },
+		{ "sensor",	  required_argument, NULL, 'S' },
+		{ "metrics",	  required_argument, NULL, 'X' },
 		{ "quiet",	  no_argument,	     NULL, 'q' },
 		{ "verbose",	  no_argument,	     NULL, 'v' },
 		{ "version",	  no_argument,	     NULL, 'V' },
@@ -409,6 +591,10 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct overrides	 o;
+	struct preflight_args	 pa = { 0 };
+	struct output_capstat	 cs[CONFIG_MAX_IFACES];
+	size_t			 ncs = 0;
+	unsigned		 w;
 	struct config		*cfg, *probe;
 	char			 err[1024];
 	int			 ch, status = 0;
@@ -417,6 +603,8 @@ main(int argc, char **argv)
 
 	daemon_close_fds();
 	log_init("tlsfloor", 0);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return store_report_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (o.ifaces = calloc((size_t)argc, sizeof(char *))) == NULL ||
@@ -425,10 +613,20 @@ main(int argc, char **argv)
 	if ((probe = config_default()) == NULL)
 		fatal("startup");
 
-	while ((ch = getopt_long(argc, argv, "r:i:c:nDp:u:f:o:qvVh", longopts,
+	/* "-" first: arguments that are not options come back in their
+	 * place (as 1), so -r *.pcap from a shell reads them all, in order */
+	while ((ch = getopt_long(argc, argv, "-r:i:c:nDp:u:f:o:qvVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
+			o.files[o.nfiles++] = optarg;
+			break;
+		case 1:
+			if (o.nfiles == 0) {
+				log_warnx("unexpected argument \"%s\" (files "
+				    "to read follow -r)", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
 			o.files[o.nfiles++] = optarg;
 			break;
 		case 'i':
@@ -499,6 +697,20 @@ main(int argc, char **argv)
 		case 'I':
 			o.inventory = optarg;
 			break;
+		case 'B':
+			o.inventory_db = optarg;
+			break;
+		case 'S':
+			if (*optarg == '\0' || strlen(optarg) > 255) {
+				log_warnx("--sensor: expected a name of 1 to "
+				    "255 bytes");
+				usage(stderr, EXIT_USAGE);
+			}
+			o.sensor = optarg;
+			break;
+		case 'X':
+			o.metrics = optarg;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -521,6 +733,13 @@ main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 	log_init("tlsfloor", o.verbose);
+	/* A service that cannot start says why in the journal or syslog. */
+	if (o.daemonize || getenv("INVOCATION_ID") != NULL)
+		log_also_syslog("tlsfloor", LOG_DAEMON, true);
+	if (o.nfiles > 0 && o.nifaces > 0) {
+		log_warnx("-r and -i cannot be used together");
+		usage(stderr, EXIT_USAGE);
+	}
 
 	if ((cfg = configure(&o, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
@@ -530,6 +749,17 @@ main(int argc, char **argv)
 	/* What we create (outputs, inventory, pidfile) is ours alone
 	 * unless daemon.umask says otherwise. */
 	umask((mode_t)cfg->umask);
+	/* -n and the start ask the same questions (preflight.c). */
+	pa.nfiles = o.nfiles;
+	pa.conf = o.conf;
+	pa.inventory = o.inventory;
+	if ((status = preflight(cfg, &pa, err, sizeof(err))) !=
+	    PREFLIGHT_OK) {
+		log_warnx("%s", err);
+		config_free(cfg);
+		overrides_free(&o);
+		return status;
+	}
 	if (o.check) {
 		printf("%s: configuration ok\n", o.conf ? o.conf : "defaults");
 		config_free(cfg);
@@ -537,23 +767,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	live = o.nfiles == 0 && cfg->ninterfaces > 0;
-	if (o.nfiles > 0 && o.nifaces > 0) {
-		log_warnx("-r and -i cannot be used together");
-		usage(stderr, EXIT_USAGE);
-	}
-	if (o.nfiles == 0 && !live) {
-		log_warnx("nothing to read: give -r FILE (or -r - for stdin), "
-		    "or -i INTERFACE");
-		usage(stderr, EXIT_USAGE);
-	}
 
 	if (daemon_signals(capture_breakloop) == -1)
 		fatal("sigaction");
 	/* Live: a second instance stops here, before it opens anything;
 	 * the user to become must exist before we detach. */
 	if (live) {
-		if (daemon_check(cfg, err, sizeof(err)) != 0)
-			fatalx("%s", err);
 		if (cfg->pidfile != NULL && (o.pidfile != NULL ||
 		    o.daemonize || geteuid() == 0) &&
 		    daemon_pidfile(cfg->pidfile, cfg, err, sizeof(err)) != 0)
@@ -561,7 +780,13 @@ main(int argc, char **argv)
 	}
 	verdict_init(cfg);
 	verdict_expiring_exceptions(time(NULL));
+	if (cfg->inventory_db != NULL && open_store(&o, cfg, live, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (output_open(cfg, o.inventory, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	if (cfg->metrics_path != NULL &&
+	    metrics_open(cfg->metrics_path, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (flow_init(cfg) != 0)
 		fatal("flow table");
@@ -570,9 +795,10 @@ main(int argc, char **argv)
 	if (cfg->dpi_enabled && classify_init() != 0)
 		fatalx("nDPI would not start");
 
-	if (!live)
+	if (!live) {
+		files_cfg = cfg;
 		status = run_files(&o);
-	else {
+	} else {
 		uid_t	uid;
 		gid_t	gid;
 
@@ -600,6 +826,7 @@ main(int argc, char **argv)
 			fatalx("%s", err);
 		daemon_notify("READY=1");
 		log_info("running");
+		log_also_syslog(NULL, 0, false);
 		status = run_live(&o, &cfg);
 		daemon_notify("STOPPING=1");
 	}
@@ -609,21 +836,27 @@ main(int argc, char **argv)
 	verdict_flush();
 	dns_fini();
 	classify_fini();
+	/* the collectors' queues flushed (or given up) first, so that the
+	 * final stats event accounts for every event sent them */
+	output_drain(OUTPUT_DRAIN_MS);
 	if (live) {
-		struct output_capstat	cs[CONFIG_MAX_IFACES];
-		size_t			n = live_capstats(cs);
-		unsigned		w;
-
-		output_stats(daemon_now(), cs, n);
-		for (w = 0; w < ncaps; w++)
-			capture_live_close(caps[w]);
+		ncs = live_capstats(cs);
+		output_stats(daemon_now(), cs, ncs);
 	} else if (o.conf != NULL && cfg->stats_interval > 0)
 		output_stats(daemon_now(), NULL, 0);
 	if (output_close() != 0 && status == 0)
 		status = EXIT_INPUT;
+	/* After output_close(): the collectors' last drops are known. */
+	metrics_write(cfg, daemon_now(), cs, ncs);
+	metrics_close();
+	for (w = 0; w < ncaps; w++)
+		capture_live_close(caps[w]);
 	verdict_report_exceptions();
-	if (!o.quiet)
+	if (!o.quiet) {
 		stats_summary(stderr, "tlsfloor");
+		if (!live)
+			no_mail_hint();
+	}
 	if (o.verbose) {
 		fputs("tlsfloor: counters:\n", stderr);
 		stats_dump(stderr);

@@ -10,8 +10,8 @@
  *   text    one human line per session (and per alert summary)
  *   syslog  syslog(3): alerts, summaries, stats, sessions under an
  *           exception (notice) and, if asked, ok sessions (info)
- *   remote  the same to SIEM collectors (RFC 5424 or CEF, UDP or TCP),
- *           queued and never blocking (output_syslog.c)
+ *   remote  the same to SIEM collectors (RFC 5424 or CEF; UDP, TCP, TLS
+ *           or RELP), queued and never blocking (output_syslog.c)
  *
  * and keeps the client inventory (inventory.c).  Files are reopened by
  * output_reconfigure() (SIGHUP), so logrotate works.  A write error is
@@ -46,6 +46,7 @@
 #include "output.h"
 #include "output_syslog.h"
 #include "stats.h"
+#include "store.h"
 #include "tls.h"
 #include "verdict.h"
 
@@ -100,7 +101,16 @@ static struct inventory		*inv;
 static char			*inv_path;	/* owned */
 static uint64_t			 inv_next;	/* us: next periodic write */
 static bool			 out_flush;
+/* Collectors closed at exit, for the last metrics (output_remotes()). */
+static struct {
+	char		 name[300];
+	struct remote_counts c;
+}				 closed[CONFIG_MAX_REMOTES];
+static size_t			 nclosed;
+static uint64_t			 drain_deadline;	/* us, monotonic */
 
+static void	remotestat_fill(struct output_remotestat *, const char *,
+		    const struct remote_counts *);
 static int	sink_open_file(struct sink *, const char *, char *, size_t);
 static bool	sink_keep_old(struct sink *, const char *, struct sink *, int);
 static int	sink_close(struct sink *, bool);
@@ -322,12 +332,24 @@ sink_close(struct sink *s, bool final)
 		syslog_local_close();
 		break;
 	case SINK_REMOTE:
-		/* At exit wait a little for the collector; on reload a
-		 * dropped collector must not stall the capture. */
-		remote_close(s->remote, final ? 5000 : 0);
+		/* At exit output_drain() has waited for the collector; on
+		 * reload a dropped collector must not stall the capture:
+		 * what it still holds is counted failed.  At exit its counts
+		 * are kept for the last metrics (output_remotes()). */
+		if (final && s->remote != NULL && nclosed < CONFIG_MAX_REMOTES) {
+			snprintf(closed[nclosed].name, sizeof(closed[0].name),
+			    "%s", remote_name(s->remote));
+			/* what it still holds is failed once closed */
+			remote_counts(s->remote, &closed[nclosed].c);
+			closed[nclosed].c.failed += closed[nclosed].c.queued;
+			closed[nclosed].c.queued = 0;
+			(void)remote_close(s->remote, 0);
+			nclosed++;
+		} else
+			(void)remote_close(s->remote, 0);
 		s->remote = NULL;
-		free(s->rcfg.host);
-		s->rcfg.host = NULL;
+		config_remote_free(&s->rcfg);
+		memset(&s->rcfg, 0, sizeof(s->rcfg));
 		break;
 	}
 	return rc;
@@ -357,11 +379,44 @@ sink_keep_old(struct sink *s, const char *path, struct sink *old, int nold)
 }
 
 static bool
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+static bool
 same_remote(const struct config_remote *a, const struct config_remote *b)
 {
 	return strcmp(a->host, b->host) == 0 && a->port == b->port &&
 	    a->transport == b->transport && a->format == b->format &&
-	    a->queue == b->queue;
+	    a->queue == b->queue &&
+	    a->max_message_size == b->max_message_size &&
+	    same_str(a->sd_id, b->sd_id) && same_str(a->ca_file, b->ca_file) &&
+	    same_str(a->server_name, b->server_name) &&
+	    same_str(a->cert_file, b->cert_file) &&
+	    same_str(a->key_file, b->key_file);
+}
+
+/* A copy of a remote entry that outlives its configuration. */
+static int
+rcfg_copy(struct config_remote *to, const struct config_remote *from)
+{
+	*to = *from;
+	to->host = to->sd_id = to->ca_file = to->server_name =
+	    to->cert_file = to->key_file = NULL;
+#define DUP(f)	if (from->f != NULL && (to->f = strdup(from->f)) == NULL) \
+		goto fail
+	DUP(host);
+	DUP(sd_id);
+	DUP(ca_file);
+	DUP(server_name);
+	DUP(cert_file);
+	DUP(key_file);
+#undef DUP
+	return 0;
+fail:
+	config_remote_free(to);
+	return -1;
 }
 
 /*
@@ -415,17 +470,25 @@ sinks_open(const struct config *cfg, struct sink *out, int *nout,
 				s->remote = old[j].remote;
 				s->rcfg = old[j].rcfg;
 				old[j].remote = NULL;
-				old[j].rcfg.host = NULL;
+				memset(&old[j].rcfg, 0, sizeof(old[j].rcfg));
 				break;
 			}
-		if (s->remote != NULL)
+		if (s->remote != NULL) {
+			/* TLS files renewed on disk are taken now */
+			if (remote_refresh(s->remote, &cfg->remotes[i], err,
+			    errlen) != 0)
+				*rc = -1;
 			continue;
-		s->rcfg = cfg->remotes[i];
-		if ((s->rcfg.host = strdup(cfg->remotes[i].host)) == NULL ||
-		    (s->remote = remote_open(&cfg->remotes[i],
+		}
+		if (rcfg_copy(&s->rcfg, &cfg->remotes[i]) != 0) {
+			snprintf(err, errlen, "remote %s: out of memory",
+			    cfg->remotes[i].host);
+			(*nout)--;
+			*rc = -1;
+		} else if ((s->remote = remote_open(&cfg->remotes[i],
 		    cfg->syslog_ident, cfg->syslog_facility, err,
 		    errlen)) == NULL) {
-			free(s->rcfg.host);
+			config_remote_free(&s->rcfg);
 			(*nout)--;
 			*rc = -1;
 		}
@@ -436,14 +499,20 @@ int
 output_open(const struct config *cfg, const char *inventory_path, char *err,
     size_t errlen)
 {
-	int	rc = 0;
+	int	rc = 0, i;
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
+	/* start-up, before a chroot: collectors' names looked up once */
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE)
+			remote_prime(sinks[i].remote);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;
-	if (inventory_path != NULL) {
+	/* With a store (inventory.db) the inventory lives there. */
+	if (inventory_path != NULL && !store_active()) {
 		if ((inv_path = strdup(inventory_path)) == NULL ||
 		    (inv = inventory_new(OUTPUT_INVENTORY_MAX)) == NULL) {
 			snprintf(err, errlen, "inventory: out of memory");
@@ -472,6 +541,7 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	nsinks = nnext;
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_set_observer(cfg->sensor_name);
 	return rc;
 }
 
@@ -676,10 +746,10 @@ output_session(const struct flow *f, const struct verdict *v)
 
 	session = nsinks > 0 && (v->reason != RS_OK ||
 	    ocfg->session_events_ok);
-	if (inv == NULL && !session && !alert)
+	if (inv == NULL && !store_active() && !session && !alert)
 		return;
 	fp_compute(f->sess.ch, f->sess.sh, &fs);
-	if (inv != NULL)
+	if (inv != NULL || store_active())
 		inv_add(f, v, &fs);
 	if (session)
 		emit(EV_SESSION, f, v, NULL, &fs, NULL, f->first_ts);
@@ -695,11 +765,51 @@ output_summary(const struct alert_summary *as)
 	emit(EV_ALERT_SUMMARY, NULL, NULL, as, NULL, NULL, as->window_end);
 }
 
+/* Each collector's accounting, under tlsfloor.remotes of a stats event. */
+static void
+stats_remotes(json_t *e)
+{
+	struct remote_counts	 c;
+	json_t			*a, *x, *t;
+	int			 i;
+
+	if ((t = json_object_get(e, "tlsfloor")) == NULL ||
+	    (a = json_array()) == NULL)
+		return;
+	for (i = 0; i < nsinks; i++) {
+		if (sinks[i].kind != SINK_REMOTE || sinks[i].remote == NULL)
+			continue;
+		remote_counts(sinks[i].remote, &c);
+		x = json_object();
+		json_object_set_new(x, "name",
+		    json_string(remote_name(sinks[i].remote)));
+#define C(f)	json_object_set_new(x, #f, json_integer((json_int_t)c.f))
+		C(events);
+		C(sent);
+		C(acknowledged);
+		C(dropped);
+		C(failed);
+		C(queued);
+		C(trimmed);
+		C(cut);
+		C(connects);
+		C(errors);
+		C(tls_failures);
+		C(resolve_failures);
+#undef C
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(t, "remotes", a);
+}
+
 void
 output_stats(uint64_t now, const struct output_capstat *cs, size_t n)
 {
-	emit(EV_STATS, NULL, NULL, NULL, NULL, oj_stats(now, cs, n, ocfg),
-	    now);
+	json_t	*e = oj_stats(now, cs, n, ocfg);
+
+	if (e != NULL)
+		stats_remotes(e);
+	emit(EV_STATS, NULL, NULL, NULL, NULL, e, now);
 }
 
 /* --- inventory ------------------------------------------------------------ */
@@ -735,7 +845,34 @@ inv_add(const struct flow *f, const struct verdict *v,
 	is.endpoint_label = output_endpoint_label(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
-	inventory_add(inv, &is);
+	if (store_active())
+		store_add(&is);
+	else
+		inventory_add(inv, &is);
+}
+
+/*
+ * One record of the store's inventory file as an inventory event, for the
+ * JSON sinks that take them.  Called by the store's writer thread (record:
+ * a reference it hands over).
+ */
+void
+output_inventory_record(json_t *record, uint64_t now)
+{
+	json_t	*j;
+	int	 k;
+
+	output_lock();
+	for (k = 0; k < nsinks; k++)
+		if (sinks[k].kind == SINK_JSON &&
+		    sink_wants(&sinks[k], EV_INVENTORY, NULL)) {
+			j = oj_inventory(now, json_incref(record));
+			if (j != NULL && oj_render(&ev_json, j))
+				ofile_put(sinks[k].of, ev_json.p, ev_json.n);
+			json_decref(j);
+		}
+	output_unlock();
+	json_decref(record);
 }
 
 /*
@@ -748,6 +885,11 @@ output_inventory(uint64_t now)
 	char	err[256];
 	size_t	i, n;
 
+	if (store_active()) {
+		/* The store's thread writes the files (and says so). */
+		store_report(now);
+		return 0;
+	}
 	if (inv == NULL)
 		return 0;
 	if (inventory_write(inv, inv_path, now, err, sizeof(err)) != 0) {
@@ -790,7 +932,8 @@ output_tick(void)
 		if (sinks[i].kind == SINK_REMOTE)
 			remote_poll(sinks[i].remote, (uint64_t)mono.tv_sec *
 			    1000000u + (uint64_t)mono.tv_nsec / 1000u);
-	if (inv == NULL || ocfg->inventory_interval == 0)
+	store_fold(stats_self());
+	if ((inv == NULL && !store_active()) || ocfg->inventory_interval == 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	now = (uint64_t)wall.tv_sec * 1000000u +
@@ -829,6 +972,41 @@ output_handover(uid_t uid, gid_t gid)
 		    sinks[i].of->regular &&
 		    fchown(sinks[i].of->fd, uid, gid) == -1)
 			log_warn("%s: chown", sinks[i].of->path);
+	store_handover(uid, gid);
+}
+
+/*
+ * Each collector's name and counts, for the metrics: the open ones, then
+ * those output_close() closed (their last figures).  Returns how many.
+ */
+size_t
+output_remotes(struct output_remotestat *rs, size_t max)
+{
+	struct remote_counts	c;
+	size_t			n = 0, i;
+	int			k;
+
+	for (k = 0; k < nsinks && n < max; k++)
+		if (sinks[k].kind == SINK_REMOTE && sinks[k].remote != NULL) {
+			remote_counts(sinks[k].remote, &c);
+			remotestat_fill(&rs[n++], remote_name(sinks[k].remote),
+			    &c);
+		}
+	for (i = 0; i < nclosed && n < max; i++)
+		remotestat_fill(&rs[n++], closed[i].name, &closed[i].c);
+	return n;
+}
+
+static void
+remotestat_fill(struct output_remotestat *r, const char *name,
+    const struct remote_counts *c)
+{
+	r->name = name;
+	r->sent = c->sent;
+	r->acknowledged = c->acknowledged;
+	r->dropped = c->dropped;
+	r->failed = c->failed;
+	r->queued = c->queued;
 }
 
 /* The remote collectors' sockets, for the run loop's poll(). */
@@ -850,14 +1028,48 @@ output_pollfds(struct pollfd *pfd, int max)
 	return n;
 }
 
+/*
+ * At exit, before the final stats event: the collectors' queues flushed,
+ * for ms at most (counted from the first call: output_close() calls it
+ * again for the stats event itself), what is left counted failed.  The
+ * final stats event then says events = sent + dropped + failed.
+ */
+void
+output_drain(unsigned ms)
+{
+	struct remote	*rs[MAX_SINKS];
+	struct timespec	 mono;
+	uint64_t	 now;
+	size_t		 n = 0;
+	int		 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now = (uint64_t)mono.tv_sec * 1000000u +
+	    (uint64_t)mono.tv_nsec / 1000u;
+	if (drain_deadline == 0)
+		drain_deadline = now + (uint64_t)ms * 1000u;
+	for (i = 0; i < nsinks; i++)
+		if (sinks[i].kind == SINK_REMOTE && sinks[i].remote != NULL)
+			rs[n++] = sinks[i].remote;
+	if (n > 0)
+		remote_drain(rs, n, drain_deadline);
+}
+
 /* End of the run: inventory, then every sink flushed and closed. */
 int
 output_close(void)
 {
-	int	i, rc = 0;
+	struct timespec	ts;
+	int		i, rc = 0;
 
+	if (store_active()) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (store_close((uint64_t)ts.tv_sec * 1000000u +
+		    (uint64_t)ts.tv_nsec / 1000u) != 0)
+			rc = -1;
+		store_fold(stats_self());
+	}
 	if (inv != NULL) {
-		struct timespec	ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (output_inventory((uint64_t)ts.tv_sec * 1000000u +
@@ -866,9 +1078,11 @@ output_close(void)
 		inventory_free(inv);
 		inv = NULL;
 	}
+	output_drain(OUTPUT_DRAIN_MS);
 	for (i = 0; i < nsinks; i++)
 		if (sink_close(&sinks[i], true) != 0)
 			rc = -1;
+	drain_deadline = 0;		/* a later output_open() starts over */
 	nsinks = 0;
 	free(inv_path);
 	inv_path = NULL;
@@ -877,6 +1091,7 @@ output_close(void)
 	if (text_fp != NULL)
 		fclose(text_fp);
 	text_fp = NULL;
+	oj_set_observer(NULL);
 	return rc;
 }
 

@@ -43,6 +43,16 @@ struct output_capstat {
 	uint64_t	 if_dropped;	/* by the interface */
 };
 
+/* One remote collector, for the metrics. */
+struct output_remotestat {
+	const char	*name;		/* "host:port/udp"; output.c's */
+	uint64_t	 sent;		/* events, since it was opened */
+	uint64_t	 acknowledged;	/* RELP: the collector said so */
+	uint64_t	 dropped;	/* never queued: full, too large */
+	uint64_t	 failed;	/* queued, then given up or lost */
+	uint64_t	 queued;	/* events waiting */
+};
+
 int	output_open(const struct config *, const char *inventory_path,
 	    char *err, size_t errlen);
 int	output_reconfigure(const struct config *, char *err, size_t errlen);
@@ -50,10 +60,13 @@ void	output_session(const struct flow *, const struct verdict *);
 void	output_summary(const struct alert_summary *);
 void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
 int	output_inventory(uint64_t now_us);
+void	output_inventory_record(json_t *record, uint64_t now_us);
 void	output_tick(void);
 void	output_flush(void);
 void	output_handover(uid_t, gid_t);
 int	output_pollfds(struct pollfd *, int max);
+size_t	output_remotes(struct output_remotestat *, size_t max);
+void	output_drain(unsigned ms);
 int	output_close(void);
 /* Capture workers share the outputs: see output.c. */
 void	output_lock(void);
@@ -79,6 +92,7 @@ void	 jw_free(struct jw *);
 json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);
 json_t	*oj_inventory(uint64_t now_us, json_t *record);
+void	 oj_set_observer(const char *sensor_name);
 
 /* The text sink (output_text.c). */
 void	output_text_session(FILE *, const struct flow *,

@@ -654,6 +654,38 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
  * (emptied first): the same fields; the alert says kind "alert" and
  * carries its severity.  False when out of memory.
  */
+/* observer.name: the sensor's name when one is configured (sensor.name,
+ * --sensor); NULL: none, the events stay as they were. */
+static char	*oj_observer;
+
+void
+oj_set_observer(const char *name)
+{
+	free(oj_observer);
+	oj_observer = name != NULL ? strdup(name) : NULL;
+}
+
+static void
+jw_observer(struct jw *w)
+{
+	if (oj_observer == NULL)
+		return;
+	jw_obj(w, "observer");
+	jw_kstr(w, "name", oj_observer);
+	jw_end_obj(w);
+}
+
+static void
+set_observer(json_t *e)
+{
+	json_t	*o;
+
+	if (oj_observer == NULL || (o = json_object()) == NULL)
+		return;
+	json_object_set_new(o, "name", json_string(oj_observer));
+	json_object_set_new(e, "observer", o);
+}
+
 bool
 oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs, enum ev_type t)
@@ -662,6 +694,7 @@ oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", f->first_ts);
+	jw_observer(w);
 	if (t == EV_ALERT)
 		jw_event(w, "alert", "tlsfloor.alert", v->severity,
 		    f->first_ts, f->last_ts);
@@ -688,6 +721,7 @@ oj_summary(struct jw *w, const struct alert_summary *as)
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", as->window_end);
+	jw_observer(w);
 	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity,
 	    as->first_ts, as->last_ts);
 	jw_obj(w, "source");
@@ -814,6 +848,7 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
 
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
+	set_observer(e);
 	o = json_object();
 	set_str(o, "kind", "metric");
 	set_str(o, "dataset", "tlsfloor.stats");
@@ -836,9 +871,8 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
 	a = json_array();
 	for (i = 0; cfg != NULL && i < cfg->nexceptions; i++) {
 		const struct config_exception *ex = &cfg->exceptions[i];
-		int32_t	today = (int32_t)(t / 86400);
 
-		if (ex->expires_days < today || ex->expires_days > today + 14)
+		if (!config_exception_expiring(ex, t))
 			continue;
 		x = json_object();
 		set_str(x, "owner", ex->owner);
@@ -865,6 +899,7 @@ oj_inventory(uint64_t now, json_t *record)
 	e = json_object();
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
+	set_observer(e);
 	o = json_object();
 	set_str(o, "kind", "state");
 	set_str(o, "dataset", "tlsfloor.inventory");

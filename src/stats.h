@@ -7,6 +7,9 @@
  * thread's now and then (stats_fold(), under output_lock()).  Each counter has
  * a stable dotted name used in the end-of-run summary and in `-v` dumps; the
  * group before the first dot says which stage owns it.
+ *
+ * A new counter is one X() line here: the stats event, -v and the metrics
+ * file (metrics.c: tlsfloor_<name, dots as _>_total) all follow this list.
  */
 #ifndef TLSFLOOR_STATS_H
 #define TLSFLOOR_STATS_H
@@ -19,6 +22,7 @@
 	X(BYTES,		"capture.bytes")			\
 	X(FILES,		"capture.files")			\
 	X(FILE_ERRORS,		"capture.file_errors")			\
+	X(FILES_COMPRESSED,	"capture.files_compressed")		\
 	X(DEC_TCP,		"decode.tcp")				\
 	X(LINK_ETHERNET,	"decode.link.ethernet")			\
 	X(LINK_SLL,		"decode.link.linux_sll")		\
@@ -46,6 +50,7 @@
 	X(DEC_NOT_TCP,		"decode.skip.not_tcp")			\
 	X(DEC_SNAPLEN,		"decode.payload_cut_by_snaplen")	\
 	X(DEC_LEN_BEYOND,	"decode.length_beyond_frame")		\
+	X(DEC_IP_LEN_FROM_CAPTURE, "decode.ip_length_zero_from_capture")	\
 	X(DEFRAG_FRAGMENTS,	"defrag.fragments")			\
 	X(DEFRAG_DONE,		"defrag.reassembled")			\
 	X(DEFRAG_INCOMPLETE,	"defrag.incomplete")			\
@@ -101,6 +106,7 @@
 	X(TLS_GAP,		"tls.hello_lost_in_gap")		\
 	X(SESSIONS,		"session.total")			\
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
+	X(SESS_NOT_TLS,		"session.not_tls")			\
 	X(SESS_EXCEPTION,	"session.under_exception")		\
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
 	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\
@@ -124,14 +130,28 @@
 	X(OUT_ALERTS_DEDUP,	"output.alerts_deduplicated")		\
 	X(OUT_SUMMARIES,	"output.alert_summaries")		\
 	X(OUT_SYSLOG,		"output.syslog.sent")			\
+	X(OUT_REMOTE_EVENTS,	"output.remote.events")			\
 	X(OUT_REMOTE_SENT,	"output.remote.sent")			\
+	X(OUT_REMOTE_ACKNOWLEDGED, "output.remote.acknowledged")	\
 	X(OUT_REMOTE_DROPPED,	"output.remote.dropped")		\
+	X(OUT_REMOTE_FAILED,	"output.remote.failed")			\
+	X(OUT_REMOTE_TRIMMED,	"output.remote.trimmed")		\
+	X(OUT_REMOTE_CUT,	"output.remote.cut")			\
 	X(OUT_REMOTE_CONNECTS,	"output.remote.connects")		\
 	X(OUT_REMOTE_ERRORS,	"output.remote.errors")			\
+	X(METRICS_WRITES,	"metrics.writes")			\
+	X(METRICS_ERRORS,	"metrics.write_errors")			\
+	X(OUT_REMOTE_TLS_FAILED, "output.remote.tls_failures")		\
+	X(OUT_REMOTE_RESOLVE_FAILED, "output.remote.resolve_failures")	\
 	X(INV_RECORDS,		"inventory.records")			\
 	X(INV_FULL,		"inventory.records_dropped")		\
 	X(INV_WRITES,		"inventory.writes")			\
 	X(INV_WRITE_ERRORS,	"inventory.write_errors")		\
+	X(STORE_WRITTEN,	"store.sessions_written")		\
+	X(STORE_DROPPED,	"store.sessions_dropped")		\
+	X(STORE_COMMITS,	"store.commits")			\
+	X(STORE_ERRORS,		"store.write_errors")			\
+	X(STORE_REPORTS,	"store.reports")			\
 	X(DNS_MESSAGES,		"dns.messages")				\
 	X(DNS_ANSWERS,		"dns.answers_cached")			\
 	X(DNS_BAD,		"dns.malformed")			\

@@ -787,6 +787,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 		td->hs[0] = td->hdr[2];
 		td->hs_len = 1;
 		td->phase = TD_V2;
+		f->sess.tls_record[dir] = true;
 		return take;
 	}
 	/* A service on no mail port may speak its own protocol first and
@@ -837,6 +838,7 @@ tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 		return take;
 	}
 	STAT_INC(TLS_RECORDS);
+	f->sess.tls_record[dir] = true;
 	td->rec_len = td->body_left = len;
 	td->alert_len = 0;
 	td->phase = TD_BODY;

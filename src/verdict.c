@@ -143,7 +143,7 @@ verdict_expiring_exceptions(time_t now)
 		if (e->expires_days < today)
 			log_warnx("exception at line %u (owner %s) expired on "
 			    "%s", e->line, e->owner, e->expires);
-		else if (e->expires_days <= today + 14)
+		else if (config_exception_expiring(e, now))
 			log_warnx("exception at line %u (owner %s) expires on "
 			    "%s", e->line, e->owner, e->expires);
 	}
@@ -468,6 +468,14 @@ verdict_finish(struct flow *f)
 	/* nDPI looked and it was not mail: no session of ours. */
 	if (f->proto == PROTO_NONE)
 		return;
+	/* --all-tls: a flow on no mail port is a session of ours only if
+	 * it carried TLS (plain HTTP, SSH... are not). */
+	if (f->proto == PROTO_TLS && !f->sess.tls_record[DIR_C2S] &&
+	    !f->sess.tls_record[DIR_S2C] && f->sess.ch == NULL &&
+	    f->sess.sh == NULL) {
+		STAT_INC(SESS_NOT_TLS);
+		return;
+	}
 	output_lock();		/* floor, exceptions, windows, outputs */
 	verdict_judge(f, &v);
 	verdict_policy(f, &v);

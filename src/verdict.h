@@ -83,6 +83,8 @@ struct session {
 	uint8_t		 starttls;	/* enum starttls */
 	bool		 starttls_offered; /* server advertised it */
 	bool		 tls[2];	/* TLS bytes seen from each side */
+	bool		 tls_record[2];	/* a well-formed TLS record (or SSLv2
+					 * hello) header from each side */
 	bool		 not_tls[2];	/* side sent bytes that are not TLS */
 	bool		 bad_hello[2];	/* hello present but malformed */
 	bool		 hello_gap[2];	/* a hole swallowed the hello */

@@ -360,11 +360,11 @@ def file_header_only():
 
 @case
 def file_directory():
-    c = Case("file-directory", "a directory given as -r")
+    c = Case("file-directory", "an empty directory given as -r")
     c.files["adir"] = None
     c.args = ["-r", "adir"]
     c.exit = 1
-    c.stderr = [r"^tlsfloor: adir: .*[Ii]s a directory"]
+    c.stderr = [r"^tlsfloor: adir: a directory with no capture file"]
     c.nevents = 0
     return c
 
@@ -509,6 +509,140 @@ def file_pcapng_block_length_lies():
     c.expect("10.99.1.2", 40002, tlsfloor__end="end_of_input")
     c.nevents = 2
     c.rss = 8 << 20
+    return c
+
+
+def on_port(pkts, old, new):
+    """The session with its server port old moved to new."""
+    out = []
+    for p in pkts:
+        q = p.copy()
+        if q.dport == old:
+            q.dport = new
+        if q.sport == old:
+            q.sport = new
+        out.append(q)
+    return out
+
+
+def http_session(n, t):
+    """A plain HTTP request and response on port 80 (client 10.99.1.n)."""
+    a = good(n, t)
+    syn, synack, ack = a[0], a[1], a[2]
+    req = b"GET / HTTP/1.1\r\nHost: www.example.test\r\n\r\n"
+    resp = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
+    c0, s0 = syn.seq + 1, synack.seq + 1
+    pkts = [syn, synack, ack,
+            ack.copy(ts=ack.ts + 1000, payload=req,
+                     flags=K.PSH | K.ACK),
+            synack.copy(ts=ack.ts + 2000, seq=s0, ack=c0 + len(req),
+                        payload=resp, flags=K.PSH | K.ACK),
+            ack.copy(ts=ack.ts + 3000, seq=c0 + len(req),
+                     ack=s0 + len(resp))]
+    return on_port(pkts, 143, 80)
+
+
+@case
+def all_tls_only_tls_flows():
+    c = Case("all-tls-only-tls-flows",
+             "--all-tls: plain HTTP on port 80 is not a TLS session; "
+             "IMAP STARTTLS on port 1143 (no mail port, found by nDPI) "
+             "still is one")
+    c.files["mixed.pcap"] = pcap_of(http_session(1, T0),
+                                    on_port(good(2, T0 + SEC), 143, 1143))
+    c.args = ["-v", "--all-tls", "-r", "mixed.pcap"]
+    c.exit = 0
+    c.absent("10.99.1.1", 40001)
+    c.expect("10.99.1.2", 40002, network__protocol="imap",
+             destination__port=1143)
+    c.counters = {"session.not_tls": 1, "session.total": 1}
+    c.nevents = 1
+    return c
+
+
+@case
+def no_mail_hint():
+    c = Case("no-mail-hint",
+             "a capture of plain HTTP only: the summary names the server "
+             "ports connections went to and suggests --port / --all-tls")
+    c.files["web.pcap"] = pcap_of(http_session(1, T0),
+                                  http_session(2, T0 + SEC),
+                                  on_port(http_session(3, T0 + 2 * SEC),
+                                          80, 8080))
+    c.args = ["-r", "web.pcap"]
+    c.exit = 0
+    c.stderr = [r"^tlsfloor: no mail session; TCP connections opened, by "
+                r"server port: 80 \(2\), 8080 \(1\)$",
+                r"^tlsfloor: mail on another port: --port imap:PORT .*"
+                r"--all-tls$"]
+    c.nevents = 0
+    return c
+
+
+def tso_case(name, what, totlen):
+    """The server's ServerHello segment as captured on the sending host
+    with TCP segmentation offload: its IPv4 total length is totlen."""
+    a = good(1, T0)
+    recs = K.records(a)
+    sh = a[I_SH]
+    fr = sh.frame(ip_totlen=totlen)
+    recs[I_SH] = (sh.ts, fr, len(fr))
+    c = Case(name, what)
+    c.files[name + ".pcap"] = K.pcap_bytes(recs)
+    c.args = ["-v", "-r", name + ".pcap"]
+    c.exit = 0
+    expect_good(c, 1)
+    c.nevents = 1
+    return c
+
+
+@case
+def tso_total_length_zero():
+    c = tso_case("tso-ip-total-length-zero",
+                 "the ServerHello frame says IPv4 total length 0 (TSO on "
+                 "the sender): the capture's length is taken, no gap",
+                 0)
+    c.counters = {"decode.ip_length_zero_from_capture": 1,
+                  "decode.skip.bad_ip_header": 0, "reasm.gaps": 0}
+    return c
+
+
+@case
+def tso_total_length_beyond_frame():
+    c = tso_case("tso-ip-total-length-beyond-frame",
+                 "the ServerHello frame says IPv4 total length 65535, the "
+                 "frame holds 1321 bytes: the frame's length is taken",
+                 65535)
+    c.counters = {"decode.length_beyond_frame": 1,
+                  "decode.ip_length_zero_from_capture": 0,
+                  "reasm.gaps": 0}
+    return c
+
+
+@case
+def file_pcapng_unsupported_interface():
+    c = Case("file-pcapng-unsupported-interface",
+             "pcapng with an Ethernet interface and one of link type 147 "
+             "(USER0), their packets interleaved: the Ethernet ones are "
+             "read, the others skipped and named once")
+    a = K.records(good(1, T0))
+    b = K.records(good(2, T0))
+    blocks = [K.png_shb(), K.png_idb(1, 1500), K.png_idb(147, 65535)]
+    for ra, rb in zip(a, b):
+        blocks.append(K.png_epb(ra[0], ra[1], ra[2], iface=0))
+        blocks.append(K.png_epb(rb[0], rb[1], rb[2], iface=1))
+    c.files["two.pcapng"] = b"".join(blocks)
+    c.args = ["-v", "-r", "two.pcapng"]
+    c.exit = 1
+    c.stderr = [r"^tlsfloor: two\.pcapng: packet 2: interface 1 has the "
+                r"unsupported link type 147 \(.*\): its packets are "
+                r"skipped$"]
+    c.stderr_not = [r"packet 4: interface 1"]
+    expect_good(c, 1)
+    c.absent("10.99.1.2", 40002)
+    c.counters = {"decode.skip.unsupported_linktype": 26,
+                  "capture.file_errors": 1}
+    c.nevents = 1
     return c
 
 

@@ -278,12 +278,14 @@ CONF=$T/tlsfloor.yaml
 EVENTS=$T/out/events.json
 INV=$T/out/inventory
 PIDFILE=$T/run/tlsfloor.pid
+METRICS=$T/out/tlsfloor.prom
 
 # write_conf FILE FLOOR JSON_PATH INVENTORY_PATH|null [EXTRA_TOP_LEVEL_LINE]
 # Written beside, then renamed: a reload never reads half a file.
 # $STATS: stats.interval.  The daemon's is 0 (one stats event at exit
 # only): no periodic event may push its session events out of a buffer, as
-# an operator with the default 5m would see them.
+# an operator with the default 5m would see them.  $METRICS:
+# stats.metrics_path (written by the unprivileged user, in $T/out).
 write_conf() {
     local inv=$4
     [[ $inv == null ]] || inv="\"$inv\""
@@ -302,6 +304,7 @@ alerts:
   session_events_ok: true
 stats:
   interval: $STATS
+  metrics_path: "$METRICS"
 inventory:
   path: $inv
   interval: 0
@@ -510,7 +513,8 @@ with_private_dev() {
 log "tlsfloor -D on $SRV_IF in $SRV_NS"
 STATS=0
 write_conf "$CONF" 1.2 "$EVENTS" "$INV"
-"$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-config.stderr" ||
+# (in the server namespace: -n checks that the interface is there)
+S "$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-config.stderr" ||
     die "tlsfloor --check-config rejects the test's configuration: $(cat "$T/logs/check-config.stderr")"
 # An unknown daemon.user: the start must fail where the operator sees it.
 NOUSER=tlsfl-nouser-$ID
@@ -652,11 +656,12 @@ N993=$((N993 + 1))
 
 ###########################################################################
 log "SIGHUP: a broken configuration is refused"
-# Floor 1.0 and an unknown key on line 22 (write_conf's 21 lines, then it).
+# Floor 1.0 and an unknown key on line 23 (write_conf's 22 lines, then it).
 write_conf "$CONF" 1.0 "$EVENTS" "$INV" "bogus_key: 1"
 bad_line=$(grep -n '^bogus_key:' "$CONF" | cut -d: -f1)
 rc=0
-"$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-broken.stderr" || rc=$?
+# (in the server namespace, as above)
+S "$TLSFLOOR" --check-config -c "$CONF" >/dev/null 2>"$T/logs/check-broken.stderr" || rc=$?
 expect "reload: --check-config rejects the broken file (exit 1)" "$rc" 1
 nkeep=$(syslog_count 'keeping the running configuration')
 sig HUP "$DPID"
@@ -832,6 +837,13 @@ expect "stop: the inventory is written at exit (with the flushed session)" \
     "$(inv_row "$INV.json" 993 imap)" "$CLI4 $SRV4 993 imap legacy_client $N993 TLSv1.3"
 bad=$("$PY" "$EV" bad "$EVENTS")
 expect "output: every line of $EVENTS is a JSON object" "$bad" ""
+# The metrics file, written at exit after the privilege drop: promtool
+# accepts it and its counts are the last stats event's.
+if out=$("$PY" "$HERE/../metrics/check.py" --compare "$METRICS" "$EVENTS" "$SRV_IF" 2>&1); then
+    pass "metrics: the daemon's file at exit ($(tr '\n' ' ' <<<"$out"))"
+else
+    fail "metrics: the daemon's file at exit" "$(tr '\n' '|' <<<"$out")"
+fi
 DAEMON_PID=$DPID
 DPID=
 exec 7>&-
@@ -857,6 +869,7 @@ FGCONF=$T/tlsfloor-fg.yaml
 FGEVENTS=$T/out/fg-events.json
 FGPID_FILE=$T/run-fg/tlsfloor.pid
 STATS=2s
+METRICS=$T/out/fg.prom
 write_conf "$FGCONF" 1.2 "$FGEVENTS" null
 
 # fg_start LABEL: tlsfloor in the foreground, in the background of this
@@ -909,6 +922,17 @@ if fg_start fg-term; then
     else
         fail "foreground: stats: periodic stats event with $SRV_IF's packet counts" "${srow:-no stats event for $SRV_IF within ${EVENT_TIMEOUT}s}"
     fi
+    # ... and the metrics file, written at the same interval, while running.
+    deadline=$((SECONDS + EVENT_TIMEOUT))
+    until grep -q "^tlsfloor_capture_received_total{interface=\"$SRV_IF\"} [1-9]" "$METRICS" 2>/dev/null ||
+        ((SECONDS >= deadline)); do
+        sleep 0.2
+    done
+    if grep -q "^tlsfloor_capture_received_total{interface=\"$SRV_IF\"} [1-9]" "$METRICS" 2>/dev/null; then
+        pass "foreground: metrics: written at the stats interval, with $SRV_IF's packets"
+    else
+        fail "foreground: metrics: written at the stats interval" "$(grep capture_received "$METRICS" 2>&1 | head -n 2 | tr '\n' '|')"
+    fi
 
     EVENTS=$EVENTS_SAVE
 
@@ -944,6 +968,13 @@ if fg_start fg-term; then
         pass "foreground: summary on stderr at exit ($(grep -m 1 'sessions' "$T/logs/fg-term.stderr"))"
     else
         fail "foreground: summary on stderr at exit" "$(tail -n 3 "$T/logs/fg-term.stderr" | tr '\n' '|')"
+    fi
+    # The metrics file at exit: promtool accepts it, its counts are the
+    # summary's.
+    if out=$("$PY" "$HERE/../metrics/check.py" --compare "$METRICS" "$T/logs/fg-term.stderr" "$SRV_IF" 2>&1); then
+        pass "foreground: metrics at exit ($(tr '\n' ' ' <<<"$out"))"
+    else
+        fail "foreground: metrics at exit" "$(tr '\n' '|' <<<"$out")"
     fi
 else
     fail "foreground: starts" "$(tail -n 5 "$T/logs/fg-term.stderr" | tr '\n' '|')"

@@ -16,11 +16,24 @@ with tlsfloor's own JSON output (tests/syslog/run.sh drives it).
     check.py run2 --json F --tcp F --stderr F --types T[,T...]
             [--after-packet N]
         the collector was stopped and restarted: every event received
-        matches one tlsfloor raised, none twice, and received + dropped
-        (output.remote.dropped from the -v counters) == raised; with
+        matches one tlsfloor raised, none twice, output.remote.events (from
+        the -v counters) == raised == sent + dropped + failed, and
+        received + dropped + failed == raised; with
         --after-packet, some alert of a session that began at packet N or
         later (after the restart) was delivered: tlsfloor reconnected
         while it ran, not only at exit
+
+    check.py accounts --json F --remote I:RULE [--remote I:RULE ...]
+            [--received F --types T[,T...]]
+        the final stats event's tlsfloor.remotes[I] (in outputs.remote
+        order) satisfies events = sent + dropped + failed with nothing
+        queued, and RULE: "all" (every event sent, none failed), "refused"
+        (TLS handshakes failed and counted, nothing sent, every event
+        failed) or "counted" (with --received: every event of the types
+        raised that is not in F is dropped or failed or was acknowledged
+        by the collector's TCP and lost with it; the latter reported) or
+        "every" (with --received: every event raised arrived, none
+        dropped or failed)
 
 Each log file holds one message per line: rsyslog's %rawmsg% (for TCP,
 the message without its RFC 6587 octet count).  Exit 0 when all holds, 1
@@ -294,9 +307,30 @@ def match_body(fr, events, by_canon, udp):
         return None
     ev = by_canon.get(canon(obj))
     if ev is None:
+        # trimmed to max_message_size: optional fields dropped, the rest
+        # as written; the first event it is a part of that this transport
+        # has not carried yet
+        taken = fr.get("taken", set())
+        hits = [e for e in events if subset(obj, e[1])]
+        free = [e for e in hits if e[2] not in taken]
+        if hits and len(fr["raw"].encode()) <= fr.get("max", 2048):
+            ev = (free or hits)[0]
+            TRIMMED[0] += 1
+    if ev is None:
         fail("%s: a %s event tlsfloor's JSON output does not have"
              % (fr["where"], evtype(obj)))
     return ev
+
+
+TRIMMED = [0]
+
+
+def subset(part, whole):
+    """part is whole with some object members left out."""
+    if isinstance(part, dict):
+        return isinstance(whole, dict) and all(
+            k in whole and subset(v, whole[k]) for k, v in part.items())
+    return part == whole
 
 
 def check_header(fr, ev, pid, hostname):
@@ -407,6 +441,15 @@ def transport(name, path, events, pid, hostname, version, required):
             except Bad as e:
                 fail("%s: %s" % (fr["where"], e))
                 continue
+        fr["taken"] = seen
+        if name == "udp":
+            # RFC 5426 3.2 and the udp default max_message_size
+            fr["max"] = 2048
+            if len(fr["raw"].encode()) > 2048:
+                fail("%s: a %d-byte datagram, over 2048"
+                     % (fr["where"], len(fr["raw"].encode())))
+        else:
+            fr["max"] = 8192
         ev = match_body(fr, events, by_canon, name == "udp")
         if ev is None:
             continue
@@ -423,8 +466,10 @@ def transport(name, path, events, pid, hostname, version, required):
         if ev[0] in forwarded and seen[ev[2]] != 1:
             fail("%s: %s event %s received %d times, want 1"
                  % (name, ev[0], ev[2][:120], seen[ev[2]]))
-    print("  %s: %d messages: %s" % (name, len(frames), ", ".join(
-        "%d %s" % (n, t) for t, n in sorted(types.items()))))
+    print("  %s: %d messages: %s; %d trimmed to fit" % (
+        name, len(frames), ", ".join("%d %s" % (n, t) for t, n in
+                                     sorted(types.items())), TRIMMED[0]))
+    TRIMMED[0] = 0
     return forwarded
 
 
@@ -474,23 +519,33 @@ def cmd_run2(a):
             seen[ev[2]] += 1
     dups = sum(n - 1 for n in seen.values() if n > 1)
     c = counters(a.stderr)
-    if "output.remote.sent" not in c:
-        fail("%s: no output.remote.sent counter (tlsfloor -v)" % a.stderr)
-    dropped = c.get("output.remote.dropped", 0)   # 0 is not printed
+    if "output.remote.events" not in c:
+        fail("%s: no output.remote.events counter (tlsfloor -v)" % a.stderr)
+    # 0 is not printed
+    produced = c.get("output.remote.events", 0)
+    dropped = c.get("output.remote.dropped", 0)
+    failed = c.get("output.remote.failed", 0)
     sent = c.get("output.remote.sent", 0)
-    print("  raised %d (%s), received %d (%d distinct, %d twice), "
-          "dropped %d, sent %d" % (len(raised), ",".join(sorted(types)),
-                                   len(frames), len(seen), dups, dropped,
-                                   sent))
-    if len(seen) + dropped != len(raised):
-        fail("received %d + dropped %d != raised %d"
-             % (len(seen), dropped, len(raised)))
+    print("  raised %d (%s), received %d (%d distinct, %d twice); "
+          "events %d = sent %d + dropped %d + failed %d"
+          % (len(raised), ",".join(sorted(types)), len(frames), len(seen),
+             dups, produced, sent, dropped, failed))
+    # every event handed to the collector accounted for, at exit
+    if produced != sent + dropped + failed:
+        fail("output.remote.events %d != sent %d + dropped %d + failed %d"
+             % (produced, sent, dropped, failed))
+    if produced != len(raised):
+        fail("output.remote.events %d, but tlsfloor raised %d"
+             % (produced, len(raised)))
+    if len(seen) + dropped + failed != len(raised):
+        fail("received %d + dropped %d + failed %d != raised %d"
+             % (len(seen), dropped, failed, len(raised)))
     if dups:
         fail("%d events arrived twice" % dups)
     if sent != len(frames):
         fail("output.remote.sent %d, but rsyslog got %d" % (sent,
                                                              len(frames)))
-    if dropped == 0:
+    if dropped + failed == 0:
         print("  note: nothing was dropped (the queue never filled)")
     if a.after_packet:
         late = [ev for ev in raised if ev[0] == "alert" and
@@ -502,6 +557,80 @@ def cmd_run2(a):
             fail("no alert raised after the collector came back was "
                  "delivered: did tlsfloor retry the connection while it "
                  "ran (remote_poll() on real time, also under -r -)?")
+
+
+def cmd_accounts(a):
+    events = load_events(a.json)
+    stats = [ev for ev in events if ev[0] == "stats"]
+    if not stats:
+        fail("%s: no stats event" % a.json)
+        return
+    remotes = jget(stats[-1][1], "tlsfloor.remotes") or []
+    for spec in a.remote:
+        i, rule = spec.split(":")
+        i = int(i)
+        if i >= len(remotes):
+            fail("remote %d: not in the final stats event" % i)
+            continue
+        r = remotes[i]
+        print("  remote %d %s: events %d = sent %d + acknowledged %d + "
+              "dropped %d + failed %d (queued %d); tls_failures %d, "
+              "errors %d"
+              % (i, r["name"], r["events"], r["sent"], r["acknowledged"],
+                 r["dropped"], r["failed"], r["queued"], r["tls_failures"],
+                 r["errors"]))
+        delivered = r["sent"] + r["acknowledged"]
+        if r["events"] != delivered + r["dropped"] + r["failed"] or \
+                r["queued"] != 0:
+            fail("remote %d: events %d != sent + acknowledged + dropped + "
+                 "failed %d, or %d still queued"
+                 % (i, r["events"], delivered + r["dropped"] + r["failed"],
+                    r["queued"]))
+        if r["events"] == 0:
+            fail("remote %d: no events: nothing was tested" % i)
+        if rule == "all" and (delivered != r["events"] or r["failed"]):
+            fail("remote %d: %d of %d events delivered"
+                 % (i, delivered, r["events"]))
+        if rule == "refused" and (r["sent"] or r["tls_failures"] == 0 or
+                                  r["failed"] + r["dropped"] !=
+                                  r["events"]):
+            fail("remote %d: a collector that must be refused: sent %d, "
+                 "tls_failures %d" % (i, r["sent"], r["tls_failures"]))
+        if rule in ("counted", "every"):
+            types = set(a.types.split(","))
+            # the final stats event itself went after its own count
+            raised = [ev for ev in events if ev[0] in types][:-1] \
+                if "stats" in types else \
+                [ev for ev in events if ev[0] in types]
+            by_canon = {ev[2]: ev for ev in raised + stats[-1:]}
+            seen = collections.Counter()
+            for fr in read_frames(a.received):
+                fr["taken"] = seen
+                fr["max"] = 8192
+                ev = match_body(fr, raised + stats[-1:], by_canon, False)
+                if ev is not None:
+                    seen[ev[2]] += 1
+            got = sum(1 for ev in raised if seen[ev[2]])
+            twice = sum(n - 1 for n in seen.values() if n > 1)
+            lost = delivered - got
+            if rule == "every":
+                # RELP: every event arrives, however the relay died
+                print("  remote %d: %d raised, %d received (%d twice)"
+                      % (i, len(raised), got, twice))
+                if got != len(raised) or r["dropped"] or r["failed"]:
+                    fail("remote %d: %d of %d events arrived (dropped "
+                         "%d, failed %d)" % (i, got, len(raised),
+                                             r["dropped"], r["failed"]))
+                continue
+            print("  remote %d: %d raised, %d received, so %d acknowledged "
+                  "by the collector's TCP and lost with it"
+                  % (i, len(raised), got, lost))
+            if r["events"] != len(raised):
+                fail("remote %d: events %d, but %d raised"
+                     % (i, r["events"], len(raised)))
+            if lost < 0:
+                fail("remote %d: received %d, more than sent %d"
+                     % (i, got, r["sent"]))
 
 
 def cmd_probe(a):
@@ -554,12 +683,17 @@ def main():
     p.add_argument("--stderr", required=True)
     p.add_argument("--types", required=True)
     p.add_argument("--after-packet", type=int)
+    p = sub.add_parser("accounts")
+    p.add_argument("--json", required=True)
+    p.add_argument("--remote", action="append", required=True)
+    p.add_argument("--received")
+    p.add_argument("--types", default="alert,alert_summary,stats")
     a = ap.parse_args()
     if a.cmd == "probe":
         return cmd_probe(a)
     if a.cmd == "seen":
         return cmd_seen(a)
-    {"run1": cmd_run1, "run2": cmd_run2}[a.cmd](a)
+    {"run1": cmd_run1, "run2": cmd_run2, "accounts": cmd_accounts}[a.cmd](a)
     for e in errors[:50]:
         print("  FAIL " + e)
     if len(errors) > 50:

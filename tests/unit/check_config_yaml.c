@@ -165,6 +165,7 @@ assert_same_config(const struct config *a, const struct config *b)
 	ck_assert_uint_eq(a->dedup_window, b->dedup_window);
 	ck_assert_int_eq(a->session_events_ok, b->session_events_ok);
 	ck_assert_uint_eq(a->stats_interval, b->stats_interval);
+	assert_same_str(a->metrics_path, b->metrics_path);
 	assert_same_str(a->inventory_path, b->inventory_path);
 	ck_assert_uint_eq(a->inventory_interval, b->inventory_interval);
 	ck_assert_uint_eq(a->ndpi_skip, b->ndpi_skip);
@@ -331,11 +332,20 @@ static const char every_key[] =
     "      format: cef\n"
     "      queue: 500\n"
     "    - { host: \"2001:db8::514\", transport: udp, format: rfc5424 }\n"
+    "    - host: relay.example.com\n"
+    "      transport: tls\n"
+    "      ca_file: /etc/tlsfloor/ca.pem\n"
+    "      server_name: syslog.example.com\n"
+    "      cert_file: /etc/tlsfloor/client.pem\n"
+    "      key_file: /etc/tlsfloor/client.key\n"
+    "      max_message_size: 16k\n"
+    "      sd_id: tlsfloor@64512\n"
     "alerts:\n"
     "  dedup_window: 2d\n"
     "  session_events_ok: true\n"
     "stats:\n"
     "  interval: 0\n"
+    "  metrics_path: /var/lib/tlsfloor/metrics/tlsfloor.prom\n"
     "inventory:\n"
     "  path: /var/lib/tlsfloor/inventory\n"
     "  interval: 1h\n"
@@ -422,12 +432,24 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(c->syslog_facility, LOG_LOCAL3);
 	ck_assert_str_eq(c->syslog_ident, "tlsfloor-dmz");
 	ck_assert(c->syslog_ok);
-	ck_assert_uint_eq(c->nremotes, 3);
+	ck_assert_uint_eq(c->nremotes, 4);
 	ck_assert_str_eq(c->remotes[0].host, "192.0.2.10");
 	ck_assert_uint_eq(c->remotes[0].port, 514);	/* defaults */
 	ck_assert_int_eq(c->remotes[0].transport, CONFIG_TRANSPORT_UDP);
 	ck_assert_int_eq(c->remotes[0].format, CONFIG_RFORMAT_RFC5424);
 	ck_assert_uint_eq(c->remotes[0].queue, 10000);
+	ck_assert_uint_eq(c->remotes[0].max_message_size, 2048);
+	ck_assert_ptr_null(c->remotes[0].sd_id);
+	ck_assert_uint_eq(c->remotes[1].max_message_size, 8192);
+	ck_assert_str_eq(c->remotes[3].host, "relay.example.com");
+	ck_assert_uint_eq(c->remotes[3].port, 6514);	/* tls default */
+	ck_assert_int_eq(c->remotes[3].transport, CONFIG_TRANSPORT_TLS);
+	ck_assert_str_eq(c->remotes[3].ca_file, "/etc/tlsfloor/ca.pem");
+	ck_assert_str_eq(c->remotes[3].server_name, "syslog.example.com");
+	ck_assert_str_eq(c->remotes[3].cert_file, "/etc/tlsfloor/client.pem");
+	ck_assert_str_eq(c->remotes[3].key_file, "/etc/tlsfloor/client.key");
+	ck_assert_uint_eq(c->remotes[3].max_message_size, 16384);
+	ck_assert_str_eq(c->remotes[3].sd_id, "tlsfloor@64512");
 	ck_assert_str_eq(c->remotes[1].host, "siem.example.com");
 	ck_assert_uint_eq(c->remotes[1].port, 6514);
 	ck_assert_int_eq(c->remotes[1].transport, CONFIG_TRANSPORT_TCP);
@@ -438,6 +460,8 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(c->dedup_window, 2 * 86400);
 	ck_assert(c->session_events_ok);
 	ck_assert_uint_eq(c->stats_interval, 0);
+	ck_assert_str_eq(c->metrics_path,
+	    "/var/lib/tlsfloor/metrics/tlsfloor.prom");
 	ck_assert_str_eq(c->inventory_path, "/var/lib/tlsfloor/inventory");
 	ck_assert_uint_eq(c->inventory_interval, 3600);
 
@@ -455,7 +479,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(e->expires, "2026-12-31");
 	ck_assert_str_eq(e->ticket, "CHG-1234");
 	ck_assert_str_eq(e->note, "scanner in room 4, vendor fix due Q1");
-	ck_assert_uint_eq(e->line, 57);
+	ck_assert_uint_eq(e->line, 66);
 	e = &c->exceptions[1];
 	ck_assert_uint_eq(e->client.family, 6);
 	ck_assert_uint_eq(e->client.prefix, 48);
@@ -466,7 +490,7 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(e->expires_days, 20833);	/* 2027-01-15 */
 	ck_assert_ptr_null(e->ticket);
 	ck_assert_str_eq(e->note, "two lines\n\tand a tab\n");
-	ck_assert_uint_eq(e->line, 64);
+	ck_assert_uint_eq(e->line, 73);
 
 	ck_assert_str_eq(c->user, "_tlsfloor");
 	ck_assert_str_eq(c->group, "nogroup");
@@ -673,9 +697,8 @@ static const struct {
 	/* unknown keys */
 	{ "floor: \"1.2\"\nflor: \"1.3\"\n",
 	  "2:1: flor: unknown key; expected one of floor, scope, capture, "
-	  "ports, dpi, limits, outputs, alerts, stats, inventory, endpoints, "
-	  "exceptions, "
-	  "daemon" },
+	  "ports, dpi, limits, outputs, alerts, stats, inventory, sensor, "
+	  "endpoints, exceptions, daemon" },
 	{ "capture:\n  snaplenn: 100\n",
 	  "2:3: capture.snaplenn: unknown key; expected one of interfaces, "
 	  "bpf, snaplen, promiscuous, buffer_size, immediate, "
@@ -687,10 +710,32 @@ static const struct {
 	{ "\"a b\\x1b[31m\": 1\n",
 	  "1:1: \"a b\\x1b[31m\": unknown key; expected one of floor, scope, "
 	  "capture, ports, dpi, limits, outputs, alerts, stats, inventory, "
-	  "endpoints, exceptions, daemon" },
+	  "sensor, endpoints, exceptions, daemon" },
 	{ "outputs: {remote: [{host: a.example, prot: 1}]}\n",
 	  "1:38: outputs.remote[0].prot: unknown key; expected one of host, "
-	  "port, transport, format, queue" },
+	  "port, transport, format, queue, max_message_size, sd_id, ca_file, "
+	  "server_name, cert_file, key_file" },
+	/* remote entries: keys that need each other, the SD-ID's form */
+	{ "outputs: {remote: [{host: a.example, ca_file: /x.pem}]}\n",
+	  "1:20: outputs.remote[0]: ca_file, server_name, cert_file and "
+	  "key_file are for transport: tls" },
+	{ "outputs: {remote: [{host: a.example, transport: tls, "
+	  "cert_file: /c.pem}]}\n",
+	  "1:20: outputs.remote[0]: cert_file and key_file go together" },
+	{ "outputs: {remote: [{host: a.example, sd_id: tlsfloor}]}\n",
+	  "1:20: outputs.remote[0]: sd_id \"tlsfloor\": want NAME@NUMBER (RFC "
+	  "5424 6.3.2: printable ASCII without '=', ']', '\"' or space, your "
+	  "private enterprise number after the '@')" },
+	{ "outputs: {remote: [{host: a.example, sd_id: \"a=b@1\"}]}\n",
+	  "1:20: outputs.remote[0]: sd_id \"a=b@1\": want NAME@NUMBER (RFC "
+	  "5424 6.3.2: printable ASCII without '=', ']', '\"' or space, your "
+	  "private enterprise number after the '@')" },
+	{ "outputs: {remote: [{host: a.example, max_message_size: 64k}]}\n",
+	  "1:20: outputs.remote[0]: max_message_size 65536 is more than one "
+	  "UDP datagram carries (at most 65000)" },
+	{ "outputs: {remote: [{host: a.example, max_message_size: 100}]}\n",
+	  "1:56: outputs.remote[0].max_message_size: \"100\" is out of range "
+	  "(480..1M)" },
 	/* wrong types */
 	{ "floor: [\"1.2\"]\n",
 	  "1:8: floor: expected a TLS version, got a list" },
@@ -805,7 +850,7 @@ static const struct {
 	  "1:41: outputs.json.events[2]: \"alert\" is listed twice" },
 	{ "outputs: {remote: [{host: a.example, transport: sctp}]}\n",
 	  "1:49: outputs.remote[0].transport: \"sctp\" is not one of udp, "
-	  "tcp" },
+	  "tcp, tls, relp" },
 	{ "outputs: {remote: [{host: a.example, format: leef}]}\n",
 	  "1:46: outputs.remote[0].format: \"leef\" is not one of rfc5424, "
 	  "cef" },

@@ -243,6 +243,65 @@ START_TEST(test_json_legacy_session)
 }
 END_TEST
 
+
+/*
+ * A collector whose name does not resolve is kept, at start-up and when a
+ * reload opens it anew (it used to make the start fail, and a reload drop
+ * it silently): the stats event lists it, with its accounting.
+ */
+START_TEST(test_remote_unresolvable_kept)
+{
+	struct config	*c2 = config_default();
+	char		 path[64], err[256] = "", *line = NULL;
+	size_t		 cap = 0;
+	json_t		*ev, *rs, *r;
+	FILE		*fp;
+	int		 fd, i;
+
+	snprintf(path, sizeof(path), "/tmp/tlsfloor-unit-rem-XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	ck_assert_ptr_nonnull(c2);
+	for (i = 0; i < 2; i++) {
+		struct config *c = i == 0 ? unit_cfg : c2;
+
+		c->json_enabled = true;
+		c->json_events = CONFIG_EV_STATS;
+		ck_assert_int_eq(config_set_string(&c->json_path, path), 0);
+		c->remotes = calloc(1, sizeof(*c->remotes));
+		ck_assert_ptr_nonnull(c->remotes);
+		c->remotes[0].host = strdup("no-such-collector.invalid");
+		ck_assert_ptr_nonnull(c->remotes[0].host);
+		c->remotes[0].port = 514;
+		c->remotes[0].transport = CONFIG_TRANSPORT_TCP;
+		c->remotes[0].queue = i == 0 ? 10 : 20;	/* reload: anew */
+		c->nremotes = 1;
+	}
+	ck_assert_msg(output_open(unit_cfg, NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_msg(output_reconfigure(c2, err, sizeof(err)) == 0, "%s",
+	    err);
+	output_drain(100);		/* nothing held; the deadline set */
+	output_stats(1795858829000000ULL, NULL, 0);
+	ck_assert_int_eq(output_close(), 0);
+	config_free(c2);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	ck_assert_int_gt(getline(&line, &cap, fp), 0);
+	fclose(fp);
+	unlink(path);
+	ck_assert_ptr_nonnull(ev = json_loads(line, 0, NULL));
+	rs = json_object_get(json_object_get(ev, "tlsfloor"), "remotes");
+	ck_assert_uint_eq(json_array_size(rs), 1);
+	r = json_array_get(rs, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "name")),
+	    "no-such-collector.invalid:514/tcp");
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "events")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "queued")), 0);
+	json_decref(ev);
+	free(line);
+}
+END_TEST
+
 /*
  * The session event's line as the JSON file sink writes it, for a flow
  * read from a capture named origin (the name travels as it is: the
@@ -563,6 +622,7 @@ output_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_json_legacy_session);
 	tcase_add_test(tc, test_json_escaping);
+	tcase_add_test(tc, test_remote_unresolvable_kept);
 	tcase_add_test(tc, test_json_escaping_steps);
 	tcase_add_test(tc, test_json_anomalies);
 	tcase_add_test(tc, test_json_starttls_fields);

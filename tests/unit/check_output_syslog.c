@@ -1,8 +1,10 @@
 /*
  * check_output_syslog.c -- output_syslog.c: the RFC 5424 and CEF frames
  * (byte for byte, and parsed back), SD-PARAM and CEF escaping, the size
- * limits, RFC 6587 octet counting, the bounded queue, the back-off, and
- * what survives a collector that closes or resets.
+ * limits and the trimming of optional JSON fields, RFC 6587 octet
+ * counting, the bounded queue, the back-off, what survives a collector
+ * that closes or resets, UDP's confirmation window, and the accounting
+ * events = sent + dropped + failed.
  *
  * Collectors are real sockets on 127.0.0.1 (port 0: the kernel picks), so
  * the bytes checked are the bytes a collector would read.  The module's
@@ -19,6 +21,12 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <netdb.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "output_syslog.h"
 #include "unit.h"
 
@@ -33,11 +41,15 @@ static const char	sample_json[] =
     "\"note\":\"a \\\"quoted\\\" \\\\ back=slash\"}";
 
 static char		hostname[300];
+/* max_message_size for mkremote(); 0: the old fixed limits (8000 UDP,
+ * 65536 TCP) that the frame tests were written for */
+static uint32_t		mk_max;
 
 static void
 setup(void)
 {
 	memset(stats, 0, sizeof(stats));
+	mk_max = 0;
 	memset(hostname, 0, sizeof(hostname));
 	if (gethostname(hostname, sizeof(hostname) - 1) != 0 ||
 	    hostname[0] == '\0')
@@ -129,6 +141,8 @@ mkremote(enum config_transport t, enum config_rformat fmt, uint16_t port,
 	rc.transport = t;
 	rc.format = fmt;
 	rc.queue = queue;
+	rc.max_message_size = mk_max != 0 ? mk_max :
+	    t == CONFIG_TRANSPORT_UDP ? 8000 : 65536;
 	r = remote_open(&rc, ident, facility, err, sizeof(err));
 	ck_assert_msg(r != NULL, "remote_open: %s", err);
 	return r;
@@ -367,6 +381,12 @@ START_TEST(test_udp_frame_exact)
 	    "ja4=\"t10i090500_c491f621fb4c_195413a0cc0f\"] %s",
 	    hostname, (int)getpid(), sample_json);
 	ck_assert_str_eq(got, want);
+	/* sent once no ICMP error came back for REMOTE_UDP_CONFIRM */
+	ck_assert_uint_eq(remote_queued(r), 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + REMOTE_UDP_CONFIRM - 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_CONNECTS], 1);
 	ck_assert_uint_eq(remote_queued(r), 0);
@@ -450,9 +470,12 @@ START_TEST(test_sd_escaping)
 	m.msgid = "session";
 	m.ts = SAMPLE_TS;
 	/* RFC 5424 6.3.3: '"' '\' ']' escaped; '=' and '[' and a space are
-	 * fine inside the quotes; control and 8-bit bytes become '?' */
+	 * fine inside the quotes; UTF-8 stays, control bytes become '?',
+	 * each byte of invalid UTF-8 (Latin-1, a lone continuation byte, an
+	 * overlong '/', a surrogate) U+FFFD */
 	m.sni = "a\"b\\c]d=e[f g";
-	m.exception_owner = "J\xc3\xbcrgen\tX\x01";
+	m.exception_owner = "J\xc3\xbcrgen\tX\x01 M\xfcller \x80"
+	    "\xc0\xaf \xed\xa0\x80 \xf0\x9f\x94\x92";
 	m.reason = "\\]";
 	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
 	    "tlsfloor", LOG_DAEMON);
@@ -462,7 +485,9 @@ START_TEST(test_sd_escaping)
 	recv_dgram(u, got, sizeof(got));
 	snprintf(want, sizeof(want), "<29>1 2026-11-28T09:40:29.148779Z %s "
 	    "tlsfloor %d session [tlsfloor@32473 reason=\"\\\\\\]\" "
-	    "sni=\"a\\\"b\\\\c\\]d=e[f g\" exception_owner=\"J??rgen?X?\"]",
+	    "sni=\"a\\\"b\\\\c\\]d=e[f g\" exception_owner=\"J\xc3\xbcrgen?X? "
+	    "M\xef\xbf\xbdller \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x94\x92\"]",
 	    hostname, (int)getpid());
 	ck_assert_str_eq(got, want);	/* and no MSG: json is NULL */
 	ck_assert(parse5424(got, &p));
@@ -1058,6 +1083,9 @@ START_TEST(test_udp_send)
 		ck_assert_str_eq(p.msg, sample_json);
 	}
 	ck_assert(!readable(u, 50));
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	drive(r, T0 + SEC);		/* stamped now, no error */
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 3);
 	remote_close(r, 0);
 	close(u);
@@ -1080,22 +1108,88 @@ START_TEST(test_udp_collector_away)
 	    "tlsfloor", LOG_DAEMON);
 	drive(r, T0);
 	remote_send(r, &m);		/* gone into the void */
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
 	usleep(50000);			/* the port unreachable comes back */
 	m.msgid = "session";
 	remote_send(r, &m);
+	/* the first is lost and counted so, not as sent */
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_ERRORS], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
 	ck_assert_uint_eq(remote_queued(r), 1);
+	m.msgid = "alert_summary";
+	remote_send(r, &m);
+	m.msgid = "stats";
+	remote_send(r, &m);
+	ck_assert_uint_eq(remote_queued(r), 3);
 
 	u = bound(SOCK_DGRAM, &port);	/* the collector is back */
 	drive(r, T0 + SEC / 2);
 	ck_assert(!readable(u, 50));	/* still in back-off */
+	/* after the back-off: one probe only, not the whole queue */
 	drive(r, T0 + SEC);
 	recv_dgram(u, got, sizeof(got));
 	ck_assert(parse5424(got, &p));
 	ck_assert_str_eq(p.msgid, "session");
+	ck_assert(!readable(u, 50));
+	ck_assert_uint_eq(remote_queued(r), 3);
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM / 2);
+	ck_assert(!readable(u, 50));
+	/* confirmed: the rest follows */
+	drive(r, T0 + SEC + REMOTE_UDP_CONFIRM);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 1);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.msgid, "alert_summary");
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.msgid, "stats");
+	drive(r, T0 + SEC + 2 * REMOTE_UDP_CONFIRM);
 	ck_assert_uint_eq(remote_queued(r), 0);
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 3);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS],
+	    stats[STAT_OUT_REMOTE_SENT] + stats[STAT_OUT_REMOTE_DROPPED] +
+	    stats[STAT_OUT_REMOTE_FAILED]);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+
+/* Datagrams awaiting confirmation are bounded by the queue too: a fast
+ * producer and a slow poll cannot grow the ring. */
+START_TEST(test_udp_inflight_bounded)
+{
+	struct syslog_msg	 m = sample();
+	struct remote_counts	 c;
+	struct remote		*r;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	char			 got[9000];
+
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 3,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	for (i = 0; i < 10; i++)
+		remote_send(r, &m);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.queued, 6);		/* 3 in flight, 3 waiting */
+	ck_assert_uint_eq(c.dropped, 4);
+	for (i = 0; i < 3; i++)
+		recv_dgram(u, got, sizeof(got));
+	ck_assert(!readable(u, 50));
+	drive(r, T0);			/* stamped: sent at T0 */
+	ck_assert(!readable(u, 50));
+	drive(r, T0 + REMOTE_UDP_CONFIRM);	/* confirmed: 3 more go */
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.sent, 3);
+	for (i = 0; i < 3; i++)
+		recv_dgram(u, got, sizeof(got));
+	drive(r, T0 + 2 * REMOTE_UDP_CONFIRM);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.sent, 6);
+	ck_assert_uint_eq(c.queued, 0);
+	ck_assert_uint_eq(c.events, c.sent + c.dropped + c.failed);
 	remote_close(r, 0);
 	close(u);
 }
@@ -1118,10 +1212,12 @@ START_TEST(test_queue_overflow)
 	ck_assert_uint_eq(remote_queued(r), 3);
 	ck_assert_uint_eq(remote_dropped(r), 2);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 2);
-	/* at exit, against a refusing port, the held three are dropped too */
+	/* at exit, against a refusing port, the held three fail */
 	remote_close(r, 300);
-	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 5);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_DROPPED], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 3);
 	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_SENT], 0);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS], 5);
 	close(closed);
 }
 END_TEST
@@ -1250,6 +1346,474 @@ START_TEST(test_pollfd)
 }
 END_TEST
 
+
+/* --- size: optional JSON fields go first ------------------------------- */
+
+/* A session event of about 3.2 KB over UDP (default 2048): the cipher list
+ * and raw strings go, the JSON still parses, what rules key on stays. */
+START_TEST(test_trim_optional)
+{
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	static char		 js[8192], got[9000];
+	json_t			*j;
+	size_t			 n, o;
+
+	o = (size_t)snprintf(js, sizeof(js), "{\"@timestamp\":\"x\","
+	    "\"source\":{\"ip\":\"10.99.0.2\"},\"tls\":{\"client\":{"
+	    "\"supported_ciphers\":[");
+	for (i = 0; i < 80; i++)
+		o += (size_t)snprintf(js + o, sizeof(js) - o, "%s\"TLS_"
+		    "ECDHE_RSA_WITH_AES_%03d\"", i ? "," : "", i);
+	o += (size_t)snprintf(js + o, sizeof(js) - o, "],\"ja3\":\"abc\"}},"
+	    "\"tlsfloor\":{\"reason\":\"legacy_refused\",\"exception\":"
+	    "{\"owner\":\"M\\u00fcller-IT\"},\"client_hello\":{\"ja4_r\":\"r\"}}}");
+	ck_assert_uint_gt(o, 2048);
+	m.json = js;
+	m.json_len = o;
+	mk_max = 2048;
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	n = recv_dgram(u, got, sizeof(got));
+	ck_assert_uint_le(n, 2048);
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(param(&p, "ja4"), m.ja4);	/* SD whole */
+	j = json_loads(p.msg, 0, NULL);
+	ck_assert_msg(j != NULL, "the trimmed JSON parses: %s", p.msg);
+	ck_assert_ptr_null(json_object_get(json_object_get(json_object_get(j,
+	    "tls"), "client"), "supported_ciphers"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
+	    "tlsfloor"), "reason")), "legacy_refused");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(j, "tlsfloor"), "exception"), "owner")),
+	    "M\xc3\xbcller-IT");
+	/* only as much as needed: ja3 and ja4_r are short, they stay */
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(
+	    j, "tls"), "client"), "ja3"));
+	json_decref(j);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_TRIMMED], 1);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_CUT], 0);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* A stats event loses its zero counters first. */
+START_TEST(test_trim_zero_counters)
+{
+	struct syslog_msg	 m;
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port), i;
+	static char		 js[16384], got[9000];
+	json_t			*j, *c;
+	size_t			 o;
+
+	memset(&m, 0, sizeof(m));
+	m.severity = LOG_INFO;
+	m.msgid = "stats";
+	o = (size_t)snprintf(js, sizeof(js), "{\"tlsfloor\":{\"counters\":{");
+	for (i = 0; i < 200; i++)
+		o += (size_t)snprintf(js + o, sizeof(js) - o,
+		    "%s\"some.counter.number_%03d\":%d", i ? "," : "", i,
+		    i % 50 == 7 ? i : 0);
+	o += (size_t)snprintf(js + o, sizeof(js) - o, "}}}");
+	m.json = js;
+	m.json_len = o;
+	mk_max = 2048;
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	j = json_loads(p.msg, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	c = json_object_get(json_object_get(j, "tlsfloor"), "counters");
+	ck_assert_uint_eq(json_object_size(c), 4);	/* 7 57 107 157 */
+	ck_assert_int_eq(json_integer_value(json_object_get(c,
+	    "some.counter.number_157")), 157);
+	json_decref(j);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_TRIMMED], 1);
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* sd_id replaces the documentation-only default. */
+START_TEST(test_sd_id)
+{
+	struct config_remote	 rc;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port);
+	char			 got[9000], err[256];
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"127.0.0.1";
+	rc.port = port;
+	rc.queue = 10;
+	rc.sd_id = (char *)"tlsfloor@64512";
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	recv_dgram(u, got, sizeof(got));
+	ck_assert(parse5424(got, &p));
+	ck_assert_str_eq(p.sdid, "tlsfloor@64512");
+	remote_close(r, 0);
+	close(u);
+}
+END_TEST
+
+/* --- names ---------------------------------------------------------------- */
+
+/* Drive until state settles while glibc's lookup thread answers. */
+static void
+drive_for(struct remote *r, uint64_t now, int ms)
+{
+	int	i;
+
+	for (i = 0; i < ms / 10; i++) {
+		drive(r, now);
+		usleep(10000);
+	}
+	drive(r, now);
+}
+
+/* A name is looked up when it connects, not at remote_open(). */
+START_TEST(test_name_connects)
+{
+	struct config_remote	 rc;
+	struct remote_counts	 c;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	uint16_t		 port;
+	int			 l = listener(&port), fd = -1, i;
+	char			 err[256], *fr[1];
+	uint64_t		 now = T0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"localhost";
+	rc.port = port;
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	rc.queue = 10;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	remote_send(r, &m);
+	/* localhost may be ::1 first (nobody there): the next try takes
+	 * the next address */
+	for (i = 0; i < 8 && fd == -1; i++) {
+		drive_for(r, now, 200);
+		if (readable(l, 0))
+			fd = accept(l, NULL, NULL);
+		now += REMOTE_BACKOFF_MAX;
+	}
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(read_frames(fd, r, now, fr, 1), 1);
+	free(fr[0]);
+	for (i = 0; i < 100 && remote_queued(r) > 0; i++)
+		drive_for(r, now, 10);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.events, 1);
+	ck_assert_uint_eq(c.sent, 1);
+	ck_assert_uint_eq(c.resolve_failures, 0);
+	remote_close(r, 0);
+	close(fd);
+	close(l);
+}
+END_TEST
+
+/* A name that does not resolve: remote_open() succeeds, each attempt is
+ * a counted failure with back-off, events are held, then given up and
+ * counted failed. */
+START_TEST(test_name_unresolvable)
+{
+	struct config_remote	 rc;
+	struct remote_counts	 c;
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	char			 err[256];
+	int			 i;
+	short			 ev;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"no-such-collector.invalid";	/* RFC 6761 */
+	rc.port = 514;
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	rc.queue = 10;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	remote_send(r, &m);
+	remote_send(r, &m);
+	for (i = 0; i < 1500; i++) {	/* the resolver answers "no" */
+		drive(r, T0);
+		remote_counts(r, &c);
+		if (c.resolve_failures > 0)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(c.resolve_failures, 1);
+	ck_assert_uint_eq(c.errors, 1);
+	ck_assert_uint_eq(c.queued, 2);
+	ck_assert_int_eq(remote_pollfd(r, &ev), -1);
+	/* in back-off: no new lookup before it is over */
+	drive_for(r, T0 + SEC / 2, 50);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.resolve_failures, 1);
+	ck_assert_uint_eq(remote_close(r, 0), 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_FAILED], 2);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_EVENTS], 2);
+}
+END_TEST
+
+/* remote_resolve(), for tlsfloor -n: the same question, asked now. */
+START_TEST(test_resolve)
+{
+	struct config_remote	 rc;
+	struct addrinfo		*a;
+	char			 err[256] = "";
+	const char		*want = "outputs.remote: collector "
+				    "\"no-such-collector.invalid\" does not "
+				    "resolve: ";
+
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"localhost";
+	rc.port = 6514;
+	rc.transport = CONFIG_TRANSPORT_TLS;
+	a = remote_resolve(&rc, err, sizeof(err));
+	ck_assert_msg(a != NULL, "%s", err);
+	ck_assert_int_eq(a->ai_socktype, SOCK_STREAM);
+	freeaddrinfo(a);
+	rc.host = (char *)"no-such-collector.invalid";
+	ck_assert_ptr_null(remote_resolve(&rc, err, sizeof(err)));
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+}
+END_TEST
+
+/* --- RELP ----------------------------------------------------------------- */
+
+/* One LF-terminated line from fd (the remote pumped meanwhile). */
+static void
+read_line(int fd, struct remote *r, uint64_t now, char *buf, size_t len)
+{
+	size_t	n = 0;
+	int	i;
+
+	for (i = 0; i < 200 && n + 1 < len; i++) {
+		drive(r, now);
+		if (!readable(fd, 10))
+			continue;
+		ck_assert_int_eq(recv(fd, buf + n, 1, 0), 1);
+		if (buf[n++] == '\n')
+			break;
+		i = 0;
+	}
+	buf[n] = '\0';
+	ck_assert_msg(n > 0 && buf[n - 1] == '\n', "no line: \"%s\"", buf);
+}
+
+static void
+say(int fd, const char *s)
+{
+	ck_assert_int_eq(send(fd, s, strlen(s), 0), (ssize_t)strlen(s));
+}
+
+/* Acknowledged one by one; a rejected one is failed; what was written
+ * but not answered when the connection died is sent again, in a new
+ * session with new transaction numbers. */
+START_TEST(test_relp)
+{
+	struct syslog_msg	 m = sample();
+	struct remote_counts	 c;
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port;
+	int			 l = listener(&port), fd, i;
+	char			 line[9000], want[64];
+	unsigned		 len;
+
+	r = mkremote(CONFIG_TRANSPORT_RELP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	m.msgid = "alert";
+	remote_send(r, &m);
+	m.msgid = "alert_summary";
+	remote_send(r, &m);
+	m.msgid = "stats";
+	remote_send(r, &m);
+	fd = accept_from(l, r, T0);
+	read_line(fd, r, T0, line, sizeof(line));
+	ck_assert_msg(strncmp(line, "1 open ", 7) == 0 &&
+	    strstr(line, "relp_version=0\n") != NULL, "%s", line);
+	/* the open's data has LFs: read up to "commands=syslog\n" */
+	while (strstr(line, "commands=syslog") == NULL)
+		read_line(fd, r, T0, line, sizeof(line));
+	say(fd, "1 rsp 21 200 OK\nrelp_version=0\n");
+	for (i = 2; i <= 4; i++) {
+		read_line(fd, r, T0, line, sizeof(line));
+		snprintf(want, sizeof(want), "%d syslog ", i);
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s",
+		    line);
+		len = (unsigned)strtoul(line + strlen(want), NULL, 10);
+		/* DATALEN counts the message alone, LF excluded */
+		ck_assert_uint_eq(strlen(strchr(line + strlen(want), ' ') + 1),
+		    len + 1);
+		line[strlen(line) - 1] = '\0';
+		ck_assert(parse5424(strchr(line + strlen(want), ' ') + 1, &p));
+		ck_assert_str_eq(p.msgid, i == 2 ? "alert" : i == 3 ?
+		    "alert_summary" : "stats");
+	}
+	/* the second is rejected, answered before the first */
+	say(fd, "3 rsp 8 500 full\n2 rsp 6 200 OK\n");
+	for (i = 0; i < 20; i++)
+		drive(r, T0);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.acknowledged, 1);
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.sent, 0);
+	ck_assert_uint_eq(c.queued, 1);		/* "stats": no answer yet */
+	close(fd);				/* the relay dies */
+	for (i = 0; i < 20 && c.errors == 0; i++) {
+		usleep(10000);
+		drive(r, T0);
+		remote_counts(r, &c);
+	}
+	ck_assert_uint_eq(c.errors, 1);
+	ck_assert_uint_eq(c.queued, 1);
+	/* it comes back: a new session, the unanswered one again */
+	fd = accept_from(l, r, T0 + SEC);
+	do
+		read_line(fd, r, T0 + SEC, line, sizeof(line));
+	while (strstr(line, "commands=syslog") == NULL);
+	say(fd, "1 rsp 6 200 OK\n");
+	read_line(fd, r, T0 + SEC, line, sizeof(line));
+	ck_assert_msg(strncmp(line, "2 syslog ", 9) == 0, "%s", line);
+	ck_assert_ptr_nonnull(strstr(line, " stats "));
+	say(fd, "2 rsp 6 200 OK\n");
+	for (i = 0; i < 20; i++)
+		drive(r, T0 + SEC);
+	remote_counts(r, &c);
+	ck_assert_uint_eq(c.acknowledged, 2);
+	ck_assert_uint_eq(c.queued, 0);
+	ck_assert_uint_eq(c.events, c.sent + c.acknowledged + c.dropped +
+	    c.failed);
+	ck_assert_uint_eq(stats[STAT_OUT_REMOTE_ACKNOWLEDGED], 2);
+	/* not RELP: the connection is dropped */
+	say(fd, "hello\n");
+	for (i = 0; i < 20 && c.errors == 1; i++) {
+		usleep(10000);
+		drive(r, T0 + SEC);
+		remote_counts(r, &c);
+	}
+	ck_assert_uint_eq(c.errors, 2);
+	remote_close(r, 0);
+	close(fd);
+	close(l);
+}
+END_TEST
+
+/* --- TLS files ------------------------------------------------------------ */
+
+/* A self-signed certificate and its key, as PEM files. */
+static void
+self_signed(const char *cert, const char *key)
+{
+	EVP_PKEY	*pk = EVP_EC_gen("P-256");
+	X509		*x = X509_new();
+	X509_NAME	*n;
+	FILE		*fp;
+
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_nonnull(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, pk);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"tlsfloor-unit", -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	ck_assert_int_gt(X509_sign(x, pk, EVP_sha256()), 0);
+	ck_assert_ptr_nonnull(fp = fopen(cert, "w"));
+	ck_assert_int_eq(PEM_write_X509(fp, x), 1);
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(key, "w"));
+	ck_assert_int_eq(PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(fp);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+}
+
+/* The files are checked at open, and a reload reads them again; one that
+ * cannot be read then leaves the old context in place. */
+START_TEST(test_tls_files)
+{
+	struct config_remote	 rc;
+	struct remote		*r;
+	char			 err[512] = "";
+	char			 dir[] = "/tmp/tlsfloor-unit-tls-XXXXXX";
+	char			 cert[64], key[64], key2[64], cert2[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cert, sizeof(cert), "%s/c.pem", dir);
+	snprintf(key, sizeof(key), "%s/c.key", dir);
+	snprintf(cert2, sizeof(cert2), "%s/d.pem", dir);
+	snprintf(key2, sizeof(key2), "%s/d.key", dir);
+	self_signed(cert, key);
+	self_signed(cert2, key2);
+	memset(&rc, 0, sizeof(rc));
+	rc.host = (char *)"127.0.0.1";
+	rc.port = 6514;
+	rc.transport = CONFIG_TRANSPORT_TLS;
+	rc.queue = 10;
+	rc.ca_file = cert;
+	rc.cert_file = cert;
+	rc.key_file = key;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	/* a renewed file is read again */
+	self_signed(cert, key);
+	ck_assert_msg(remote_refresh(r, &rc, err, sizeof(err)) == 0, "%s",
+	    err);
+	/* gone, or a key that is not the certificate's: the old stays */
+	rc.ca_file = (char *)"/nonexistent/ca.pem";
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "remote 127.0.0.1:6514/tls: ca_file "
+	    "/nonexistent/ca.pem: ") == err, "%s", err);
+	rc.ca_file = cert;
+	rc.key_file = key2;
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ": key_file ") != NULL, "%s", err);
+	ck_assert_ptr_null(remote_open(&rc, "tlsfloor", LOG_DAEMON, err,
+	    sizeof(err)));
+	remote_close(r, 0);
+	/* not TLS: nothing to read */
+	rc.transport = CONFIG_TRANSPORT_TCP;
+	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(remote_refresh(r, &rc, err, sizeof(err)), 0);
+	remote_close(r, 0);
+	unlink(cert);
+	unlink(key);
+	unlink(cert2);
+	unlink(key2);
+	rmdir(dir);
+}
+END_TEST
+
 /* --- remote_open ---------------------------------------------------------- */
 
 START_TEST(test_open)
@@ -1270,7 +1834,7 @@ START_TEST(test_open)
 	    sizeof(err)));
 	ck_assert_ptr_null(remote_open(NULL, "tlsfloor", LOG_DAEMON, err,
 	    sizeof(err)));
-	/* a name, resolved once (from /etc/hosts) */
+	/* a name, not resolved here (see test_name_*) */
 	rc.host = (char *)"localhost";
 	r = remote_open(&rc, "tlsfloor", LOG_DAEMON, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
@@ -1327,6 +1891,23 @@ output_syslog_suite(void)
 	tcase_add_test(tc, test_header_limits);
 	tcase_add_test(tc, test_udp_truncation);
 	tcase_add_test(tc, test_body_cleaned);
+	tcase_add_test(tc, test_trim_optional);
+	tcase_add_test(tc, test_trim_zero_counters);
+	tcase_add_test(tc, test_sd_id);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("relp");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_relp);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_name_connects);
+	tcase_add_test(tc, test_name_unresolvable);
+	tcase_add_test(tc, test_resolve);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cef");
@@ -1350,6 +1931,7 @@ output_syslog_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_udp_send);
 	tcase_add_test(tc, test_udp_collector_away);
+	tcase_add_test(tc, test_udp_inflight_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queue");
@@ -1365,6 +1947,7 @@ output_syslog_suite(void)
 	tc = tcase_create("open");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open);
+	tcase_add_test(tc, test_tls_files);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("local");

@@ -34,6 +34,7 @@
 
 /* --- suites ---------------------------------------------------------------- */
 
+Suite	*store_suite(void);			/* check_store.c */
 Suite	*reader_suite(void);
 Suite	*config_suite(void);
 Suite	*config_yaml_suite(void);		/* check_config_yaml.c */
@@ -53,6 +54,8 @@ Suite	*inventory_suite(void);
 Suite	*dns_suite(void);			/* check_dns.c */
 Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
+Suite	*pcapng_suite(void);			/* check_pcapng.c */
+Suite	*metrics_suite(void);
 
 /* --- byte buffer ------------------------------------------------------------ */
 

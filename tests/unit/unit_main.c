@@ -32,9 +32,12 @@ main(void)
 	srunner_add_suite(sr, fingerprint_vectors_suite());
 	srunner_add_suite(sr, verdict_suite());
 	srunner_add_suite(sr, inventory_suite());
+	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, dns_suite());
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, output_syslog_suite());
+	srunner_add_suite(sr, pcapng_suite());
+	srunner_add_suite(sr, metrics_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,91 @@
+/*
+ * store.h -- the persistent client inventory: an SQLite (or PostgreSQL)
+ * database that every finished session updates, written by a thread of its own in
+ * batches, and the reports (CSV, JSON) read back from it.  store.c
+ * documents the schema and how a record's verdict is computed.
+ */
+#ifndef TLSFLOOR_STORE_H
+#define TLSFLOOR_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct inv_session;
+
+#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version we write */
+
+/* Per reason, worst first: the same order as enum reason (verdict.h). */
+#define STORE_NREASONS		7
+
+/* What the daemon's store is opened with. */
+struct store_opts {
+	const char	*db;		/* SQLite path or postgresql:// URI;
+					 * NULL: a temporary database */
+	const char	*sensor;	/* name in every record */
+	uint32_t	 commit_interval; /* s between transactions */
+	uint32_t	 window;	/* s: the verdict's window */
+	const char	*inventory;	/* files written from the store at
+					 * SIGUSR1, interval and exit; NULL:
+					 * none */
+	bool		 offline;	/* reading files: a full batch waits
+					 * for the writer rather than drop */
+	/* Each record of an inventory JSON file, for inventory events: called
+	 * by the writer thread with a reference it hands over.  Reading files
+	 * (offline) only at the end of the run: mid-run the capture may hold
+	 * the lock the callback needs while it waits for the writer. */
+	void		(*on_record)(json_t *record, uint64_t now_us);
+};
+
+/*
+ * Daemon side.  store_open() checks the database (creates or upgrades its
+ * schema) and returns; the writer thread starts with the first session or
+ * request, so after a fork (-D).  store_add() copies a finished session
+ * into the bounded batch and never waits more than STORE_WAIT_MS when the
+ * batch is full (live) -- the session is then counted in
+ * store.sessions_dropped.  store_report() asks the writer to commit and
+ * write the inventory files; store_close() commits what is left, writes
+ * them and joins the thread.
+ */
+int	store_open(const struct store_opts *, char *err, size_t errlen);
+void	store_add(const struct inv_session *);
+void	store_report(uint64_t now_us);
+int	store_close(uint64_t now_us);
+bool	store_active(void);
+void	store_handover(uid_t, gid_t);
+void	store_fold(uint64_t *into);	/* counters into stats[] */
+
+/*
+ * The verdict and status of one record (see store.c, "Verdict").  seen[r]
+ * is the last session start with reason r (0: never), in us; last_seen
+ * the latest session start; exc_expires the last day of the record's
+ * exception ("YYYY-MM-DD", NULL or "" for none).  now_us is the report
+ * time and window_s the window.  Returns the reason index (enum reason).
+ */
+int	store_verdict(const uint64_t seen[STORE_NREASONS], uint64_t last_seen,
+	    const char *exc_expires, uint64_t now_us, uint64_t window_s);
+const char *store_status(const uint64_t seen[STORE_NREASONS], int verdict);
+
+/* Report side ("tlsfloor report" and the daemon's inventory files). */
+struct store_filter {
+	uint64_t	 since_us;	/* last_seen >= since; 0: all */
+	const char	*sensor;	/* NULL: every sensor */
+	const char	*protocol;	/* NULL: every protocol */
+	uint64_t	 now_us;	/* report time */
+	uint64_t	 window_s;
+	bool		 bom;		/* CSV starts with a UTF-8 BOM */
+};
+
+/* The report's files from the database at db (opened, upgraded, closed);
+ * csv and json may each be NULL.  0, or -1 with the reason in err. */
+int	store_report_files(const char *db, const struct store_filter *,
+	    const char *csv, const char *json, char *err, size_t errlen);
+/* "tlsfloor report ..." (argv[0] is "report"); the exit status. */
+int	store_report_main(int argc, char **argv);
+
+/* Tests: create the version-1 schema, as tlsfloor 1 wrote it. */
+int	store_create_v1(const char *db, char *err, size_t errlen);
+
+#endif /* TLSFLOOR_STORE_H */

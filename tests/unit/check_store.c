@@ -1,0 +1,369 @@
+/*
+ * check_store.c -- store.c: the window verdict and the status (with
+ * exceptions applied at report time), the schema upgrade from version 1,
+ * a newer schema refused, and sessions through the writer thread into the
+ * database and back out as a report.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inventory.h"
+#include "store.h"
+#include "unit.h"
+
+Suite	*store_suite(void);
+
+#define SEC	1000000ULL		/* us */
+#define DAYS	(86400ULL * SEC)
+#define T0	(1767225600ULL * SEC)	/* 2026-01-01T00:00:00Z */
+#define WIN	(30 * 86400ULL)		/* s */
+
+static char	dir[64], db[128];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tlsfloor-store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/inv.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char	cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* --- verdict and status ---------------------------------------------------- */
+
+START_TEST(verdict_worst_in_window)
+{
+	uint64_t	seen[STORE_NREASONS] = { 0 };
+
+	/* legacy 10 days before an ok session: both in the window, the
+	 * legacy one is worse. */
+	seen[RS_LEGACY_CLIENT] = T0;
+	seen[RS_OK] = T0 + 10 * DAYS;
+	ck_assert_int_eq(store_verdict(seen, T0 + 10 * DAYS, NULL,
+	    T0 + 11 * DAYS, WIN), RS_LEGACY_CLIENT);
+	ck_assert_str_eq(store_status(seen, RS_LEGACY_CLIENT), "fixed");
+	/* 31 days later (still active), the legacy session left the
+	 * window. */
+	seen[RS_OK] = T0 + 40 * DAYS;
+	ck_assert_int_eq(store_verdict(seen, T0 + 40 * DAYS, NULL,
+	    T0 + 40 * DAYS, WIN), RS_OK);
+	ck_assert_str_eq(store_status(seen, RS_OK), "fixed");
+	/* On the window's first second it still counts. */
+	ck_assert_int_eq(store_verdict(seen, T0 + 30 * DAYS, NULL,
+	    T0 + 30 * DAYS, WIN), RS_LEGACY_CLIENT);
+}
+END_TEST
+
+START_TEST(verdict_order)
+{
+	uint64_t	seen[STORE_NREASONS] = { 0 };
+	int		r;
+
+	/* Every reason at once: each worse one wins over the rest. */
+	for (r = STORE_NREASONS - 1; r >= 0; r--) {
+		seen[r] = T0 + (uint64_t)r * SEC;
+		ck_assert_int_eq(store_verdict(seen, T0 + 10 * SEC, NULL,
+		    T0 + 10 * SEC, WIN), r);
+	}
+	memset(seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_verdict(seen, 0, NULL, T0, WIN), RS_UNKNOWN);
+}
+END_TEST
+
+START_TEST(verdict_quiet_client)
+{
+	uint64_t	seen[STORE_NREASONS] = { 0 };
+
+	/* Gone quiet a year ago after a legacy session: the verdict is the
+	 * one of its last active window, not "nothing". */
+	seen[RS_LEGACY_NEGOTIATED] = T0;
+	seen[RS_PLAINTEXT] = T0 + DAYS;
+	ck_assert_int_eq(store_verdict(seen, T0 + DAYS, NULL,
+	    T0 + 365 * DAYS, WIN), RS_LEGACY_NEGOTIATED);
+	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "legacy");
+	/* Plaintext after the legacy session is not a fix. */
+	seen[RS_OK] = T0 + 2 * DAYS;
+	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "legacy");
+	seen[RS_PLAINTEXT] = 0;
+	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "fixed");
+}
+END_TEST
+
+START_TEST(verdict_exceptions)
+{
+	uint64_t	seen[STORE_NREASONS] = { 0 };
+
+	seen[RS_LEGACY_CLIENT] = T0;
+	/* Live through its last day (2026-01-05), expired the day after. */
+	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
+	    T0 + 4 * DAYS + 86399 * SEC, WIN), RS_LEGACY_CLIENT);
+	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
+	    T0 + 5 * DAYS, WIN), RS_EXCEPTION_EXPIRED);
+	ck_assert_int_eq(store_verdict(seen, T0, "", T0 + 5 * DAYS, WIN),
+	    RS_LEGACY_CLIENT);
+	/* legacy_refused stays worse than an expired exception. */
+	seen[RS_LEGACY_REFUSED] = T0;
+	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
+	    T0 + 5 * DAYS, WIN), RS_LEGACY_REFUSED);
+	/* An expired exception does not touch ok or plaintext. */
+	memset(seen, 0, sizeof(seen));
+	seen[RS_OK] = T0;
+	ck_assert_int_eq(store_verdict(seen, T0, "2025-01-01", T0, WIN),
+	    RS_OK);
+	ck_assert_str_eq(store_status(seen, RS_OK), "ok");
+	seen[RS_PLAINTEXT] = T0;
+	ck_assert_int_eq(store_verdict(seen, T0, "2025-01-01", T0, WIN),
+	    RS_PLAINTEXT);
+	ck_assert_str_eq(store_status(seen, RS_PLAINTEXT), "plaintext");
+}
+END_TEST
+
+/* --- schema ------------------------------------------------------------------ */
+
+static int
+query_int(const char *sql)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return v;
+}
+
+static void
+exec_sql(const char *sql)
+{
+	sqlite3	*h;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static char *
+slurp(const char *path)
+{
+	static char	buf[1 << 16];
+	FILE		*fp = fopen(path, "r");
+	size_t		 n;
+
+	ck_assert_ptr_nonnull(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(schema_upgrade_v1)
+{
+	struct store_filter	f;
+	char			err[256], csv[160];
+
+	ck_assert_int_eq(store_create_v1(db, err, sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 1);
+	/* A record as version 1 kept it: no exception columns yet. */
+	exec_sql("INSERT INTO records (sensor, client, server, server_port, "
+	    "protocol, ja4, sessions, first_seen, last_seen, last_reason, "
+	    "seen_legacy_client, n_legacy_client, last_legacy_seen) VALUES "
+	    "('s', '10.0.0.1', '10.0.0.2', 143, 'imap', '', 1, "
+	    "1767225600000000, 1767225600000000, 'legacy_client', "
+	    "1767225600000000, 1, 1767225600000000)");
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info("
+	    "'records') WHERE name = 'exception_owner'"), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + DAYS;
+	f.window_s = WIN;
+	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
+	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info("
+	    "'records') WHERE name LIKE 'exception_%' OR name = "
+	    "'endpoint_label'"), 4);
+	/* The old record survived and reads as before. */
+	ck_assert_ptr_nonnull(strstr(slurp(csv), "\r\n10.0.0.1,10.0.0.2,143,"
+	    "imap,,s,legacy_client,legacy,legacy_client,1,legacy_client=1,"));
+}
+END_TEST
+
+START_TEST(schema_newer_refused)
+{
+	struct store_opts	o;
+	char			err[256];
+
+	exec_sql("PRAGMA user_version = 99");
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = WIN;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "schema version 99 is newer"));
+	ck_assert(!store_active());
+}
+END_TEST
+
+/* --- the writer ---------------------------------------------------------------- */
+
+static void
+session(struct inv_session *s, uint8_t last, enum reason r, uint64_t ts,
+    const char *ja4)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = 4;
+	s->cli[0] = 10;
+	s->cli[3] = last;
+	s->srv[0] = 10;
+	s->srv[3] = 200;
+	s->srv_port = 993;
+	s->proto = PROTO_IMAP;
+	s->mode = "implicit";
+	s->client_max = r == RS_OK ? 0x0304 : 0x0301;
+	s->negotiated = s->client_max;
+	s->reason = (uint8_t)r;
+	s->sni = "=cmd|' /C calc'!A0";	/* a spreadsheet formula */
+	s->ja4 = ja4;
+	s->ts = ts;
+}
+
+START_TEST(writer_round_trip)
+{
+	struct store_opts	 o;
+	struct store_filter	 f;
+	struct inv_session	 s;
+	struct config_exception	 e;
+	char			 err[256], csv[160], *text;
+	int			 i;
+
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "sensor-1";
+	o.commit_interval = 1;
+	o.window = WIN;
+	o.offline = true;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	/* 10000 sessions: more than two batches, so the producer waits. */
+	for (i = 0; i < 10000; i++) {
+		session(&s, (uint8_t)(i % 50), i == 8 || i == 108 ?
+		    RS_LEGACY_CLIENT : RS_OK, T0 + (uint64_t)i * SEC,
+		    (i / 50) % 2 ? "t13d_a" : NULL);
+		store_add(&s);
+	}
+	/* One under an exception that has expired by the report. */
+	memset(&e, 0, sizeof(e));
+	e.owner = (char *)"mail team";
+	memcpy(e.expires, "2026-01-02", 11);
+	session(&s, 99, RS_LEGACY_CLIENT, T0, NULL);
+	s.exception = &e;
+	store_add(&s);
+	ck_assert_int_eq(store_close(T0), 0);
+	ck_assert(!store_active());
+
+	ck_assert_int_eq(query_int("SELECT sum(sessions) FROM records"),
+	    10001);
+	/* 50 clients x 2 fingerprints (one empty), plus client 99. */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM records"), 101);
+	ck_assert_int_eq(query_int("SELECT n_legacy_client FROM records "
+	    "WHERE client = '10.0.0.8' AND ja4 = ''"), 2);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + 3 * DAYS;
+	f.window_s = WIN;
+	f.bom = true;
+	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
+	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	    sizeof(err)), 0);
+	text = slurp(csv);
+	ck_assert(strncmp(text, "\xef\xbb\xbf" "client,server,", 17) == 0);
+	/* Worst first: the expired exception, then the legacy pair. */
+	ck_assert_ptr_nonnull(strstr(text, "\r\n10.0.0.99,10.0.0.200,993,imap,,"
+	    "sensor-1,exception_expired,legacy,legacy_client,1,"));
+	ck_assert_ptr_nonnull(strstr(text, "mail team,2026-01-02,\r\n"
+	    "10.0.0.8,10.0.0.200,993,imap,,sensor-1,legacy_client,fixed,ok,"));
+	/* The SNI is shown, defused, not evaluated. */
+	ck_assert_ptr_nonnull(strstr(text, ",'=cmd|' /C calc'!A0,"));
+	/* Filters. */
+	f.protocol = "pop3";
+	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_null(strstr(slurp(csv), "10.0.0."));
+	f.protocol = NULL;
+	f.since_us = T0 + 9990 * SEC;
+	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	    sizeof(err)), 0);
+	text = slurp(csv);
+	ck_assert_ptr_null(strstr(text, "10.0.0.99,"));
+	ck_assert_ptr_nonnull(strstr(text, "10.0.0.49,"));
+}
+END_TEST
+
+START_TEST(writer_unwritable_counts)
+{
+	struct store_opts	 o;
+	struct inv_session	 s;
+	uint64_t		 c[STAT_MAX];
+	char			 err[256];
+
+	/* Created fine, then made read-only under the daemon's feet. */
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = WIN;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	if (geteuid() == 0)	/* root writes a 0444 file anyway */
+		exec_sql("CREATE TRIGGER no BEFORE INSERT ON records BEGIN "
+		    "SELECT RAISE(FAIL, 'refused'); END");
+	else
+		ck_assert_int_eq(chmod(db, 0444), 0);
+	session(&s, 1, RS_OK, T0, NULL);
+	store_add(&s);
+	ck_assert_int_eq(store_close(T0), 0);
+	memset(c, 0, sizeof(c));
+	store_fold(c);
+	ck_assert_uint_eq(c[STAT_STORE_WRITTEN], 0);
+	ck_assert_uint_ge(c[STAT_STORE_ERRORS], 1);
+	ck_assert_uint_eq(c[STAT_STORE_DROPPED], 1);
+}
+END_TEST
+
+Suite *
+store_suite(void)
+{
+	Suite	*s = suite_create("store");
+	TCase	*tc = tcase_create("verdict");
+
+	tcase_add_test(tc, verdict_worst_in_window);
+	tcase_add_test(tc, verdict_order);
+	tcase_add_test(tc, verdict_quiet_client);
+	tcase_add_test(tc, verdict_exceptions);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("database");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, schema_upgrade_v1);
+	tcase_add_test(tc, schema_newer_refused);
+	tcase_add_test(tc, writer_round_trip);
+	tcase_add_test(tc, writer_unwritable_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
