@@ -166,6 +166,39 @@ check_output_fifo() {
 	fi
 }
 
+# The inventory store's SQLite files, opened as root at start and handed
+# to the daemon user: a planted link as the database or as its -wal or
+# -shm file must neither be followed nor chowned.
+check_store_symlink() {
+	local n=store-symlink d=$T/storesym f before
+	need_root $n || return
+	mkdir -p "$d/db"
+	chown nobody "$d/db"
+	for f in victim victim-wal victim-shm; do
+		printf 'secret\n' >"$d/$f"
+		chmod 600 "$d/$f"
+	done
+	before=$(for f in victim victim-wal victim-shm; do fstate "$d/$f"; done)
+	ln -s "$d/victim-wal" "$d/db/inv.db-wal"
+	ln -s "$d/victim-shm" "$d/db/inv.db-shm"
+	printf 'inventory:\n  db: %s/db/inv.db\ndaemon:\n  group: nogroup\n' \
+	    "$d" >"$d/tlsfloor.yaml"
+	live 3 -c "$d/tlsfloor.yaml" -p "$d/tlsfloor.pid" -o "$d/out.json" \
+	    >"$d/log" 2>&1
+	ln -s "$d/victim" "$d/db/link.db"
+	printf 'inventory:\n  db: %s/db/link.db\ndaemon:\n  group: nogroup\n' \
+	    "$d" >"$d/link.yaml"
+	live 3 -c "$d/link.yaml" -p "$d/tlsfloor2.pid" -o "$d/out2.json" \
+	    >"$d/log2" 2>&1
+	if [ "$(for f in victim victim-wal victim-shm; do fstate "$d/$f"; done)" != "$before" ]; then
+		fail $n "root followed a planted link: $(stat -c '%n %U %s' "$d"/victim*)"
+	elif ! grep -q 'link.db' "$d/log2"; then
+		fail $n "a linked database was not refused: $(head -c 300 "$d/log2")"
+	else
+		ok $n
+	fi
+}
+
 # --- 2. signals never abort a read -----------------------------------------
 
 check_signals_pipe() {
@@ -439,7 +472,7 @@ check_seccomp_refuses() {
 }
 
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
-    output_hardlink output_fifo signals_pipe
+    output_hardlink output_fifo store_symlink signals_pipe
     config_fifo text_forge disk_full term_status fds_umask umask_config
     seccomp_live seccomp_off seccomp_refuses drop_no_user drop_no_group
     drop_root_user drop_bad_chroot"
