@@ -323,7 +323,9 @@ check_drop_bad_chroot() {
 # A live sensor on the loopback of a private network namespace, with two
 # capture workers and every kind of output the allowlist must let through:
 # a JSON file, a text file, the inventory, collectors over UDP and TCP (a
-# listener of this test, reached by the name localhost: getaddrinfo).
+# listener of this test, reached by the name localhost: getaddrinfo), the
+# SQLite inventory store (its writer thread, WAL, fsync, locks) and the
+# metrics file (temporary file and rename, every second).
 # Traffic is a sample session replayed onto lo (tcpreplay), before and
 # after a SIGHUP (config re-read, files reopened, the collectors kept) and
 # a SIGUSR1 (inventory).  /proc says "Seccomp: 2"; no call was trapped;
@@ -332,12 +334,41 @@ check_drop_bad_chroot() {
 # workers, which no other test did.)
 check_seccomp_live() { seccomp_live seccomp-live true 2; }
 check_seccomp_off() { seccomp_live seccomp-off false 0; }
-seccomp_live() {	# name daemon.seccomp Seccomp-field
-	local n=$1 d=$T/$1 want=$3
+# The same with the store in PostgreSQL (libpq over a unix socket; the
+# server of this check, no TCP listener).
+check_seccomp_pg() {
+	local n=seccomp-pg pgbin pgd rc
+	need_root $n || return
+	pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	if [ -z "$pgbin" ] || ! command -v psql >/dev/null; then
+		skip $n "no PostgreSQL (Debian package postgresql)"
+		return
+	fi
+	pgd=$(mktemp -d /tmp/tlsfloor-secpg.XXXXXX)
+	chown postgres: "$pgd"
+	chmod 755 "$pgd"
+	if ! runuser -u postgres -- "$pgbin/initdb" -D "$pgd/data" -A trust \
+	    -U tlsfloor --locale=C -E UTF8 >"$pgd/initdb.log" 2>&1 ||
+	    ! runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgd/data" \
+	    -l "$pgd/server.log" -w -o "-c listen_addresses='' -c \
+	    unix_socket_directories=$pgd" start >/dev/null 2>&1; then
+		fail $n "PostgreSQL would not start: $(tail -5 "$pgd/server.log" "$pgd/initdb.log" 2>/dev/null)"
+		rm -rf "$pgd"
+		return
+	fi
+	PG_URI="postgresql:///postgres?host=$pgd&user=tlsfloor" \
+	    seccomp_live seccomp-pg true 2
+	runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgd/data" -m fast -w \
+	    stop >/dev/null 2>&1
+	rm -rf "$pgd"
+}
+seccomp_live() {	# name daemon.seccomp Seccomp-field  (PG_URI: the store)
+	local n=$1 d=$T/$1 want=$3 db records
 	need_root $n || return
 	command -v tcpreplay >/dev/null || { skip $n "no tcpreplay"; return; }
 	mkdir -p "$d/out"
 	chown nobody "$d/out"
+	db=${PG_URI:-$d/out/inventory.db}
 	cat >"$d/tlsfloor.yaml" <<-YAML
 	capture:
 	  workers: 2
@@ -353,6 +384,10 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	    - { host: localhost, port: 39514, transport: tcp }
 	inventory:
 	  path: $d/out/inventory
+	  db: "$db"
+	stats:
+	  interval: 1s
+	  metrics_path: $d/out/tlsfloor.prom
 	daemon:
 	  user: nobody
 	  group: nogroup
@@ -416,6 +451,11 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 	t1=$(grep -c '^tcp' "$d/collector" 2>/dev/null)
 	sc=$(awk '{print $2}' "$d/seccomp" 2>/dev/null)
 	sessions=$(grep -c '"tlsfloor.session"' "$d/out/events.json" 2>/dev/null)
+	if [ -n "${PG_URI:-}" ]; then
+		records=$(psql -XAtq "$PG_URI" -c 'SELECT count(*) FROM records' 2>&1)
+	elif [ "$(sqlite3 "$d/out/inventory.db" 'PRAGMA integrity_check' 2>&1)" = ok ]; then
+		records=$(sqlite3 "$d/out/inventory.db" 'SELECT count(*) FROM records' 2>&1)
+	fi
 	if grep -q 'forbidden system call' "$d/stderr"; then
 		fail $n "$(grep 'forbidden system call' "$d/stderr")"
 	elif [ "$sc" != "$want" ]; then
@@ -424,9 +464,11 @@ seccomp_live() {	# name daemon.seccomp Seccomp-field
 		fail $n "exit status ${st:-?}: $(head -c 300 "$d/stderr")"
 	elif [ "${sessions:-0}" -lt 2 ] || [ ! -s "$d/out/events.txt" ] ||
 	    [ ! -e "$d/out/inventory.json" ] ||
+	    [ ! -s "$d/out/tlsfloor.prom" ] ||
+	    [ "$records" != 1 ] ||
 	    ! grep -q '^udp' "$d/collector" || ! grep -q '^tcp' "$d/collector"
 	then
-		fail $n "outputs missing: ${sessions:-0} sessions, $(ls "$d/out" | tr '\n' ' '), collector: $(sort "$d/collector" 2>/dev/null | cut -c1-3 | uniq -c | tr '\n' ' ')"
+		fail $n "outputs missing: ${records:-no} store records, ${sessions:-0} sessions, $(ls "$d/out" | tr '\n' ' '), collector: $(sort "$d/collector" 2>/dev/null | cut -c1-3 | uniq -c | tr '\n' ' ')"
 	elif [ "${u1:-0}" -le "${u0:-0}" ] || [ "${t1:-0}" -le "${t0:-0}" ]
 	then
 		fail $n "no collector events after the reload (udp ${u0:-0} -> ${u1:-0}, tcp ${t0:-0} -> ${t1:-0})"
@@ -474,7 +516,7 @@ check_seccomp_refuses() {
 ALL_CHECKS="pidfile_symlink pidfile_stale pidfile_dir_symlink output_symlink
     output_hardlink output_fifo store_symlink signals_pipe
     config_fifo text_forge disk_full term_status fds_umask umask_config
-    seccomp_live seccomp_off seccomp_refuses drop_no_user drop_no_group
+    seccomp_live seccomp_off seccomp_pg seccomp_refuses drop_no_user drop_no_group
     drop_root_user drop_bad_chroot"
 
 checks=${*:-$ALL_CHECKS}
