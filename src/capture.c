@@ -428,8 +428,10 @@ capture_breakloop(int sig)
 	struct capture_live	*cl;
 	size_t			 i, w;
 
-	if (sig == SIGTERM || sig == SIGINT)
+	if (sig == SIGTERM || sig == SIGINT) {
 		stop_reading = 1;
+		input_stop();
+	}
 	tick_now = 1;
 	for (w = 0; w < CAPTURE_MAX_WORKERS; w++)
 		if ((cl = live_all[w]) != NULL)

@@ -152,6 +152,12 @@ def main():
             problems.append("%d of %d sessions reported" % (n, SESSIONS))
     else:
         p.send_signal(signal.SIGTERM)
+        # the pipe stays open and idle: SIGTERM alone must end the read
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            problems.append("SIGTERM did not cut the read waiting on the "
+                            "idle pipe short (still running after 10 s)")
         p.stdin.close()
         p.wait(timeout=60)
         outf.seek(0)
