@@ -59,7 +59,7 @@ LIVE_ENV	= BENCH_DIR='$(BENCH_DIR)' PROG='$(PROG)' CC='$(CC)' \
 		  $(if $(LIVE_STOP),LIVE_STOP='$(LIVE_STOP)') \
 		  $(if $(LIVE_PRELOAD),LIVE_PRELOAD='$(LIVE_PRELOAD)')
 
-.PHONY: bench bench-clean bench-live
+.PHONY: bench bench-clean bench-live bench-slowpath
 
 bench: $(PROG)
 	$(BENCH_ENV) sh bench/run.sh
@@ -68,6 +68,13 @@ bench: $(PROG)
 # captures everything, is not something make can tell from unset).
 bench-live: $(PROG)
 	$(LIVE_ENV) bash bench/live.sh
+
+# The linear-time check of tests/hostile/slowpath.py with its CPU-time
+# ratio (make check runs it without the timing: a time is no test result).
+SLOWPATH_SCALE	?= 8
+bench-slowpath: $(PROG)
+	/usr/bin/python3 tests/hostile/slowpath.py --timing $(PROG) \
+	    $(SLOWPATH_SCALE)
 
 bench-clean:
 	rm -rf '$(BENCH_DIR)'

@@ -9,7 +9,7 @@
 # whatever is missing.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev check zlib1g-dev libzstd-dev libsqlite3-dev libpq-dev"
+build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyaml-dev libjansson-dev libssl-dev libseccomp-dev check zlib1g-dev libzstd-dev libsqlite3-dev libpq-dev"
 # check: the real components the tests run -- rsyslog receives syslog
 # (tests/syslog; its TLS driver for tls.sh, RELP for relp.sh, and the
 # modules the relay examples in conf/examples/ load, for rsyslogd -N1 in

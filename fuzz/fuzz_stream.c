@@ -8,6 +8,10 @@
  *               (8443 with scope all_tls)
  *               bit 3    small stream buffer (512 bytes: queue-full path)
  *               bit 4    small plaintext depth (256 bytes)
+ *               bit 5    snaplen cuts: each segment has a cut(1) byte
+ *                        after len, and only len - cut of its bytes
+ *                        are captured (caplen < seglen; the tail is
+ *                        lost for good)
  *   isn_c(4) isn_s(4)   initial sequence numbers, big-endian (the fuzzer
  *                       can put them next to 2^32: wraparound)
  *   segments, each:
@@ -20,7 +24,9 @@
  *               to (0 = in order; <0 overlap / retransmission; >0 hole)
  *     ackadj(1) signed adjustment of the ACK, in 16-byte units, from
  *               "everything the other side sent so far"
- *     len(1|2)  payload length, then the payload
+ *     len(1|2)  payload length (on the wire), then, with sel bit 5,
+ *     cut(1)    bytes of it the capture lost, then the payload (len bytes,
+ *               of which the first len - cut are captured)
  *
  * Oracle (the link wraps mail_input() and mail_gap(), which reasm.c
  * calls): each direction's bytes reach the parser in sequence order, each
@@ -187,7 +193,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pkt	 pkt;
 	uint8_t		*copy;
 	uint64_t	 ts;
-	uint32_t	 isn[2], cursor[2] = { 0, 0 }, len;
+	uint32_t	 isn[2], cursor[2] = { 0, 0 }, len, cut;
 	int32_t		 off;
 	int8_t		 ackadj;
 	uint16_t	 sport;
@@ -228,8 +234,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			data++;
 			size--;
 		}
+		cut = 0;
+		if (sel & 0x20) {
+			if (size < 1)
+				break;
+			cut = data[0];
+			data++;
+			size--;
+		}
 		if (len > size)
 			len = (uint32_t)size;
+		if (cut > len)
+			cut = len;
 		dir = fl & 1;
 		if (fl & 0x20)
 			off *= 4096;
@@ -256,18 +272,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    ((pkt.flags & TH_SYN) ? 0 : 1);
 		pkt.ack = isn[!dir] + 1 + cursor[!dir] +
 		    (uint32_t)((int32_t)ackadj * 16);
-		/* Exactly len bytes, so ASan sees a read past them. */
-		if ((copy = malloc(len ? len : 1)) == NULL)
+		/* Exactly the captured bytes, so ASan sees a read past
+		 * them (past caplen, not just past seglen). */
+		if ((copy = malloc(len - cut ? len - cut : 1)) == NULL)
 			return 0;
-		memcpy(copy, data, len);
+		memcpy(copy, data, len - cut);
 		pkt.payload = copy;
-		pkt.caplen = pkt.seglen = len;
+		pkt.seglen = len;
+		pkt.caplen = len - cut;
 
 		if (nsent < MAX_SEGS) {
+			/* only captured bytes can ever be delivered */
 			sent[nsent].dir = dir;
 			sent[nsent].seq = pkt.seq +
 			    ((pkt.flags & TH_SYN) ? 1 : 0);
-			sent[nsent].len = len;
+			sent[nsent].len = len - cut;
 			sent[nsent].p = data;
 			nsent++;
 		} else
@@ -275,8 +294,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (debug)
 			fprintf(stderr, "seg %zu: dir %d flags %#x seq %u ack %u "
-			    "len %u ts +%llus\n", nsent, dir, pkt.flags, pkt.seq,
-			    pkt.ack, len,
+			    "len %u cut %u ts +%llus\n", nsent, dir, pkt.flags,
+			    pkt.seq, pkt.ack, len, cut,
 			    (unsigned long long)((ts - ts_base) / 1000000u));
 		flow_input(&pkt);
 		free(copy);

@@ -89,6 +89,7 @@ struct capture_live {
 static struct capture_live *live_all[CAPTURE_MAX_WORKERS];
 static pcap_t		*offline;	/* the file being read */
 static volatile sig_atomic_t stop_reading;
+static volatile sig_atomic_t tick_now;	/* a signal asks the loop to act */
 
 static int	live_activate(struct capture_live *, struct capsrc *, char *,
 		    size_t);
@@ -233,14 +234,17 @@ progress_end(const struct input *in)
 /*
  * The real-time housekeeping of a file read (collectors, timers) at least
  * once a second; the clock is read every 64 packets from a file, every
- * packet from a pipe where they may trickle in.
+ * packet from a pipe where they may trickle in; and at the first packet
+ * after a signal (SIGUSR1: the inventory).
  */
 static void
 file_tick(void (*tick)(void), bool piped, uint64_t pktno, uint64_t *last)
 {
-	if (tick != NULL && (piped || (pktno & 63) == 0) &&
-	    seconds_passed(last))
+	if (tick != NULL && (tick_now || ((piped || (pktno & 63) == 0) &&
+	    seconds_passed(last)))) {
+		tick_now = 0;
 		tick();
+	}
 }
 
 /* Say why a file stopped: the decompressor's word first, it knows. */
@@ -301,7 +305,11 @@ read_pcap(struct input *in, const char *name, bool piped,
 		file_tick(tick, piped, pktno, &last_tick);
 		progress_step(in, pktno);
 	}
-	if (!stop_reading && rc == PCAP_ERROR) {
+	/* SIGTERM/INT before the end of the file (a read it cut short
+	 * fails with EINTR: that is no corruption to report). */
+	if (stop_reading && rc != PCAP_ERROR_BREAK)
+		ret = 1;
+	else if (rc == PCAP_ERROR) {
 		file_damage(in, name, pktno, pcap_geterr(p));
 		ret = -1;
 	}
@@ -363,7 +371,10 @@ read_pcapng(struct input *in, const char *name, bool piped,
 		file_tick(tick, piped, pktno, &last_tick);
 		progress_step(in, pktno);
 	}
-	if (!stop_reading && rc == -1) {
+	if (stop_reading && rc != 0) {
+		if (ret == 0)
+			ret = 1;	/* stopped by a signal, not damaged */
+	} else if (rc == -1) {
 		file_damage(in, name, pktno, pcapng_error(pg));
 		ret = -1;
 	}
@@ -417,8 +428,11 @@ capture_breakloop(int sig)
 	struct capture_live	*cl;
 	size_t			 i, w;
 
-	if (sig == SIGTERM || sig == SIGINT)
+	if (sig == SIGTERM || sig == SIGINT) {
 		stop_reading = 1;
+		input_stop();
+	}
+	tick_now = 1;
 	for (w = 0; w < CAPTURE_MAX_WORKERS; w++)
 		if ((cl = live_all[w]) != NULL)
 			for (i = 0; i < cl->nsrcs; i++)

@@ -12,6 +12,7 @@ struct config;
 struct output_capstat;
 struct pollfd;
 
+/* 0 read to the end, -1 unreadable or corrupt, 1 stopped by a signal */
 int	capture_file(const char *path, void (*tick)(void));
 /* A progress line on stderr while files are read (a terminal's). */
 void	capture_set_progress(bool on);

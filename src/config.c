@@ -193,7 +193,7 @@ static void	ports_remove(struct config *, uint16_t);
 static void	ports_rebuild(struct config *);
 static char	*read_file(const char *, size_t *, char *, size_t);
 
-static yk_fn	y_floor, y_interfaces, y_ports, y_events, y_remotes,
+static yk_fn	y_floor, y_umask, y_interfaces, y_ports, y_events, y_remotes,
 		    y_exceptions, y_net, y_expires;
 static yp_item_fn item_iface, item_port, item_event, item_remote,
 		    item_exception;
@@ -378,6 +378,8 @@ static const struct yk daemon_keys[] = {
 	K_STR("chroot", CF(chroot_dir), CONFIG_MAX_PATH,
 	    YK_NULLABLE | YK_ABSPATH),
 	K_BOOL("allow_root", CF(allow_root)),
+	K_FUNC("umask", NOF, y_umask, 0, 0),
+	K_BOOL("seccomp", CF(seccomp)),
 };
 static const struct ysec daemon_sec = SEC(daemon_keys, NULL);
 
@@ -451,6 +453,8 @@ config_default(void)
 	c->dedup_window = HOUR;
 	c->stats_interval = 5 * MINUTE;
 	c->inventory_interval = 15 * MINUTE;
+	c->umask = 077;
+	c->seccomp = true;
 	c->inventory_commit = 5;
 	c->inventory_window = 30 * DAY;
 	if ((c->json_path = strdup("-")) == NULL ||
@@ -896,13 +900,27 @@ read_file(const char *path, size_t *lenp, char *err, size_t errlen)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: opening a FIFO with no writer would block start-up
+	 * (and a reload, with the capture stalled) for ever. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY)) == -1)
 		goto fail;
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		goto fail;
+	}
+	/* A FIFO, a device or a socket: it has no end to read to. */
+	if (!S_ISREG(st.st_mode)) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: not a regular file (a %s); "
+			    "a configuration must be a plain file", path,
+			    S_ISFIFO(st.st_mode) ? "FIFO" : S_ISCHR(st.st_mode) ?
+			    "character device" : S_ISBLK(st.st_mode) ?
+			    "block device" : "socket");
+		close(fd);
+		return NULL;
 	}
 	for (;;) {
 		if (len == cap) {
@@ -1478,6 +1496,33 @@ y_floor(struct yp *p, const struct yk *k, void *obj)
 	if (config_parse_floor(s, &c->floor) != 0)
 		return yp_err(p, &p->ev.start_mark, "%s is not a TLS version "
 		    "(1.0, 1.1, 1.2 or 1.3)", yp_quote(p, s, len));
+	return 0;
+}
+
+/* An octal mode mask, "077" or 077 (YAML 1.2 reads that as 77: the
+ * digits are taken as octal either way). */
+static int
+y_umask(struct yp *p, const struct yk *k, void *obj)
+{
+	struct config	*c = obj;
+	const char	*s;
+	size_t		 len, i;
+	unsigned	 v = 0;
+
+	(void)k;
+	if ((s = yp_scalar(p, "an octal file mode mask", &len)) == NULL)
+		return -1;
+	if (len > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+		s += 2;			/* YAML 1.2's 0o077 */
+		len -= 2;
+	}
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '7' && v <= 0777; i++)
+		v = v * 8 + (unsigned)(s[i] - '0');
+	if (len == 0 || i < len || v > 0777)
+		return yp_err(p, &p->ev.start_mark, "%s is not a file mode "
+		    "mask (octal, 000 to 777, such as 077)",
+		    yp_quote(p, s, len));
+	c->umask = v;
 	return 0;
 }
 

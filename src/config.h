@@ -212,6 +212,8 @@ struct config {
 	char		*pidfile;	/* owned, absolute; NULL: none */
 	char		*chroot_dir;	/* owned, absolute; NULL: none */
 	bool		 allow_root;	/* may keep running as root */
+	unsigned	 umask;		/* file mode creation mask, <= 0777 */
+	bool		 seccomp;	/* system-call allowlist when live */
 };
 
 struct config	*config_default(void);

@@ -74,9 +74,15 @@ on_signal(int sig)
 }
 
 /*
- * HUP, USR1, TERM, INT.  No SA_RESTART: a blocked poll() or read returns
- * EINTR so the loop sees the flag at once.  PIPE is ignored (a collector
- * that went away is a write error, not a death).
+ * HUP, USR1, TERM, INT.  HUP and USR1 are installed with SA_RESTART: they
+ * ask for something to be done, and must not abort a read in progress
+ * (`tcpdump -w - | tlsfloor -r -` blocks in read(2) on the pipe; without
+ * SA_RESTART the read fails with EINTR and the rest of the input is lost).
+ * The live loop still sees them at once: poll(2) is never restarted (it
+ * returns EINTR whatever the flag), and the capture handles are only read
+ * after poll says they are ready.  TERM and INT are installed without
+ * SA_RESTART: they are meant to cut a blocked read short.  PIPE is ignored
+ * (a collector that went away is a write error, not a death).
  */
 int
 daemon_signals(void (*cb)(int))
@@ -91,17 +97,81 @@ daemon_signals(void (*cb)(int))
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	sa.sa_handler = on_signal;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sa.sa_flags = sigs[i] == SIGHUP || sigs[i] == SIGUSR1 ?
+		    SA_RESTART : 0;
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			return -1;
+	}
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * An existing pidfile: refused if another instance holds its lock, if it
+ * is a symbolic link (a daemon user that could write the directory may
+ * have planted one pointing at /etc/shadow: root must not follow it) or
+ * anything but a regular file; otherwise it is stale and is removed, so
+ * that the caller can create a fresh one with O_EXCL.
+ */
+static int
+pidfile_stale(const char *path, char *err, size_t errlen)
+{
+	struct stat	st, now;
+	int		fd;
+
+	/* O_NONBLOCK: a FIFO planted here must not block the open. */
+	fd = openat(pid_dirfd, pid_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		return 0;		/* gone meanwhile: try again */
+	if (fd == -1 && errno == ELOOP) {
+		snprintf(err, errlen, "%s: is a symbolic link; refusing to "
+		    "follow it (remove it if it is not yours)", path);
+		return -1;
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "use it as the pidfile", path);
+		close(fd);
+		return -1;
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: another tlsfloor is "
+			    "running (the pidfile is locked)", path);
+		else
+			snprintf(err, errlen, "%s: lock: %s", path,
+			    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Remove the name only while it is still the file just checked. */
+	if (fstatat(pid_dirfd, pid_name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
+	    unlinkat(pid_dirfd, pid_name, 0) == -1) {
+		snprintf(err, errlen, "%s: removing the stale pidfile: %s",
+		    path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 /*
  * Create and lock the pidfile; another running instance holding the lock
  * is an error.  The directory is created if missing and handed to the
  * daemon user, so the file can be removed after the privilege drop.
+ * Neither the directory nor the file is followed through a symbolic link,
+ * the file is always created afresh (O_EXCL) and handed over by its
+ * descriptor: nothing the daemon user planted can make root write or
+ * chown another file.
  */
 int
 daemon_pidfile(const char *path, const struct config *cfg, char *err,
@@ -109,7 +179,10 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 {
 	char		 dir[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
-	struct passwd	*pw;
+	uid_t		 uid;
+	gid_t		 gid;
+	bool		 made, handover;
+	int		 tries;
 
 	if (slash == NULL || strlen(slash + 1) == 0 ||
 	    strlen(slash + 1) > NAME_MAX || (size_t)(slash - path) >=
@@ -123,15 +196,27 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 	if (dir[0] == '\0')
 		strcpy(dir, "/");
 	snprintf(pid_name, sizeof(pid_name), "%s", slash + 1);
-	if (mkdir(dir, 0755) == 0 && geteuid() == 0 && cfg->user != NULL &&
-	    (pw = getpwnam(cfg->user)) != NULL &&
-	    chown(dir, pw->pw_uid, pw->pw_gid) == -1)
-		log_warn("%s: chown", dir);
-	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (pid_fd = openat(pid_dirfd, pid_name, O_RDWR | O_CREAT | O_CLOEXEC,
-	    0644)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	handover = daemon_target(cfg, &uid, &gid) == 0;
+	made = mkdir(dir, 0755) == 0;
+	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s%s", dir, strerror(errno),
+		    errno == ENOTDIR ? " (or a symbolic link)" : "");
 		return -1;
+	}
+	if (made && handover && fchown(pid_dirfd, uid, gid) == -1)
+		log_warn("%s: chown", dir);
+	for (tries = 0; ; tries++) {
+		pid_fd = openat(pid_dirfd, pid_name, O_RDWR | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (pid_fd != -1)
+			break;
+		if (errno != EEXIST || tries == 3) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (pidfile_stale(path, err, errlen) != 0)
+			goto fail;
 	}
 	/* flock(), not fcntl(): the lock must belong to the open file, so
 	 * that the daemon keeps it across daemon_detach()'s forks. */
@@ -144,15 +229,17 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 			    strerror(errno));
 		close(pid_fd);
 		pid_fd = -1;
-		return -1;
+		goto fail;
 	}
-	if (geteuid() == 0 && cfg->user != NULL &&
-	    (pw = getpwnam(cfg->user)) != NULL &&
-	    fchown(pid_fd, pw->pw_uid, pw->pw_gid) == -1)
+	if (handover && fchown(pid_fd, uid, gid) == -1)
 		log_warn("%s: chown", path);
 	/* A start-up that fails after this (fatal() exits) leaves none. */
 	atexit(daemon_pidfile_remove);
 	return 0;
+fail:
+	close(pid_dirfd);
+	pid_dirfd = -1;
+	return -1;
 }
 
 /* Our pid into the locked file (after detaching: the final pid). */
@@ -379,6 +466,50 @@ daemon_notify(const char *state)
 	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
 		log_debug("sd_notify: %s", strerror(errno));
 	close(fd);
+}
+
+/*
+ * Close every descriptor above stderr that whoever started us left open
+ * (a shell's redirections, a parent's sockets): they would stay open in
+ * the daemon for its whole life, past the privilege drop.  close_range(2)
+ * where the kernel has it (5.9), else each one listed in /proc/self/fd.
+ */
+void
+daemon_close_fds(void)
+{
+	char		 path[64];
+	long		 fd;
+	int		 dfd;
+	ssize_t		 n;
+	size_t		 i;
+	char		 buf[4096], *end;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
+		return;
+#endif
+	/* getdents64 by hand: opendir() would allocate, and the listing
+	 * changes as we close. */
+	if ((dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < (size_t)n; ) {
+			/* struct linux_dirent64: ino 8, off 8, reclen 2,
+			 * type 1, then the name */
+			unsigned short	reclen;
+
+			memcpy(&reclen, buf + i + 16, sizeof(reclen));
+			snprintf(path, sizeof(path), "%s", buf + i + 19);
+			i += reclen;
+			errno = 0;
+			fd = strtol(path, &end, 10);
+			if (errno == 0 && *end == '\0' && end != path &&
+			    fd > STDERR_FILENO && fd != dfd && fd <= INT_MAX)
+				close((int)fd);
+		}
+	}
+	close(dfd);
 }
 
 /* Real time, microseconds since the epoch: the run loops' clock. */

@@ -28,6 +28,7 @@ int	daemon_target(const struct config *, uid_t *, gid_t *);
 int	daemon_drop(const struct config *, bool keep_capture, char *err,
 	    size_t errlen);
 void	daemon_notify(const char *state);
+void	daemon_close_fds(void);
 uint64_t daemon_now(void);
 
 #endif /* TLSFLOOR_DAEMON_H */

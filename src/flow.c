@@ -173,6 +173,9 @@ flow_mem_alloc(struct flow *owner, size_t n)
 		return NULL;
 	}
 	mem_used += n;
+	/* the high-water mark (bytes), which tests hold against the cap */
+	if (mem_used > stats[STAT_FLOW_MEM_PEAK])
+		stats[STAT_FLOW_MEM_PEAK] = mem_used;
 	return p;
 }
 

@@ -23,6 +23,7 @@
 #define _GNU_SOURCE		/* fopencookie() */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #ifdef __GLIBC__
@@ -314,9 +315,20 @@ input_fail(struct input *in, const char *codec, const char *what)
 		snprintf(in->err, sizeof(in->err), "%s data: %s", codec, what);
 }
 
+/* Set from a signal handler (SIGTERM/INT): reading stops. */
+static volatile sig_atomic_t	stopping;
+
+void
+input_stop(void)
+{
+	stopping = 1;
+}
+
 /*
  * At most n bytes of raw: on a pipe what one read(2) returns (retried when a
- * signal interrupts it), from a file what fread() gives.  -1 on an error.
+ * signal interrupts it, unless it asked to stop: SIGTERM must cut a read
+ * that waits on an idle pipe short), from a file what fread() gives.  -1 on
+ * an error.
  */
 static ssize_t
 read_raw(struct input *in, uint8_t *buf, size_t n)
@@ -327,7 +339,7 @@ read_raw(struct input *in, uint8_t *buf, size_t n)
 	if (in->rawfd >= 0) {
 		do
 			r = read(in->rawfd, buf, n);
-		while (r < 0 && errno == EINTR);
+		while (r < 0 && errno == EINTR && !stopping);
 		return r;
 	}
 	got = fread(buf, 1, n, in->raw);

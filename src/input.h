@@ -34,4 +34,8 @@ const char	*input_error(const struct input *);
 void		 input_stream_closed(struct input *);
 void		 input_close(struct input *);
 
+/* From a signal handler: a read waiting on a pipe returns instead of
+ * being retried (async-signal-safe). */
+void	 input_stop(void);
+
 #endif /* TLSFLOOR_INPUT_H */

@@ -39,6 +39,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "preflight.h"
+#include "sandbox.h"
 #include "stats.h"
 #include "store.h"
 #include "verdict.h"
@@ -46,6 +47,7 @@
 
 #define EXIT_INPUT	1	/* an input could not be read (fully) */
 #define EXIT_USAGE	2
+#define EXIT_CUT	3	/* SIGTERM/INT stopped -r before the end */
 #define MAX_POLL	(CONFIG_MAX_IFACES + CONFIG_MAX_REMOTES)
 
 /* What the command line says; laid over every configuration loaded. */
@@ -255,7 +257,9 @@ static const struct config	*files_cfg;	/* -r: the configuration */
 
 /*
  * Real time passes while files are read: collectors, inventory timer, and
- * the metrics file at every stats interval (wall clock, as live).
+ * the metrics file at every stats interval (wall clock, as live); and
+ * SIGUSR1 writes the inventory here too.  (SIGHUP has nothing to reload
+ * while files are read: it is ignored.)
  */
 static void
 files_tick(void)
@@ -264,6 +268,15 @@ files_tick(void)
 	uint64_t	now;
 
 	output_tick();
+	daemon_hup = 0;
+	if (daemon_usr1) {
+		daemon_usr1 = 0;
+		output_inventory(daemon_now());
+		if (log_verbosity() > 0) {
+			log_info("SIGUSR1: counters");
+			stats_dump(stderr);
+		}
+	}
 	if (!metrics_enabled() || files_cfg->stats_interval == 0)
 		return;
 	now = daemon_now();
@@ -352,30 +365,43 @@ no_mail_hint(void)
 	    "first byte); TLS on any port: --all-tls\n");
 }
 
-/* -r: every file in order, as one stream.  1 if one was unreadable. */
+/*
+ * -r: every file in order, as one stream.  EXIT_INPUT if one was
+ * unreadable, else EXIT_CUT if a signal stopped the reading before the
+ * end of the input (a script must not take a partial report for a whole
+ * one).
+ */
 static int
 run_files(const struct overrides *o)
 {
 	struct stat	st;
 	int		i, status = 0, rc;
+	bool		cut = false;
 
 	/* progress only where a person watches it */
 	capture_set_progress(!o->quiet && isatty(STDERR_FILENO));
 	if (decode_count_ports(true) != 0)
 		log_warnx("no memory to count server ports: no hint if the "
 		    "capture holds no mail");
-	for (i = 0; i < o->nfiles && !daemon_term; i++) {
+	for (i = 0; i < o->nfiles; i++) {
+		if (daemon_term) {
+			cut = true;	/* files left unread */
+			break;
+		}
 		if (strcmp(o->files[i], "-") != 0 &&
 		    stat(o->files[i], &st) == 0 && S_ISDIR(st.st_mode))
 			rc = read_dir(o->files[i]);
 		else
 			rc = capture_file(o->files[i], files_tick);
-		if (rc != 0)
+		if (rc < 0)
 			status = EXIT_INPUT;
+		else if (rc > 0)
+			cut = true;
 	}
-	if (daemon_term)
-		log_warnx("interrupted: flushing what was read");
-	return status;
+	if (cut)
+		log_warnx("interrupted before the end of the input: "
+		    "reporting what was read");
+	return status == 0 && cut ? EXIT_CUT : status;
 }
 
 /*
@@ -406,12 +432,16 @@ reload(const struct overrides *o, struct config **cfgp)
 	if (c->workers != old->workers)
 		log_warnx("reload: capture.workers takes effect at the next "
 		    "start");
+	if (c->seccomp != old->seccomp)
+		log_warnx("reload: daemon.seccomp takes effect at the next "
+		    "start");
 	if ((c->metrics_path == NULL) != (old->metrics_path == NULL) ||
 	    (c->metrics_path != NULL &&
 	    strcmp(c->metrics_path, old->metrics_path) != 0))
 		log_warnx("reload: stats.metrics_path takes effect at the "
 		    "next start");
 	daemon_notify("RELOADING=1");
+	umask((mode_t)c->umask);
 	flow_set_config(c);
 	output_lock();
 	verdict_set_config(c);
@@ -571,6 +601,7 @@ main(int argc, char **argv)
 	bool			 live;
 	uint16_t		 fl;
 
+	daemon_close_fds();
 	log_init("tlsfloor", 0);
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return store_report_main(argc - 1, argv + 1);
@@ -715,6 +746,9 @@ main(int argc, char **argv)
 		overrides_free(&o);
 		return 1;
 	}
+	/* What we create (outputs, inventory, pidfile) is ours alone
+	 * unless daemon.umask says otherwise. */
+	umask((mode_t)cfg->umask);
 	/* -n and the start ask the same questions (preflight.c). */
 	pa.nfiles = o.nfiles;
 	pa.conf = o.conf;
@@ -783,6 +817,9 @@ main(int argc, char **argv)
 		if (daemon_pidfile_write() != 0)
 			fatal("pidfile");
 		if (daemon_drop(cfg, true, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		/* Before the workers start: they inherit the filter. */
+		if (cfg->seccomp && sandbox_enter(err, sizeof(err)) != 0)
 			fatalx("%s", err);
 		if (ncaps > 1 && workers_start(caps, ncaps, cfg, err,
 		    sizeof(err)) != 0)

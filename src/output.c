@@ -22,12 +22,15 @@
  * taken once per finished session or timer, never per packet.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,11 +57,33 @@ enum sink_kind {
 	SINK_REMOTE,
 };
 
+/*
+ * A file sink's descriptor and its buffer of whole events.  Events are
+ * appended whole and written with write(2) from the buffer, so the file
+ * never ends in half an event: when a write stops short (a full disk), the
+ * part of an event it wrote is cut off again (ftruncate) and the events
+ * not written stay in the buffer until a later write succeeds; events that
+ * do not fit meanwhile are lost and counted.  Where nothing can be cut off
+ * (a pipe, a terminal), the rest of the event is written first instead.
+ * Each such episode is reported when it starts and when writing resumes.
+ */
+struct ofile {
+	int		 fd;
+	char		*path;		/* owned; NULL is stdout */
+	bool		 owned;		/* ours to close (not stdout) */
+	bool		 regular;	/* a regular file: can be cut back */
+	char		*buf;		/* owned: whole events, then a tail */
+	size_t		 len, cap;	/* bytes waiting, allocated */
+	bool		 failing;	/* in a write-error episode */
+	uint64_t	 lost;		/* events lost in this episode */
+	uint64_t	 lost_all;	/* and in the whole run */
+};
+
+#define OFILE_BUF	(64 * 1024)	/* bytes held before a write */
+
 struct sink {
 	enum sink_kind	 kind;
-	FILE		*fp;		/* json, text */
-	char		*path;		/* owned; NULL or "-" is stdout */
-	bool		 warned;	/* a write error was reported */
+	struct ofile	*of;		/* json, text: owned */
 	uint32_t	 events;	/* CONFIG_EV_* (json) */
 	struct remote	*remote;	/* remote */
 	struct config_remote rcfg;	/* remote: what it was opened with */
@@ -88,7 +113,7 @@ static void	remotestat_fill(struct output_remotestat *, const char *,
 		    const struct remote_counts *);
 static int	sink_open_file(struct sink *, const char *, char *, size_t);
 static bool	sink_keep_old(struct sink *, const char *, struct sink *, int);
-static void	sink_close(struct sink *, bool);
+static int	sink_close(struct sink *, bool);
 static void	sinks_open(const struct config *, struct sink *, int *,
 		    struct sink *, int, char *, size_t, int *);
 static bool	sink_wants(const struct sink *, enum ev_type,
@@ -101,37 +126,207 @@ static void	inv_add(const struct flow *, const struct verdict *,
 
 /* --- sinks -------------------------------------------------------------- */
 
+/*
+ * An output file, opened (usually as root, before the privilege drop) so
+ * that nothing the daemon user could plant in the directory turns the
+ * open against another file: a symbolic link is not followed
+ * (O_NOFOLLOW), a FIFO does not block the open (O_NONBLOCK) and, like a
+ * socket or a directory, is refused, and so is a regular file with other
+ * hard links (it might be /etc/shadow).  A character device (/dev/null)
+ * is accepted but never handed over.
+ */
 static int
 sink_open_file(struct sink *s, const char *path, char *err, size_t errlen)
 {
-	if (path == NULL || strcmp(path, "-") == 0) {
-		s->fp = stdout;
-		s->path = NULL;
-		return 0;
-	}
-	if ((s->path = strdup(path)) == NULL ||
-	    (s->fp = fopen(path, "a")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open for appending", path);
-		free(s->path);
-		s->path = NULL;
+	struct ofile	*of;
+	struct stat	 st;
+	int		 fd, fl;
+
+	if ((of = calloc(1, sizeof(*of))) == NULL ||
+	    (of->buf = malloc(OFILE_BUF)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path ? path : "-");
+		free(of);
 		return -1;
 	}
+	of->cap = OFILE_BUF;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		of->fd = STDOUT_FILENO;
+		of->regular = fstat(of->fd, &st) == 0 && S_ISREG(st.st_mode);
+		s->of = of;
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0666);
+	if (fd == -1 && errno == ENXIO) {	/* a FIFO nobody reads */
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "write events to it", path);
+		goto fail;
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: cannot open for appending: %s%s",
+		    path, strerror(errno), errno == ELOOP ? " (a symbolic "
+		    "link: refusing to follow it)" : "");
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode))) {
+		snprintf(err, errlen, "%s: not a regular file; refusing to "
+		    "write events to it", path);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && st.st_nlink != 1) {
+		snprintf(err, errlen, "%s: has %lu hard links; refusing to "
+		    "write events to it", path, (unsigned long)st.st_nlink);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    (of->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	of->fd = fd;
+	of->owned = true;
+	of->regular = S_ISREG(st.st_mode);
+	s->of = of;
 	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(of->buf);
+	free(of);
+	return -1;
 }
 
+static const char *
+ofile_name(const struct ofile *of)
+{
+	return of->path != NULL ? of->path : "stdout";
+}
+
+/*
+ * Write what the buffer holds.  0 when all of it went out; -1 when a
+ * write failed: the file is cut back to the end of the last whole event
+ * written (or, if it cannot be cut, the tail of the torn event is kept to
+ * be written first), and the rest waits in the buffer.
+ */
+static int
+ofile_flush(struct ofile *of)
+{
+	size_t	off = 0, keep;
+	ssize_t	n;
+	off_t	end;
+	int	e = 0;
+
+	while (off < of->len) {
+		n = write(of->fd, of->buf + off, of->len - off);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		e = n == 0 ? EIO : errno;
+		break;
+	}
+	if (off == of->len) {
+		of->len = 0;
+		if (of->failing) {
+			log_warnx("%s: writing again; %llu events were lost",
+			    ofile_name(of), (unsigned long long)of->lost);
+			of->failing = false;
+			of->lost = 0;
+		}
+		return 0;
+	}
+	/* The start of the torn event: after the last newline written. */
+	keep = off;
+	while (keep > 0 && of->buf[keep - 1] != '\n')
+		keep--;
+	if (keep < off && of->regular &&
+	    ((end = lseek(of->fd, 0, SEEK_END)) == -1 ||
+	    ftruncate(of->fd, end - (off_t)(off - keep)) == -1))
+		keep = off;		/* cannot cut: finish it instead */
+	else if (keep < off && !of->regular)
+		keep = off;
+	memmove(of->buf, of->buf + keep, of->len - keep);
+	of->len -= keep;
+	if (!of->failing) {
+		errno = e;
+		log_warn("%s: write (events are held back, and lost once "
+		    "%u KiB wait, until writing works again)", ofile_name(of),
+		    OFILE_BUF / 1024);
+		of->failing = true;
+	}
+	STAT_INC(OUT_ERRORS);
+	return -1;
+}
+
+/*
+ * One whole event, a line: into the buffer (written when it fills, or now
+ * when every event must reach the file at once), or lost and counted when
+ * the buffer is full of events a failing write left there.
+ */
 static void
+ofile_put(struct ofile *of, const char *p, size_t n)
+{
+	char	*nb;
+
+	if (of->len + n + 1 > of->cap)
+		(void)ofile_flush(of);
+	if (of->len + n + 1 > of->cap && of->len == 0) {
+		/* one event larger than the buffer: room for it alone */
+		if ((nb = realloc(of->buf, n + 1)) != NULL) {
+			of->buf = nb;
+			of->cap = n + 1;
+		}
+	}
+	if (of->len + n + 1 > of->cap) {
+		of->lost++;
+		of->lost_all++;
+		STAT_INC(OUT_LOST);
+		return;
+	}
+	memcpy(of->buf + of->len, p, n);
+	of->buf[of->len + n] = '\n';
+	of->len += n + 1;
+	if (out_flush)
+		(void)ofile_flush(of);
+}
+
+/* Flushed and closed; -1 if an event was lost on the way. */
+static int
+ofile_close(struct ofile *of)
+{
+	int	rc = 0;
+
+	if (of == NULL)
+		return 0;
+	if (of->len > 0 && ofile_flush(of) != 0) {
+		log_warnx("%s: %zu bytes of events could not be written",
+		    ofile_name(of), of->len);
+		rc = -1;
+	}
+	if (of->lost_all > 0)
+		rc = -1;
+	if (of->owned)
+		close(of->fd);
+	free(of->path);
+	free(of->buf);
+	free(of);
+	return rc;
+}
+
+static int
 sink_close(struct sink *s, bool final)
 {
+	int	rc = 0;
+
 	switch (s->kind) {
 	case SINK_JSON:
 	case SINK_TEXT:
-		if (s->fp != NULL && fflush(s->fp) != 0 && !s->warned)
-			log_warn("%s: write", s->path ? s->path : "stdout");
-		if (s->fp != NULL && s->fp != stdout)
-			fclose(s->fp);
-		s->fp = NULL;
-		free(s->path);
-		s->path = NULL;
+		rc = ofile_close(s->of);
+		s->of = NULL;
 		break;
 	case SINK_SYSLOG:
 		syslog_local_close();
@@ -157,6 +352,7 @@ sink_close(struct sink *s, bool final)
 		memset(&s->rcfg, 0, sizeof(s->rcfg));
 		break;
 	}
+	return rc;
 }
 
 /*
@@ -170,13 +366,11 @@ sink_keep_old(struct sink *s, const char *path, struct sink *old, int nold)
 	int	j;
 
 	for (j = 0; j < nold; j++)
-		if (old[j].kind == s->kind && old[j].fp != NULL &&
-		    old[j].path != NULL && path != NULL &&
-		    strcmp(old[j].path, path) == 0) {
-			s->fp = old[j].fp;
-			s->path = old[j].path;
-			old[j].fp = NULL;
-			old[j].path = NULL;
+		if (old[j].kind == s->kind && old[j].of != NULL &&
+		    old[j].of->path != NULL && path != NULL &&
+		    strcmp(old[j].of->path, path) == 0) {
+			s->of = old[j].of;
+			old[j].of = NULL;
 			log_warnx("%s: still writing to the file open before "
 			    "the reload", path);
 			return true;
@@ -342,7 +536,7 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	sinks_open(cfg, next, &nnext, sinks, nsinks, err, errlen, &rc);
 	for (i = 0; i < nsinks; i++)
 		if (sinks[i].kind != SINK_REMOTE || sinks[i].remote != NULL)
-			sink_close(&sinks[i], false);
+			(void)sink_close(&sinks[i], false);
 	memcpy(sinks, next, sizeof(next));
 	nsinks = nnext;
 	ocfg = cfg;
@@ -379,20 +573,6 @@ sink_wants(const struct sink *s, enum ev_type t, const struct verdict *v)
 		    (v->reason == RS_OK && ocfg->syslog_ok));
 	}
 	return false;
-}
-
-static void
-file_done(struct sink *s)
-{
-	if (out_flush)
-		fflush(s->fp);
-	if (ferror(s->fp)) {
-		STAT_INC(OUT_ERRORS);
-		if (!s->warned)
-			log_warn("%s: write", s->path ? s->path : "stdout");
-		s->warned = true;
-		clearerr(s->fp);
-	}
 }
 
 static const char *const msgids[] = {
@@ -493,17 +673,32 @@ build(enum ev_type t, const struct flow *f, const struct verdict *v,
 	}
 }
 
-/* One JSON Lines record: a single stdio write. */
+/* The text sink's line, made in memory so that it is written whole. */
+static char	 text_buf[16 * 1024];
+static FILE	*text_fp;
+
 static void
-write_line(FILE *fp, struct jw *w)
+put_text(struct sink *s, enum ev_type t, const struct flow *f,
+    const struct verdict *v, const struct alert_summary *as)
 {
-	if (w->n < w->cap) {
-		w->p[w->n] = '\n';
-		fwrite(w->p, 1, w->n + 1, fp);
-	} else {
-		fwrite(w->p, 1, w->n, fp);
-		fputc('\n', fp);
+	long	n;
+
+	if (text_fp == NULL &&
+	    (text_fp = fmemopen(text_buf, sizeof(text_buf), "w")) == NULL) {
+		STAT_INC(OUT_ERRORS);
+		return;
 	}
+	rewind(text_fp);
+	if (t == EV_SESSION)
+		output_text_session(text_fp, f, v);
+	else
+		output_text_summary(text_fp, as);
+	fflush(text_fp);
+	if ((n = ftell(text_fp)) <= 0 || text_buf[n - 1] != '\n') {
+		STAT_INC(OUT_ERRORS);	/* cannot happen: 16 KiB a line */
+		return;
+	}
+	ofile_put(s->of, text_buf, (size_t)n - 1);
 }
 
 /* One event to every sink that wants it; its JSON is made on first need. */
@@ -528,15 +723,10 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 		}
 		switch (s->kind) {
 		case SINK_JSON:
-			write_line(s->fp, &ev_json);
-			file_done(s);
+			ofile_put(s->of, ev_json.p, ev_json.n);
 			break;
 		case SINK_TEXT:
-			if (t == EV_SESSION)
-				output_text_session(s->fp, f, v);
-			else
-				output_text_summary(s->fp, as);
-			file_done(s);
+			put_text(s, t, f, v, as);
 			break;
 		case SINK_SYSLOG:
 		case SINK_REMOTE:
@@ -678,9 +868,8 @@ output_inventory_record(json_t *record, uint64_t now)
 		    sink_wants(&sinks[k], EV_INVENTORY, NULL)) {
 			j = oj_inventory(now, json_incref(record));
 			if (j != NULL && oj_render(&ev_json, j))
-				write_line(sinks[k].fp, &ev_json);
+				ofile_put(sinks[k].of, ev_json.p, ev_json.n);
 			json_decref(j);
-			file_done(&sinks[k]);
 		}
 	output_unlock();
 	json_decref(record);
@@ -719,9 +908,9 @@ output_inventory(uint64_t now)
 				    inventory_record_json(inv, i));
 
 				if (j != NULL && oj_render(&ev_json, j))
-					write_line(sinks[k].fp, &ev_json);
+					ofile_put(sinks[k].of, ev_json.p,
+					    ev_json.n);
 				json_decref(j);
-				file_done(&sinks[k]);
 			}
 	}
 	return 0;
@@ -764,9 +953,8 @@ output_flush(void)
 	int	i;
 
 	for (i = 0; i < nsinks; i++)
-		if ((sinks[i].kind == SINK_JSON || sinks[i].kind ==
-		    SINK_TEXT) && sinks[i].fp != NULL)
-			fflush(sinks[i].fp);
+		if (sinks[i].of != NULL)
+			(void)ofile_flush(sinks[i].of);
 }
 
 /*
@@ -780,9 +968,10 @@ output_handover(uid_t uid, gid_t gid)
 	int	i;
 
 	for (i = 0; i < nsinks; i++)
-		if (sinks[i].path != NULL && sinks[i].fp != NULL &&
-		    fchown(fileno(sinks[i].fp), uid, gid) == -1)
-			log_warn("%s: chown", sinks[i].path);
+		if (sinks[i].of != NULL && sinks[i].of->owned &&
+		    sinks[i].of->regular &&
+		    fchown(sinks[i].of->fd, uid, gid) == -1)
+			log_warn("%s: chown", sinks[i].of->path);
 	store_handover(uid, gid);
 }
 
@@ -890,18 +1079,18 @@ output_close(void)
 		inv = NULL;
 	}
 	output_drain(OUTPUT_DRAIN_MS);
-	for (i = 0; i < nsinks; i++) {
-		if ((sinks[i].kind == SINK_JSON || sinks[i].kind == SINK_TEXT)
-		    && sinks[i].warned)
+	for (i = 0; i < nsinks; i++)
+		if (sink_close(&sinks[i], true) != 0)
 			rc = -1;
-		sink_close(&sinks[i], true);
-	}
 	drain_deadline = 0;		/* a later output_open() starts over */
 	nsinks = 0;
 	free(inv_path);
 	inv_path = NULL;
 	jw_free(&ev_json);
 	jw_free(&ev_ascii);
+	if (text_fp != NULL)
+		fclose(text_fp);
+	text_fp = NULL;
 	oj_set_observer(NULL);
 	return rc;
 }

@@ -98,6 +98,7 @@ void	 oj_set_observer(const char *sensor_name);
 void	output_text_session(FILE *, const struct flow *,
 	    const struct verdict *);
 void	output_text_summary(FILE *, const struct alert_summary *);
+size_t	output_text_escape(const char *, char *, size_t);
 
 /* Formatting shared by the sinks. */
 #define OUTPUT_ADDR_MAX	48	/* "[" IPv6 "]" */

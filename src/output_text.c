@@ -3,8 +3,19 @@
  *
  *   time  proto mode  client -> server  offered/negotiated  outcome  reason
  *   [sni=...] [alert=...]
+ *
+ * Fields are separated by spaces and the optional ones are key=value, so a
+ * value taken from the wire (the SNI, a name from a DNS answer) or from the
+ * configuration (an endpoint label) must not contain a space, '=' or '"':
+ * a client sending the SNI "x alert=server:fatal:... midstream" would
+ * otherwise forge fields of its own line.  output_text_escape() writes
+ * those three bytes, like the backslash, control and non-ASCII bytes that
+ * output_clean() already escaped, as \xNN.
  */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config.h"
 #include "flow.h"
@@ -12,6 +23,44 @@
 #include "tls.h"
 #include "verdict.h"
 
+
+/*
+ * in (a string output_clean() made, or configuration text) with ' ', '='
+ * and '"' escaped as \xNN too; control, non-ASCII and backslash bytes that
+ * are still there are escaped the same way.  Truncated to fit, always
+ * NUL-terminated.
+ */
+size_t
+output_text_escape(const char *in, char *buf, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0;
+	bool			 cleaned;
+
+	if (len == 0)
+		return 0;
+	for (; *p != '\0'; p++) {
+		/* "\x" from output_clean() is already an escape: keep it */
+		cleaned = p[0] == '\\' && p[1] == 'x' &&
+		    isxdigit(p[2]) && isxdigit(p[3]);
+		if (cleaned || (*p > 0x20 && *p < 0x7f && *p != '=' &&
+		    *p != '"' && *p != '\\')) {
+			if (o + 1 >= len)
+				break;
+			buf[o++] = (char)*p;
+			continue;
+		}
+		if (o + 4 >= len)
+			break;
+		buf[o++] = '\\';
+		buf[o++] = 'x';
+		buf[o++] = hex[*p >> 4];
+		buf[o++] = hex[*p & 15];
+	}
+	buf[o] = '\0';
+	return o;
+}
 
 static const char *
 text_version(uint16_t v, char *buf, size_t len)
@@ -33,6 +82,7 @@ output_text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 	char			 t[OUTPUT_TIME_MAX], cip[OUTPUT_ADDR_MAX];
 	char			 sip[OUTPUT_ADDR_MAX], cli[64], srv[64];
 	char			 vb1[8], vb2[8], sni[TLS_MAX_SNI * 4 + 1];
+	char			 esc[TLS_MAX_SNI * 4 * 4 + 1];
 	const char		*an, *src;
 
 	output_time(f->first_ts, t, sizeof(t));
@@ -48,10 +98,17 @@ output_text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 	    text_version(v->client_max, vb1, sizeof(vb1)),
 	    text_version(v->negotiated, vb2, sizeof(vb2)),
 	    verdict_outcome_name(v->outcome), verdict_reason_name(v->reason));
-	if ((src = output_server_name(f, sni, sizeof(sni))) != NULL)
-		fprintf(fp, " %s=%s", src, sni);
-	if ((src = output_endpoint_label(f)) != NULL)
-		fprintf(fp, " endpoint=\"%s\"", src);
+	if ((src = output_server_name(f, sni, sizeof(sni))) != NULL) {
+		output_text_escape(sni, esc, sizeof(esc));
+		fprintf(fp, " %s=%s", src, esc);
+	}
+	if ((src = output_endpoint_label(f)) != NULL) {
+		/* configuration text: cleaned like wire bytes first */
+		output_clean((const uint8_t *)src, strlen(src), sni,
+		    sizeof(sni));
+		output_text_escape(sni, esc, sizeof(esc));
+		fprintf(fp, " endpoint=\"%s\"", esc);
+	}
 	if (!a->seen)
 		a = &f->sess.alert[DIR_C2S];
 	if (a->seen) {

@@ -68,6 +68,7 @@
 	X(FLOW_LINGER_PKTS,	"flow.packets_after_close")		\
 	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
 	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
+	X(FLOW_MEM_PEAK,	"flow.memory_peak")			\
 	X(FLOW_CLOCK_HELD,	"flow.clock_jumps_held")		\
 	X(DPI_FLOWS,		"dpi.flows_offered")			\
 	X(DPI_PACKETS,		"dpi.packets")				\
@@ -124,6 +125,7 @@
 	X(OC_STARTTLS_REFUSED,	"session.outcome.starttls_refused")	\
 	X(OUT_ERRORS,		"output.errors")				\
 	X(OUT_EVENTS,		"output.events")				\
+	X(OUT_LOST,		"output.lost")					\
 	X(OUT_ALERTS,		"output.alerts")				\
 	X(OUT_ALERTS_DEDUP,	"output.alerts_deduplicated")		\
 	X(OUT_SUMMARIES,	"output.alert_summaries")		\

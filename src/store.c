@@ -93,6 +93,7 @@
  * "plaintext" or "unknown" when that is the verdict, else "ok".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <libpq-fe.h>
@@ -648,6 +649,9 @@ db_open(const char *path, bool create, char *err, size_t errlen)
 	} else {
 		if (create)
 			fl |= SQLITE_OPEN_CREATE;
+		/* Opened as root at start, in a directory the daemon user
+		 * may write: a symbolic link there is not followed. */
+		fl |= SQLITE_OPEN_NOFOLLOW;
 		if (sqlite3_open_v2(path, &d->lite, fl, NULL) != SQLITE_OK) {
 			seterr(err, errlen, d->name, d->lite != NULL ?
 			    db_err(d) : "out of memory");
@@ -1262,6 +1266,35 @@ store_close(uint64_t now)
 	return 0;
 }
 
+/*
+ * One file handed over by its descriptor, never by name: a symbolic link
+ * (the daemon user may have planted one, say to /etc/shadow) is not
+ * followed, and only a regular file with a single link is chowned.
+ */
+static void
+handover_file(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat	sb;
+	int		fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			log_warnx("%s: a symbolic link: not handed over", path);
+		else if (errno != ENOENT)
+			log_warn("%s: chown", path);
+		return;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1)
+		log_warnx("%s: not a regular file with one link: not handed "
+		    "over", path);
+	else if (fchown(fd, uid, gid) == -1)
+		log_warn("%s: chown", path);
+	close(fd);
+}
+
 /* The database files belong to the daemon user after the privilege drop
  * (the writer opens them as that user). */
 void
@@ -1275,8 +1308,7 @@ store_handover(uid_t uid, gid_t gid)
 		return;
 	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", st->db, sfx[i]);
-		if (chown(path, uid, gid) == -1 && errno != ENOENT)
-			log_warn("%s: chown", path);
+		handover_file(path, uid, gid);
 	}
 }
 

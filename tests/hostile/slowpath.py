@@ -4,7 +4,7 @@
 slowpath.py -- time stays linear in the input when every packet is as
 expensive as an attacker can make it.
 
-    /usr/bin/python3 tests/hostile/slowpath.py TLSFLOOR [SCALE]
+    /usr/bin/python3 tests/hostile/slowpath.py [--timing] TLSFLOOR [SCALE]
 
 The flow table is keyed with a random per-process seed, so nobody can make
 flows collide in a bucket.  What an attacker can build instead, and what
@@ -27,10 +27,16 @@ each capture here is made of:
     make the generator the slow part).
 
 Each scenario is run on N and on 4N packets (G and 4G generations of the
-same shape); the CPU time of the child (user + system, from wait4), minus
-that of a run on an empty capture, must grow by less than 6x.  The
-events must all be there (one per flow) and the counters must show that
-the worst case was reached (queue insertions, evictions or memcap hits).
+same shape).  Always (make check, through run.sh): the events must all be
+there (one per flow) and the counters must show that the worst case was
+reached (queue insertions, evictions or memcap hits) -- deterministic.
+With --timing (make bench-slowpath, never make check: a time is no test
+result on a shared machine), the CPU time of the child (user + system,
+from wait4), minus that of a run on an empty capture, must also grow by
+less than 6x; the short run is taken twice and its best kept.  At SCALE 1
+the memcap scenario's short run is 0.04 s of CPU, a few clock ticks, and
+its ratio failed 2 runs in 7 on an idle machine: bench-slowpath uses
+SCALE 8 (about 0.3 s and more per run).
 
 SCALE (default 1) multiplies the generations (G = 2 at 1: N is about
 258000 packets, 4N about a million; a few seconds in all, also under ASan).
@@ -149,7 +155,8 @@ def measure(sp, binary, d, pcap, extra, timeout):
     return code, so, se, cpu, wall
 
 
-def scenario(sp, binary, d, name, flows, gens, extra, want, san):
+def scenario(sp, binary, d, name, flows, gens, extra, want, san,
+             timing=False):
     timeout = 600 if san else 120
     small = os.path.join(d, name + "-n.pcap")
     big = os.path.join(d, name + "-4n.pcap")
@@ -159,8 +166,10 @@ def scenario(sp, binary, d, name, flows, gens, extra, want, san):
     gen = time.monotonic() - t0
     results = []
     ok = True
-    # The short run twice (its time is the noisier), the long one once.
-    for path, npk, nfl, runs in ((small, n1, f1, 2), (big, n4, f4, 1)):
+    # Timed: the short run twice (its time is the noisier), the long one
+    # once.  Untimed: each once.
+    for path, npk, nfl, runs in ((small, n1, f1, 2 if timing else 1),
+                                 (big, n4, f4, 1)):
         best = None
         for _ in range(runs):
             code, so, se, cpu, wall = measure(sp, binary, d, path, extra,
@@ -178,16 +187,22 @@ def scenario(sp, binary, d, name, flows, gens, extra, want, san):
         cnt = CK.counters_of(se)
         events = len(so.splitlines())
         results.append((npk, nfl, best, cnt, events))
-    base = min(measure(sp, binary, d, "empty.pcap", extra, timeout)[3]
-               for _ in range(3))
     (n1, f1, c1, k1, e1), (n4, f4, c4, k4, e4) = results
-    d1, d4 = max(c1 - base, 0.001), max(c4 - base, 0.001)
-    ratio = d4 / d1
-    print("slowpath %s: %d packets %.2f s CPU, %d packets %.2f s CPU "
-          "(start-up %.2f s): ratio %.2f for %.1fx the packets, "
-          "%.2f us/packet (generating %.1f s)" %
-          (name, n1, c1, n4, c4, base, ratio, n4 / n1,
-           1e6 * d4 / n4, gen))
+    if timing:
+        base = min(measure(sp, binary, d, "empty.pcap", extra,
+                           timeout)[3] for _ in range(3))
+        d1, d4 = max(c1 - base, 0.001), max(c4 - base, 0.001)
+        ratio = d4 / d1
+        print("slowpath %s: %d packets %.2f s CPU, %d packets %.2f s CPU "
+              "(start-up %.2f s): ratio %.2f for %.1fx the packets, "
+              "%.2f us/packet (generating %.1f s)" %
+              (name, n1, c1, n4, c4, base, ratio, n4 / n1,
+               1e6 * d4 / n4, gen))
+    else:
+        ratio = 0.0
+        print("slowpath %s: %d and %d packets, %d and %d events; CPU time "
+              "not judged here (make bench-slowpath)" % (name, n1, n4, e1,
+                                                         e4))
     if ratio > MAX_RATIO:
         print("FAIL slowpath %s: CPU time grew %.2fx for 4x the packets "
               "(allowed %.1f)" % (name, ratio, MAX_RATIO))
@@ -212,11 +227,15 @@ def scenario(sp, binary, d, name, flows, gens, extra, want, san):
 
 
 def main():
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    timing = bool(args) and args[0] == "--timing"
+    if timing:
+        args = args[1:]
+    if not args:
         sys.exit(__doc__)
-    binary = os.path.abspath(sys.argv[1])
+    binary = os.path.abspath(args[0])
     san = CK.sanitized(binary)
-    scale = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    scale = float(args[1]) if len(args) > 1 else 1.0
     sp = CK.Spawner()
     d = tempfile.mkdtemp(prefix="tlsfloor-slowpath.")
     ok = True
@@ -233,7 +252,7 @@ def main():
                 "reasm.out_of_order": int(0.6 * nfl * QUEUE * (CYCLES + 1)),
                 "flow.evicted": int(0.8 * (nfl - flows)),
                 "reasm.gaps": int(0.8 * (nfl - flows))},
-            san)
+            san, timing)
         # 2: the memory cap binds first (1 MiB, the smallest allowed):
         # 500 flows with full queues do not fit, so flows are evicted to
         # make room for queued segments, and their packets keep coming
@@ -244,7 +263,7 @@ def main():
             ["--max-flows", "100000", "--memcap", "1M"],
             lambda nfl: {"reasm.memcap_hit": 1, "flow.evicted": 1,
                          "reasm.out_of_order": nfl * QUEUE},
-            san)
+            san, timing)
     finally:
         sp.close()
         shutil.rmtree(d, ignore_errors=True)

@@ -11,10 +11,15 @@ runs tlsfloor on it with a small --memcap, and asserts:
     --max-flows + a fixed slack;
   * the mail session inside the flood is still reported, with its verdict;
   * flows were evicted (the limit was really hit) and the run was not
-    slower than linear (it finishes within the harness's timeout).
+    slower than linear (it finishes within the harness's timeout);
+  * the accounting itself, in every build: the high-water mark of the
+    memory charged to flows (counter flow.memory_peak) reached at least
+    90% of --memcap and never went past it by more than MEMCAP_OVER (a
+    flow being ended may allocate while it delivers what it queued).
 
 Usage: flood.py TLSFLOOR [N]
-With TLSFLOOR_SANITIZED=1 (an ASan build) the RSS bound is not asserted.
+With TLSFLOOR_SANITIZED=1 (an ASan build) the RSS bound is not asserted
+(quarantine and shadow memory), the accounting bound still is.
 """
 import json
 import os
@@ -28,6 +33,7 @@ import tempfile
 MEMCAP = 8 << 20
 MAX_FLOWS = 1 << 20
 SLACK = 6 << 20
+MEMCAP_OVER = 64 << 10
 SESSION = "pcaps/crafted/01-pop3-stls-tls10-ch-3-segments.pcap"
 
 
@@ -126,6 +132,17 @@ def main():
     ok = True
     if rss > budget and not sanitized:
         print("FAIL flood: peak RSS over budget")
+        ok = False
+    peak = int(counters.get("flow.memory_peak", "0"))
+    print("flood: flow memory high-water mark %d bytes of a %d-byte memcap"
+          % (peak, MEMCAP))
+    if peak > MEMCAP + MEMCAP_OVER:
+        print("FAIL flood: flows were charged %d bytes, over the %d-byte "
+              "memcap" % (peak, MEMCAP))
+        ok = False
+    if peak < 0.9 * MEMCAP:
+        print("FAIL flood: the memcap was never approached (peak %d of %d)"
+              % (peak, MEMCAP))
         ok = False
     if int(counters.get("flow.evicted", "0")) == 0:
         print("FAIL flood: the memory limit was never reached")

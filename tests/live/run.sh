@@ -586,6 +586,9 @@ expect "drop: CapEff is CAP_NET_RAW only" "$(proc_field "$DPID" CapEff)" 0000000
 expect "drop: CapPrm is CAP_NET_RAW only" "$(proc_field "$DPID" CapPrm)" 0000000000002000
 expect "drop: CapInh is empty" "$(proc_field "$DPID" CapInh)" 0000000000000000
 expect "drop: CapAmb is empty" "$(proc_field "$DPID" CapAmb)" 0000000000000000
+# Mode 2: a seccomp filter (the system-call allowlist, daemon.seccomp).
+expect "sandbox: Seccomp is 2 (filter)" "$(proc_field "$DPID" Seccomp)" 2
+expect "sandbox: NoNewPrivs is set" "$(proc_field "$DPID" NoNewPrivs)" 1
 # Detached: no controlling terminal, not a session leader (double fork).
 read -r -a stat <<<"$(sed 's/^.*) //' "/proc/$DPID/stat")"
 expect "detach: no controlling terminal (tty_nr 0)" "${stat[4]}" 0

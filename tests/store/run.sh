@@ -120,8 +120,10 @@ else
 fi
 
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
-	# An analyst who may read the database but not write its directory.
+	# An analyst who may read the database but not write its directory
+	# (tlsfloor creates it 0600, daemon.umask 077: read access is given).
 	chmod 755 "$T"
+	chmod 644 "$T/all.db"
 	"$bin" report --db "$T/all.db" $AT --csv "$T/root.csv"
 	if runuser -u nobody -- "$bin" report --db "$T/all.db" $AT --csv - 2>"$T/err" | cmp -s - "$T/root.csv"; then
 		ok "report by a user who can only read the database: the same CSV"

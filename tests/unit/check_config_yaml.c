@@ -273,6 +273,8 @@ START_TEST(test_default_values)
 	ck_assert_str_eq(c->pidfile, "/run/tlsfloor/tlsfloor.pid");
 	ck_assert_ptr_null(c->chroot_dir);
 	ck_assert(!c->allow_root);
+	ck_assert_uint_eq(c->umask, 077);
+	ck_assert(c->seccomp);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].n, 2);
 	ck_assert_uint_eq(c->ports[PROTO_SMTP][CONFIG_PORT_STARTTLS].port[1],
 	    587);
@@ -1126,6 +1128,10 @@ START_TEST(test_file_errors)
 	ck_assert_ptr_null(config_load(dir, err, sizeof(err)));
 	ck_assert(strstr(err, ": Is a directory") != NULL);
 	rmdir(dir);
+	/* A character device has no end: refused, not read for ever. */
+	ck_assert_ptr_null(config_load("/dev/zero", err, sizeof(err)));
+	ck_assert_str_eq(err, "/dev/zero: not a regular file (a character "
+	    "device); a configuration must be a plain file");
 	/* No message buffer: still refused, nothing written. */
 	ck_assert_ptr_null(config_load("/nonexistent/x", NULL, 0));
 	ck_assert_ptr_null(load_bytes("floor: 2\n", 9));
@@ -1136,6 +1142,52 @@ START_TEST(test_file_errors)
 	ck_assert_uint_eq(strlen(err), 7);
 	ck_assert_uint_eq((unsigned char)err[8], 'x');
 	unlink(tmp_path);
+}
+END_TEST
+
+/* daemon.umask: octal digits however YAML types them. */
+START_TEST(test_umask)
+{
+	struct config	*c;
+
+	c = load_ok("daemon:\n  umask: \"027\"\n");
+	ck_assert_uint_eq(c->umask, 027);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 077\n");
+	ck_assert_uint_eq(c->umask, 077);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 0o22\n");
+	ck_assert_uint_eq(c->umask, 022);
+	config_free(c);
+	c = load_ok("daemon:\n  umask: 0\n");
+	ck_assert_uint_eq(c->umask, 0);
+	config_free(c);
+	expect_err("daemon:\n  umask: 089\n", "2:10: daemon.umask: \"089\" "
+	    "is not a file mode mask (octal, 000 to 777, such as 077)");
+	expect_err("daemon:\n  umask: 1777\n", "2:10: daemon.umask: "
+	    "\"1777\" is not a file mode mask (octal, 000 to 777, such as "
+	    "077)");
+	expect_err("daemon:\n  umask: \"\"\n", "2:10: daemon.umask: \"\" "
+	    "is not a file mode mask (octal, 000 to 777, such as 077)");
+}
+END_TEST
+
+/*
+ * A FIFO with no writer: refused at once (this test's timeout catches an
+ * open() that blocks, as it did).
+ */
+START_TEST(test_file_fifo)
+{
+	char	dir[] = "/tmp/tlsfloor-cfgfifo-XXXXXX", path[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tlsfloor.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(config_load(path, err, sizeof(err)));
+	ck_assert(strstr(err, ": not a regular file (a FIFO); a "
+	    "configuration must be a plain file") != NULL);
+	unlink(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -1572,6 +1624,8 @@ config_yaml_suite(void)
 	    sizeof(bad[0])));
 	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_file_fifo);
+	tcase_add_test(tc, test_umask);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

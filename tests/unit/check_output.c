@@ -82,6 +82,24 @@ START_TEST(test_clean)
 }
 END_TEST
 
+/* The text format: what could end a token or forge key=value is escaped;
+ * output_clean()'s escapes stay as they are. */
+START_TEST(test_text_escape)
+{
+	static const uint8_t	raw[] = { 'a', ' ', 'b', '=', '"', '\\', 0x09 };
+	char			clean[64], buf[64];
+
+	output_clean(raw, sizeof(raw), clean, sizeof(clean));
+	ck_assert_uint_eq(output_text_escape(clean, buf, sizeof(buf)), 22);
+	ck_assert_str_eq(buf, "a\\x20b\\x3d\\x22\\x5c\\x09");
+	/* an escape is written whole or not at all */
+	ck_assert_uint_eq(output_text_escape("a b", buf, 5), 1);
+	ck_assert_str_eq(buf, "a");
+	ck_assert_uint_eq(output_text_escape("mail.example", buf, 5), 4);
+	ck_assert_str_eq(buf, "mail");
+}
+END_TEST
+
 START_TEST(test_clean_truncates)
 {
 	static const uint8_t	abc[] = { 'a', 'b', 'c', 'd', 'e', 'f' };
@@ -594,6 +612,7 @@ output_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_clean);
 	tcase_add_test(tc, test_clean_truncates);
+	tcase_add_test(tc, test_text_escape);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_ip);
 	tcase_add_test(tc, test_names);

@@ -277,6 +277,118 @@ END_TEST
 
 /* --- gaps ----------------------------------------------------------------------------- */
 
+/* A segment the snaplen cut: seglen bytes on the wire, caplen captured. */
+static void
+seg_cut(int dir, uint32_t seq, uint32_t ack, const uint8_t *p,
+    uint32_t caplen, uint32_t seglen)
+{
+	struct pkt	pkt;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.family = 4;
+	pkt.flags = PSH_ACK;
+	pkt.seq = seq;
+	pkt.ack = ack;
+	pkt.payload = p;
+	pkt.caplen = caplen;
+	pkt.seglen = seglen;
+	pkt.sport = dir == DIR_C2S ? f->cli_port : f->srv_port;
+	pkt.dport = dir == DIR_C2S ? f->srv_port : f->cli_port;
+	f->pkts[dir]++;
+	f->bytes[dir] += seglen;
+	reasm_input(f, dir, &pkt);
+}
+
+static void
+cseg_cut(uint32_t seq, const uint8_t *p, uint32_t caplen, uint32_t seglen)
+{
+	seg_cut(DIR_C2S, seq, ISN_S + 1, p, caplen, seglen);
+}
+
+/*
+ * A queued segment that starts inside the tail a snaplen cut off: once
+ * the cut segment closes its hole, only the queued bytes past it are new,
+ * and they must be delivered from the right offset (e->data + skip).
+ * Plaintext IMAP, where a gap only resynchronises lines: the STARTTLS
+ * after it must still be seen, and the server's OK flip the flow.
+ *
+ *   client stream  "a0 NOOP\r\n" "xxxxxxxxx\r\n" "\r\n" "a1 STARTTLS\r\n"
+ *                   0              9               20     22            35
+ *   queued first   [15, 35)
+ *   then           [0, 20) with only 5 bytes captured: gap [5, 20)
+ */
+/*
+ * A gap in the server's plaintext before its reply to STARTTLS: the end of
+ * a capability line is lost (with its CRLF).  The tagged OK that follows
+ * must still be seen, the flow flip to TLS and the client's hello, held
+ * since STARTTLS, be parsed.
+ */
+START_TEST(test_gap_server_plaintext_before_starttls_reply)
+{
+	static const char	greet[] = "* OK ready\r\n";
+	static const char	caps[] = "* CAPABILITY IMAP4rev1 STARTTLS "
+	    "LOGINDISABLED\r\n";
+	static const char	stls[] = "a1 STARTTLS\r\n";
+	static const char	ok[] = "a1 OK Begin TLS\r\n";
+	uint32_t		sseq = ISN_S + 1, cseq;
+
+	unit_flow_free(f);
+	f = unit_flow(PROTO_IMAP, 0);
+	handshake(ISN_C);
+	cseq = isn + 1;
+	seg_cut(DIR_S2C, sseq, cseq, (const uint8_t *)greet,
+	    sizeof(greet) - 1, sizeof(greet) - 1);
+	sseq += sizeof(greet) - 1;
+	seg_cut(DIR_C2S, cseq, sseq, (const uint8_t *)stls, sizeof(stls) - 1,
+	    sizeof(stls) - 1);
+	cseq += sizeof(stls) - 1;
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS], 1);
+	/* the client's hello right behind it: held until the reply */
+	unit_seg(f, DIR_C2S, cseq, sseq, PSH_ACK, rec.p, rec.n);
+	/* 12 bytes of the capability line captured, the rest lost */
+	seg_cut(DIR_S2C, sseq, cseq, (const uint8_t *)caps, 12,
+	    sizeof(caps) - 1);
+	sseq += sizeof(caps) - 1;
+	ck_assert_uint_eq(f->stream[DIR_S2C].gaps, 1);
+	seg_cut(DIR_S2C, sseq, cseq, (const uint8_t *)ok, sizeof(ok) - 1,
+	    sizeof(ok) - 1);
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS_OK], 1);
+	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
+	expect_hello(NULL);
+}
+END_TEST
+
+START_TEST(test_gap_snaplen_cut_then_queued_overlap)
+{
+	static const char	cli[] = "a0 NOOP\r\nxxxxxxxxx\r\n\r\n"
+	    "a1 STARTTLS\r\n";
+	static const char	greet[] = "* OK ready\r\n";
+	static const char	ok[] = "a1 OK Begin TLS\r\n";
+	const uint8_t		*p = (const uint8_t *)cli;
+
+	unit_flow_free(f);
+	f = unit_flow(PROTO_IMAP, 0);
+	handshake(ISN_C);
+	unit_seg(f, DIR_S2C, ISN_S + 1, isn + 1, PSH_ACK,
+	    (const uint8_t *)greet, sizeof(greet) - 1);
+	cseg_cut(isn + 1 + 15, p + 15, 20, 20);	/* queued: [15, 35) */
+	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	cseg_cut(isn + 1, p, 5, 20);		/* [0, 20), 5 captured */
+	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 1);
+	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	/* 5 captured, [20, 35) from the queue: nothing twice */
+	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 5 + 15);
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS], 1);
+	unit_seg(f, DIR_S2C, ISN_S + 1 + sizeof(greet) - 1, isn + 1 + 35,
+	    PSH_ACK, (const uint8_t *)ok, sizeof(ok) - 1);
+	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS_OK], 1);
+	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
+	/* a retransmission of the true bytes agrees with what was given */
+	unit_seg(f, DIR_C2S, isn + 1 + 20, ISN_S + 1, PSH_ACK, p + 20, 15);
+	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 0);
+}
+END_TEST
+
 START_TEST(test_gap_acked_hole)
 {
 	struct verdict	v;
@@ -617,6 +729,8 @@ reasm_suite(void)
 	tcase_add_test(tc, test_gap_unacked_hole_waits);
 	tcase_add_test(tc, test_gap_partial_legacy_hello);
 	tcase_add_test(tc, test_gap_at_flush);
+	tcase_add_test(tc, test_gap_snaplen_cut_then_queued_overlap);
+	tcase_add_test(tc, test_gap_server_plaintext_before_starttls_reply);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sequence_space");
