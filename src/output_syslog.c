@@ -1375,7 +1375,10 @@ remote_resolving(struct remote *r)
 			memcpy(&r->addr[r->naddr], a->ai_addr, a->ai_addrlen);
 			r->addrlen[r->naddr++] = a->ai_addrlen;
 		}
-		r->ai = 0;
+		/* r->ai is not reset: each attempt looks the name up again,
+		 * and starting over at the first address would never reach
+		 * the second when the first is dead ("localhost" as ::1
+		 * first, the collector on 127.0.0.1 only) */
 		if (r->resolve_warned)
 			log_info("remote %s: the name resolves again",
 			    r->name);
