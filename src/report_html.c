@@ -356,7 +356,8 @@ group_count(struct ctx *c, const struct store_rec *r)
 
 	if (r->ja4 == NULL)
 		return;
-	snprintf(k, sizeof(k), "m\x1f%s\x1f%s", r->ja4, r->client);
+	snprintf(k, sizeof(k), "m\x1f%s\x1f%s", r->ja4,
+	    r->client != NULL ? r->client : "");
 	if ((e = smap_get(&c->keys, k, &added)) == NULL) {
 		c->oom = true;
 		return;
@@ -407,12 +408,12 @@ on_record(const struct store_rec *r, void *arg)
 		if (p > 0)
 			c->ver[p][1][ver_bucket(r->negotiated_max)]++;
 	}
-	if (r->sensor != NULL) {
-		if ((e = smap_get(&c->sensors, r->sensor, &added)) == NULL)
-			c->oom = true;
-		else if (r->last_seen > e->val)
-			e->val = r->last_seen;
-	}
+	/* A database written without a sensor name has '' (NULL here). */
+	if ((e = smap_get(&c->sensors, r->sensor != NULL ? r->sensor :
+	    "(no name)", &added)) == NULL)
+		c->oom = true;
+	else if (r->last_seen > e->val)
+		e->val = r->last_seen;
 	if (r->exc_owner != NULL && r->exc_expires != NULL &&
 	    strcmp(r->exc_expires, c->today) >= 0 &&
 	    strcmp(r->exc_expires, c->soon_end) <= 0 &&
@@ -839,7 +840,7 @@ worst_table(FILE *fp, const struct ctx *c)
 	    "</span></div>", c->nrows);
 	fputs("<div class=\"wide\"><table id=\"worst\" class=\"sortable\">"
 	    "<thead><tr>"
-	    "<th>Client</th><th>Program (JA4; name)</th><th>Server</th>"
+	    "<th>Client</th><th>Program (JA4)</th><th>Server (SNI)</th>"
 	    "<th>Endpoint</th><th>Protocol</th><th>Verdict</th>"
 	    "<th>Status</th><th class=\"n\">Sessions</th>"
 	    "<th class=\"n\">Legacy</th><th>Last legacy</th>"
@@ -853,7 +854,8 @@ worst_table(FILE *fp, const struct ctx *c)
 		html_esc(fp, r->status, HTML_ATTR);
 		fputs("\">", fp);
 		td(fp, "m", r->client, NULL);
-		/* The program: its JA4 until a name is known for it. */
+		/* The program: its JA4 (a name, when the store learns one
+		 * for it, goes in this cell too). */
 		td(fp, "j", r->ja4 != NULL ? r->ja4 : "(no ClientHello)",
 		    NULL);
 		snprintf(port, sizeof(port), ":%llu",

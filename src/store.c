@@ -70,11 +70,11 @@
  *     day                      days since the epoch (UTC) of the session
  *                              start
  *     sessions, legacy         sessions, and those with a legacy reason
- *             Written by the same upsert transaction as records; days
- *             older than the window (counted back from the newest day in
- *             the table, so that reading old captures keeps them) are
- *             deleted at each commit, so the table holds at most
- *             (window in days + 1) rows per record.
+ *             Written by the same upsert transaction as records; a
+ *             sensor's days older than the window (counted back from its
+ *             newest day in the table, so that reading old captures keeps
+ *             them) are deleted at each commit, so the table holds at
+ *             most (window in days + 2) rows per record.
  *
  * Version 1 had no endpoint_label and exception_* columns; opening a
  * version-1 database adds them (ALTER TABLE); version 2 had no days table
@@ -974,6 +974,44 @@ upsert_day(struct db *d, const struct item_params *p, uint64_t ts,
 	return rs == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * This sensor's days older than the window go, counted back from its
+ * newest day in the table (not the clock: old captures keep their trend).
+ * Only its own rows: sensors sharing a PostgreSQL database never wait on
+ * each other's rows.
+ */
+static int
+prune_days(struct db *d)
+{
+	static const char sql[] = "DELETE FROM days WHERE sensor = ?1 AND "
+	    "day < (SELECT max(day) FROM days WHERE sensor = ?1) - ?2";
+	const char	*v[2];
+	char		 keep[24], pg[sizeof(sql)], *q;
+	sqlite3_stmt	*s;
+	PGresult	*r;
+	int		 rs;
+
+	snprintf(keep, sizeof(keep), "%u", st->window / 86400u + 1);
+	if (d->pg != NULL) {
+		memcpy(pg, sql, sizeof(pg));
+		for (q = pg; (q = strchr(q, '?')) != NULL; q++)
+			*q = '$';
+		v[0] = st->sensor;
+		v[1] = keep;
+		r = PQexecParams(d->pg, pg, 2, NULL, v, NULL, NULL, 0);
+		rs = PQresultStatus(r);
+		PQclear(r);
+		return rs == PGRES_COMMAND_OK ? 0 : -1;
+	}
+	if (sqlite3_prepare_v2(d->lite, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, st->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, st->window / 86400u + 1);
+	rs = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rs == SQLITE_DONE ? 0 : -1;
+}
+
 /* One transaction with every item; -1 (rolled back) on any error, the
  * reason in werr. */
 static int
@@ -981,7 +1019,6 @@ write_batch(struct db *d, const struct store_item *it, size_t n)
 {
 	struct item_params	p;
 	size_t			i;
-	char			prune[160];
 
 	if (prepare_upsert(d) != 0)
 		return -1;
@@ -994,12 +1031,7 @@ write_batch(struct db *d, const struct store_item *it, size_t n)
 		    upsert_day(d, &p, it[i].ts, it[i].reason) != 0)
 			goto fail;
 	}
-	/* Days older than the window go, counted back from the newest day
-	 * in the table (not the clock: old captures keep their trend). */
-	snprintf(prune, sizeof(prune), "DELETE FROM days WHERE day < "
-	    "(SELECT max(day) FROM days) - %llu",
-	    (unsigned long long)(st->window / 86400u + 1));
-	if (exec(d, prune, NULL, 0) != 0)
+	if (prune_days(d) != 0)
 		goto fail;
 	if (exec(d, "COMMIT", NULL, 0) != 0)
 		goto fail;
