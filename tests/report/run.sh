@@ -16,6 +16,7 @@
 #     they could have made (check.py dom); --screenshot gives a 1280-wide
 #     PNG; a copy with tests/report/probe.js shows the charts and the
 #     worst client's row inside the first 1000 pixels, the script ran;
+#     it prints to a PDF of several pages;
 #   * with JavaScript off the table is complete and the controls hidden;
 #   * the trend: legacy sessions per day fall over the six days.
 #
@@ -73,6 +74,16 @@ if [ "$size" = 1280x2000 ] && [ "$(wc -c <"$T/shot.png")" -gt 20000 ]; then
 	ok "Chromium (no network) screenshot: $size PNG, $(wc -c <"$T/shot.png") bytes"
 else
 	no "screenshot: '$size'" "$(tail -5 "$T/chromium.err")"
+fi
+
+# Print (the @media print rules): a PDF with the page's text.
+chrome --no-pdf-header-footer --print-to-pdf="$T/report.pdf" "file://$T/report.html" >/dev/null
+# (the root page tree's /Count is the largest: every page)
+pages=$(grep -ao '/Count [0-9]*' "$T/report.pdf" 2>/dev/null | cut -d' ' -f2 | sort -n | tail -1)
+if [ "$(head -c 5 "$T/report.pdf" 2>/dev/null)" = "%PDF-" ] && [ "${pages:-0}" -ge 2 ]; then
+	ok "print: a $pages-page PDF"
+else
+	no "print to PDF: '${pages:-}' pages" "$(tail -5 "$T/chromium.err")"
 fi
 
 # Where things are: the probe, appended to a copy.
