@@ -534,6 +534,29 @@ td_num(FILE *fp, uint64_t v)
 	    (unsigned long long)v, (unsigned long long)v);
 }
 
+/* A JA4 cell that wraps only after its underscores (a_b_c). */
+static void
+td_ja4(FILE *fp, const char *ja4)
+{
+	const char	*p, *u;
+	char		 part[64];
+	size_t		 n;
+
+	fputs("<td class=\"j\">", fp);
+	if (ja4 == NULL)
+		fputs("(no ClientHello)", fp);
+	for (p = ja4; p != NULL && *p != '\0'; p += n) {
+		u = strchr(p, '_');
+		n = u != NULL ? (size_t)(u - p) + 1 : strlen(p);
+		snprintf(part, sizeof(part), "%.*s", (int)(n < sizeof(part) ?
+		    n : sizeof(part) - 1), p);
+		html_esc(fp, part, HTML_TEXT);
+		if (u != NULL)
+			fputs("<wbr>", fp);
+	}
+	fputs("</td>", fp);
+}
+
 static const char *
 verdict_class(int v)
 {
@@ -569,8 +592,8 @@ static const char css[] =
 "th{background:#f3f5f7;font-weight:600;white-space:nowrap}"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 "td.m,td.j{font-family:ui-monospace,Menlo,Consolas,monospace;"
-"font-size:11.5px}td.m,td.t{white-space:nowrap}"
-"td.j{word-break:break-all;min-width:19ch}.wide{overflow-x:auto}"
+"font-size:11.5px}td.m,td.t,td.j{white-space:nowrap}"
+".wide{overflow-x:auto}"
 "#worst{font-size:13px}"
 ".bad{color:#b30000;font-weight:600}.warn{color:#c05600;font-weight:600}"
 ".plain{color:#6a3d9a}.good{color:#1b7837}"
@@ -841,8 +864,8 @@ worst_table(FILE *fp, const struct ctx *c)
 	fputs("<div class=\"wide\"><table id=\"worst\" class=\"sortable\">"
 	    "<thead><tr>"
 	    "<th>Client</th><th>Program (JA4)</th><th>Server (SNI)</th>"
-	    "<th>Endpoint</th><th>Protocol</th><th>Verdict</th>"
-	    "<th>Status</th><th class=\"n\">Sessions</th>"
+	    "<th>Endpoint</th><th>Protocol</th><th>Verdict / status</th>"
+	    "<th class=\"n\">Sessions</th>"
 	    "<th class=\"n\">Legacy</th><th>Last legacy</th>"
 	    "<th>Exception owner</th><th>Expires</th></tr></thead><tbody>",
 	    fp);
@@ -856,8 +879,7 @@ worst_table(FILE *fp, const struct ctx *c)
 		td(fp, "m", r->client, NULL);
 		/* The program: its JA4 (a name, when the store learns one
 		 * for it, goes in this cell too). */
-		td(fp, "j", r->ja4 != NULL ? r->ja4 : "(no ClientHello)",
-		    NULL);
+		td_ja4(fp, r->ja4);
 		snprintf(port, sizeof(port), ":%llu",
 		    (unsigned long long)r->port);
 		fputs("<td class=\"m\">", fp);
@@ -871,9 +893,17 @@ worst_table(FILE *fp, const struct ctx *c)
 		fputs("</td>", fp);
 		td(fp, NULL, r->label, NULL);
 		td(fp, NULL, r->protocol, NULL);
-		snprintf(k, sizeof(k), "%d", r->verdict_i);
-		td(fp, verdict_class(r->verdict_i), r->verdict, k);
-		td(fp, NULL, r->status, NULL);
+		/* Sorted by verdict, then status (legacy before fixed). */
+		snprintf(k, sizeof(k), "%d%d", r->verdict_i, r->status != NULL &&
+		    strcmp(r->status, "legacy") == 0 ? 0 : 1);
+		fputs("<td data-k=\"", fp);
+		html_esc(fp, k, HTML_ATTR);
+		fprintf(fp, "\"><span class=\"%s\">",
+		    verdict_class(r->verdict_i));
+		html_esc(fp, r->verdict, HTML_TEXT);
+		fputs("</span><br><span class=\"muted\">", fp);
+		html_esc(fp, r->status, HTML_TEXT);
+		fputs("</span></td>", fp);
 		td_num(fp, r->sessions);
 		td_num(fp, r->legacy);
 		t_time(r->last_legacy_seen, t, sizeof(t));
@@ -934,7 +964,7 @@ small_tables(FILE *fp, const struct ctx *c)
 		if (a[i].val < 2)
 			continue;
 		fputs("<tr>", fp);
-		td(fp, "j", a[i].key, NULL);
+		td_ja4(fp, a[i].key);
 		td_num(fp, a[i].val);
 		fputs("</tr>", fp);
 		shown++;
