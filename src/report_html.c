@@ -16,8 +16,9 @@
  * script or the style sheet.  Attributes are always double-quoted.
  *
  * Bounded: the records table shows the HTML_MAX_ROWS worst records (the
- * CSV has them all); the counts above it cover every record, through a
- * string set whose size is that of the distinct keys counted.
+ * CSV has them all), kept in at most twice that many rows; the counts
+ * above it cover every record, through a string set whose size is that of
+ * the distinct keys counted.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -275,6 +276,9 @@ struct ctx {
 	bool		 oom;
 };
 
+static int	row_cmp(const void *, const void *);
+static void	keep_worst(struct ctx *);
+
 static int
 ver_bucket(uint16_t v)
 {
@@ -426,7 +430,9 @@ on_record(const struct store_rec *r, void *arg)
 		s->server = dup0(c, srv);
 		s->protocol = dup0(c, r->protocol);
 	}
-	if (c->nrows < HTML_MAX_ROWS) {
+	if (c->nrows == 2 * HTML_MAX_ROWS)
+		keep_worst(c);
+	if (c->nrows < 2 * HTML_MAX_ROWS) {
 		w = &c->rows[c->nrows++];
 		w->client = dup0(c, r->client);
 		w->server = dup0(c, r->server);
@@ -450,6 +456,20 @@ on_record(const struct store_rec *r, void *arg)
 		w->negotiated_max = r->negotiated_max;
 	}
 	return c->oom ? -1 : 0;
+}
+
+/* The HTML_MAX_ROWS worst rows stay (sorted), the rest are freed: the
+ * table is the true top, in bounded memory, whatever the record order. */
+static void
+keep_worst(struct ctx *c)
+{
+	size_t	i;
+
+	qsort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
+	for (i = HTML_MAX_ROWS; i < c->nrows; i++)
+		row_free(&c->rows[i]);
+	if (c->nrows > HTML_MAX_ROWS)
+		c->nrows = HTML_MAX_ROWS;
 }
 
 static int
@@ -1139,7 +1159,7 @@ report_html_write(const char *db, const struct store_filter *f,
 	if (c.ndays > HTML_MAX_DAYS)
 		c.ndays = HTML_MAX_DAYS;
 	c.day0 = today + 1 - c.ndays;
-	if ((c.rows = calloc(HTML_MAX_ROWS, sizeof(*c.rows))) == NULL ||
+	if ((c.rows = calloc(2 * HTML_MAX_ROWS, sizeof(*c.rows))) == NULL ||
 	    (c.soon = calloc(HTML_MAX_LIST, sizeof(*c.soon))) == NULL ||
 	    (c.d_legacy = calloc(c.ndays, sizeof(uint64_t))) == NULL ||
 	    (c.d_clients = calloc(c.ndays, sizeof(uint64_t))) == NULL ||
@@ -1155,7 +1175,7 @@ report_html_write(const char *db, const struct store_filter *f,
 			snprintf(err, errlen, "report: out of memory");
 		goto done;
 	}
-	qsort(c.rows, c.nrows, sizeof(*c.rows), row_cmp);
+	keep_worst(&c);
 	if (strcmp(path, "-") == 0) {
 		if (fill(stdout, &c) != 0 || fflush(stdout) == EOF) {
 			snprintf(err, errlen, "standard output: %s",
