@@ -229,7 +229,7 @@ static const char *const protos[] = { "all", "pop3", "imap", "smtp", "tls" };
 #define NPROTO	5
 enum { M_CLIENTS, M_PROGRAMS, M_SERVERS, M_REFUSED, M_FIXED, M_PLAIN, NM };
 static const char *const m_names[NM] = {
-	"Clients below the floor", "Programs (JA4) below the floor",
+	"Clients still below the floor", "Programs (JA4) below the floor",
 	"Servers taking legacy sessions", "Refused now",
 	"Fixed since the window start", "Plaintext clients",
 };
@@ -382,10 +382,14 @@ on_record(const struct store_rec *r, void *arg)
 	struct soon	*s;
 	struct smap_ent	*e;
 	char		 srv[300];
-	bool		 legacy = r->verdict <= RS_LEGACY_NEGOTIATED, added;
+	bool		 added, legacy;
 	int		 p = proto_index(r->protocol), k;
 
 	c->nrecords++;
+	/* Still below the floor: a legacy verdict in the window and not
+	 * fixed since (those are counted as fixed). */
+	legacy = r->verdict <= RS_LEGACY_NEGOTIATED &&
+	    strcmp(r->status, "legacy") == 0;
 	snprintf(srv, sizeof(srv), "%s:%llu", r->server ? r->server : "",
 	    (unsigned long long)r->port);
 	if (legacy) {

@@ -7,7 +7,10 @@ them; nothing here is random).
   sample.py trend OUTDIR    day-1.pcap .. day-6.pcap: copies of the legacy
                             sample sessions moved 1..6 days before the
                             captures' own day, from new client addresses,
-                            fewer each day (the trend toward zero)
+                            fewer each day (the trend toward zero); and a
+                            client fixed by its server: TLS 1.0 negotiated
+                            on day -6, the same ClientHello answered with
+                            TLS 1.2 on day -1
   sample.py hostile OUT     two TLS 1.0 sessions whose SNI is markup:
                             <script>alert(1)</script> and
                             "><img src=x onerror=alert(2)>
@@ -46,9 +49,29 @@ def trend(outdir):
                 t0 = pkts[0].ts - k * DAY_US + n * 1000000
                 recs += K.records(K.readdress(pkts, cli=cli,
                                               cport=40000 + n, t0=t0))
+        recs += fixed(k)
         recs.sort(key=lambda r: r[0])
         with open(os.path.join(outdir, "day-%d.pcap" % k), "wb") as f:
             f.write(K.pcap_bytes(recs))
+
+
+def fixed(k):
+    """Day -k's session of the client whose server is fixed on day -1."""
+    pkts = load("legacy-negotiated-imap-starttls-tls1_0")
+    if k == 1:
+        # The ServerHello's version (after the record and handshake
+        # headers): TLS 1.0 -> 1.2, same length, so the stream stays whole.
+        i = next(i for i, p in enumerate(pkts) if not K.is_client(pkts, p)
+                 and p.payload[:1] == b"\x16" and p.payload[5:6] == b"\x02")
+        pl = pkts[i].payload
+        if pl[9:11] != b"\x03\x01":
+            raise ValueError("ServerHello is not TLS 1.0")
+        pkts = pkts[:i] + [pkts[i].copy(payload=pl[:9] + b"\x03\x03" +
+                                        pl[11:])] + pkts[i + 1:]
+    elif k != 6:
+        return []
+    return K.records(K.readdress(pkts, cli=K.ip4("10.20.9.1"), cport=39999,
+                                 t0=pkts[0].ts - k * DAY_US))
 
 
 def u(v, n):
