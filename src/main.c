@@ -100,7 +100,7 @@ usage(FILE *fp, int status)
 	    "       tlsfloor report --db path [--csv file] [--json file]\n"
 	    "                [--html file] [--bom]\n"
 	    "                [--since time] [--sensor name] [--protocol proto]\n"
-	    "                [--window duration] [--at time]\n"
+	    "                [--window duration] [--at time] [--floor version]\n"
 	    "\n"
 	    "  -r, --read FILE      read a pcap/pcapng capture, plain, .gz or .zst\n"
 	    "                       (\"-\" = stdin; a directory: every file in it,\n"

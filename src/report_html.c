@@ -240,10 +240,25 @@ static const char *const v_names[] = {
 	"other"
 };
 #define NVER	7
-static const char *const v_colors[NVER] = {
-	"#7f0000", "#b30000", "#d7301f", "#fc8d59", "#4393c3", "#1b7837",
-	"#999999"
+static const uint16_t v_values[NVER - 1] = {
+	TLS_V_SSL2, TLS_V_SSL3, TLS_V_1_0, TLS_V_1_1, TLS_V_1_2, TLS_V_1_3,
 };
+/* Below the floor: warm, darker the older; at or above: cool. */
+static const char *const v_below[NVER - 1] = {
+	"#7f0000", "#b30000", "#d7301f", "#fc8d59", "#fdb863", "#fee090",
+};
+static const char *const v_above[NVER - 1] = {
+	"#4393c3", "#4393c3", "#4393c3", "#4393c3", "#4393c3", "#1b7837",
+};
+
+static const char *
+v_color(const struct store_filter *f, int v)
+{
+	if (v >= NVER - 1)
+		return "#999999";
+	return v_values[v] < (f->floor ? f->floor : TLS_V_1_2) ? v_below[v] :
+	    v_above[v];
+}
 
 struct row {
 	char		*client, *server, *protocol, *ja4, *sni, *label;
@@ -783,9 +798,9 @@ chart_versions(FILE *fp, const struct ctx *c)
 	svg_open(fp, W, H, "versions", "TLS versions offered and negotiated "
 	    "per protocol", "For each protocol two stacked bars: the highest "
 	    "version the clients offered (left, o) and the version the "
-	    "server chose (right, n), as a share of the records; red and "
-	    "orange are below the floor. The table \"Chart data\" below has "
-	    "the numbers.");
+	    "server chose (right, n), as a share of the records; red, "
+	    "orange and yellow are below the floor, blue and green at or "
+	    "above it. The table \"Chart data\" below has the numbers.");
 	for (k = 0; k <= 4; k++) {
 		px = html_scale_map(&y, k / 4.0);
 		fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
@@ -806,7 +821,7 @@ chart_versions(FILE *fp, const struct ctx *c)
 				    "width=\"28\" height=\"%.1f\" fill=\"%s\">"
 				    "<title>%s %s %s: %llu records</title>"
 				    "</rect>", px, html_scale_map(&y, acc + h),
-				    h * (H - B - T), v_colors[v], protos[p],
+				    h * (H - B - T), v_color(c->f, v), protos[p],
 				    k ? "negotiated" : "offered", v_names[v],
 				    (unsigned long long)c->ver[p][k][v]);
 				acc += h;
@@ -820,7 +835,7 @@ chart_versions(FILE *fp, const struct ctx *c)
 	for (v = 0; v < NVER; v++) {
 		px = L + v * 56;
 		fprintf(fp, "<rect x=\"%.0f\" y=\"%d\" width=\"9\" "
-		    "height=\"9\" fill=\"%s\"/>", px, H - 13, v_colors[v]);
+		    "height=\"9\" fill=\"%s\"/>", px, H - 13, v_color(c->f, v));
 		svg_text(fp, px + 12, H - 5, "start", v_names[v]);
 	}
 	fputs("</svg>", fp);
@@ -1078,6 +1093,17 @@ chart_data(FILE *fp, const struct ctx *c)
 	fputs("</tbody></table></div></section>", fp);
 }
 
+static const char *
+floor_name(uint16_t v)
+{
+	switch (v) {
+	case TLS_V_1_0: return "1.0";
+	case TLS_V_1_1: return "1.1";
+	case TLS_V_1_3: return "1.3";
+	default: return "1.2";
+	}
+}
+
 static int
 fill(FILE *fp, void *arg)
 {
@@ -1097,9 +1123,10 @@ fill(FILE *fp, void *arg)
 	fputs(now, fp);
 	fprintf(fp, " UTC</title><style>%s</style><script>%s</script></head>"
 	    "<body><header><h1>Mail clients below the TLS floor</h1><p>Floor: "
-	    "TLS 1.2 (TLS 1.0, 1.1 and older are legacy) &middot; window: "
+	    "TLS %s (older versions are legacy) &middot; window: "
 	    "%llu days, %s to %s UTC &middot; report time %s UTC &middot; "
 	    "%llu records &middot; tlsfloor %s</p></header><main>", css, js,
+	    floor_name(c->f->floor),
 	    (unsigned long long)(c->f->window_s / 86400), ws, now, now,
 	    (unsigned long long)c->nrecords, TLSFLOOR_VERSION);
 	headline(fp, c);

@@ -2061,7 +2061,7 @@ report_usage(FILE *fp)
 	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE]\n"
 	    "                [--html FILE] [--bom]\n"
 	    "                [--since TIME] [--sensor NAME] [--protocol PROTO]\n"
-	    "                [--window DURATION] [--at TIME]\n"
+	    "                [--window DURATION] [--at TIME] [--floor VER]\n"
 	    "\n"
 	    "  --db PATH            the inventory database (inventory.db)\n"
 	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
@@ -2075,7 +2075,9 @@ report_usage(FILE *fp)
 	    "  --sensor NAME        only records of that sensor\n"
 	    "  --protocol PROTO     only pop3, imap, smtp or tls records\n"
 	    "  --window DURATION    the verdict's window (default 30d)\n"
-	    "  --at TIME            report as of TIME (default now)\n");
+	    "  --at TIME            report as of TIME (default now)\n"
+	    "  --floor VER          the floor the HTML page names (default 1.2;\n"
+	    "                       the verdicts are the sensors')\n");
 }
 
 int
@@ -2133,6 +2135,12 @@ store_report_main(int argc, char **argv)
 			    &f.now_us) != 0) {
 				log_warnx("report: %s: \"%s\": expected "
 				    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a, v);
+				return 2;
+			}
+		} else if (strcmp(a, "--floor") == 0) {
+			if (config_parse_floor(v, &f.floor) != 0) {
+				log_warnx("report: --floor: \"%s\": expected "
+				    "1.0, 1.1, 1.2 or 1.3", v);
 				return 2;
 			}
 		} else if (strcmp(a, "--window") == 0) {

@@ -76,6 +76,7 @@ struct store_filter {
 	uint64_t	 now_us;	/* report time */
 	uint64_t	 window_s;
 	bool		 bom;		/* CSV starts with a UTF-8 BOM */
+	uint16_t	 floor;		/* HTML: the floor named (0: 1.2) */
 };
 
 /* The report's files from the database at db (opened, upgraded, closed);

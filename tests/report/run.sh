@@ -146,6 +146,16 @@ else
 	no "trend data" "$trend"
 fi
 
+# --floor names the floor and colours the versions chart by it.
+"$bin" report --db "$T/report.db" $AT --floor 1.3 --html "$T/f13.html"
+if grep -q 'Floor: TLS 1.3 ' "$T/f13.html" && grep -q 'Floor: TLS 1.2 ' "$T/report.html" &&
+    grep -q 'fill="#fdb863"><title>[a-z0-9]* [a-z]* TLS 1.2:' "$T/f13.html" &&
+    ! grep -q 'fill="#fdb863"><title>' "$T/report.html"; then
+	ok "--floor 1.3: named in the header, TLS 1.2 bars drawn as below the floor"
+else
+	no "--floor 1.3" "$(grep -o 'Floor: TLS [0-9.]*' "$T/f13.html")"
+fi
+
 # More records than the table shows: the worst 2000 whatever their order
 # in the database -- 10.60.8.251 sorts last by address but has the most
 # legacy sessions (four), so it leads the table.
