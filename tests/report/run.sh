@@ -132,7 +132,7 @@ import re, sys
 page = open(sys.argv[1], encoding="utf-8").read()
 t = page[page.index('id="trend-data"'):]
 t = t[:t.index("</table>")]
-rows = re.findall(r"<tr><td>([0-9-]+)</td>"
+rows = re.findall(r"<tr><td[^>]*>([0-9-]+)</td>"
                   r"<td[^>]*>(\d+)</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>", t)
 print(" ".join("%s:%s/%s" % (d, l, c) for d, s, l, c in rows))
 legacy = [int(l) for d, s, l, c in rows]
