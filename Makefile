@@ -4,6 +4,7 @@
 #   make demo     the above, then analyse every capture in pcaps/
 #   make check    the above, then unit tests, golden pcap tests, public corpus
 #   make deb      the Debian package, dist/tlsfloor_VERSION_ARCH.deb
+#   make screenshot  doc/report.png: the HTML report of the sample captures
 #
 # ./configure writes config.mk; when it is missing (fresh clone) make runs the
 # dependency check, autoreconf and configure first.  Pass configure options
@@ -28,7 +29,7 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
-		  src/store.c \
+		  src/store.c src/report_html.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
 		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
 		  src/stats.c src/preflight.c src/metrics.c
@@ -52,8 +53,8 @@ LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) \
 		  $(SECCOMP_LIBS)
 
-.PHONY: all demo check unit golden corpus store limits deps clean distclean \
-	install uninstall deb
+.PHONY: all demo check unit golden corpus store report screenshot limits \
+	deps clean distclean install uninstall deb
 
 all: $(PROG)
 
@@ -106,6 +107,7 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	tests/corpus/run.sh
 	tests/input/run.sh $(PROG)
 	tests/store/run.sh $(PROG)
+	tests/report/run.sh $(PROG) || test $$? = 77
 	tests/fingerprints/check.py $(PROG)
 	tests/docs/check.sh
 	build-aux/skippable.sh tests/package/security.sh
@@ -133,6 +135,13 @@ corpus: $(PROG)
 	tests/corpus/run.sh
 store: $(PROG)
 	tests/store/run.sh $(PROG)
+report: $(PROG)
+	tests/report/run.sh $(PROG)
+# The README's picture: the report of the sample captures as Chromium draws
+# it (first 1280x1000 pixels), optimised losslessly.
+screenshot: $(PROG)
+	build-aux/deps.sh screenshot
+	tests/report/screenshot.sh $(PROG) doc/report.png
 limits: $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/flood.py $(PROG)
 	TLSFLOOR_SANITIZED=$(SANITIZED) tests/limits/store_flood.py $(PROG)

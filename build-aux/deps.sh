@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh -- make sure the Debian packages a step needs are installed.
 #
-# usage: build-aux/deps.sh build|check|demo|fuzz|deb
+# usage: build-aux/deps.sh build|check|demo|fuzz|deb|screenshot
 #
 # Missing packages are installed with apt-get when we run as root; otherwise
 # the exact command to run is printed and we fail.  On a system without
@@ -20,7 +20,11 @@ build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyam
 # filter around the live daemon and rate the unit (tests/package).
 # the sqlite3 shell reads the inventory database and a PostgreSQL server
 # (started by the test in a temporary directory) holds one (tests/store).
-check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql"
+# chromium renders the HTML report headless, with no network (tests/report).
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql chromium"
+# screenshot: make screenshot -- doc/report.png, drawn by chromium and made
+# small by optipng (lossless).
+shot_pkgs="python3 sqlite3 chromium optipng"
 # deb: make deb -- dpkg-buildpackage and debhelper (dh_autoreconf brings
 # autoconf and automake; dpkg-checkbuilddeps wants build-essential), lintian
 # to check the result, git to copy the tree.
@@ -31,7 +35,8 @@ build|demo)	want="$build_pkgs" ;;
 check)		want="$build_pkgs $check_pkgs" ;;
 fuzz)		want="$build_pkgs clang libclang-rt-14-dev" ;;
 deb)		want="$build_pkgs $deb_pkgs" ;;
-*)		echo "usage: $0 build|check|demo|fuzz|deb" >&2; exit 2 ;;
+screenshot)	want="$build_pkgs $shot_pkgs" ;;
+*)		echo "usage: $0 build|check|demo|fuzz|deb|screenshot" >&2; exit 2 ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0

@@ -64,9 +64,22 @@
  *                              the exception of the latest session under
  *                              one (kept after it expires)
  *
+ *   days      (version 3) one row per record and UTC day: the trend
+ *             chart of the HTML report (report_html.c).  The record's key
+ *             and
+ *     day                      days since the epoch (UTC) of the session
+ *                              start
+ *     sessions, legacy         sessions, and those with a legacy reason
+ *             Written by the same upsert transaction as records; a
+ *             sensor's days older than the window (counted back from its
+ *             newest day in the table, so that reading old captures keeps
+ *             them) are deleted at each commit, so the table holds at
+ *             most (window in days + 2) rows per record.
+ *
  * Version 1 had no endpoint_label and exception_* columns; opening a
- * version-1 database adds them (ALTER TABLE, one transaction).  A version
- * newer than this program knows is refused, not guessed at.
+ * version-1 database adds them (ALTER TABLE); version 2 had no days table
+ * (created, empty: the trend starts with the upgrade) -- one transaction.
+ * A version newer than this program knows is refused, not guessed at.
  *
  * Every update is an upsert (INSERT ... ON CONFLICT DO UPDATE) whose
  * columns combine with max/min/+/|, so the order in which two runs (or
@@ -111,6 +124,7 @@
 #include "config.h"
 #include "inventory.h"
 #include "log.h"
+#include "report_html.h"
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
@@ -319,6 +333,11 @@ sql_verdict(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	"protocol TEXT NOT NULL, ja4 TEXT NOT NULL DEFAULT '', "
 #define PKEY	"sensor, client, server, server_port, protocol, ja4"
 
+/* Version 3: per record and day. */
+#define DAYS_SQL "CREATE TABLE days (" KEY_COLS "day BIGINT NOT NULL, "	\
+	"sessions BIGINT NOT NULL, legacy BIGINT NOT NULL, "		\
+	"PRIMARY KEY (" PKEY ", day)); CREATE INDEX days_day ON days (day)"
+
 static const char *const v2_added[] = {
 	"endpoint_label TEXT", "exception_owner TEXT",
 	"exception_expires TEXT", "exception_ticket TEXT",
@@ -329,7 +348,9 @@ struct db {
 	sqlite3		*lite;
 	PGconn		*pg;
 	sqlite3_stmt	*ins;		/* SQLite: the upsert, prepared */
-	bool		 prepared;	/* PostgreSQL: "tf_upsert" prepared */
+	sqlite3_stmt	*ins_day;	/* SQLite: the days upsert */
+	bool		 prepared;	/* PostgreSQL: "tf_upsert" and
+					 * "tf_upsert_day" prepared */
 	char		 name[256];	/* for messages, without a password */
 	char		 msg[512];	/* the last error */
 };
@@ -527,6 +548,8 @@ db_schema(struct db *d, char *err, size_t errlen)
 			if (exec(d, sql, err, errlen) != 0)
 				goto fail;
 		}
+	if (v >= 0 && v <= 2 && exec(d, DAYS_SQL, err, errlen) != 0)
+		goto fail;
 	if (v != STORE_SCHEMA_VERSION) {
 		if (d->pg == NULL)
 			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
@@ -549,7 +572,7 @@ fail:
 }
 
 int
-store_create_v1(const char *path, char *err, size_t errlen)
+store_create_old(const char *path, int version, char *err, size_t errlen)
 {
 	struct db	d;
 	char		sql[4096];
@@ -563,10 +586,11 @@ store_create_v1(const char *path, char *err, size_t errlen)
 		sqlite3_close(d.lite);
 		return -1;
 	}
-	create_sql(1, sql, sizeof(sql));
+	create_sql(version, sql, sizeof(sql));
 	rc = exec(&d, sql, err, errlen);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
 	if (rc == 0)
-		rc = exec(&d, "PRAGMA user_version = 1", err, errlen);
+		rc = exec(&d, sql, err, errlen);
 	sqlite3_close(d.lite);
 	return rc;
 }
@@ -577,6 +601,7 @@ db_close(struct db *d)
 	if (d == NULL)
 		return;
 	sqlite3_finalize(d->ins);
+	sqlite3_finalize(d->ins_day);
 	sqlite3_close(d->lite);
 	if (d->pg != NULL)
 		PQfinish(d->pg);
@@ -835,13 +860,20 @@ param_is_int(int i)
 	return i == 3 || i == 6 || (i >= 9 && i <= 12);
 }
 
-/* Prepare the upsert on d once.  -1 with the reason in werr. */
+/* The per-day upsert: parameters 1..6 key, 7 day, 8 legacy (0 or 1). */
+static const char day_upsert[] = "INSERT INTO days (" PKEY ", day, "
+    "sessions, legacy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8) "
+    "ON CONFLICT (" PKEY ", day) DO UPDATE SET sessions = days.sessions + "
+    "1, legacy = days.legacy + excluded.legacy";
+
+/* Prepare the upserts on d once.  -1 with the reason in werr. */
 static int
 prepare_upsert(struct db *d)
 {
+	static const Oid dtypes[8] = { 25, 25, 25, 20, 25, 25, 20, 20 };
 	Oid		 types[20];
 	PGresult	*r;
-	char		*sql;
+	char		*sql, dsql[sizeof(day_upsert)], *q;
 	int		 i, rc = -1;
 
 	if (d->ins != NULL || d->prepared)
@@ -854,14 +886,27 @@ prepare_upsert(struct db *d)
 		for (i = 0; i < 20; i++)
 			types[i] = param_is_int(i) ? 20 : 25;	/* int8, text */
 		r = PQprepare(d->pg, "tf_upsert", sql, 20, types);
-		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
-			d->prepared = true;
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
 			rc = 0;
-		}
 		PQclear(r);
+		memcpy(dsql, day_upsert, sizeof(dsql));
+		for (q = dsql; (q = strchr(q, '?')) != NULL; q++)
+			*q = '$';
+		if (rc == 0) {
+			r = PQprepare(d->pg, "tf_upsert_day", dsql, 8, dtypes);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+				rc = -1;
+			PQclear(r);
+		}
+		d->prepared = rc == 0;
 	} else if (sqlite3_prepare_v2(d->lite, sql, -1, &d->ins, NULL) ==
-	    SQLITE_OK)
+	    SQLITE_OK && sqlite3_prepare_v2(d->lite, day_upsert, -1,
+	    &d->ins_day, NULL) == SQLITE_OK)
 		rc = 0;
+	else {
+		sqlite3_finalize(d->ins);
+		d->ins = NULL;
+	}
 	if (rc != 0)
 		snprintf(werr, sizeof(werr), "%s", db_err(d));
 	free(sql);
@@ -895,6 +940,82 @@ upsert_one(struct db *d, const struct item_params *p)
 	return rs == SQLITE_DONE ? 0 : -1;
 }
 
+/* The session's row of the days table (same key, its UTC day). */
+static int
+upsert_day(struct db *d, const struct item_params *p, uint64_t ts,
+    int reason)
+{
+	const char	*v[8];
+	char		 day[24], legacy[2];
+	PGresult	*r;
+	int		 i, rs;
+
+	snprintf(day, sizeof(day), "%llu", (unsigned long long)(ts /
+	    (86400 * US)));
+	legacy[0] = reason <= R_LEGACY_LAST ? '1' : '0';
+	legacy[1] = '\0';
+	for (i = 0; i < 6; i++)
+		v[i] = p->v[i];
+	v[6] = day;
+	v[7] = legacy;
+	if (d->pg != NULL) {
+		r = PQexecPrepared(d->pg, "tf_upsert_day", 8, v, NULL, NULL,
+		    0);
+		rs = PQresultStatus(r);
+		PQclear(r);
+		return rs == PGRES_COMMAND_OK ? 0 : -1;
+	}
+	sqlite3_reset(d->ins_day);
+	for (i = 0; i < 8; i++)
+		if (i == 3 || i >= 6)
+			sqlite3_bind_int64(d->ins_day, i + 1,
+			    (sqlite3_int64)strtoull(v[i], NULL, 10));
+		else
+			sqlite3_bind_text(d->ins_day, i + 1, v[i], -1,
+			    SQLITE_TRANSIENT);
+	rs = sqlite3_step(d->ins_day);
+	sqlite3_reset(d->ins_day);
+	return rs == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * This sensor's days older than the window go, counted back from its
+ * newest day in the table (not the clock: old captures keep their trend).
+ * Only its own rows: sensors sharing a PostgreSQL database never wait on
+ * each other's rows.
+ */
+static int
+prune_days(struct db *d)
+{
+	static const char sql[] = "DELETE FROM days WHERE sensor = ?1 AND "
+	    "day < (SELECT max(day) FROM days WHERE sensor = ?1) - ?2";
+	const char	*v[2];
+	char		 keep[24], pg[sizeof(sql)], *q;
+	sqlite3_stmt	*s;
+	PGresult	*r;
+	int		 rs;
+
+	snprintf(keep, sizeof(keep), "%u", st->window / 86400u + 1);
+	if (d->pg != NULL) {
+		memcpy(pg, sql, sizeof(pg));
+		for (q = pg; (q = strchr(q, '?')) != NULL; q++)
+			*q = '$';
+		v[0] = st->sensor;
+		v[1] = keep;
+		r = PQexecParams(d->pg, pg, 2, NULL, v, NULL, NULL, 0);
+		rs = PQresultStatus(r);
+		PQclear(r);
+		return rs == PGRES_COMMAND_OK ? 0 : -1;
+	}
+	if (sqlite3_prepare_v2(d->lite, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, st->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, st->window / 86400u + 1);
+	rs = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rs == SQLITE_DONE ? 0 : -1;
+}
+
 /* One transaction with every item; -1 (rolled back) on any error, the
  * reason in werr. */
 static int
@@ -910,9 +1031,12 @@ write_batch(struct db *d, const struct store_item *it, size_t n)
 	for (i = 0; i < n; i++) {
 		if (item_params(&it[i], st->sensor, &p) != 0)
 			continue;	/* not an address: cannot happen */
-		if (upsert_one(d, &p) != 0)
+		if (upsert_one(d, &p) != 0 ||
+		    upsert_day(d, &p, it[i].ts, it[i].reason) != 0)
 			goto fail;
 	}
+	if (prune_days(d) != 0)
+		goto fail;
 	if (exec(d, "COMMIT", NULL, 0) != 0)
 		goto fail;
 	return 0;
@@ -1370,12 +1494,23 @@ enum {
 
 /* The report's query (verdict first) and the host roll-up, for SQLite or
  * PostgreSQL (byte order for text there too, whatever the locale). */
+enum { REP_RECORDS, REP_HOSTS, REP_DAYS };
+
 static void
-rep_sql(bool pg, bool hosts, char *buf, size_t len)
+rep_sql(bool pg, int kind, char *buf, size_t len)
 {
 	const char	*c = pg ? " COLLATE \"C\"" : "";
 
-	if (hosts)
+	if (kind == REP_DAYS)
+		/* Days of the window ending at the report time, as the
+		 * records' filters. */
+		snprintf(buf, len, "SELECT day, sum(sessions), sum(legacy), "
+		    "count(DISTINCT CASE WHEN legacy > 0 THEN client END) "
+		    "FROM days WHERE day <= ?1 / 86400000000 AND day >= "
+		    "(?1 - ?2 * 1000000) / 86400000000 AND day >= "
+		    "?3 / 86400000000 AND (?4 IS NULL OR sensor = ?4) AND "
+		    "(?5 IS NULL OR protocol = ?5) GROUP BY day ORDER BY day");
+	else if (kind == REP_HOSTS)
 		snprintf(buf, len, "SELECT client, min(verdict), count(*), "
 		    "sum(sessions), sum(CASE WHEN verdict <= %d THEN 1 ELSE 0 "
 		    "END), min(first_seen), max(last_seen), count(DISTINCT "
@@ -1401,7 +1536,7 @@ struct cur {
 };
 
 static int
-cur_open(struct cur *c, struct db *d, bool hosts,
+cur_open(struct cur *c, struct db *d, int kind,
     const struct store_filter *f)
 {
 	static const Oid types[5] = { 20, 20, 20, 25, 25 };
@@ -1410,7 +1545,7 @@ cur_open(struct cur *c, struct db *d, bool hosts,
 
 	memset(c, 0, sizeof(*c));
 	c->d = d;
-	rep_sql(d->pg != NULL, hosts, sql, sizeof(sql));
+	rep_sql(d->pg != NULL, kind, sql, sizeof(sql));
 	snprintf(num[0], 24, "%llu", (unsigned long long)f->now_us);
 	snprintf(num[1], 24, "%llu", (unsigned long long)f->window_s);
 	snprintf(num[2], 24, "%llu", (unsigned long long)f->since_us);
@@ -1623,7 +1758,7 @@ fill_csv(FILE *fp, void *arg)
 		rc = inventory_csv_field(fp, rep_columns[i], i == 0);
 	if (rc == 0 && fputs("\r\n", fp) == EOF)
 		return -1;
-	if (cur_open(s, c->db, false, c->f) != 0)
+	if (cur_open(s, c->db, REP_RECORDS, c->f) != 0)
 		goto sqlfail;
 	while (rc == 0 && (step = cur_step(s)) == 1) {
 		rep_row_fill(s, c->f, &r);
@@ -1679,7 +1814,7 @@ fill_json(FILE *fp, void *arg)
 	if (fprintf(fp, "{\"generated\":\"%s\",\"window_seconds\":%llu,"
 	    "\"records\":[", t, (unsigned long long)c->f->window_s) < 0)
 		return -1;
-	if (cur_open(s, c->db, false, c->f) != 0)
+	if (cur_open(s, c->db, REP_RECORDS, c->f) != 0)
 		goto sqlfail;
 	while (rc == 0 && (step = cur_step(s)) == 1) {
 		rep_row_fill(s, c->f, &r);
@@ -1707,7 +1842,7 @@ fill_json(FILE *fp, void *arg)
 	cur_close(s);
 	if (fputs("\n],\"hosts\":[", fp) == EOF)
 		return -1;
-	if (cur_open(s, c->db, true, c->f) != 0)
+	if (cur_open(s, c->db, REP_HOSTS, c->f) != 0)
 		goto sqlfail;
 	first = true;
 	while (rc == 0 && (step = cur_step(s)) == 1) {
@@ -1810,6 +1945,110 @@ store_report_files(const char *path, const struct store_filter *f,
 	return rc;
 }
 
+/* --- the HTML report's reading --------------------------------------------- */
+
+static int
+visit_records(struct db *db, const struct store_filter *f,
+    const struct store_visitor *v)
+{
+	struct store_rec	 r;
+	struct cur		 cu;
+	uint64_t		 seen[STORE_NREASONS];
+	int			 k, step, rc = 0;
+
+	if (cur_open(&cu, db, REP_RECORDS, f) != 0)
+		goto sqlfail;
+	while (rc == 0 && (step = cur_step(&cu)) == 1) {
+		memset(&r, 0, sizeof(r));
+		for (k = 0; k < STORE_NREASONS; k++) {
+			seen[k] = (uint64_t)cur_int(&cu, Q_SEEN + k);
+			r.n[k] = (uint64_t)cur_int(&cu, Q_N + k);
+			if (k <= R_LEGACY_LAST && seen[k] > r.last_legacy_seen)
+				r.last_legacy_seen = seen[k];
+		}
+		r.verdict = (int)cur_int(&cu, Q_VERDICT);
+		if (r.verdict < 0 || r.verdict >= STORE_NREASONS)
+			r.verdict = RS_UNKNOWN;
+		r.verdict_name = reason_names[r.verdict];
+		r.status = store_status(seen, r.verdict);
+		r.sensor = cur_text(&cu, Q_SENSOR);
+		r.client = cur_text(&cu, Q_CLIENT);
+		r.server = cur_text(&cu, Q_SERVER);
+		r.port = (uint64_t)cur_int(&cu, Q_PORT);
+		r.protocol = cur_text(&cu, Q_PROTO);
+		r.ja4 = cur_text(&cu, Q_JA4);
+		r.sni = cur_text(&cu, Q_SNI);
+		r.label = cur_text(&cu, Q_LABEL);
+		r.exc_owner = cur_text(&cu, Q_EOWNER);
+		r.exc_expires = r.exc_owner ? cur_text(&cu, Q_EEXPIRES) : NULL;
+		r.exc_ticket = r.exc_owner ? cur_text(&cu, Q_ETICKET) : NULL;
+		r.sessions = (uint64_t)cur_int(&cu, Q_SESSIONS);
+		r.first_seen = (uint64_t)cur_int(&cu, Q_FIRST);
+		r.last_seen = (uint64_t)cur_int(&cu, Q_LAST);
+		r.last_ok_seen = seen[RS_OK];
+		r.client_max = (uint16_t)cur_int(&cu, Q_CMAX);
+		r.negotiated_min = (uint16_t)cur_int(&cu, Q_NMIN);
+		r.negotiated_max = (uint16_t)cur_int(&cu, Q_NMAX);
+		rc = v->record(&r, v->arg);
+	}
+	if (rc == 0 && step != 0)
+		goto sqlfail;
+	cur_close(&cu);
+	return rc;
+sqlfail:
+	db_err(db);
+	cur_close(&cu);
+	return -2;
+}
+
+static int
+visit_days(struct db *db, const struct store_filter *f,
+    const struct store_visitor *v)
+{
+	struct store_day	 d;
+	struct cur		 cu;
+	int			 step, rc = 0;
+
+	if (cur_open(&cu, db, REP_DAYS, f) != 0)
+		goto sqlfail;
+	while (rc == 0 && (step = cur_step(&cu)) == 1) {
+		d.day = (uint64_t)cur_int(&cu, 0);
+		d.sessions = (uint64_t)cur_int(&cu, 1);
+		d.legacy = (uint64_t)cur_int(&cu, 2);
+		d.legacy_clients = (uint64_t)cur_int(&cu, 3);
+		rc = v->day(&d, v->arg);
+	}
+	if (rc == 0 && step != 0)
+		goto sqlfail;
+	cur_close(&cu);
+	return rc;
+sqlfail:
+	db_err(db);
+	cur_close(&cu);
+	return -2;
+}
+
+int
+store_visit(const char *path, const struct store_filter *f,
+    const struct store_visitor *v, char *err, size_t errlen)
+{
+	struct db	*db;
+	int		 rc = 0;
+
+	if ((db = db_open(path, false, err, errlen)) == NULL)
+		return -1;
+	if (v->record != NULL)
+		rc = visit_records(db, f, v);
+	if (rc == 0 && v->day != NULL)
+		rc = visit_days(db, f, v);
+	if (rc == -2)
+		seterr(err, errlen, db->name, db->msg);
+	else if (rc != 0)
+		seterr(err, errlen, db->name, "report interrupted");
+	db_close(db);
+	return rc == 0 ? 0 : -1;
+}
+
 /* --- tlsfloor report ------------------------------------------------------ */
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) -> us; -1 if neither. */
@@ -1851,28 +2090,34 @@ static void
 report_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE] [--bom]\n"
+	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE]\n"
+	    "                [--html FILE] [--bom]\n"
 	    "                [--since TIME] [--sensor NAME] [--protocol PROTO]\n"
-	    "                [--window DURATION] [--at TIME]\n"
+	    "                [--window DURATION] [--at TIME] [--floor VER]\n"
 	    "\n"
 	    "  --db PATH            the inventory database (inventory.db)\n"
 	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
 	    "                       standard output)\n"
 	    "  --json FILE          write the records and the per-host roll-up\n"
+	    "  --html FILE          write one self-contained HTML page: headline,\n"
+	    "                       trend and version charts, worst clients first\n"
 	    "  --bom                start the CSV with a UTF-8 byte order mark\n"
 	    "  --since TIME         only records seen since TIME (YYYY-MM-DD or\n"
 	    "                       YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
 	    "  --sensor NAME        only records of that sensor\n"
 	    "  --protocol PROTO     only pop3, imap, smtp or tls records\n"
 	    "  --window DURATION    the verdict's window (default 30d)\n"
-	    "  --at TIME            report as of TIME (default now)\n");
+	    "  --at TIME            report as of TIME (default now)\n"
+	    "  --floor VER          the floor the HTML page names (default 1.2;\n"
+	    "                       the verdicts are the sensors')\n");
 }
 
 int
 store_report_main(int argc, char **argv)
 {
 	struct store_filter	 f;
-	const char		*db = NULL, *csv = NULL, *json = NULL;
+	const char		*db = NULL, *csv = NULL, *json = NULL,
+				*html = NULL;
 	char			 err[1024];
 	uint64_t		 w;
 	int			 i;
@@ -1905,6 +2150,8 @@ store_report_main(int argc, char **argv)
 			csv = v;
 		else if (strcmp(a, "--json") == 0)
 			json = v;
+		else if (strcmp(a, "--html") == 0)
+			html = v;
 		else if (strcmp(a, "--sensor") == 0)
 			f.sensor = v;
 		else if (strcmp(a, "--protocol") == 0) {
@@ -1922,6 +2169,12 @@ store_report_main(int argc, char **argv)
 				    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a, v);
 				return 2;
 			}
+		} else if (strcmp(a, "--floor") == 0) {
+			if (config_parse_floor(v, &f.floor) != 0) {
+				log_warnx("report: --floor: \"%s\": expected "
+				    "1.0, 1.1, 1.2 or 1.3", v);
+				return 2;
+			}
 		} else if (strcmp(a, "--window") == 0) {
 			if (config_parse_duration(v, 1, 3650 * 86400ull, &w)
 			    != 0) {
@@ -1936,9 +2189,9 @@ store_report_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (db == NULL || (csv == NULL && json == NULL)) {
+	if (db == NULL || (csv == NULL && json == NULL && html == NULL)) {
 		log_warnx("report: give --db and at least one of --csv, "
-		    "--json");
+		    "--json, --html");
 		report_usage(stderr);
 		return 2;
 	}
@@ -1946,7 +2199,13 @@ store_report_main(int argc, char **argv)
 		log_warnx("report: %s: %s", db, strerror(errno));
 		return 1;
 	}
-	if (store_report_files(db, &f, csv, json, err, sizeof(err)) != 0) {
+	if ((csv != NULL || json != NULL) &&
+	    store_report_files(db, &f, csv, json, err, sizeof(err)) != 0) {
+		log_warnx("report: %s", err);
+		return 1;
+	}
+	if (html != NULL && report_html_write(db, &f, html, err,
+	    sizeof(err)) != 0) {
 		log_warnx("report: %s", err);
 		return 1;
 	}

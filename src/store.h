@@ -15,7 +15,7 @@
 
 struct inv_session;
 
-#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version we write */
+#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version we write */
 
 /* Per reason, worst first: the same order as enum reason (verdict.h). */
 #define STORE_NREASONS		7
@@ -76,6 +76,7 @@ struct store_filter {
 	uint64_t	 now_us;	/* report time */
 	uint64_t	 window_s;
 	bool		 bom;		/* CSV starts with a UTF-8 BOM */
+	uint16_t	 floor;		/* HTML: the floor named (0: 1.2) */
 };
 
 /* The report's files from the database at db (opened, upgraded, closed);
@@ -85,7 +86,38 @@ int	store_report_files(const char *db, const struct store_filter *,
 /* "tlsfloor report ..." (argv[0] is "report"); the exit status. */
 int	store_report_main(int argc, char **argv);
 
-/* Tests: create the version-1 schema, as tlsfloor 1 wrote it. */
-int	store_create_v1(const char *db, char *err, size_t errlen);
+/*
+ * The HTML report's reading (report_html.c): every record of the filter,
+ * worst verdict first, then the days of the window ending at f->now_us
+ * (days table).  Strings are borrowed for the call; NULL = none.  A
+ * callback returning non-zero stops the walk.  0, or -1 with the reason
+ * in err.
+ */
+struct store_rec {
+	const char	*sensor, *client, *server, *protocol, *ja4, *sni;
+	const char	*label, *exc_owner, *exc_expires, *exc_ticket;
+	const char	*verdict_name, *status;
+	int		 verdict;	/* enum reason */
+	uint64_t	 port, sessions, n[STORE_NREASONS];
+	uint64_t	 first_seen, last_seen, last_legacy_seen,
+			 last_ok_seen;	/* us, 0: never */
+	uint16_t	 client_max, negotiated_min, negotiated_max;
+};
+struct store_day {
+	uint64_t	 day;		/* days since the epoch (UTC) */
+	uint64_t	 sessions, legacy, legacy_clients;
+};
+struct store_visitor {
+	int		(*record)(const struct store_rec *, void *);
+	int		(*day)(const struct store_day *, void *);
+	void		*arg;
+};
+int	store_visit(const char *db, const struct store_filter *,
+	    const struct store_visitor *, char *err, size_t errlen);
+
+/* Tests: create an older schema (1 or 2) in an SQLite file, as that
+ * version of tlsfloor wrote it. */
+int	store_create_old(const char *db, int version, char *err,
+	    size_t errlen);
 
 #endif /* TLSFLOOR_STORE_H */

@@ -11,10 +11,13 @@
 #     next run adds to it;
 #   * --inventory files come from the database; the report's filters and
 #     errors;
+#   * a schema-2 database (no days table) is upgraded, SQLite and
+#     PostgreSQL;
 #   * PostgreSQL (a real server this script starts in a temporary directory
 #     on a Unix socket, as the postgres user when run as root): three
-#     sensors writing one database at once give the same report as three
-#     runs one after the other into SQLite, a reader keeps writing across
+#     sensors writing one database at once give the same report (CSV,
+#     JSON, HTML, per-day rows) as three runs one after the other into
+#     SQLite, a reader keeps writing across
 #     a server restart, and one started while the server is down writes
 #     once it is up.  Skipped, and said so, without the Debian
 #     postgresql package.
@@ -186,6 +189,21 @@ else
 	no "inventory events from the store" "$(head -c 300 "$T/inv-events.json")"
 fi
 
+# --- schema 2 -> 3 (the per-day table) -------------------------------------------
+sqlite3 "$T/all.db" ".backup $T/v2.db"
+"$bin" report --db "$T/v2.db" $AT --csv "$T/v3.csv"
+sqlite3 "$T/v2.db" "DROP TABLE days; PRAGMA user_version = 2"
+"$bin" report --db "$T/v2.db" $AT --csv "$T/v2.csv" &&
+"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap --inventory-db "$T/v2.db" --sensor up -o /dev/null ||
+	no "schema 2: report or run exited non-zero"
+if [ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 3 ] &&
+    [ "$(sqlite3 "$T/v2.db" "SELECT sum(legacy) FROM days WHERE sensor = 'up'")" = 1 ] &&
+    cmp -s "$T/v2.csv" "$T/v3.csv"; then
+	ok "a schema-2 database: upgraded to 3 by a report (records unchanged), the next run fills the days table"
+else
+	no "schema 2 -> 3" "$(sqlite3 "$T/v2.db" "PRAGMA user_version; SELECT count(*) FROM days"; diff "$T/v2.csv" "$T/v3.csv")"
+fi
+
 # --- SIGKILL: what was committed stays -----------------------------------------
 sessions() { sqlite3 "$T/kill.db" "SELECT coalesce(sum(sessions), 0) FROM records" 2>/dev/null; }
 mkfifo "$T/fifo"
@@ -264,6 +282,28 @@ else
 		else
 			no "PostgreSQL: three sensors at once differ from SQLite ($rows records, exit $rcs)" \
 			    "$(cat "$T"/pg?.err; diff "$T/pg.csv" "$T/seq.csv" | head)"
+		fi
+		# The per-day table (schema 3) and the HTML report: the same.
+		dq="SELECT sensor, client, server, server_port, protocol, ja4, day, sessions, legacy FROM days ORDER BY 1, 2, 3, 4, 5, 6, 7"
+		"$PGBIN/psql" "$URI" -Atc "$dq" | tr '|' , >"$T/pgdays"
+		sqlite3 "$T/seq.db" "$dq" | tr '|' , >"$T/seqdays"
+		"$bin" report --db "$URI" $AT --html "$T/pg.html" &&
+		"$bin" report --db "$T/seq.db" $AT --html "$T/seq.html" ||
+			no "HTML report from PostgreSQL"
+		if [ -s "$T/pgdays" ] && cmp -s "$T/pgdays" "$T/seqdays" && cmp -s "$T/pg.html" "$T/seq.html"; then
+			ok "PostgreSQL: per-day rows ($(wc -l <"$T/pgdays")) and the HTML report identical to SQLite's"
+		else
+			no "PostgreSQL: days or HTML differ from SQLite" "$(diff "$T/pgdays" "$T/seqdays" | head -5)"
+		fi
+		# Upgrade from schema 2 (no days table): the next writer adds it.
+		"$PGBIN/psql" "$URI" -qc "DROP TABLE days; UPDATE tlsfloor_schema SET version = 2" >/dev/null
+		"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap --inventory-db "$URI" --sensor up -o /dev/null
+		v=$("$PGBIN/psql" "$URI" -Atc "SELECT max(version) FROM tlsfloor_schema")
+		d=$("$PGBIN/psql" "$URI" -Atc "SELECT sum(legacy) FROM days WHERE sensor = 'up'")
+		if [ "$v" = 3 ] && [ "$d" = 1 ]; then
+			ok "PostgreSQL: a schema-2 database is upgraded to 3, the days table written"
+		else
+			no "PostgreSQL upgrade 2 -> 3: version '$v', legacy days '$d'"
 		fi
 		# The exception rule of tf_verdict() in SQL = store_verdict().
 		"$PGBIN/psql" "$URI" -qc "DELETE FROM records" >/dev/null

@@ -176,7 +176,7 @@ START_TEST(schema_upgrade_v1)
 	struct store_filter	f;
 	char			err[256], csv[160];
 
-	ck_assert_int_eq(store_create_v1(db, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_create_old(db, 1, err, sizeof(err)), 0);
 	ck_assert_int_eq(query_int("PRAGMA user_version"), 1);
 	/* A record as version 1 kept it: no exception columns yet. */
 	exec_sql("INSERT INTO records (sensor, client, server, server_port, "
@@ -202,6 +202,39 @@ START_TEST(schema_upgrade_v1)
 	/* The old record survived and reads as before. */
 	ck_assert_ptr_nonnull(strstr(slurp(csv), "\r\n10.0.0.1,10.0.0.2,143,"
 	    "imap,,s,legacy_client,legacy,legacy_client,1,legacy_client=1,"));
+	/* Version 3's per-day table is there, empty. */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM days"), 0);
+}
+END_TEST
+
+/* Version 2 (tlsfloor with the store, before the trend): the days table
+ * is added, the records stay, and new sessions fill both. */
+START_TEST(schema_upgrade_v2)
+{
+	struct store_filter	f;
+	char			err[256], csv[160];
+
+	ck_assert_int_eq(store_create_old(db, 2, err, sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'days'"), 0);
+	exec_sql("INSERT INTO records (sensor, client, server, server_port, "
+	    "protocol, ja4, sessions, first_seen, last_seen, last_reason, "
+	    "seen_legacy_client, n_legacy_client, last_legacy_seen, "
+	    "exception_owner) VALUES ('s', '10.0.0.1', '10.0.0.2', 143, "
+	    "'imap', '', 1, 1767225600000000, 1767225600000000, "
+	    "'legacy_client', 1767225600000000, 1, 1767225600000000, 'x')");
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + DAYS;
+	f.window_s = WIN;
+	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
+	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM days"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM records WHERE "
+	    "exception_owner = 'x'"), 1);
 }
 END_TEST
 
@@ -284,6 +317,10 @@ START_TEST(writer_round_trip)
 	ck_assert_int_eq(query_int("SELECT count(*) FROM records"), 101);
 	ck_assert_int_eq(query_int("SELECT n_legacy_client FROM records "
 	    "WHERE client = '10.0.0.8' AND ja4 = ''"), 2);
+	/* The same sessions per day: all on T0's day, 3 legacy. */
+	ck_assert_int_eq(query_int("SELECT sum(sessions) FROM days WHERE "
+	    "day = 20454"), 10001);
+	ck_assert_int_eq(query_int("SELECT sum(legacy) FROM days"), 3);
 
 	memset(&f, 0, sizeof(f));
 	f.now_us = T0 + 3 * DAYS;
@@ -313,6 +350,94 @@ START_TEST(writer_round_trip)
 	text = slurp(csv);
 	ck_assert_ptr_null(strstr(text, "10.0.0.99,"));
 	ck_assert_ptr_nonnull(strstr(text, "10.0.0.49,"));
+}
+END_TEST
+
+struct days_seen {
+	uint64_t	day[64], legacy[64], clients[64], sessions[64];
+	int		n, records;
+};
+
+static int
+days_rec(const struct store_rec *r, void *arg)
+{
+	struct days_seen	*d = arg;
+
+	(void)r;
+	d->records++;
+	return 0;
+}
+
+static int
+days_day(const struct store_day *r, void *arg)
+{
+	struct days_seen	*d = arg;
+
+	ck_assert_int_lt(d->n, 64);
+	d->day[d->n] = r->day;
+	d->legacy[d->n] = r->legacy;
+	d->clients[d->n] = r->legacy_clients;
+	d->sessions[d->n++] = r->sessions;
+	return 0;
+}
+
+/* Per-day counts: written with the records, pruned to the window, read
+ * back (legacy sessions, distinct legacy clients) by store_visit(). */
+START_TEST(writer_days)
+{
+	struct store_opts	 o;
+	struct store_filter	 f;
+	struct store_visitor	 v;
+	struct inv_session	 s;
+	struct days_seen	 d;
+	char			 err[256];
+	int			 day, i;
+
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = 10 * 86400;
+	o.offline = true;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	/* Day k (0..19): k + 1 sessions, of which k legacy from k / 2 + 1
+	 * clients -- and one ok session from client 200. */
+	for (day = 0; day < 20; day++) {
+		for (i = 0; i < day; i++) {
+			session(&s, (uint8_t)(i % (day / 2 + 1) + 1),
+			    RS_LEGACY_CLIENT, T0 + (uint64_t)day * DAYS +
+			    (uint64_t)i * SEC, NULL);
+			store_add(&s);
+		}
+		session(&s, 200, RS_OK, T0 + (uint64_t)day * DAYS, NULL);
+		store_add(&s);
+	}
+	ck_assert_int_eq(store_close(T0), 0);
+	/* Kept: the newest day and the 11 before it (window 10 days + 1). */
+	ck_assert_int_eq(query_int("SELECT min(day) FROM days"), 20454 + 8);
+	ck_assert_int_eq(query_int("SELECT max(day) FROM days"), 20454 + 19);
+	/* One row per record and day, however many sessions. */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM days WHERE day = "
+	    "20473 AND client = '10.0.0.200'"), 1);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + 19 * DAYS + 3600 * SEC;
+	f.window_s = 5 * 86400;
+	memset(&d, 0, sizeof(d));
+	v.record = days_rec;
+	v.day = days_day;
+	v.arg = &d;
+	ck_assert_int_eq(store_visit(db, &f, &v, err, sizeof(err)), 0);
+	ck_assert_int_gt(d.records, 0);
+	/* The report's window: days 14..19. */
+	ck_assert_int_eq(d.n, 6);
+	for (i = 0; i < d.n; i++) {
+		day = 14 + i;
+		ck_assert_uint_eq(d.day[i], 20454 + (uint64_t)day);
+		ck_assert_uint_eq(d.sessions[i], (uint64_t)day + 1);
+		ck_assert_uint_eq(d.legacy[i], (uint64_t)day);
+		ck_assert_uint_eq(d.clients[i], (uint64_t)(day / 2 + 1));
+	}
 }
 END_TEST
 
@@ -361,8 +486,10 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, schema_upgrade_v1);
+	tcase_add_test(tc, schema_upgrade_v2);
 	tcase_add_test(tc, schema_newer_refused);
 	tcase_add_test(tc, writer_round_trip);
+	tcase_add_test(tc, writer_days);
 	tcase_add_test(tc, writer_unwritable_counts);
 	suite_add_tcase(s, tc);
 	return s;

@@ -34,7 +34,8 @@
 
 /* --- suites ---------------------------------------------------------------- */
 
-Suite	*store_suite(void);			/* check_store.c */
+Suite	*store_suite(void);
+Suite	*report_html_suite(void);		/* check_report_html.c */
 Suite	*reader_suite(void);
 Suite	*config_suite(void);
 Suite	*config_yaml_suite(void);		/* check_config_yaml.c */

@@ -33,6 +33,7 @@ main(void)
 	srunner_add_suite(sr, verdict_suite());
 	srunner_add_suite(sr, inventory_suite());
 	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, report_html_suite());
 	srunner_add_suite(sr, dns_suite());
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, output_syslog_suite());
