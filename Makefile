@@ -96,6 +96,7 @@ check: deps $(PROG) $(UNIT)
 	tests/corpus/run.sh
 	tests/input/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
+	tests/mailinfo/check.py $(PROG) || test $$? = 77
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77

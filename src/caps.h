@@ -71,6 +71,19 @@
 #define IMAP_MAX_TAG		32	/* bytes of an IMAP tag remembered */
 /* Bytes per direction kept while nDPI decides what a flow on no watched
  * port is; replayed to the parsers if it is mail. */
+/*
+ * What the two sides said of themselves (verdict.h struct mail_info): the
+ * bytes kept of the server's first line, the client's EHLO/HELO name, one
+ * IMAP ID value, the user name (privacy.log_user), and the SASL mechanism
+ * names the server listed (space-separated).  Longer values are cut.
+ */
+#define MAIL_MAX_BANNER		240
+#define MAIL_MAX_HELO		128
+#define MAIL_MAX_ID_VALUE	64
+#define MAIL_MAX_USER		64
+#define MAIL_MAX_MECHS		128
+#define MAIL_MAX_SASL_LINE	512	/* a SASL response decoded for the
+					   user name; longer ones are not */
 #define MAIL_MAX_REPLAY		(8u << 10)
 
 /* --- verdict --------------------------------------------------------------- */

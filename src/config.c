@@ -352,6 +352,11 @@ static const struct yk exception_keys[] = {
 };
 static const struct ysec exception_sec = SEC(exception_keys, post_exception);
 
+static const struct yk privacy_keys[] = {
+	K_BOOL("log_user", CF(log_user)),
+};
+static const struct ysec privacy_sec = SEC(privacy_keys, NULL);
+
 static const struct yk daemon_keys[] = {
 	K_STR("user", CF(user), 32, YK_NAME),
 	K_STR("group", CF(group), 32, YK_NAME),
@@ -376,6 +381,7 @@ static const struct yk root_keys[] = {
 	K_SEC("inventory", &inventory_sec),
 	K_FUNC("endpoints", NOF, y_endpoints, 0, 0),
 	K_FUNC("exceptions", NOF, y_exceptions, 0, 0),
+	K_SEC("privacy", &privacy_sec),
 	K_SEC("daemon", &daemon_sec),
 };
 static const struct ysec root_sec = SEC(root_keys, NULL);

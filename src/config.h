@@ -178,6 +178,9 @@ struct config {
 	struct config_exception *exceptions;	/* owned array, file order */
 	size_t		 nexceptions;
 
+	/* privacy */
+	bool		 log_user;	/* user names of clear-text logins */
+
 	/* daemon */
 	char		*user;		/* owned */
 	char		*group;		/* owned */

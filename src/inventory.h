@@ -7,6 +7,7 @@
 #define TLSFLOOR_INVENTORY_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,9 @@ struct inv_session {
 	const char	*ja3;			/* md5 hex or NULL */
 	const char	*ja4;			/* or NULL */
 	const char	*endpoint_label;	/* watch-list label or NULL */
+	bool		 cleartext_credentials;	/* sent before any TLS */
+	const char	*cleartext_mechanism;	/* "USER/PASS", "LOGIN",
+						 * "AUTH PLAIN"... or NULL */
 	uint64_t	 ts;			/* session start, us since
 						 * epoch */
 	const struct config_exception *exception; /* live exception matched,

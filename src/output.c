@@ -543,6 +543,8 @@ inv_add(const struct flow *f, const struct verdict *v,
 	if (fs->ja4)
 		is.ja4 = fs->ja4_str;
 	is.endpoint_label = output_endpoint_label(f);
+	is.cleartext_credentials = f->sess.cleartext != CT_NONE;
+	is.cleartext_mechanism = verdict_cleartext_name(f);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	inventory_add(inv, &is);

@@ -600,6 +600,52 @@ jw_exception(struct jw *w, const struct verdict *v)
 	jw_end_obj(w);
 }
 
+/* A value from the wire, cut to printable ASCII (\xNN for the rest). */
+static void
+jw_kwire(struct jw *w, const char *k, const uint8_t *p, size_t n)
+{
+	char	buf[MAIL_MAX_BANNER * 4 + 1];
+
+	output_clean(p, n, buf, sizeof(buf));
+	jw_kstr(w, k, buf);
+}
+
+/* What the client and the server said of themselves in plaintext. */
+static void
+jw_mail_info(struct jw *w, const struct mail_info *mi)
+{
+	static const char *const id_keys[MI_ID_MAX] = {
+		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
+		[MI_ID_VENDOR] = "vendor", [MI_ID_OS] = "os",
+	};
+	const char	*p, *e;
+	char		 mech[MAIL_MAX_MECHS];
+	int		 i;
+
+	if (mi->banner_seen)
+		jw_kwire(w, "server_banner", mi->banner, mi->banner_len);
+	if (mi->mechs[0] != '\0') {
+		jw_arr(w, "server_auth_mechanisms");
+		for (p = mi->mechs; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+			e = p + strcspn(p, " ");
+			memcpy(mech, p, (size_t)(e - p));
+			mech[e - p] = '\0';
+			jw_estr(w, mech);
+		}
+		jw_end_arr(w);
+	}
+	if (mi->helo_seen)
+		jw_kwire(w, "smtp_helo", mi->helo, mi->helo_len);
+	if (mi->id_seen) {
+		jw_obj(w, "client_id");
+		for (i = 0; i < MI_ID_MAX; i++)
+			if (mi->id_len[i] > 0)
+				jw_kwire(w, id_keys[i], mi->id[i],
+				    mi->id_len[i]);
+		jw_end_obj(w);
+	}
+}
+
 static void
 jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs)
@@ -627,6 +673,11 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 			jw_kstr(w, "starttls", starttls[f->sess.starttls]);
 		jw_kbool(w, "starttls_offered", f->sess.starttls_offered);
 	}
+	jw_kbool(w, "cleartext_credentials", f->sess.cleartext != CT_NONE);
+	if ((src = verdict_cleartext_name(f)) != NULL)
+		jw_kstr(w, "cleartext_mechanism", src);
+	if (f->sess.info != NULL)
+		jw_mail_info(w, f->sess.info);
 	jw_alert(w, f);
 	if (v->exception != NULL)
 		jw_exception(w, v);
@@ -670,6 +721,12 @@ oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
 		    f->last_ts);
 	jw_endpoint(w, "source", f, 0);
 	jw_endpoint(w, "destination", f, 1);
+	/* ECS user.name: a clear-text login's, with privacy.log_user */
+	if (f->sess.info != NULL && f->sess.info->user_seen) {
+		jw_obj(w, "user");
+		jw_kwire(w, "name", f->sess.info->user, f->sess.info->user_len);
+		jw_end_obj(w);
+	}
 	jw_network(w, f);
 	if (f->sess.ch != NULL || f->sess.sh != NULL)
 		jw_tls(w, f, v, fs);

@@ -86,6 +86,7 @@
 	X(MAIL_STARTTLS,	"mail.starttls_requested")		\
 	X(MAIL_STARTTLS_OK,	"mail.starttls_accepted")		\
 	X(MAIL_STARTTLS_NO,	"mail.starttls_refused")		\
+	X(MAIL_CLEARTEXT_CREDENTIALS, "mail.cleartext_credentials")	\
 	X(MAIL_HELD_FULL,	"mail.held_bytes_full")			\
 	X(MAIL_QUEUE_FULL,	"mail.pipeline_full")			\
 	X(MAIL_PLAIN_DEPTH,	"mail.plaintext_depth_reached")		\
@@ -104,6 +105,7 @@
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
 	X(SESS_NOT_TLS,		"session.not_tls")			\
 	X(SESS_EXCEPTION,	"session.under_exception")		\
+	X(RS_CLEARTEXT_CREDENTIALS, "session.reason.cleartext_credentials") \
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
 	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\
 	X(RS_LEGACY_CLIENT,	"session.reason.legacy_client")		\

@@ -672,7 +672,7 @@ static const struct {
 	{ "floor: \"1.2\"\nflor: \"1.3\"\n",
 	  "2:1: flor: unknown key; expected one of floor, scope, capture, "
 	  "ports, dpi, limits, outputs, alerts, stats, inventory, endpoints, "
-	  "exceptions, "
+	  "exceptions, privacy, "
 	  "daemon" },
 	{ "capture:\n  snaplenn: 100\n",
 	  "2:3: capture.snaplenn: unknown key; expected one of interfaces, "
@@ -685,7 +685,7 @@ static const struct {
 	{ "\"a b\\x1b[31m\": 1\n",
 	  "1:1: \"a b\\x1b[31m\": unknown key; expected one of floor, scope, "
 	  "capture, ports, dpi, limits, outputs, alerts, stats, inventory, "
-	  "endpoints, exceptions, daemon" },
+	  "endpoints, exceptions, privacy, daemon" },
 	{ "outputs: {remote: [{host: a.example, prot: 1}]}\n",
 	  "1:38: outputs.remote[0].prot: unknown key; expected one of host, "
 	  "port, transport, format, queue" },
