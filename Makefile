@@ -97,6 +97,7 @@ check: deps $(PROG) $(UNIT)
 	tests/input/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
 	tests/mailinfo/check.py $(PROG) || test $$? = 77
+	tests/siem/check.py $(PROG)
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77

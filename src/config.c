@@ -290,6 +290,7 @@ static const struct yk json_keys[] = {
 	K_BOOL("enabled", CF(json_enabled)),
 	K_STR("path", CF(json_path), CONFIG_MAX_PATH, 0),
 	K_FUNC("events", NOF, y_events, 0, 0),
+	K_NUM("community_id_seed", YK_UINT, CF(community_id_seed), 0, 65535),
 };
 static const struct ysec json_sec = SEC(json_keys, NULL);
 static const struct yk text_keys[] = {

@@ -156,6 +156,7 @@ struct config {
 	bool		 json_enabled;
 	char		*json_path;	/* owned; "-" is stdout */
 	uint32_t	 json_events;	/* CONFIG_EV_* */
+	uint16_t	 community_id_seed; /* network.community_id, v1 */
 	bool		 text_enabled;
 	char		*text_path;	/* owned; "-" is stdout */
 	bool		 syslog_enabled;

@@ -246,6 +246,7 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
+	oj_init_host();		/* once, before any sandbox */
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
 	if (inventory_path == NULL)
 		inventory_path = cfg->inventory_path;

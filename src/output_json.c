@@ -3,8 +3,11 @@
  * Lines) by the json sink and carried as the message body to syslog.
  *
  * Field names follow the Elastic Common Schema where it has one (source.*
- * is always the client, destination.* the server; tls.version as "1.2" with
- * tls.version_protocol "tls"); our own fields live under tlsfloor.*.
+ * is always the client, destination.* the server, and client.* / server.*
+ * say the same; tls.version as "1.2" with tls.version_protocol "tls");
+ * our own fields live under tlsfloor.*.  Every event names the ECS
+ * version it follows (ecs.version) and the machine that wrote it
+ * (observer.hostname); a session carries its Community ID.
  * Objects are nested, not dotted keys.  Keys come out in a fixed order.
  *
  * Session events and alert summaries -- one per session, the only ones
@@ -15,10 +18,12 @@
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "classify.h"
@@ -31,6 +36,71 @@
 #include "tls.h"
 #include "verdict.h"
 
+
+/* The ECS version the field names follow. */
+#define OJ_ECS_VERSION	"8.11.0"
+
+static char	oj_hostname[256];	/* observer.hostname; "" unknown */
+
+/*
+ * The host name, looked up once when the outputs open (before any
+ * sandbox): every event carries it as observer.hostname.
+ */
+void
+oj_init_host(void)
+{
+	if (oj_hostname[0] != '\0')
+		return;
+	if (gethostname(oj_hostname, sizeof(oj_hostname)) != 0)
+		oj_hostname[0] = '\0';
+	oj_hostname[sizeof(oj_hostname) - 1] = '\0';
+}
+
+/*
+ * Community ID v1 of a TCP flow (https://github.com/corelight/community-id-
+ * spec): SHA-1 over seed (2 bytes), the lower (address, port) endpoint's
+ * address, the other's, protocol 6, a zero byte, the lower's port, the
+ * other's (network byte order), base64, after "1:".  The same for both
+ * directions of the connection, so a SIEM joins our events with Zeek's or
+ * Suricata's.  Writes at most len bytes (OJ_COMMUNITY_ID_MAX is enough);
+ * returns the length, 0 if it could not be computed.
+ */
+size_t
+oj_community_id(const struct flow *f, uint16_t seed, char *out, size_t len)
+{
+	uint8_t		 in[2 + 16 + 16 + 2 + 4], md[EVP_MAX_MD_SIZE];
+	const uint8_t	*a = f->cli, *b = f->srv;
+	uint16_t	 pa = f->cli_port, pb = f->srv_port;
+	size_t		 alen = f->family == 4 ? 4 : 16, n = 0;
+	unsigned	 mdlen = 0;
+	int		 c;
+
+	if (len < OJ_COMMUNITY_ID_MAX)
+		return 0;
+	c = memcmp(a, b, alen);
+	if (c > 0 || (c == 0 && pa > pb)) {
+		a = f->srv, b = f->cli;
+		pa = f->srv_port, pb = f->cli_port;
+	}
+	in[n++] = (uint8_t)(seed >> 8);
+	in[n++] = (uint8_t)seed;
+	memcpy(in + n, a, alen);
+	n += alen;
+	memcpy(in + n, b, alen);
+	n += alen;
+	in[n++] = 6;			/* IPPROTO_TCP */
+	in[n++] = 0;
+	in[n++] = (uint8_t)(pa >> 8);
+	in[n++] = (uint8_t)pa;
+	in[n++] = (uint8_t)(pb >> 8);
+	in[n++] = (uint8_t)pb;
+	if (EVP_Digest(in, n, md, &mdlen, EVP_sha1(), NULL) != 1 ||
+	    mdlen != 20)
+		return 0;
+	memcpy(out, "1:", 2);
+	/* 20 bytes -> 28 base64 characters and a NUL */
+	return 2 + (size_t)EVP_EncodeBlock((unsigned char *)out + 2, md, 20);
+}
 
 static void
 set_str(json_t *o, const char *k, const char *v)
@@ -372,10 +442,62 @@ jw_endpoint(struct jw *w, const char *k, const struct flow *f, int server)
 	jw_end_obj(w);
 }
 
+/* ECS ecs.version and observer.hostname, at the top of every event. */
+static void
+jw_ecs(struct jw *w)
+{
+	jw_obj(w, "ecs");
+	jw_kstr(w, "version", OJ_ECS_VERSION);
+	jw_end_obj(w);
+	if (oj_hostname[0] != '\0') {
+		jw_obj(w, "observer");
+		jw_kstr(w, "hostname", oj_hostname);
+		jw_end_obj(w);
+	}
+}
+
+static void
+set_ecs(json_t *e)
+{
+	json_t	*o = json_object();
+
+	set_str(o, "version", OJ_ECS_VERSION);
+	json_object_set_new(e, "ecs", o);
+	if (oj_hostname[0] != '\0') {
+		o = json_object();
+		set_str(o, "hostname", oj_hostname);
+		json_object_set_new(e, "observer", o);
+	}
+}
+
+/*
+ * ECS event.outcome of a session: did the connection do what it was for?
+ * A handshake that finished, or a mail session that needed none, is a
+ * success; a refused handshake, a hang-up after the hello, a client that
+ * gave up and a refused STARTTLS are failures; what a capture cut short
+ * is unknown.
+ */
+static const char *
+ecs_outcome(enum outcome o)
+{
+	switch (o) {
+	case OC_ESTABLISHED:
+	case OC_PLAINTEXT:
+		return "success";
+	case OC_REFUSED:
+	case OC_SERVER_CLOSE:
+	case OC_CLIENT_ABORT:
+	case OC_STARTTLS_REFUSED:
+		return "failure";
+	default:
+		return "unknown";
+	}
+}
+
 /* ECS event.*: kind, category/type, our dataset, times, severity. */
 static void
 jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
-    uint64_t start, uint64_t end)
+    const char *outcome, uint64_t start, uint64_t end)
 {
 	jw_obj(w, "event");
 	jw_kstr(w, "kind", kind);
@@ -386,6 +508,8 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 	jw_estr(w, "connection");
 	jw_end_arr(w);
 	jw_kstr(w, "dataset", dataset);
+	if (outcome != NULL)
+		jw_kstr(w, "outcome", outcome);
 	if (severity >= 0)
 		jw_kint(w, "severity", severity);	/* syslog numbering */
 	jw_time(w, "start", start);
@@ -400,12 +524,16 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 static void
 jw_network(struct jw *w, const struct flow *f)
 {
-	char	 id[8];
+	const struct config	*cfg = flow_config();
+	char			 id[8], cid[OJ_COMMUNITY_ID_MAX];
 
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", f->family == 4 ? "ipv4" : "ipv6");
 	jw_kstr(w, "protocol", output_proto(f));
+	if (oj_community_id(f, cfg != NULL ? cfg->community_id_seed : 0, cid,
+	    sizeof(cid)) > 0)
+		jw_kstr(w, "community_id", cid);
 	if (f->vlan != 0) {
 		jw_obj(w, "vlan");
 		snprintf(id, sizeof(id), "%u", f->vlan);
@@ -713,14 +841,17 @@ oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", f->first_ts);
+	jw_ecs(w);
 	if (t == EV_ALERT)
 		jw_event(w, "alert", "tlsfloor.alert", v->severity,
-		    f->first_ts, f->last_ts);
+		    ecs_outcome(v->outcome), f->first_ts, f->last_ts);
 	else
-		jw_event(w, "event", "tlsfloor.session", -1, f->first_ts,
-		    f->last_ts);
+		jw_event(w, "event", "tlsfloor.session", -1,
+		    ecs_outcome(v->outcome), f->first_ts, f->last_ts);
 	jw_endpoint(w, "source", f, 0);
 	jw_endpoint(w, "destination", f, 1);
+	jw_endpoint(w, "client", f, 0);		/* ECS client/server: the */
+	jw_endpoint(w, "server", f, 1);		/* same as source/destination */
 	/* ECS user.name: a clear-text login's, with privacy.log_user */
 	if (f->sess.info != NULL && f->sess.info->user_seen) {
 		jw_obj(w, "user");
@@ -740,22 +871,28 @@ bool
 oj_summary(struct jw *w, const struct alert_summary *as)
 {
 	char	 ip[OUTPUT_ADDR_MAX];
+	int	 i;
 
 	w->n = 0;
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", as->window_end);
-	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity,
+	jw_ecs(w);
+	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity, NULL,
 	    as->first_ts, as->last_ts);
-	jw_obj(w, "source");
-	output_addr(as->family, as->cli, ip, sizeof(ip));
-	jw_kstr(w, "ip", ip);
-	jw_end_obj(w);
-	jw_obj(w, "destination");
-	output_addr(as->family, as->srv, ip, sizeof(ip));
-	jw_kstr(w, "ip", ip);
-	jw_kint(w, "port", as->srv_port);
-	jw_end_obj(w);
+	for (i = 0; i < 2; i++) {
+		jw_obj(w, i == 0 ? "source" : "client");
+		output_addr(as->family, as->cli, ip, sizeof(ip));
+		jw_kstr(w, "ip", ip);
+		jw_end_obj(w);
+	}
+	for (i = 0; i < 2; i++) {
+		jw_obj(w, i == 0 ? "destination" : "server");
+		output_addr(as->family, as->srv, ip, sizeof(ip));
+		jw_kstr(w, "ip", ip);
+		jw_kint(w, "port", as->srv_port);
+		jw_end_obj(w);
+	}
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", as->family == 4 ? "ipv4" : "ipv6");
@@ -871,6 +1008,7 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
 
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
+	set_ecs(e);
 	o = json_object();
 	set_str(o, "kind", "metric");
 	set_str(o, "dataset", "tlsfloor.stats");
@@ -922,6 +1060,7 @@ oj_inventory(uint64_t now, json_t *record)
 	e = json_object();
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
+	set_ecs(e);
 	o = json_object();
 	set_str(o, "kind", "state");
 	set_str(o, "dataset", "tlsfloor.inventory");

@@ -740,6 +740,9 @@ static const struct {
 	  "number" },
 	{ "capture: {drop_warn_percent: 101}\n",
 	  "1:30: capture.drop_warn_percent: \"101\" is out of range (0..100)" },
+	{ "outputs: {json: {community_id_seed: 65536}}\n",
+	  "1:37: outputs.json.community_id_seed: \"65536\" is out of range "
+	  "(0..65535)" },
 	{ "capture: {workers: 0}\n",
 	  "1:20: capture.workers: \"0\" is out of range (1..16)" },
 	{ "capture: {workers: 17}\n",
