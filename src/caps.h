@@ -131,6 +131,13 @@
 #define TLS_MAX_SIGALGS		64
 #define TLS_MAX_VERSIONS	32
 #define TLS_MAX_SNI		255	/* RFC 1035 name length */
+/* The Certificate message after a TLS <= 1.2 ServerHello is gathered up
+ * to this size (a chain of four 4 KiB certificates fits); a larger one is
+ * counted and not read. */
+#define TLS_MAX_CERT_MSG	(64u << 10)
+#define CERT_MAX_NAME		256	/* bytes of a subject / issuer kept */
+#define CERT_MAX_SANS		8	/* subjectAltName entries kept */
+#define CERT_MAX_SAN		128	/* bytes of one kept */
 #define TLS_MAX_ALPN		32	/* bytes of the first ALPN protocol kept */
 
 #endif /* TLSFLOOR_CAPS_H */

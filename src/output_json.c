@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cert.h"
 #include "classify.h"
 #include "config.h"
 #include "fingerprint.h"
@@ -543,6 +544,61 @@ jw_network(struct jw *w, const struct flow *f)
 	jw_end_obj(w);
 }
 
+/*
+ * A name from a certificate.  OpenSSL's RFC 2253 form is printable ASCII
+ * already (control and 8-bit bytes escaped as \XX, specials as \,): it
+ * is written as it is, so it reads as openssl x509 -nameopt RFC2253
+ * prints it; anything else is cut to printable ASCII.
+ */
+static void
+jw_kcert(struct jw *w, const char *k, const char *v)
+{
+	char	buf[CERT_MAX_NAME * 4 + 1];
+	size_t	i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e)
+			break;
+	if (v[i] == '\0') {
+		jw_kstr(w, k, v);
+		return;
+	}
+	output_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
+	jw_kstr(w, k, buf);
+}
+
+/* ECS tls.server.*: the server's certificate (TLS <= 1.2). */
+static void
+jw_cert(struct jw *w, const struct tls_cert *c)
+{
+	int	i;
+
+	jw_kcert(w, "subject", c->subject);
+	jw_kcert(w, "issuer", c->issuer);
+	if (c->not_before[0] != '\0')
+		jw_kstr(w, "not_before", c->not_before);
+	if (c->not_after[0] != '\0')
+		jw_kstr(w, "not_after", c->not_after);
+	if (c->sha256[0] != '\0') {
+		jw_obj(w, "hash");
+		jw_kstr(w, "sha256", c->sha256);
+		jw_end_obj(w);
+	}
+	if (c->nsan > 0) {
+		jw_obj(w, "x509");
+		jw_arr(w, "alternative_names");
+		for (i = 0; i < c->nsan; i++) {
+			char	buf[CERT_MAX_SAN * 4 + 1];
+
+			output_clean((const uint8_t *)c->san[i],
+			    strlen(c->san[i]), buf, sizeof(buf));
+			jw_estr(w, buf);
+		}
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
+}
+
 /* ECS tls.*: what the connection used, as far as it got. */
 static void
 jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
@@ -577,9 +633,12 @@ jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
 			jw_kstr(w, "ja4", fs->ja4_str);
 		jw_end_obj(w);
 	}
-	if (fs->ja3s) {
+	if (fs->ja3s || f->sess.cert != NULL) {
 		jw_obj(w, "server");
-		jw_kstr(w, "ja3s", fs->ja3s_md5);
+		if (fs->ja3s)
+			jw_kstr(w, "ja3s", fs->ja3s_md5);
+		if (f->sess.cert != NULL)
+			jw_cert(w, f->sess.cert);
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
@@ -807,6 +866,15 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 	if (f->sess.info != NULL)
 		jw_mail_info(w, f->sess.info);
 	jw_alert(w, f);
+	if (f->sess.cert != NULL) {	/* what to make of it */
+		jw_obj(w, "server_certificate");
+		jw_kbool(w, "expired", f->sess.cert->expired);
+		jw_kbool(w, "not_yet_valid", f->sess.cert->not_yet_valid);
+		jw_kbool(w, "self_signed", f->sess.cert->self_signed);
+		if (f->sess.cert->san_trunc)
+			jw_kbool(w, "names_truncated", true);
+		jw_end_obj(w);
+	}
 	if (v->exception != NULL)
 		jw_exception(w, v);
 	if (f->sess.ch != NULL)

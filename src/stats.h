@@ -96,6 +96,9 @@
 	X(TLS_BAD_RECORD,	"tls.bad_record")			\
 	X(TLS_BAD_HELLO,	"tls.bad_hello")			\
 	X(TLS_HELLO_TOO_BIG,	"tls.hello_too_large")			\
+	X(TLS_CERTIFICATES,	"tls.certificates")			\
+	X(TLS_CERT_TOO_BIG,	"tls.certificate_too_large")		\
+	X(TLS_BAD_CERT,		"tls.bad_certificate")			\
 	X(TLS_CLIENT_HELLO,	"tls.client_hellos")			\
 	X(TLS_SSLV2_HELLO,	"tls.sslv2_client_hellos")		\
 	X(TLS_SERVER_HELLO,	"tls.server_hellos")			\

@@ -34,6 +34,7 @@
 #include "config.h"
 #include "flow.h"
 #include "caps.h"
+#include "cert.h"
 #include "log.h"
 #include "output.h"
 #include "stats.h"
@@ -518,6 +519,8 @@ verdict_free(struct session *s)
 	flow_mem_free(s->ch, sizeof(*s->ch));
 	flow_mem_free(s->sh, sizeof(*s->sh));
 	flow_mem_free(s->info, sizeof(*s->info));
+	flow_mem_free(s->cert, sizeof(*s->cert));
+	s->cert = NULL;
 	s->ch = NULL;
 	s->sh = NULL;
 	s->info = NULL;

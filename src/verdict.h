@@ -20,6 +20,7 @@ struct config_exception;
 struct flow;
 struct tls_client_hello;
 struct tls_server_hello;
+struct tls_cert;
 
 enum dir {
 	DIR_C2S = 0,		/* client to server */
@@ -113,6 +114,7 @@ struct tls_alert {
 struct session {
 	struct tls_client_hello *ch;	/* owned; NULL until parsed */
 	struct tls_server_hello *sh;	/* owned; NULL until parsed */
+	struct tls_cert	*cert;		/* owned; the server's, TLS <= 1.2 */
 	struct tls_alert alert[2];	/* first alert from each side */
 	uint8_t		 starttls;	/* enum starttls */
 	bool		 starttls_offered; /* server advertised it */
