@@ -27,7 +27,7 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
 		  src/tls.c src/cert.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
-		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
+		  src/dns.c src/classify.c src/fingerprint.c src/hints.c src/config.c \
 		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
@@ -99,6 +99,7 @@ check: deps $(PROG) $(UNIT)
 	tests/mailinfo/check.py $(PROG) || test $$? = 77
 	tests/siem/check.py $(PROG)
 	tests/cert/check.py $(PROG) || test $$? = 77
+	tests/hints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/syslog/run.sh $(PROG) || test $$? = 77
 	tests/live/run.sh $(PROG) || test $$? = 77

@@ -45,6 +45,7 @@ struct inv_session {
 	bool		 cleartext_credentials;	/* sent before any TLS */
 	const char	*cleartext_mechanism;	/* "USER/PASS", "LOGIN",
 						 * "AUTH PLAIN"... or NULL */
+	const char	*client_software;	/* hints.c, or NULL */
 	uint64_t	 ts;			/* session start, us since
 						 * epoch */
 	const struct config_exception *exception; /* live exception matched,

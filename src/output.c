@@ -36,6 +36,7 @@
 #include "dns.h"
 #include "fingerprint.h"
 #include "flow.h"
+#include "hints.h"
 #include "inventory.h"
 #include "classify.h"
 #include "caps.h"
@@ -521,6 +522,7 @@ inv_add(const struct flow *f, const struct verdict *v,
 {
 	struct inv_session	 is;
 	char			 sni[TLS_MAX_SNI * 4 + 1];
+	const char		*hsrc;
 
 	memset(&is, 0, sizeof(is));
 	is.family = f->family;
@@ -546,6 +548,8 @@ inv_add(const struct flow *f, const struct verdict *v,
 	is.endpoint_label = output_endpoint_label(f);
 	is.cleartext_credentials = f->sess.cleartext != CT_NONE;
 	is.cleartext_mechanism = verdict_cleartext_name(f);
+	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
+	    fs->ja3 ? fs->ja3_str : NULL, &hsrc);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	inventory_add(inv, &is);

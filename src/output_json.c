@@ -31,6 +31,7 @@
 #include "config.h"
 #include "fingerprint.h"
 #include "flow.h"
+#include "hints.h"
 #include "output.h"
 #include "reader.h"
 #include "stats.h"
@@ -842,7 +843,7 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
 	char		 name[OUTPUT_NAME_MAX];
-	const char	*src;
+	const char	*src, *sw;
 
 	jw_obj(w, "tlsfloor");
 	jw_kstr(w, "reason", verdict_reason_name(v->reason));
@@ -855,6 +856,11 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 		jw_kstr(w, "server_name_source", src);
 	if ((src = output_endpoint_label(f)) != NULL)
 		jw_kstr(w, "endpoint_label", src);
+	if ((sw = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
+	    fs->ja3 ? fs->ja3_str : NULL, &src)) != NULL) {
+		jw_kstr(w, "client_software", sw);
+		jw_kstr(w, "client_software_source", src);
+	}
 	if (!(f->fflags & FLOW_F_IMPLICIT)) {
 		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
 			jw_kstr(w, "starttls", starttls[f->sess.starttls]);
