@@ -42,6 +42,7 @@ static size_t	imap_string(const uint8_t *, size_t, size_t,
 static void	imap_login_user(struct flow *, const uint8_t *, size_t,
 		    size_t);
 static void	imap_id(struct flow *, const uint8_t *, size_t, size_t);
+static bool	imap_sync_announced(const uint8_t *, size_t);
 static void	imap_auth_caps(struct flow *, const uint8_t *, size_t);
 
 /*
@@ -132,6 +133,22 @@ imap_string(const uint8_t *l, size_t n, size_t off, const uint8_t **s,
 	if (*nil)
 		*len = 0;
 	return off;
+}
+
+/*
+ * Whether the line ends with "{digits}", a synchronizing literal of any
+ * size (imap_literal() does not believe sizes past 2^32).
+ */
+static bool
+imap_sync_announced(const uint8_t *l, size_t n)
+{
+	size_t	i;
+
+	if (n < 3 || l[n - 1] != '}' || l[n - 2] < '0' || l[n - 2] > '9')
+		return false;
+	for (i = n - 2; i > 0 && l[i] >= '0' && l[i] <= '9'; i--)
+		;
+	return l[i] == '{';
 }
 
 /* LOGIN's first argument is the user name (privacy.log_user). */
@@ -254,8 +271,10 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	} else if (mail_tok_is(cmd, cl, "LOGIN")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
 		/* With a synchronizing literal the rest (the password) comes
-		 * only after the server's "+"; refused, it never comes. */
-		if (imap_literal(l, n, &lit, &sync) && sync)
+		 * only after the server's "+"; refused, it never comes.  One
+		 * too large to believe is not sent either. */
+		if (imap_literal(l, n, &lit, &sync) ? sync :
+		    imap_sync_announced(l, n))
 			is->login_lit = true;
 		else
 			mail_cred(f, CT_LOGIN);

@@ -456,6 +456,18 @@ START_TEST(test_cred_login_literal_user_not_read)
 }
 END_TEST
 
+START_TEST(test_cred_login_huge_literal_not_sent)
+{
+	/* a synchronizing literal too large to believe is not sent either */
+	S("* OK ready\r\n");
+	C("a1 LOGIN {99999999999999999999}\r\n");
+	S("a1 BAD too large\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	C("a2 LOGIN {4+}\r\nbob1 secret\r\n");	/* LITERAL+: sent */
+	ck_assert_uint_eq(f->sess.cleartext, CT_LOGIN);
+}
+END_TEST
+
 START_TEST(test_cred_authenticate_plain_ir)
 {
 	S("* OK ready\r\n");
@@ -589,6 +601,7 @@ imap_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_cred_login);
 	tcase_add_test(tc, test_cred_login_literal_user_not_read);
+	tcase_add_test(tc, test_cred_login_huge_literal_not_sent);
 	tcase_add_test(tc, test_cred_authenticate_plain_ir);
 	tcase_add_test(tc, test_cred_authenticate_login);
 	tcase_add_test(tc, test_cred_login_after_refused_starttls);
