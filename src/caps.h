@@ -138,6 +138,11 @@
 #define CERT_MAX_NAME		256	/* bytes of a subject / issuer kept */
 #define CERT_MAX_SANS		8	/* subjectAltName entries kept */
 #define CERT_MAX_SAN		128	/* bytes of one kept */
+/* Certificates decoded lately, per capture thread, by the SHA-256 of
+ * their DER: a server sends the same one every session, and d2i_X509
+ * (the public key's decoding above all) costs more than the rest of a
+ * session.  Direct-mapped; a miss decodes. */
+#define CERT_CACHE_SLOTS	64
 #define TLS_MAX_ALPN		32	/* bytes of the first ALPN protocol kept */
 
 #endif /* TLSFLOOR_CAPS_H */

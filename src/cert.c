@@ -6,12 +6,15 @@
  * The list is framed with the bounds-checked reader; only the first
  * certificate -- the server's own -- is decoded, by OpenSSL's d2i_X509,
  * which is given exactly that certificate's bytes.  Every string kept is
- * cut to a caps.h size; outputs clean it before writing.
+ * cut to a caps.h size; outputs clean it before writing.  Decoded
+ * certificates are kept per thread by their SHA-256 (CERT_CACHE_SLOTS):
+ * the same server's certificate is decoded once, not every session.
  */
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,7 +23,23 @@
 #include "reader.h"
 
 static void	cert_name(const X509_NAME *, char *, size_t);
-static void	cert_time(const ASN1_TIME *, char *, size_t);
+static void	cert_time(const ASN1_TIME *, char *, size_t, int64_t *);
+
+struct cert_slot {
+	uint8_t		 sha[32];
+	bool		 used;
+	struct tls_cert	 c;
+};
+static _Thread_local struct cert_slot	cache[CERT_CACHE_SLOTS];
+static EVP_MD		*sha256_md;	/* fetched once: EVP_sha256() would
+					   look it up (and lock) every time */
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+cert_fetch_md(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 static void	cert_sans(X509 *, struct tls_cert *);
 
 /* A name as RFC 2253 writes it ("CN=mail.example.com,O=Example"). */
@@ -39,16 +58,37 @@ cert_name(const X509_NAME *name, char *out, size_t len)
 	BIO_free(b);
 }
 
-/* ECS date: 2026-01-01T00:00:00.000Z; empty if it does not parse. */
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (any year). */
+static int64_t
+cert_days(int64_t y, int64_t m, int64_t d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * ECS date: 2026-01-01T00:00:00.000Z, and *secs since 1970; empty and
+ * *secs unchanged if it does not parse.
+ */
 static void
-cert_time(const ASN1_TIME *t, char *out, size_t len)
+cert_time(const ASN1_TIME *t, char *out, size_t len, int64_t *secs)
 {
 	struct tm	tm;
 
 	out[0] = '\0';
 	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1 ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0) {
 		out[0] = '\0';
+		return;
+	}
+	*secs = cert_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) *
+	    86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 }
 
 /* DNS names and IP addresses of subjectAltName, at most CERT_MAX_SANS. */
@@ -94,6 +134,14 @@ cert_sans(X509 *x, struct tls_cert *c)
 	GENERAL_NAMES_free(gn);
 }
 
+/* The session's view of a certificate: its dates against now. */
+static void
+cert_judge(struct tls_cert *c, int64_t now)
+{
+	c->expired = c->not_after[0] != '\0' && c->na < now;
+	c->not_yet_valid = c->not_before[0] != '\0' && c->nb > now;
+}
+
 enum cert_res
 cert_parse(const uint8_t *body, size_t n, int64_t now, struct tls_cert *c)
 {
@@ -105,7 +153,7 @@ cert_parse(const uint8_t *body, size_t n, int64_t now, struct tls_cert *c)
 	uint32_t		 len;
 	X509			*x;
 	const unsigned char	*p;
-	time_t			 t = (time_t)now;
+	struct cert_slot	*slot;
 
 	memset(c, 0, sizeof(*c));
 	r = rd_init(body, n);
@@ -121,6 +169,16 @@ cert_parse(const uint8_t *body, size_t n, int64_t now, struct tls_cert *c)
 	if (list.bad || len == 0 || len > rd_left(&list))
 		return CERT_BAD;
 	der = list.p;
+	pthread_once(&sha256_once, cert_fetch_md);
+	if (sha256_md == NULL || EVP_Digest(der, len, md, &mdlen, sha256_md,
+	    NULL) != 1 || mdlen != 32)
+		return CERT_BAD;
+	slot = &cache[md[0] % CERT_CACHE_SLOTS];
+	if (slot->used && memcmp(slot->sha, md, 32) == 0) {
+		*c = slot->c;
+		cert_judge(c, now);
+		return CERT_OK;
+	}
 	p = der;
 	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL)
 		return CERT_BAD;
@@ -131,20 +189,22 @@ cert_parse(const uint8_t *body, size_t n, int64_t now, struct tls_cert *c)
 	}
 	cert_name(X509_get_subject_name(x), c->subject, sizeof(c->subject));
 	cert_name(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer));
-	cert_time(X509_get0_notBefore(x), c->not_before, sizeof(c->not_before));
-	cert_time(X509_get0_notAfter(x), c->not_after, sizeof(c->not_after));
-	if (EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) == 1 &&
-	    mdlen == 32)
-		for (i = 0; i < 32; i++) {
-			c->sha256[2 * i] = hex[md[i] >> 4];
-			c->sha256[2 * i + 1] = hex[md[i] & 15];
-		}
+	cert_time(X509_get0_notBefore(x), c->not_before, sizeof(c->not_before),
+	    &c->nb);
+	cert_time(X509_get0_notAfter(x), c->not_after, sizeof(c->not_after),
+	    &c->na);
+	for (i = 0; i < 32; i++) {
+		c->sha256[2 * i] = hex[md[i] >> 4];
+		c->sha256[2 * i + 1] = hex[md[i] & 15];
+	}
 	cert_sans(x, c);
-	c->expired = X509_cmp_time(X509_get0_notAfter(x), &t) < 0;
-	c->not_yet_valid = X509_cmp_time(X509_get0_notBefore(x), &t) > 0;
 	/* Names and key identifiers say it issued itself; the signature is
 	 * not checked (that costs a public-key operation per session). */
 	c->self_signed = X509_self_signed(x, 0) == 1;
 	X509_free(x);
+	memcpy(slot->sha, md, 32);
+	slot->c = *c;
+	slot->used = true;
+	cert_judge(c, now);
 	return CERT_OK;
 }

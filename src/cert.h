@@ -21,6 +21,7 @@ struct tls_cert {
 	char		 san[CERT_MAX_SANS][CERT_MAX_SAN];	/* DNS, IP */
 	uint8_t		 nsan;
 	bool		 san_trunc;	/* more names than kept */
+	int64_t		 nb, na;	/* the same two, s since 1970 */
 	bool		 expired;	/* not_after before the session */
 	bool		 not_yet_valid;	/* not_before after the session */
 	bool		 self_signed;	/* issued by itself (names, keys) */

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,15 @@
 #define OJ_ECS_VERSION	"8.11.0"
 
 static char	oj_hostname[256];	/* observer.hostname; "" unknown */
+static EVP_MD	*oj_sha1;		/* fetched once: EVP_sha1() would
+					   look it up (and lock) per event */
+static pthread_once_t oj_sha1_once = PTHREAD_ONCE_INIT;
+
+static void
+oj_fetch_sha1(void)
+{
+	oj_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
 
 /*
  * The host name, looked up once when the outputs open (before any
@@ -96,8 +106,9 @@ oj_community_id(const struct flow *f, uint16_t seed, char *out, size_t len)
 	in[n++] = (uint8_t)pa;
 	in[n++] = (uint8_t)(pb >> 8);
 	in[n++] = (uint8_t)pb;
-	if (EVP_Digest(in, n, md, &mdlen, EVP_sha1(), NULL) != 1 ||
-	    mdlen != 20)
+	pthread_once(&oj_sha1_once, oj_fetch_sha1);
+	if (oj_sha1 == NULL || EVP_Digest(in, n, md, &mdlen, oj_sha1,
+	    NULL) != 1 || mdlen != 20)
 		return 0;
 	memcpy(out, "1:", 2);
 	/* 20 bytes -> 28 base64 characters and a NUL */
