@@ -26,10 +26,11 @@ endif
 LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/flow.c src/reasm.c \
 		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
-		  src/tls.c src/verdict.c src/output.c src/output_json.c \
+		  src/tls.c src/cert.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/store.c \
-		  src/dns.c src/classify.c src/fingerprint.c src/config.c \
+		  src/dns.c src/classify.c src/fingerprint.c src/hints.c \
+		  src/config.c \
 		  src/daemon.c src/worker.c src/hash.c src/log.c src/stats.c \
 		  src/preflight.c src/metrics.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
@@ -101,6 +102,10 @@ check: deps $(PROG) $(UNIT)
 	tests/input/run.sh $(PROG)
 	tests/store/run.sh $(PROG)
 	tests/fingerprints/check.py $(PROG)
+	tests/mailinfo/check.py $(PROG) || test $$? = 77
+	tests/siem/check.py $(PROG)
+	tests/cert/check.py $(PROG) || test $$? = 77
+	tests/hints/check.py $(PROG)
 	tests/docs/check.sh
 	tests/package/security.sh || test $$? = 77
 	tests/package/paths.sh || test $$? = 77
