@@ -21,7 +21,9 @@ build_pkgs="gcc make autoconf automake pkg-config libpcap-dev libndpi-dev libyam
 # the sqlite3 shell reads the inventory database and a PostgreSQL server
 # (started by the test in a temporary directory) holds one (tests/store).
 # chromium renders the HTML report headless, with no network (tests/report).
-check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql chromium"
+check_pkgs="python3 mandoc valgrind rsyslog rsyslog-openssl rsyslog-relp rsyslog-elasticsearch rsyslog-kafka dovecot-imapd dovecot-pop3d openssl iproute2 tcpreplay python3-seccomp systemd prometheus sqlite3 postgresql chromium tshark"
+# tshark is the reference the tests compare what tlsfloor decodes with
+# (tests/mailinfo, tests/cert, tests/input); tlsfloor never runs it.
 # screenshot: make screenshot -- doc/report.png, drawn by chromium and made
 # small by optipng (lossless).
 shot_pkgs="python3 sqlite3 chromium optipng"

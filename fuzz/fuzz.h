@@ -104,6 +104,9 @@ struct fuzz_sum {
 	bool		 bad_hello[2];
 	bool		 hello_gap[2];
 	uint8_t		 alert[2][2];	/* level, description */
+	uint8_t		 cleartext;	/* enum cleartext */
+	uint8_t		 info_len[3 + 4]; /* banner, helo, user, ID values */
+	uint8_t		 nmechs;	/* strlen of the mechanism list */
 };
 
 void		 fuzz_summarise(const struct flow *, struct fuzz_sum *);

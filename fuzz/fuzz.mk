@@ -49,7 +49,7 @@ FUZZ_HAVE_CONFIG_LOAD := $(shell grep -qs '^config_load' src/*.c && \
 		    echo yes)
 
 FUZZ_TARGETS	= fuzz_packet fuzz_packet_link fuzz_pcap fuzz_pcapng fuzz_stream \
-		  fuzz_mail_pop3 fuzz_mail_imap fuzz_mail_smtp fuzz_tls \
+		  fuzz_mail_pop3 fuzz_mail_imap fuzz_mail_smtp fuzz_tls fuzz_cert \
 		  $(if $(FUZZ_HAVE_CONFIG_LOAD),fuzz_config) \
 		  $(if $(wildcard src/dns.h),fuzz_dns)
 FUZZ_BINS	= $(addprefix $(FUZZ_B)/,$(FUZZ_TARGETS))
@@ -69,6 +69,7 @@ FUZZ_DEF_fuzz_mail_imap		= -DFUZZ_PROTO=PROTO_IMAP
 FUZZ_SRC_fuzz_mail_smtp		= fuzz/fuzz_mail.c
 FUZZ_DEF_fuzz_mail_smtp		= -DFUZZ_PROTO=PROTO_SMTP
 FUZZ_SRC_fuzz_tls		= fuzz/fuzz_tls.c
+FUZZ_SRC_fuzz_cert		= fuzz/fuzz_cert.c
 FUZZ_SRC_fuzz_config		= fuzz/fuzz_config.c
 FUZZ_SRC_fuzz_dns		= fuzz/fuzz_dns.c
 
@@ -83,6 +84,7 @@ FUZZ_DICT_fuzz_mail_pop3	= fuzz/mail.dict fuzz/tls.dict
 FUZZ_DICT_fuzz_mail_imap	= fuzz/mail.dict fuzz/tls.dict
 FUZZ_DICT_fuzz_mail_smtp	= fuzz/mail.dict fuzz/tls.dict
 FUZZ_DICT_fuzz_tls		= fuzz/tls.dict
+FUZZ_DICT_fuzz_cert		= fuzz/cert.dict
 FUZZ_DICT_fuzz_config		= fuzz/config.dict
 FUZZ_DICT_fuzz_dns		= fuzz/dns.dict
 
@@ -93,6 +95,7 @@ FUZZ_MAXLEN_fuzz_stream		= 8192
 FUZZ_MAXLEN_fuzz_mail_pop3	= 8192
 FUZZ_MAXLEN_fuzz_mail_imap	= 8192
 FUZZ_MAXLEN_fuzz_mail_smtp	= 8192
+FUZZ_MAXLEN_fuzz_cert		= 8192
 
 # The pcap target's rejected files make libpcap complain on stderr.
 FUZZ_RUNFLAGS_fuzz_pcap		= -close_fd_mask=2

@@ -238,6 +238,7 @@ fuzz_setup_inventory(bool inventory)
 	fuzz_cfg->out_flush = true;	/* whole lines for fuzz_check_events */
 	fuzz_cfg->json_events = CONFIG_EV_ALL;
 	fuzz_cfg->session_events_ok = true;
+	fuzz_cfg->log_user = true;	/* the SASL user name decoder runs */
 	fuzz_cfg->dedup_window = 60;
 	if (!fuzz_env("FUZZ_NO_REMOTE"))
 		fuzz_remotes(fuzz_cfg);
@@ -363,6 +364,16 @@ fuzz_summarise(const struct flow *f, struct fuzz_sum *s)
 	s->ch_version = s->has_ch ? tls_client_max_version(f->sess.ch) : 0;
 	s->sh_version = s->has_sh ? tls_server_version(f->sess.sh) : 0;
 	s->mail_lines = f->sess.mail_lines;
+	s->cleartext = f->sess.cleartext;
+	if (f->sess.info != NULL) {
+		s->info_len[0] = f->sess.info->banner_len;
+		s->info_len[1] = f->sess.info->helo_len;
+		s->info_len[2] = f->sess.info->user_len;
+		for (d = 0; d < MI_ID_MAX; d++)
+			s->info_len[3 + d] = f->sess.info->id_len[d];
+		s->nmechs = (uint8_t)strnlen(f->sess.info->mechs,
+		    sizeof(f->sess.info->mechs));
+	}
 	for (d = 0; d < 2; d++) {
 		s->tls[d] = f->sess.tls[d];
 		s->not_tls[d] = f->sess.not_tls[d];
@@ -393,6 +404,9 @@ fuzz_sum_diff(const struct fuzz_sum *a, const struct fuzz_sum *b)
 	CMP(bad_hello);
 	CMP(hello_gap);
 	CMP(alert);
+	CMP(cleartext);
+	CMP(info_len);
+	CMP(nmechs);
 #undef CMP
 	return NULL;
 }
@@ -437,11 +451,13 @@ fuzz_sum_print(const char *what, const struct fuzz_sum *s)
 {
 	fprintf(stderr, "%s: starttls %u offered %d plaintext_final %d "
 	    "ch %d/%#x sh %d/%#x lines %u tls %d/%d not_tls %d/%d "
-	    "bad_hello %d/%d hello_gap %d/%d alert %u.%u/%u.%u\n", what,
+	    "bad_hello %d/%d hello_gap %d/%d alert %u.%u/%u.%u "
+	    "cleartext %u info %u/%u/%u mechs %u\n", what,
 	    s->starttls, s->offered, s->plaintext_final, s->has_ch,
 	    s->ch_version, s->has_sh, s->sh_version, s->mail_lines,
 	    s->tls[0], s->tls[1], s->not_tls[0], s->not_tls[1],
 	    s->bad_hello[0], s->bad_hello[1], s->hello_gap[0],
 	    s->hello_gap[1], s->alert[0][0], s->alert[0][1], s->alert[1][0],
-	    s->alert[1][1]);
+	    s->alert[1][1], s->cleartext, s->info_len[0], s->info_len[1],
+	    s->info_len[2], s->nmechs);
 }

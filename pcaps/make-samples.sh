@@ -46,24 +46,29 @@
 #   fragmented the legacy dovecot reached through a router namespace whose
 #              routes have a 576-byte MTU, DF cleared on both ends: the
 #              router fragments every full-size segment (section 12)
+#   credentials  clear-text logins (and ones that are not) by Python's
+#              imaplib, poplib and smtplib against a server without TLS
+#              that offers PLAIN, LOGIN, CRAM-MD5 and APOP (section 13):
+#              dovecot "auth" on 10.99.0.6, postfix there with SASL
+#              through that dovecot
 #   e.g.  sudo pcaps/make-samples.sh --only odd-ports
 
 set -euo pipefail
 
-GROUPS_ALL=(standard odd-ports fragmented)
+GROUPS_ALL=(standard odd-ports fragmented credentials)
 GROUPS_RUN=("${GROUPS_ALL[@]}")
 usage() {
-    printf 'usage: %s [--only standard|odd-ports|fragmented]\n' "$0" >&2
+    printf 'usage: %s [--only standard|odd-ports|fragmented|credentials]\n' "$0" >&2
     exit 2
 }
 while [[ $# -gt 0 ]]; do
     case $1 in
     --only)
         [[ $# -ge 2 ]] || usage
-        case $2 in standard|odd-ports|fragmented) GROUPS_RUN=("$2") ;; *) usage ;; esac
+        case $2 in standard|odd-ports|fragmented|credentials) GROUPS_RUN=("$2") ;; *) usage ;; esac
         shift 2 ;;
     --only=*)
-        case ${1#--only=} in standard|odd-ports|fragmented) GROUPS_RUN=("${1#--only=}") ;; *) usage ;; esac
+        case ${1#--only=} in standard|odd-ports|fragmented|credentials) GROUPS_RUN=("${1#--only=}") ;; *) usage ;; esac
         shift ;;
     -h|--help) usage ;;
     *) usage ;;
@@ -98,6 +103,7 @@ CLIENT6=fd99::2
 MODERN4=10.99.0.3
 NOTLS4=10.99.0.4
 CAPPED4=10.99.0.5
+AUTH4=10.99.0.6              # section 13: no TLS, SASL PLAIN LOGIN CRAM-MD5, APOP
 # non-standard ports of the legacy servers (section 11, group odd-ports)
 ODD_IMAP=10143
 ODD_IMAPS=10993
@@ -186,6 +192,7 @@ S ip addr add "$LEGACY4/24" dev "$SRV_IF"
 S ip addr add "$MODERN4/24" dev "$SRV_IF"
 S ip addr add "$NOTLS4/24" dev "$SRV_IF"
 S ip addr add "$CAPPED4/24" dev "$SRV_IF"
+S ip addr add "$AUTH4/24" dev "$SRV_IF"
 S ip -6 addr add "$LEGACY6/64" dev "$SRV_IF" nodad
 C ip addr add "$CLIENT4/24" dev "$CLI_IF"
 C ip -6 addr add "$CLIENT6/64" dev "$CLI_IF" nodad
@@ -356,6 +363,17 @@ ssl_min_protocol = TLSv1.2
 $DC_LISTENERS_TLS"
 dovecot_instance notls "$NOTLS4" "ssl = no
 $DC_LISTENERS_PLAIN"
+# Section 13's server: no TLS, every mechanism the Python clients know
+# (CRAM-MD5 and APOP need the plain passwords the passwd-file has), and a
+# SASL socket for postfix's $AUTH4 listeners.
+dovecot_instance auth "$AUTH4" "ssl = no
+auth_mechanisms = plain login cram-md5 apop
+service auth {
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+$DC_LISTENERS_PLAIN"
 dovecot_instance capped "$CAPPED4" "ssl = yes
 $DC_SSL
 ssl_min_protocol = TLSv1
@@ -426,6 +444,8 @@ $MODERN4:465   inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_se
 # notls: no STARTTLS at all
 $NOTLS4:25    inet n - n - - smtpd -o smtpd_tls_security_level=none
 $NOTLS4:587   inet n - n - - smtpd -o smtpd_tls_security_level=none
+# auth (section 13): no TLS, SASL through the "auth" dovecot
+$AUTH4:587   inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=dovecot -o smtpd_sasl_path=$T/dovecot-auth/run/auth-postfix
 # capped: TLS 1.0 .. 1.1 only
 $CAPPED4:25    inet n - n - - smtpd -o smtpd_tls_protocols=>=TLSv1,<=TLSv1.1 -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1.1
 $CAPPED4:465   inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt -o smtpd_tls_protocols=>=TLSv1,<=TLSv1.1 -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1.1
@@ -474,7 +494,8 @@ for hp in "$LEGACY4 143" "$LEGACY4 993" "$LEGACY4 110" "$LEGACY4 995" "$LEGACY6 
           "$LEGACY4 25" "$LEGACY4 587" "$LEGACY4 465" "$MODERN4 587" "$NOTLS4 25" \
           "$CAPPED4 25" "$CAPPED4 465" \
           "$LEGACY4 $ODD_IMAP" "$LEGACY4 $ODD_IMAPS" "$LEGACY4 $ODD_POP3" \
-          "$LEGACY4 $ODD_POP3S" "$LEGACY4 $ODD_SMTP"; do
+          "$LEGACY4 $ODD_POP3S" "$LEGACY4 $ODD_SMTP" \
+          "$AUTH4 143" "$AUTH4 110" "$AUTH4 587"; do
     # shellcheck disable=SC2086
     wait_port $hp
 done
@@ -580,6 +601,49 @@ def smtp_try_starttls(host, port):
     s.quit()
 
 
+# Section 13: logins in the clear, or not, by the stdlib clients.
+def smtp_auth(host, port, mech, try_starttls=False):
+    s = smtplib.SMTP(host, port, local_hostname="client.tlsfloor.test")
+    s.ehlo()
+    if try_starttls:
+        code, text = s.docmd("STARTTLS")
+        print("STARTTLS answer:", code, text)
+    s.user, s.password = USER, PASSWORD
+    if mech == "PLAIN":         # with the initial response
+        s.auth("PLAIN", s.auth_plain)
+    elif mech == "LOGIN":       # user name and password answer 334s
+        s.auth("LOGIN", s.auth_login, initial_response_ok=False)
+    else:                       # login() picks CRAM-MD5 when offered
+        s.login(USER, PASSWORD)
+    s.quit()
+
+
+def imap_auth(host, port, mech, try_starttls=False):
+    m = imaplib.IMAP4(host, port)
+    # RFC 2971 ID, as mail clients send it (imaplib has no method for it)
+    m.xatom("ID", '("name" "Python imaplib" "version" "%d.%d" "os" "Linux")'
+            % sys.version_info[:2])
+    if try_starttls:
+        try:
+            m._simple_command("STARTTLS")
+        except imaplib.IMAP4.error as e:
+            print("STARTTLS refused:", e)
+    if mech == "PLAIN":
+        m.authenticate("PLAIN",
+                       lambda _: ("\0%s\0%s" % (USER, PASSWORD)).encode())
+    else:
+        m.login_cram_md5(USER, PASSWORD)
+    m.select("INBOX")
+    m.logout()
+
+
+def pop3_apop(host, port):
+    p = poplib.POP3(host, port)
+    p.apop(USER, PASSWORD)
+    p.stat()
+    p.quit()
+
+
 def main():
     what, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     tls = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else None
@@ -589,7 +653,18 @@ def main():
     else:
         {"imap-try-starttls": imap_try_starttls,
          "pop3-try-stls": pop3_try_stls,
-         "smtp-try-starttls": smtp_try_starttls}[what](host, port)
+         "smtp-try-starttls": smtp_try_starttls,
+         "smtp-auth-plain": lambda h, p: smtp_auth(h, p, "PLAIN"),
+         "smtp-auth-login": lambda h, p: smtp_auth(h, p, "LOGIN"),
+         "smtp-auth-cram-md5": lambda h, p: smtp_auth(h, p, "CRAM-MD5"),
+         "smtp-try-starttls-auth-login":
+             lambda h, p: smtp_auth(h, p, "LOGIN", try_starttls=True),
+         "imap-authenticate-plain": lambda h, p: imap_auth(h, p, "PLAIN"),
+         "imap-authenticate-cram-md5":
+             lambda h, p: imap_auth(h, p, "CRAM-MD5"),
+         "imap-try-starttls-authenticate-plain":
+             lambda h, p: imap_auth(h, p, "PLAIN", try_starttls=True),
+         "pop3-apop": pop3_apop}[what](host, port)
 
 
 main()
@@ -762,6 +837,20 @@ if want fragmented; then
     RUN_NS=$CLI_NS
 fi
 
+# 13. credentials: clear-text logins by the Python stdlib clients, and
+# CRAM-MD5 ones that are not clear-text, against the "auth" servers
+# (10.99.0.6, no TLS).  The passwords are the sample's throw-away ones.
+if want credentials; then
+    capture cleartext-smtp-auth-plain '' "${MC[@]}" smtp-auth-plain "$AUTH4" 587
+    capture cleartext-smtp-auth-login '' "${MC[@]}" smtp-auth-login "$AUTH4" 587
+    capture cleartext-smtp-starttls-refused-auth-login '' "${MC[@]}" smtp-try-starttls-auth-login "$AUTH4" 587
+    capture cleartext-imap-authenticate-plain '' "${MC[@]}" imap-authenticate-plain "$AUTH4" 143
+    capture cleartext-imap-starttls-refused-authenticate-plain '' "${MC[@]}" imap-try-starttls-authenticate-plain "$AUTH4" 143
+    capture cleartext-pop3-apop '' "${MC[@]}" pop3-apop "$AUTH4" 110
+    capture noclear-smtp-auth-cram-md5 '' "${MC[@]}" smtp-auth-cram-md5 "$AUTH4" 587
+    capture noclear-imap-authenticate-cram-md5 '' "${MC[@]}" imap-authenticate-cram-md5 "$AUTH4" 143
+fi
+
 log "$NCAP captures written"
 
 ###########################################################################
@@ -801,13 +890,23 @@ refused-smtps-tls1_1                              TLSv1.1 -       refused       
 legacy-negotiated-imap-starttls-tls1_0            TLSv1.3 TLSv1.0 established      legacy_negotiated
 legacy-negotiated-smtps-tls1_1                    TLSv1.3 TLSv1.1 established      legacy_negotiated
 legacy-negotiated-python-smtplib-starttls-tls1_1  TLSv1.3 TLSv1.1 established      legacy_negotiated
-starttls-refused-imap                             -       -       starttls_refused plaintext
-starttls-refused-pop3                             -       -       starttls_refused plaintext
+starttls-refused-imap                             -       -       starttls_refused cleartext_credentials
+starttls-refused-pop3                             -       -       starttls_refused cleartext_credentials
 starttls-refused-smtp                             -       -       starttls_refused plaintext
-plaintext-imap                                    -       -       plaintext        plaintext
-plaintext-pop3                                    -       -       plaintext        plaintext
+plaintext-imap                                    -       -       plaintext        cleartext_credentials
+plaintext-pop3                                    -       -       plaintext        cleartext_credentials
 plaintext-smtp                                    -       -       plaintext        plaintext
 ipv6-imap-starttls-tls1_0                         TLSv1.0 TLSv1.0 established      legacy_client
+END_EXPECTED
+cat >"$T/expected-credentials" <<'END_EXPECTED'
+cleartext-smtp-auth-plain                         -       -       plaintext        cleartext_credentials
+cleartext-smtp-auth-login                         -       -       plaintext        cleartext_credentials
+cleartext-smtp-starttls-refused-auth-login        -       -       starttls_refused cleartext_credentials
+cleartext-imap-authenticate-plain                 -       -       plaintext        cleartext_credentials
+cleartext-imap-starttls-refused-authenticate-plain -      -       starttls_refused cleartext_credentials
+cleartext-pop3-apop                               -       -       plaintext        cleartext_credentials
+noclear-smtp-auth-cram-md5                        -       -       plaintext        plaintext
+noclear-imap-authenticate-cram-md5                -       -       plaintext        plaintext
 END_EXPECTED
 cat >"$T/expected-fragmented" <<'END_EXPECTED'
 fragmented-imaps-tls1_0                           TLSv1.0 TLSv1.0 established      legacy_client
@@ -868,6 +967,7 @@ def verdict(path, decode_as=()):
     after_hello = None      # what the server did first after the ClientHello
     alert = ""
     asked = False           # client sent STARTTLS / STLS
+    cred = False            # client sent a password before any TLS
     answer_ok = None        # server's answer to it
     for r in rows:
         from_client = r["tcp.srcport"] == cport
@@ -900,6 +1000,12 @@ def verdict(path, decode_as=()):
                 w = line.upper().split()
                 if w[:1] in (["STLS"], ["STARTTLS"]) or w[1:2] == ["STARTTLS"]:
                     asked = True
+                # USER/PASS, APOP, IMAP LOGIN, AUTH(ENTICATE) PLAIN/LOGIN
+                # (the real clients here answer the server's challenges)
+                if (w[:1] in (["PASS"], ["APOP"]) or w[1:2] == ["LOGIN"] or
+                        (w[:1] == ["AUTH"] and w[1:2] in (["PLAIN"], ["LOGIN"])) or
+                        (w[1:2] == ["AUTHENTICATE"] and w[2:3] in (["PLAIN"], ["LOGIN"]))):
+                    cred = True
             elif asked and answer_ok is None and not line.startswith("*"):
                 if re.match(r"(\S+ (NO|BAD)\b|-ERR\b|[45]\d\d)", line):
                     answer_ok = False
@@ -929,6 +1035,8 @@ def verdict(path, decode_as=()):
         reason = "legacy_negotiated"
     else:
         reason = "ok"
+    if cred:
+        reason = "cleartext_credentials"
     return [cmax or "-", neg or "-", outcome, reason], alert
 
 

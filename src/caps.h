@@ -71,6 +71,19 @@
 #define IMAP_MAX_TAG		32	/* bytes of an IMAP tag remembered */
 /* Bytes per direction kept while nDPI decides what a flow on no watched
  * port is; replayed to the parsers if it is mail. */
+/*
+ * What the two sides said of themselves (verdict.h struct mail_info): the
+ * bytes kept of the server's first line, the client's EHLO/HELO name, one
+ * IMAP ID value, the user name (privacy.log_user), and the SASL mechanism
+ * names the server listed (space-separated).  Longer values are cut.
+ */
+#define MAIL_MAX_BANNER		240
+#define MAIL_MAX_HELO		128
+#define MAIL_MAX_ID_VALUE	64
+#define MAIL_MAX_USER		64
+#define MAIL_MAX_MECHS		128
+#define MAIL_MAX_SASL_LINE	512	/* a SASL response decoded for the
+					   user name; longer ones are not */
 #define MAIL_MAX_REPLAY		(8u << 10)
 
 /* --- verdict --------------------------------------------------------------- */
@@ -127,6 +140,18 @@
 #define TLS_MAX_SIGALGS		64
 #define TLS_MAX_VERSIONS	32
 #define TLS_MAX_SNI		255	/* RFC 1035 name length */
+/* The Certificate message after a TLS <= 1.2 ServerHello is gathered up
+ * to this size (a chain of four 4 KiB certificates fits); a larger one is
+ * counted and not read. */
+#define TLS_MAX_CERT_MSG	(64u << 10)
+#define CERT_MAX_NAME		256	/* bytes of a subject / issuer kept */
+#define CERT_MAX_SANS		8	/* subjectAltName entries kept */
+#define CERT_MAX_SAN		128	/* bytes of one kept */
+/* Certificates decoded lately, per capture thread, by the SHA-256 of
+ * their DER: a server sends the same one every session, and d2i_X509
+ * (the public key's decoding above all) costs more than the rest of a
+ * session.  Direct-mapped; a miss decodes. */
+#define CERT_CACHE_SLOTS	64
 #define TLS_MAX_ALPN		32	/* bytes of the first ALPN protocol kept */
 
 #endif /* TLSFLOOR_CAPS_H */

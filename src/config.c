@@ -293,6 +293,7 @@ static const struct yk json_keys[] = {
 	K_BOOL("enabled", CF(json_enabled)),
 	K_STR("path", CF(json_path), CONFIG_MAX_PATH, 0),
 	K_FUNC("events", NOF, y_events, 0, 0),
+	K_NUM("community_id_seed", YK_UINT, CF(community_id_seed), 0, 65535),
 };
 static const struct ysec json_sec = SEC(json_keys, NULL);
 static const struct yk text_keys[] = {
@@ -370,6 +371,11 @@ static const struct yk exception_keys[] = {
 };
 static const struct ysec exception_sec = SEC(exception_keys, post_exception);
 
+static const struct yk privacy_keys[] = {
+	K_BOOL("log_user", CF(log_user)),
+};
+static const struct ysec privacy_sec = SEC(privacy_keys, NULL);
+
 static const struct yk daemon_keys[] = {
 	K_STR("user", CF(user), 32, YK_NAME),
 	K_STR("group", CF(group), 32, YK_NAME),
@@ -397,6 +403,7 @@ static const struct yk root_keys[] = {
 	K_SEC("sensor", &sensor_sec),
 	K_FUNC("endpoints", NOF, y_endpoints, 0, 0),
 	K_FUNC("exceptions", NOF, y_exceptions, 0, 0),
+	K_SEC("privacy", &privacy_sec),
 	K_SEC("daemon", &daemon_sec),
 };
 static const struct ysec root_sec = SEC(root_keys, NULL);

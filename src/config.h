@@ -178,6 +178,7 @@ struct config {
 	bool		 json_enabled;
 	char		*json_path;	/* owned; "-" is stdout */
 	uint32_t	 json_events;	/* CONFIG_EV_* */
+	uint16_t	 community_id_seed; /* network.community_id, v1 */
 	bool		 text_enabled;
 	char		*text_path;	/* owned; "-" is stdout */
 	bool		 syslog_enabled;
@@ -205,6 +206,9 @@ struct config {
 	size_t		 nendpoints;
 	struct config_exception *exceptions;	/* owned array, file order */
 	size_t		 nexceptions;
+
+	/* privacy */
+	bool		 log_user;	/* user names of clear-text logins */
 
 	/* daemon */
 	char		*user;		/* owned */

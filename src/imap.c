@@ -12,6 +12,9 @@
  *     \--(tag LOGIN / AUTHENTICATE, tag OK), or "* PREAUTH" greeting
  *            --> authenticated: STARTTLS no longer allowed, plaintext
  *
+ * Noted on the way: the client's ID (RFC 2971), the AUTH= capabilities,
+ * and a LOGIN or AUTHENTICATE PLAIN / LOGIN sent in the clear.
+ *
  * Literals (RFC 3501 4.3, RFC 7888): a line ending in {N} or {N+} is
  * followed by N bytes of anything, then the same line goes on.  Those bytes
  * are skipped and the line after them is a continuation, never a new
@@ -34,6 +37,13 @@ static void	imap_server(struct flow *, struct mail_state *,
 		    struct imap_state *, const uint8_t *, size_t);
 static void	imap_set_tag(char *, uint8_t *, const uint8_t *, size_t);
 static bool	imap_tag_is(const char *, uint8_t, const uint8_t *, size_t);
+static size_t	imap_string(const uint8_t *, size_t, size_t,
+		    const uint8_t **, size_t *, bool *);
+static void	imap_login_user(struct flow *, const uint8_t *, size_t,
+		    size_t);
+static void	imap_id(struct flow *, const uint8_t *, size_t, size_t);
+static bool	imap_sync_announced(const uint8_t *, size_t);
+static void	imap_auth_caps(struct flow *, const uint8_t *, size_t);
 
 /*
  * Whether the line ends with a literal announcement "{N}", "{N+}" (or
@@ -84,6 +94,129 @@ imap_tag_is(const char *t, uint8_t tl, const uint8_t *tag, size_t n)
 	return tl > 0 && n == tl && memcmp(t, tag, n) == 0;
 }
 
+/*
+ * The string at or after off (RFC 3501 4.3, 4.5): a quoted string (its
+ * backslash escapes left in: the value is only shown), an atom, or NIL
+ * (*nil set).  A literal, or a quoted string without its end quote, is
+ * not read: *len 0 and the end of the line returned.  Returns the offset
+ * just past the string.
+ */
+static size_t
+imap_string(const uint8_t *l, size_t n, size_t off, const uint8_t **s,
+    size_t *len, bool *nil)
+{
+	size_t	b;
+
+	*s = NULL;
+	*len = 0;
+	*nil = false;
+	while (off < n && l[off] == ' ')
+		off++;
+	if (off >= n || l[off] == '{')
+		return n;
+	if (l[off] == '"') {
+		for (b = ++off; off < n && l[off] != '"'; off++)
+			if (l[off] == '\\' && off + 1 < n)
+				off++;
+		if (off >= n)
+			return n;
+		*s = l + b;
+		*len = off - b;
+		return off + 1;
+	}
+	for (b = off; off < n && l[off] != ' ' && l[off] != '(' &&
+	    l[off] != ')'; off++)
+		;
+	*s = l + b;
+	*len = off - b;
+	*nil = mail_tok_is(*s, *len, "NIL");
+	if (*nil)
+		*len = 0;
+	return off;
+}
+
+/*
+ * Whether the line ends with "{digits}", a synchronizing literal of any
+ * size (imap_literal() does not believe sizes past 2^32).
+ */
+static bool
+imap_sync_announced(const uint8_t *l, size_t n)
+{
+	size_t	i;
+
+	if (n < 3 || l[n - 1] != '}' || l[n - 2] < '0' || l[n - 2] > '9')
+		return false;
+	for (i = n - 2; i > 0 && l[i] >= '0' && l[i] <= '9'; i--)
+		;
+	return l[i] == '{';
+}
+
+/* LOGIN's first argument is the user name (privacy.log_user). */
+static void
+imap_login_user(struct flow *f, const uint8_t *l, size_t n, size_t off)
+{
+	const uint8_t	*u;
+	size_t		 ul;
+	bool		 nil;
+
+	imap_string(l, n, off, &u, &ul, &nil);
+	if (ul > 0)
+		mail_user(f, u, ul);
+}
+
+/*
+ * The client's ID (RFC 2971): "(" field value ... ")" or NIL.  The name,
+ * version, vendor and os values are kept (their first MAIL_MAX_ID_VALUE
+ * bytes); at most 30 pairs are read, as the RFC allows.
+ */
+static void
+imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
+{
+	static const char *const keys[MI_ID_MAX] = {
+		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
+		[MI_ID_VENDOR] = "vendor", [MI_ID_OS] = "os",
+	};
+	struct mail_info	*mi;
+	const uint8_t		*k, *v;
+	size_t			 kl, vl;
+	bool			 nil;
+	int			 pairs, i;
+
+	while (off < n && l[off] == ' ')
+		off++;
+	if (off >= n || l[off] != '(' || (f->sess.info != NULL &&
+	    f->sess.info->id_seen) || (mi = mail_info(f)) == NULL)
+		return;
+	mi->id_seen = true;
+	off++;
+	for (pairs = 0; pairs < 30 && off < n && l[off] != ')'; pairs++) {
+		off = imap_string(l, n, off, &k, &kl, &nil);
+		off = imap_string(l, n, off, &v, &vl, &nil);
+		if (kl == 0)
+			break;
+		for (i = 0; i < MI_ID_MAX; i++)
+			if (mail_tok_is(k, kl, keys[i]) && mi->id_len[i] == 0)
+				mail_info_set(mi->id[i], &mi->id_len[i],
+				    sizeof(mi->id[i]), v, vl);
+		while (off < n && l[off] == ' ')
+			off++;
+	}
+}
+
+/* "AUTH=PLAIN" capabilities of an untagged line: the SASL mechanisms. */
+static void
+imap_auth_caps(struct flow *f, const uint8_t *l, size_t n)
+{
+	const uint8_t	*tok;
+	size_t		 off = 0, tl;
+
+	while (off < n) {
+		off = mail_token(l, n, off, &tok, &tl);
+		if (tl > 5 && mail_tok_is(tok, 5, "AUTH="))
+			mail_mech(f, tok + 5, tl - 5);
+	}
+}
+
 void
 imap_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
@@ -117,13 +250,17 @@ static void
 imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
     const uint8_t *l, size_t n)
 {
-	const uint8_t	*tag, *cmd;
-	size_t		 tl, cl, off;
+	const uint8_t	*tag, *cmd, *mech, *ir;
+	size_t		 tl, cl, ml, il, off;
+	uint64_t	 lit;
+	bool		 sync;
 
-	if (is->sasl)		/* AUTHENTICATE response line */
+	if (is->sasl) {		/* AUTHENTICATE response line */
+		mail_sasl_line(f, ms, l, n);
 		return;
+	}
 	off = mail_token(l, n, 0, &tag, &tl);
-	mail_token(l, n, off, &cmd, &cl);
+	off = mail_token(l, n, off, &cmd, &cl);
 	if (tl == 0 || cl == 0)
 		return;
 	imap_set_tag(is->cmd_tag, &is->cmd_len, tag, tl);
@@ -133,10 +270,23 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 		mail_starttls_sent(f, ms);
 	} else if (mail_tok_is(cmd, cl, "LOGIN")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
+		/* With a synchronizing literal the rest (the password) comes
+		 * only after the server's "+"; refused, it never comes.  One
+		 * too large to believe is not sent either. */
+		if (imap_literal(l, n, &lit, &sync) ? sync :
+		    imap_sync_announced(l, n))
+			is->login_lit = true;
+		else
+			mail_cred(f, CT_LOGIN);
+		imap_login_user(f, l, n, off);
 	} else if (mail_tok_is(cmd, cl, "AUTHENTICATE")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
 		is->sasl = true;
-	}
+		off = mail_token(l, n, off, &mech, &ml);
+		mail_token(l, n, off, &ir, &il);
+		mail_sasl_start(f, ms, mech, ml, ir, il);
+	} else if (mail_tok_is(cmd, cl, "ID"))
+		imap_id(f, l, n, off);
 }
 
 static void
@@ -154,6 +304,9 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 		if (is->lit_wait) {	/* go ahead: the literal follows */
 			is->lit_wait = false;
 			ms->skip[DIR_C2S] = is->lit_len;
+			if (is->login_lit)
+				mail_cred(f, CT_LOGIN);
+			is->login_lit = false;
 		}
 		return;
 	}
@@ -162,6 +315,7 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 		mail_line_seen(f);
 		if (mail_has_word(l, n, "STARTTLS"))
 			mail_starttls_offered(f);
+		imap_auth_caps(f, l, n);
 		/* Already authenticated by other means: no STARTTLS. */
 		if (mail_tok_is(st, sl, "PREAUTH"))
 			mail_plaintext_final(f);
@@ -178,6 +332,7 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	 * sends no literal, its next line is a new command. */
 	if (is->lit_wait && imap_tag_is(is->cmd_tag, is->cmd_len, tag, tl)) {
 		is->lit_wait = false;
+		is->login_lit = false;
 		ms->cont[DIR_C2S] = false;
 	}
 	if (imap_tag_is(is->stls_tag, is->stls_len, tag, tl)) {

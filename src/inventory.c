@@ -75,7 +75,8 @@
  * run.  Strip that quote before comparing such values.
  *
  * Report order (records, CSV rows, inventory_record_json()): worst
- * verdict first -- legacy_refused, exception_expired, legacy_client,
+ * verdict first -- cleartext_credentials, legacy_refused,
+ * exception_expired, legacy_client,
  * legacy_negotiated, plaintext, unknown (and reason names we do not know),
  * ok -- then client IP, server IP, server port, protocol (IPv4 before
  * IPv6).
@@ -136,12 +137,12 @@ static const char *const inv_mode_names[INV_MODE_NMODES] = {
  * with "unknown"; past INV_MAX_REASONS names, sessions count as "other".
  */
 static const char *const inv_known_reasons[] = {
-	"legacy_refused", "exception_expired", "legacy_client",
-	"legacy_negotiated", "plaintext", "unknown", "ok",
+	"cleartext_credentials", "legacy_refused", "exception_expired",
+	"legacy_client", "legacy_negotiated", "plaintext", "unknown", "ok",
 };
 #define INV_NKNOWN	(sizeof(inv_known_reasons) / \
 			    sizeof(inv_known_reasons[0]))
-#define INV_RANK_UNKNOWN	5	/* index of "unknown" above */
+#define INV_RANK_UNKNOWN	6	/* index of "unknown" above */
 #define INV_OTHER		(INV_MAX_REASONS - 1)	/* "other" slot */
 
 /* A bounded set of interned strings, sorted by strcmp(). */

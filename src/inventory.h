@@ -43,6 +43,10 @@ struct inv_session {
 	const char	*ja3;			/* md5 hex or NULL */
 	const char	*ja4;			/* or NULL */
 	const char	*endpoint_label;	/* watch-list label or NULL */
+	bool		 cleartext_credentials;	/* sent before any TLS */
+	const char	*cleartext_mechanism;	/* "USER/PASS", "LOGIN",
+						 * "AUTH PLAIN"... or NULL */
+	const char	*client_software;	/* hints.c, or NULL */
 	uint64_t	 ts;			/* session start, us since
 						 * epoch */
 	const struct config_exception *exception; /* live exception matched,

@@ -40,6 +40,7 @@ static int	mail_first_bytes(struct flow *, struct mail_state *, int,
 		    const uint8_t *, size_t);
 static void	mail_line(struct flow *, struct mail_state *, int,
 		    const uint8_t *, size_t);
+static void	mail_banner(struct flow *, int, const uint8_t *, size_t);
 
 static struct mail_state *
 mail_state(struct flow *f)
@@ -151,6 +152,7 @@ mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
 {
 	if (ms->lb[dir].after_gap && !mail_line_whole(f->proto, dir, l, n))
 		return;
+	mail_banner(f, dir, l, n);
 	switch (f->proto) {
 	case PROTO_POP3:
 		pop3_line(f, ms, dir, l, n);
@@ -529,4 +531,237 @@ mail_has_word(const uint8_t *l, size_t n, const char *word)
 			return true;
 	}
 	return false;
+}
+
+/* --- what the two sides said of themselves ---------------------------------- */
+
+/* The flow's mail_info, allocated on first use; NULL without memory. */
+struct mail_info *
+mail_info(struct flow *f)
+{
+	if (f->sess.info == NULL)
+		f->sess.info = flow_mem_alloc(f, sizeof(*f->sess.info));
+	return f->sess.info;
+}
+
+/* Keep up to cap bytes of a value (cut, never overrun). */
+void
+mail_info_set(uint8_t *dst, uint8_t *dlen, size_t cap, const uint8_t *v,
+    size_t n)
+{
+	if (n > cap)
+		n = cap;
+	if (n > 0)		/* v may be NULL for an empty value */
+		memcpy(dst, v, n);
+	*dlen = (uint8_t)n;
+}
+
+/* The server's first line of a session seen from its start: its banner. */
+static void
+mail_banner(struct flow *f, int dir, const uint8_t *l, size_t n)
+{
+	struct mail_info	*mi;
+
+	if (dir != DIR_S2C || (f->fflags & FLOW_F_MIDSTREAM) ||
+	    (f->sess.info != NULL && f->sess.info->banner_seen) ||
+	    (mi = mail_info(f)) == NULL)
+		return;
+	mi->banner_seen = true;
+	mail_info_set(mi->banner, &mi->banner_len, sizeof(mi->banner), l, n);
+}
+
+/*
+ * One SASL mechanism the server offers, kept once, upper case, in the
+ * space-separated list while it fits.  Names are 1..20 characters of
+ * A-Z 0-9 - _ (RFC 4422 3.1); anything else is not a name.
+ */
+void
+mail_mech(struct flow *f, const uint8_t *m, size_t n)
+{
+	struct mail_info	*mi;
+	char			 up[21];
+	const char		*p;
+	size_t			 i, have;
+
+	while (n > 0 && (m[n - 1] == ']' || m[n - 1] == ')'))
+		n--;
+	if (n == 0 || n > 20)
+		return;
+	for (i = 0; i < n; i++) {
+		up[i] = (char)(m[i] >= 'a' && m[i] <= 'z' ? m[i] - 32 : m[i]);
+		if (!((up[i] >= 'A' && up[i] <= 'Z') ||
+		    (up[i] >= '0' && up[i] <= '9') || up[i] == '-' ||
+		    up[i] == '_'))
+			return;
+	}
+	up[n] = '\0';
+	if ((mi = mail_info(f)) == NULL)
+		return;
+	for (p = mi->mechs; *p != '\0'; p += strcspn(p, " ")) {
+		if (*p == ' ')
+			p++;
+		if (strncmp(p, up, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return;
+	}
+	have = strlen(mi->mechs);
+	if (have + (have > 0) + n + 1 > sizeof(mi->mechs))
+		return;
+	if (have > 0)
+		mi->mechs[have++] = ' ';
+	memcpy(mi->mechs + have, up, n + 1);
+}
+
+/* Every token of l from off on is a mechanism (SMTP AUTH, POP3 SASL). */
+void
+mail_mechs(struct flow *f, const uint8_t *l, size_t n, size_t off)
+{
+	const uint8_t	*tok;
+	size_t		 tl;
+
+	for (;;) {
+		off = mail_token(l, n, off, &tok, &tl);
+		if (tl == 0)
+			break;
+		mail_mech(f, tok, tl);
+	}
+}
+
+/* --- credentials before TLS ------------------------------------------------ */
+
+/* The client sent credentials (mechanism ct) on a plaintext line. */
+void
+mail_cred(struct flow *f, uint8_t ct)
+{
+	if (f->sess.cleartext == CT_NONE) {
+		f->sess.cleartext = ct;
+		STAT_INC(MAIL_CLEARTEXT_CREDENTIALS);
+	}
+}
+
+/* The user name of a clear-text login, kept only with privacy.log_user. */
+void
+mail_user(struct flow *f, const uint8_t *u, size_t n)
+{
+	const struct config	*cfg = flow_config();
+	struct mail_info	*mi;
+
+	if (cfg == NULL || !cfg->log_user || n == 0 ||
+	    (f->sess.info != NULL && f->sess.info->user_seen) ||
+	    (mi = mail_info(f)) == NULL)
+		return;
+	mi->user_seen = true;
+	mail_info_set(mi->user, &mi->user_len, sizeof(mi->user), u, n);
+}
+
+/* A base64 digit's value, or -1. */
+static int
+b64_val(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/*
+ * Decode base64 (RFC 4648, padding optional) into out (cap bytes).
+ * Returns the length, or (size_t)-1 when it is not base64 or too long.
+ */
+static size_t
+b64_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
+{
+	uint32_t	acc = 0;
+	size_t		i, o = 0, bits = 0;
+	int		v;
+
+	while (n > 0 && s[n - 1] == '=')
+		n--;
+	for (i = 0; i < n; i++) {
+		if ((v = b64_val(s[i])) < 0)
+			return (size_t)-1;
+		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return (size_t)-1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o;
+}
+
+/*
+ * The user name in a SASL response: PLAIN's authcid ([authzid] NUL
+ * authcid NUL password, RFC 4616), or LOGIN's first response.  Only with
+ * privacy.log_user; the decoded bytes (with the password) are wiped.
+ */
+static void
+mail_sasl_user(struct flow *f, uint8_t ct, const uint8_t *l, size_t n)
+{
+	const struct config	*cfg = flow_config();
+	uint8_t			 buf[MAIL_MAX_SASL_LINE];
+	const uint8_t		*a, *b;
+	size_t			 len;
+
+	if (cfg == NULL || !cfg->log_user ||
+	    (len = b64_decode(l, n, buf, sizeof(buf))) == (size_t)-1)
+		return;
+	if (ct == CT_SASL_LOGIN)
+		mail_user(f, buf, len);
+	else if ((a = memchr(buf, '\0', len)) != NULL &&
+	    (b = memchr(a + 1, '\0', len - (size_t)(a + 1 - buf))) != NULL)
+		mail_user(f, a + 1, (size_t)(b - a - 1));
+	explicit_bzero(buf, sizeof(buf));
+}
+
+/*
+ * A client's AUTH / AUTHENTICATE with mechanism mech and maybe an initial
+ * response (RFC 4954, RFC 5034, RFC 4959; "=" is an empty one).  PLAIN
+ * and LOGIN carry the password in base64, readable by anyone: they are
+ * followed (mail_sasl_line) until the password has gone by.
+ */
+void
+mail_sasl_start(struct flow *f, struct mail_state *ms, const uint8_t *mech,
+    size_t ml, const uint8_t *ir, size_t irl)
+{
+	ms->sasl_step = 0;
+	if (mail_tok_is(mech, ml, "PLAIN"))
+		ms->sasl_ct = CT_SASL_PLAIN;
+	else if (mail_tok_is(mech, ml, "LOGIN"))
+		ms->sasl_ct = CT_SASL_LOGIN;
+	else {
+		ms->sasl_ct = CT_NONE;	/* CRAM-MD5, SCRAM...: no password */
+		return;
+	}
+	if (irl == 1 && ir[0] == '=')
+		ms->sasl_step = 1;	/* empty initial response */
+	else if (irl > 0)
+		mail_sasl_line(f, ms, ir, irl);
+}
+
+/* A client's SASL response line during an AUTH exchange. */
+void
+mail_sasl_line(struct flow *f, struct mail_state *ms, const uint8_t *l,
+    size_t n)
+{
+	if (ms->sasl_ct == CT_NONE)
+		return;
+	if (n == 1 && l[0] == '*') {	/* the client cancelled */
+		ms->sasl_ct = CT_NONE;
+		return;
+	}
+	if (ms->sasl_ct == CT_SASL_LOGIN && ms->sasl_step == 0) {
+		/* LOGIN's first response is the user name alone. */
+		mail_sasl_user(f, CT_SASL_LOGIN, l, n);
+		ms->sasl_step = 1;
+		return;
+	}
+	if (ms->sasl_ct == CT_SASL_PLAIN)
+		mail_sasl_user(f, CT_SASL_PLAIN, l, n);
+	mail_cred(f, ms->sasl_ct);
+	ms->sasl_ct = CT_NONE;
 }

@@ -53,6 +53,7 @@ struct imap_state {
 	bool		 sasl;		/* AUTHENTICATE exchange under way */
 	bool		 lit_wait;	/* a synchronizing literal awaits "+" */
 	uint32_t	 lit_len;	/* ... of this many bytes */
+	bool		 login_lit;	/* ... and it is a LOGIN's */
 };
 
 struct smtp_state {
@@ -78,6 +79,9 @@ struct mail_state {
 					   owned, MAIL_MAX_REPLAY each */
 	uint32_t	 replay_len[2];
 	bool		 replay_cut[2];	/* more came than was kept */
+	uint8_t		 sasl_ct;	/* CT_SASL_* of an AUTH exchange whose
+					   password has not gone by yet */
+	uint8_t		 sasl_step;	/* LOGIN: 1 once the user name went */
 	union {
 		struct pop3_state pop3;
 		struct imap_state imap;
@@ -91,6 +95,16 @@ void	mail_starttls_reply(struct flow *, struct mail_state *, bool ok);
 void	mail_plaintext_final(struct flow *);
 void	mail_starttls_offered(struct flow *);
 void	mail_line_seen(struct flow *);
+struct mail_info *mail_info(struct flow *);
+void	mail_info_set(uint8_t *, uint8_t *, size_t, const uint8_t *, size_t);
+void	mail_mech(struct flow *, const uint8_t *, size_t);
+void	mail_mechs(struct flow *, const uint8_t *, size_t, size_t);
+void	mail_cred(struct flow *, uint8_t);
+void	mail_user(struct flow *, const uint8_t *, size_t);
+void	mail_sasl_start(struct flow *, struct mail_state *, const uint8_t *,
+	    size_t, const uint8_t *, size_t);
+void	mail_sasl_line(struct flow *, struct mail_state *, const uint8_t *,
+	    size_t);
 size_t	mail_token(const uint8_t *, size_t, size_t, const uint8_t **,
 	    size_t *);
 bool	mail_tok_is(const uint8_t *, size_t, const char *);

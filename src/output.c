@@ -39,6 +39,7 @@
 #include "dns.h"
 #include "fingerprint.h"
 #include "flow.h"
+#include "hints.h"
 #include "inventory.h"
 #include "classify.h"
 #include "caps.h"
@@ -504,6 +505,7 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
 	oj_set_observer(cfg->sensor_name);
+	oj_init_host();		/* once, before any sandbox */
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
 	/* start-up, before a chroot: collectors' names looked up once */
 	for (i = 0; i < nsinks; i++)
@@ -820,6 +822,7 @@ inv_add(const struct flow *f, const struct verdict *v,
 {
 	struct inv_session	 is;
 	char			 sni[TLS_MAX_SNI * 4 + 1];
+	const char		*hsrc;
 
 	memset(&is, 0, sizeof(is));
 	is.family = f->family;
@@ -843,6 +846,10 @@ inv_add(const struct flow *f, const struct verdict *v,
 	if (fs->ja4)
 		is.ja4 = fs->ja4_str;
 	is.endpoint_label = output_endpoint_label(f);
+	is.cleartext_credentials = f->sess.cleartext != CT_NONE;
+	is.cleartext_mechanism = verdict_cleartext_name(f);
+	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
+	    fs->ja3 ? fs->ja3_str : NULL, &hsrc);
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	if (store_active())

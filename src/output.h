@@ -93,6 +93,9 @@ json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
 	    const struct config *);
 json_t	*oj_inventory(uint64_t now_us, json_t *record);
 void	 oj_set_observer(const char *sensor_name);
+void	 oj_init_host(void);
+size_t	 oj_community_id(const struct flow *, uint16_t seed, char *, size_t);
+#define OJ_COMMUNITY_ID_MAX	31	/* "1:" + base64 of 20 bytes + NUL */
 
 /* The text sink (output_text.c). */
 void	output_text_session(FILE *, const struct flow *,

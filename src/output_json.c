@@ -3,8 +3,11 @@
  * Lines) by the json sink and carried as the message body to syslog.
  *
  * Field names follow the Elastic Common Schema where it has one (source.*
- * is always the client, destination.* the server; tls.version as "1.2" with
- * tls.version_protocol "tls"); our own fields live under tlsfloor.*.
+ * is always the client, destination.* the server, and client.* / server.*
+ * say the same; tls.version as "1.2" with tls.version_protocol "tls");
+ * our own fields live under tlsfloor.*.  Every event names the ECS
+ * version it follows (ecs.version) and the machine that wrote it
+ * (observer.hostname); a session carries its Community ID.
  * Objects are nested, not dotted keys.  Keys come out in a fixed order.
  *
  * Session events and alert summaries -- one per session, the only ones
@@ -15,22 +18,114 @@
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caps.h"
+#include "cert.h"
 #include "classify.h"
 #include "config.h"
 #include "fingerprint.h"
 #include "flow.h"
+#include "hints.h"
 #include "output.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
 #include "verdict.h"
 
+
+/* The ECS version the field names follow. */
+#define OJ_ECS_VERSION	"8.11.0"
+
+static char	oj_hostname[256];	/* observer.hostname; "" unknown */
+/* observer.name: the sensor's name (sensor.name, --sensor), else the host
+ * name, as the inventory store names it; NULL: neither is known. */
+static char	*oj_observer;
+static EVP_MD	*oj_sha1;		/* fetched once: EVP_sha1() would
+					   look it up (and lock) per event */
+static pthread_once_t oj_sha1_once = PTHREAD_ONCE_INIT;
+
+static void
+oj_fetch_sha1(void)
+{
+	oj_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+/*
+ * The host name, looked up once when the outputs open (before any
+ * sandbox): every event carries it as observer.hostname.
+ */
+void
+oj_init_host(void)
+{
+	if (oj_hostname[0] != '\0')
+		return;
+	if (gethostname(oj_hostname, sizeof(oj_hostname)) != 0)
+		oj_hostname[0] = '\0';
+	oj_hostname[sizeof(oj_hostname) - 1] = '\0';
+}
+
+/* The sensor's name as configured, else the host name (or NULL). */
+static const char *
+oj_observer_name(void)
+{
+	if (oj_observer != NULL)
+		return oj_observer;
+	return oj_hostname[0] != '\0' ? oj_hostname : NULL;
+}
+
+/*
+ * Community ID v1 of a TCP flow (https://github.com/corelight/community-id-
+ * spec): SHA-1 over seed (2 bytes), the lower (address, port) endpoint's
+ * address, the other's, protocol 6, a zero byte, the lower's port, the
+ * other's (network byte order), base64, after "1:".  The same for both
+ * directions of the connection, so a SIEM joins our events with Zeek's or
+ * Suricata's.  Writes at most len bytes (OJ_COMMUNITY_ID_MAX is enough);
+ * returns the length, 0 if it could not be computed.
+ */
+size_t
+oj_community_id(const struct flow *f, uint16_t seed, char *out, size_t len)
+{
+	uint8_t		 in[2 + 16 + 16 + 2 + 4], md[EVP_MAX_MD_SIZE];
+	const uint8_t	*a = f->cli, *b = f->srv;
+	uint16_t	 pa = f->cli_port, pb = f->srv_port;
+	size_t		 alen = f->family == 4 ? 4 : 16, n = 0;
+	unsigned	 mdlen = 0;
+	int		 c;
+
+	if (len < OJ_COMMUNITY_ID_MAX)
+		return 0;
+	c = memcmp(a, b, alen);
+	if (c > 0 || (c == 0 && pa > pb)) {
+		a = f->srv, b = f->cli;
+		pa = f->srv_port, pb = f->cli_port;
+	}
+	in[n++] = (uint8_t)(seed >> 8);
+	in[n++] = (uint8_t)seed;
+	memcpy(in + n, a, alen);
+	n += alen;
+	memcpy(in + n, b, alen);
+	n += alen;
+	in[n++] = 6;			/* IPPROTO_TCP */
+	in[n++] = 0;
+	in[n++] = (uint8_t)(pa >> 8);
+	in[n++] = (uint8_t)pa;
+	in[n++] = (uint8_t)(pb >> 8);
+	in[n++] = (uint8_t)pb;
+	pthread_once(&oj_sha1_once, oj_fetch_sha1);
+	if (oj_sha1 == NULL || EVP_Digest(in, n, md, &mdlen, oj_sha1,
+	    NULL) != 1 || mdlen != 20)
+		return 0;
+	memcpy(out, "1:", 2);
+	/* 20 bytes -> 28 base64 characters and a NUL */
+	return 2 + (size_t)EVP_EncodeBlock((unsigned char *)out + 2, md, 20);
+}
 
 static void
 set_str(json_t *o, const char *k, const char *v)
@@ -372,10 +467,79 @@ jw_endpoint(struct jw *w, const char *k, const struct flow *f, int server)
 	jw_end_obj(w);
 }
 
+/* ECS ecs.version and observer (name, hostname), at the top of every
+ * event. */
+static void
+jw_ecs(struct jw *w)
+{
+	const char	*name = oj_observer_name();
+
+	jw_obj(w, "ecs");
+	jw_kstr(w, "version", OJ_ECS_VERSION);
+	jw_end_obj(w);
+	if (name == NULL && oj_hostname[0] == '\0')
+		return;
+	jw_obj(w, "observer");
+	if (name != NULL)
+		jw_kstr(w, "name", name);
+	if (oj_hostname[0] != '\0')
+		jw_kstr(w, "hostname", oj_hostname);
+	jw_end_obj(w);
+}
+
+static void
+set_ecs(json_t *e)
+{
+	const char	*name = oj_observer_name();
+	json_t		*o = json_object();
+
+	set_str(o, "version", OJ_ECS_VERSION);
+	json_object_set_new(e, "ecs", o);
+	if (name == NULL && oj_hostname[0] == '\0')
+		return;
+	o = json_object();
+	if (name != NULL)
+		set_str(o, "name", name);
+	if (oj_hostname[0] != '\0')
+		set_str(o, "hostname", oj_hostname);
+	json_object_set_new(e, "observer", o);
+}
+
+void
+oj_set_observer(const char *name)
+{
+	free(oj_observer);
+	oj_observer = name != NULL ? strdup(name) : NULL;
+}
+
+/*
+ * ECS event.outcome of a session: did the connection do what it was for?
+ * A handshake that finished, or a mail session that needed none, is a
+ * success; a refused handshake, a hang-up after the hello, a client that
+ * gave up and a refused STARTTLS are failures; what a capture cut short
+ * is unknown.
+ */
+static const char *
+ecs_outcome(enum outcome o)
+{
+	switch (o) {
+	case OC_ESTABLISHED:
+	case OC_PLAINTEXT:
+		return "success";
+	case OC_REFUSED:
+	case OC_SERVER_CLOSE:
+	case OC_CLIENT_ABORT:
+	case OC_STARTTLS_REFUSED:
+		return "failure";
+	default:
+		return "unknown";
+	}
+}
+
 /* ECS event.*: kind, category/type, our dataset, times, severity. */
 static void
 jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
-    uint64_t start, uint64_t end)
+    const char *outcome, uint64_t start, uint64_t end)
 {
 	jw_obj(w, "event");
 	jw_kstr(w, "kind", kind);
@@ -386,6 +550,8 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 	jw_estr(w, "connection");
 	jw_end_arr(w);
 	jw_kstr(w, "dataset", dataset);
+	if (outcome != NULL)
+		jw_kstr(w, "outcome", outcome);
 	if (severity >= 0)
 		jw_kint(w, "severity", severity);	/* syslog numbering */
 	jw_time(w, "start", start);
@@ -400,12 +566,16 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 static void
 jw_network(struct jw *w, const struct flow *f)
 {
-	char	 id[8];
+	const struct config	*cfg = flow_config();
+	char			 id[8], cid[OJ_COMMUNITY_ID_MAX];
 
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", f->family == 4 ? "ipv4" : "ipv6");
 	jw_kstr(w, "protocol", output_proto(f));
+	if (oj_community_id(f, cfg != NULL ? cfg->community_id_seed : 0, cid,
+	    sizeof(cid)) > 0)
+		jw_kstr(w, "community_id", cid);
 	if (f->vlan != 0) {
 		jw_obj(w, "vlan");
 		snprintf(id, sizeof(id), "%u", f->vlan);
@@ -413,6 +583,61 @@ jw_network(struct jw *w, const struct flow *f)
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
+}
+
+/*
+ * A name from a certificate.  OpenSSL's RFC 2253 form is printable ASCII
+ * already (control and 8-bit bytes escaped as \XX, specials as \,): it
+ * is written as it is, so it reads as openssl x509 -nameopt RFC2253
+ * prints it; anything else is cut to printable ASCII.
+ */
+static void
+jw_kcert(struct jw *w, const char *k, const char *v)
+{
+	char	buf[CERT_MAX_NAME * 4 + 1];
+	size_t	i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e)
+			break;
+	if (v[i] == '\0') {
+		jw_kstr(w, k, v);
+		return;
+	}
+	output_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
+	jw_kstr(w, k, buf);
+}
+
+/* ECS tls.server.*: the server's certificate (TLS <= 1.2). */
+static void
+jw_cert(struct jw *w, const struct tls_cert *c)
+{
+	int	i;
+
+	jw_kcert(w, "subject", c->subject);
+	jw_kcert(w, "issuer", c->issuer);
+	if (c->not_before[0] != '\0')
+		jw_kstr(w, "not_before", c->not_before);
+	if (c->not_after[0] != '\0')
+		jw_kstr(w, "not_after", c->not_after);
+	if (c->sha256[0] != '\0') {
+		jw_obj(w, "hash");
+		jw_kstr(w, "sha256", c->sha256);
+		jw_end_obj(w);
+	}
+	if (c->nsan > 0) {
+		jw_obj(w, "x509");
+		jw_arr(w, "alternative_names");
+		for (i = 0; i < c->nsan; i++) {
+			char	buf[CERT_MAX_SAN * 4 + 1];
+
+			output_clean((const uint8_t *)c->san[i],
+			    strlen(c->san[i]), buf, sizeof(buf));
+			jw_estr(w, buf);
+		}
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
 }
 
 /* ECS tls.*: what the connection used, as far as it got. */
@@ -449,9 +674,12 @@ jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
 			jw_kstr(w, "ja4", fs->ja4_str);
 		jw_end_obj(w);
 	}
-	if (fs->ja3s) {
+	if (fs->ja3s || f->sess.cert != NULL) {
 		jw_obj(w, "server");
-		jw_kstr(w, "ja3s", fs->ja3s_md5);
+		if (fs->ja3s)
+			jw_kstr(w, "ja3s", fs->ja3s_md5);
+		if (f->sess.cert != NULL)
+			jw_cert(w, f->sess.cert);
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
@@ -600,6 +828,52 @@ jw_exception(struct jw *w, const struct verdict *v)
 	jw_end_obj(w);
 }
 
+/* A value from the wire, cut to printable ASCII (\xNN for the rest). */
+static void
+jw_kwire(struct jw *w, const char *k, const uint8_t *p, size_t n)
+{
+	char	buf[MAIL_MAX_BANNER * 4 + 1];
+
+	output_clean(p, n, buf, sizeof(buf));
+	jw_kstr(w, k, buf);
+}
+
+/* What the client and the server said of themselves in plaintext. */
+static void
+jw_mail_info(struct jw *w, const struct mail_info *mi)
+{
+	static const char *const id_keys[MI_ID_MAX] = {
+		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
+		[MI_ID_VENDOR] = "vendor", [MI_ID_OS] = "os",
+	};
+	const char	*p, *e;
+	char		 mech[MAIL_MAX_MECHS];
+	int		 i;
+
+	if (mi->banner_seen)
+		jw_kwire(w, "server_banner", mi->banner, mi->banner_len);
+	if (mi->mechs[0] != '\0') {
+		jw_arr(w, "server_auth_mechanisms");
+		for (p = mi->mechs; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+			e = p + strcspn(p, " ");
+			memcpy(mech, p, (size_t)(e - p));
+			mech[e - p] = '\0';
+			jw_estr(w, mech);
+		}
+		jw_end_arr(w);
+	}
+	if (mi->helo_seen)
+		jw_kwire(w, "smtp_helo", mi->helo, mi->helo_len);
+	if (mi->id_seen) {
+		jw_obj(w, "client_id");
+		for (i = 0; i < MI_ID_MAX; i++)
+			if (mi->id_len[i] > 0)
+				jw_kwire(w, id_keys[i], mi->id[i],
+				    mi->id_len[i]);
+		jw_end_obj(w);
+	}
+}
+
 static void
 jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
     const struct fp_set *fs)
@@ -609,7 +883,7 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
 	char		 name[OUTPUT_NAME_MAX];
-	const char	*src;
+	const char	*src, *sw;
 
 	jw_obj(w, "tlsfloor");
 	jw_kstr(w, "reason", verdict_reason_name(v->reason));
@@ -622,12 +896,31 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 		jw_kstr(w, "server_name_source", src);
 	if ((src = output_endpoint_label(f)) != NULL)
 		jw_kstr(w, "endpoint_label", src);
+	if ((sw = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
+	    fs->ja3 ? fs->ja3_str : NULL, &src)) != NULL) {
+		jw_kstr(w, "client_software", sw);
+		jw_kstr(w, "client_software_source", src);
+	}
 	if (!(f->fflags & FLOW_F_IMPLICIT)) {
 		if (f->sess.starttls < 4 && starttls[f->sess.starttls] != NULL)
 			jw_kstr(w, "starttls", starttls[f->sess.starttls]);
 		jw_kbool(w, "starttls_offered", f->sess.starttls_offered);
 	}
+	jw_kbool(w, "cleartext_credentials", f->sess.cleartext != CT_NONE);
+	if ((src = verdict_cleartext_name(f)) != NULL)
+		jw_kstr(w, "cleartext_mechanism", src);
+	if (f->sess.info != NULL)
+		jw_mail_info(w, f->sess.info);
 	jw_alert(w, f);
+	if (f->sess.cert != NULL) {	/* what to make of it */
+		jw_obj(w, "server_certificate");
+		jw_kbool(w, "expired", f->sess.cert->expired);
+		jw_kbool(w, "not_yet_valid", f->sess.cert->not_yet_valid);
+		jw_kbool(w, "self_signed", f->sess.cert->self_signed);
+		if (f->sess.cert->san_trunc)
+			jw_kbool(w, "names_truncated", true);
+		jw_end_obj(w);
+	}
 	if (v->exception != NULL)
 		jw_exception(w, v);
 	if (f->sess.ch != NULL)
@@ -654,37 +947,6 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
  * (emptied first): the same fields; the alert says kind "alert" and
  * carries its severity.  False when out of memory.
  */
-/* observer.name: the sensor's name when one is configured (sensor.name,
- * --sensor); NULL: none, the events stay as they were. */
-static char	*oj_observer;
-
-void
-oj_set_observer(const char *name)
-{
-	free(oj_observer);
-	oj_observer = name != NULL ? strdup(name) : NULL;
-}
-
-static void
-jw_observer(struct jw *w)
-{
-	if (oj_observer == NULL)
-		return;
-	jw_obj(w, "observer");
-	jw_kstr(w, "name", oj_observer);
-	jw_end_obj(w);
-}
-
-static void
-set_observer(json_t *e)
-{
-	json_t	*o;
-
-	if (oj_observer == NULL || (o = json_object()) == NULL)
-		return;
-	json_object_set_new(o, "name", json_string(oj_observer));
-	json_object_set_new(e, "observer", o);
-}
 
 bool
 oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
@@ -694,15 +956,23 @@ oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", f->first_ts);
-	jw_observer(w);
+	jw_ecs(w);
 	if (t == EV_ALERT)
 		jw_event(w, "alert", "tlsfloor.alert", v->severity,
-		    f->first_ts, f->last_ts);
+		    ecs_outcome(v->outcome), f->first_ts, f->last_ts);
 	else
-		jw_event(w, "event", "tlsfloor.session", -1, f->first_ts,
-		    f->last_ts);
+		jw_event(w, "event", "tlsfloor.session", -1,
+		    ecs_outcome(v->outcome), f->first_ts, f->last_ts);
 	jw_endpoint(w, "source", f, 0);
 	jw_endpoint(w, "destination", f, 1);
+	jw_endpoint(w, "client", f, 0);		/* ECS client/server: the */
+	jw_endpoint(w, "server", f, 1);		/* same as source/destination */
+	/* ECS user.name: a clear-text login's, with privacy.log_user */
+	if (f->sess.info != NULL && f->sess.info->user_seen) {
+		jw_obj(w, "user");
+		jw_kwire(w, "name", f->sess.info->user, f->sess.info->user_len);
+		jw_end_obj(w);
+	}
 	jw_network(w, f);
 	if (f->sess.ch != NULL || f->sess.sh != NULL)
 		jw_tls(w, f, v, fs);
@@ -716,23 +986,28 @@ bool
 oj_summary(struct jw *w, const struct alert_summary *as)
 {
 	char	 ip[OUTPUT_ADDR_MAX];
+	int	 i;
 
 	w->n = 0;
 	w->bad = false;
 	jw_obj(w, NULL);
 	jw_time(w, "@timestamp", as->window_end);
-	jw_observer(w);
-	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity,
+	jw_ecs(w);
+	jw_event(w, "alert", "tlsfloor.alert_summary", as->severity, NULL,
 	    as->first_ts, as->last_ts);
-	jw_obj(w, "source");
-	output_addr(as->family, as->cli, ip, sizeof(ip));
-	jw_kstr(w, "ip", ip);
-	jw_end_obj(w);
-	jw_obj(w, "destination");
-	output_addr(as->family, as->srv, ip, sizeof(ip));
-	jw_kstr(w, "ip", ip);
-	jw_kint(w, "port", as->srv_port);
-	jw_end_obj(w);
+	for (i = 0; i < 2; i++) {
+		jw_obj(w, i == 0 ? "source" : "client");
+		output_addr(as->family, as->cli, ip, sizeof(ip));
+		jw_kstr(w, "ip", ip);
+		jw_end_obj(w);
+	}
+	for (i = 0; i < 2; i++) {
+		jw_obj(w, i == 0 ? "destination" : "server");
+		output_addr(as->family, as->srv, ip, sizeof(ip));
+		jw_kstr(w, "ip", ip);
+		jw_kint(w, "port", as->srv_port);
+		jw_end_obj(w);
+	}
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", as->family == 4 ? "ipv4" : "ipv6");
@@ -848,7 +1123,7 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
 
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
-	set_observer(e);
+	set_ecs(e);
 	o = json_object();
 	set_str(o, "kind", "metric");
 	set_str(o, "dataset", "tlsfloor.stats");
@@ -899,7 +1174,7 @@ oj_inventory(uint64_t now, json_t *record)
 	e = json_object();
 	output_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
-	set_observer(e);
+	set_ecs(e);
 	o = json_object();
 	set_str(o, "kind", "state");
 	set_str(o, "dataset", "tlsfloor.inventory");

@@ -641,6 +641,7 @@ static const struct {
 	const char	*reason;
 	const char	*name;
 } cef_names[] = {
+	{ "cleartext_credentials", "Mail client sent credentials in clear" },
 	{ "legacy_refused",	"Mail client refused for legacy TLS" },
 	{ "legacy_client",	"Mail client limited to legacy TLS" },
 	{ "legacy_negotiated",	"Mail session negotiated legacy TLS" },

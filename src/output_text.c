@@ -2,7 +2,8 @@
  * output_text.c -- one aligned, human-readable line per session:
  *
  *   time  proto mode  client -> server  offered/negotiated  outcome  reason
- *   [sni=...] [alert=...]
+ *   [sni=...] [endpoint="..."] [alert=...] [cleartext="MECH"]
+ *   [helo="..."] [client_id="..."] [exception=...] [midstream]
  *
  * Fields are separated by spaces and the optional ones are key=value, so a
  * value taken from the wire (the SNI, a name from a DNS answer) or from the
@@ -117,6 +118,20 @@ output_text_session(FILE *fp, const struct flow *f, const struct verdict *v)
 		    a == &f->sess.alert[DIR_S2C] ? "server" : "client",
 		    a->level == 2 ? "fatal" : "warning",
 		    an != NULL ? an : "unknown");
+	}
+	if ((src = verdict_cleartext_name(f)) != NULL)
+		fprintf(fp, " cleartext=\"%s\"", src);
+	if (f->sess.info != NULL && f->sess.info->helo_seen) {
+		output_clean(f->sess.info->helo, f->sess.info->helo_len, sni,
+		    sizeof(sni));
+		output_text_escape(sni, esc, sizeof(esc));
+		fprintf(fp, " helo=\"%s\"", esc);
+	}
+	if (f->sess.info != NULL && f->sess.info->id_len[MI_ID_NAME] > 0) {
+		output_clean(f->sess.info->id[MI_ID_NAME],
+		    f->sess.info->id_len[MI_ID_NAME], sni, sizeof(sni));
+		output_text_escape(sni, esc, sizeof(esc));
+		fprintf(fp, " client_id=\"%s\"", esc);
 	}
 	if (v->exception != NULL)
 		fprintf(fp, " exception=%s", v->exception_live ? "live" :

@@ -14,6 +14,9 @@
  *
  * During an AUTH exchange the client's lines are SASL data and the server's
  * "+ " lines are challenges; the final status line ends it.
+ *
+ * Credentials on these lines are in the clear (mail_cred): PASS (after
+ * USER), APOP, and AUTH PLAIN / LOGIN.
  */
 #include "flow.h"
 #include "mail.h"
@@ -56,14 +59,16 @@ static void
 pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
     const uint8_t *l, size_t n)
 {
-	const uint8_t	*cmd, *arg;
-	size_t		 cl, al, off;
+	const uint8_t	*cmd, *arg, *ir;
+	size_t		 cl, al, il, off;
 	uint8_t		 type = P3_OTHER;
 
-	if (ps->sasl)			/* a SASL response, not a command */
+	if (ps->sasl) {			/* a SASL response, not a command */
+		mail_sasl_line(f, ms, l, n);
 		return;
+	}
 	off = mail_token(l, n, 0, &cmd, &cl);
-	mail_token(l, n, off, &arg, &al);
+	off = mail_token(l, n, off, &arg, &al);
 	if (cl == 0)
 		return;
 	if (mail_tok_is(cmd, cl, "STLS"))
@@ -75,11 +80,23 @@ pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 	else if ((mail_tok_is(cmd, cl, "LIST") ||
 	    mail_tok_is(cmd, cl, "UIDL")) && al == 0)
 		type = P3_MULTI;
-	else if (mail_tok_is(cmd, cl, "PASS") || mail_tok_is(cmd, cl, "APOP"))
+	else if (mail_tok_is(cmd, cl, "PASS")) {
 		type = P3_LOGIN;
-	else if (mail_tok_is(cmd, cl, "AUTH"))
+		mail_cred(f, CT_USER_PASS);
+	} else if (mail_tok_is(cmd, cl, "APOP")) {
+		type = P3_LOGIN;
+		mail_cred(f, CT_APOP);
+		mail_user(f, arg, al);
+	} else if (mail_tok_is(cmd, cl, "USER"))
+		mail_user(f, arg, al);
+	else if (mail_tok_is(cmd, cl, "AUTH")) {
 		/* Without a mechanism AUTH lists them (multi-line). */
 		type = al == 0 ? P3_MULTI : P3_AUTH;
+		if (al > 0) {
+			mail_token(l, n, off, &ir, &il);
+			mail_sasl_start(f, ms, arg, al, ir, il);
+		}
+	}
 	mail_line_seen(f);
 	if (!mail_cmdq_push(&ps->q, type)) {
 		STAT_INC(MAIL_QUEUE_FULL);
@@ -105,6 +122,9 @@ pop3_server(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 		}
 		if (ps->capa && mail_has_word(l, n, "STLS"))
 			mail_starttls_offered(f);
+		if (ps->capa && n > 5 && mail_tok_is(l, 4, "SASL") &&
+		    l[4] == ' ')	/* "SASL PLAIN LOGIN" (RFC 2449 6.9) */
+			mail_mechs(f, l, n, 5);
 		return;
 	}
 	if (n >= 3 && (l[0] == '+') && (l[1] == 'O' || l[1] == 'o') &&

@@ -403,7 +403,7 @@ on_record(const struct store_rec *r, void *arg)
 	c->nrecords++;
 	/* Still below the floor: a legacy verdict in the window and not
 	 * fixed since (those are counted as fixed). */
-	legacy = r->verdict <= RS_LEGACY_NEGOTIATED &&
+	legacy = r->verdict <= SR_LEGACY_NEGOTIATED &&
 	    strcmp(r->status, "legacy") == 0;
 	snprintf(srv, sizeof(srv), "%s:%llu", r->server ? r->server : "",
 	    (unsigned long long)r->port);
@@ -414,12 +414,12 @@ on_record(const struct store_rec *r, void *arg)
 		distinct(c, p, M_SERVERS, srv);
 		group_count(c, r);
 	}
-	if (r->verdict == RS_LEGACY_REFUSED)
+	if (r->verdict == SR_LEGACY_REFUSED)
 		distinct(c, p, M_REFUSED, r->client);
 	if (strcmp(r->status, "fixed") == 0 &&
 	    r->last_legacy_seen >= c->win_start)
 		distinct(c, p, M_FIXED, r->client);
-	if (r->verdict == RS_PLAINTEXT)
+	if (r->verdict == SR_PLAINTEXT)
 		distinct(c, p, M_PLAIN, r->client);
 	if (r->client_max != 0) {
 		c->ver[0][0][ver_bucket(r->client_max)]++;
@@ -466,7 +466,7 @@ on_record(const struct store_rec *r, void *arg)
 		w->sensor = dup0(c, r->sensor);
 		w->port = r->port;
 		w->sessions = r->sessions;
-		for (k = 0; k <= RS_LEGACY_NEGOTIATED; k++)
+		for (k = 0; k <= SR_LEGACY_NEGOTIATED; k++)
 			w->legacy += r->n[k];
 		w->last_legacy_seen = r->last_legacy_seen;
 		w->last_seen = r->last_seen;
@@ -599,8 +599,8 @@ td_ja4(FILE *fp, const char *ja4)
 static const char *
 verdict_class(int v)
 {
-	return v == RS_LEGACY_REFUSED || v == RS_EXCEPTION_EXPIRED ? "bad" :
-	    v <= RS_LEGACY_NEGOTIATED ? "warn" : v == RS_PLAINTEXT ? "plain" :
+	return v == SR_LEGACY_REFUSED || v == SR_EXCEPTION_EXPIRED ? "bad" :
+	    v <= SR_LEGACY_NEGOTIATED ? "warn" : v == SR_PLAINTEXT ? "plain" :
 	    "good";
 }
 

@@ -13,6 +13,9 @@
  *   BDAT n --> n bytes of content follow the command line at once
  *   AUTH --(334)--> SASL exchange: client lines are data until the final
  *                   reply
+ *
+ * Noted on the way: the client's EHLO/HELO name, the AUTH mechanisms its
+ * EHLO reply lists, and an AUTH PLAIN / LOGIN password sent in the clear.
  */
 #include "flow.h"
 #include "mail.h"
@@ -33,6 +36,7 @@ static void	smtp_client(struct flow *, struct mail_state *,
 static void	smtp_server(struct flow *, struct mail_state *,
 		    struct smtp_state *, const uint8_t *, size_t);
 static bool	smtp_number(const uint8_t *, size_t, uint64_t *);
+static void	smtp_helo(struct flow *, const uint8_t *, size_t);
 
 void
 smtp_init(struct flow *f, struct smtp_state *ss)
@@ -68,12 +72,25 @@ smtp_number(const uint8_t *s, size_t n, uint64_t *v)
 	return *v <= UINT32_MAX;
 }
 
+/* The name the client gave in its first EHLO or HELO. */
+static void
+smtp_helo(struct flow *f, const uint8_t *name, size_t n)
+{
+	struct mail_info	*mi;
+
+	if (n == 0 || (f->sess.info != NULL && f->sess.info->helo_seen) ||
+	    (mi = mail_info(f)) == NULL)
+		return;
+	mi->helo_seen = true;
+	mail_info_set(mi->helo, &mi->helo_len, sizeof(mi->helo), name, n);
+}
+
 static void
 smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
     const uint8_t *l, size_t n)
 {
-	const uint8_t	*cmd, *arg;
-	size_t		 cl, al, off;
+	const uint8_t	*cmd, *arg, *ir;
+	size_t		 cl, al, il, off;
 	uint64_t	 chunk;
 	uint8_t		 type = SM_OTHER;
 
@@ -82,20 +99,27 @@ smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 			ss->body = false;
 		return;
 	}
-	if (ss->sasl)		/* a SASL response, not a command */
+	if (ss->sasl) {		/* a SASL response, not a command */
+		mail_sasl_line(f, ms, l, n);
 		return;
+	}
 	off = mail_token(l, n, 0, &cmd, &cl);
-	mail_token(l, n, off, &arg, &al);
+	off = mail_token(l, n, off, &arg, &al);
 	if (cl == 0)
 		return;
 	if (mail_tok_is(cmd, cl, "STARTTLS"))
 		type = SM_STARTTLS;
-	else if (mail_tok_is(cmd, cl, "EHLO") || mail_tok_is(cmd, cl, "HELO"))
+	else if (mail_tok_is(cmd, cl, "EHLO") || mail_tok_is(cmd, cl, "HELO")) {
 		type = SM_EHLO;
+		smtp_helo(f, arg, al);
+	}
 	else if (mail_tok_is(cmd, cl, "DATA"))
 		type = SM_DATA;
-	else if (mail_tok_is(cmd, cl, "AUTH"))
+	else if (mail_tok_is(cmd, cl, "AUTH")) {
 		type = SM_AUTH;
+		mail_token(l, n, off, &ir, &il);
+		mail_sasl_start(f, ms, arg, al, ir, il);
+	}
 	else if (mail_tok_is(cmd, cl, "BDAT") && smtp_number(arg, al, &chunk))
 		ms->skip[DIR_C2S] = chunk;
 	mail_line_seen(f);
@@ -123,6 +147,10 @@ smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 	cmd = mail_cmdq_peek(&ss->q);
 	if (cmd == SM_EHLO && n > 4 && mail_has_word(l + 4, n - 4, "STARTTLS"))
 		mail_starttls_offered(f);
+	/* "250-AUTH PLAIN LOGIN", or the pre-RFC "250-AUTH=PLAIN LOGIN" */
+	if (cmd == SM_EHLO && n > 9 && mail_tok_is(l + 4, 4, "AUTH") &&
+	    (l[8] == ' ' || l[8] == '='))
+		mail_mechs(f, l, n, 9);
 	if (n > 3 && l[3] == '-')
 		return;
 	mail_line_seen(f);

@@ -90,6 +90,7 @@
 	X(MAIL_STARTTLS,	"mail.starttls_requested")		\
 	X(MAIL_STARTTLS_OK,	"mail.starttls_accepted")		\
 	X(MAIL_STARTTLS_NO,	"mail.starttls_refused")		\
+	X(MAIL_CLEARTEXT_CREDENTIALS, "mail.cleartext_credentials")	\
 	X(MAIL_HELD_FULL,	"mail.held_bytes_full")			\
 	X(MAIL_QUEUE_FULL,	"mail.pipeline_full")			\
 	X(MAIL_PLAIN_DEPTH,	"mail.plaintext_depth_reached")		\
@@ -99,6 +100,9 @@
 	X(TLS_BAD_RECORD,	"tls.bad_record")			\
 	X(TLS_BAD_HELLO,	"tls.bad_hello")			\
 	X(TLS_HELLO_TOO_BIG,	"tls.hello_too_large")			\
+	X(TLS_CERTIFICATES,	"tls.certificates")			\
+	X(TLS_CERT_TOO_BIG,	"tls.certificate_too_large")		\
+	X(TLS_BAD_CERT,		"tls.bad_certificate")			\
 	X(TLS_CLIENT_HELLO,	"tls.client_hellos")			\
 	X(TLS_SSLV2_HELLO,	"tls.sslv2_client_hellos")		\
 	X(TLS_SERVER_HELLO,	"tls.server_hellos")			\
@@ -108,6 +112,7 @@
 	X(SESS_NO_PAYLOAD,	"session.no_payload")			\
 	X(SESS_NOT_TLS,		"session.not_tls")			\
 	X(SESS_EXCEPTION,	"session.under_exception")		\
+	X(RS_CLEARTEXT_CREDENTIALS, "session.reason.cleartext_credentials") \
 	X(RS_LEGACY_REFUSED,	"session.reason.legacy_refused")	\
 	X(RS_EXCEPTION_EXPIRED,	"session.reason.exception_expired")	\
 	X(RS_LEGACY_CLIENT,	"session.reason.legacy_client")		\

@@ -138,13 +138,29 @@
 
 #define US	1000000ull
 
-_Static_assert(STORE_NREASONS == RS_MAX, "one column per reason");
 
 static const char *const reason_names[STORE_NREASONS] = {
 	"legacy_refused", "exception_expired", "legacy_client",
 	"legacy_negotiated", "plaintext", "unknown", "ok",
 };
-#define R_LEGACY_LAST	RS_LEGACY_NEGOTIATED	/* 0..3 are legacy */
+#define R_LEGACY_LAST	SR_LEGACY_NEGOTIATED	/* 0..3 are legacy */
+
+/* The store's reason for a verdict's (enum reason), or -1 for none. */
+static int
+store_reason_of(int r)
+{
+	switch (r) {
+	case RS_CLEARTEXT_CREDENTIALS:	return SR_PLAINTEXT;
+	case RS_LEGACY_REFUSED:		return SR_LEGACY_REFUSED;
+	case RS_EXCEPTION_EXPIRED:	return SR_EXCEPTION_EXPIRED;
+	case RS_LEGACY_CLIENT:		return SR_LEGACY_CLIENT;
+	case RS_LEGACY_NEGOTIATED:	return SR_LEGACY_NEGOTIATED;
+	case RS_PLAINTEXT:		return SR_PLAINTEXT;
+	case RS_UNKNOWN:		return SR_UNKNOWN;
+	case RS_OK:			return SR_OK;
+	default:			return -1;
+	}
+}
 
 static const char *const mode_names[] = { "starttls", "implicit", "plain" };
 
@@ -263,12 +279,12 @@ store_verdict(const uint64_t seen[STORE_NREASONS], uint64_t last_seen,
 	for (r = 0; r < STORE_NREASONS; r++) {
 		if (seen[r] == 0 || seen[r] < cut)
 			continue;
-		if (expired && (r == RS_LEGACY_CLIENT ||
-		    r == RS_LEGACY_NEGOTIATED))
-			return RS_EXCEPTION_EXPIRED;
+		if (expired && (r == SR_LEGACY_CLIENT ||
+		    r == SR_LEGACY_NEGOTIATED))
+			return SR_EXCEPTION_EXPIRED;
 		return r;
 	}
-	return RS_UNKNOWN;	/* no session at all */
+	return SR_UNKNOWN;	/* no session at all */
 }
 
 const char *
@@ -281,14 +297,14 @@ store_status(const uint64_t seen[STORE_NREASONS], int verdict)
 		if (seen[r] > legacy)
 			legacy = seen[r];
 	if (legacy != 0) {
-		other = seen[RS_PLAINTEXT] > seen[RS_UNKNOWN] ?
-		    seen[RS_PLAINTEXT] : seen[RS_UNKNOWN];
-		return seen[RS_OK] > legacy && other <= legacy ? "fixed" :
+		other = seen[SR_PLAINTEXT] > seen[SR_UNKNOWN] ?
+		    seen[SR_PLAINTEXT] : seen[SR_UNKNOWN];
+		return seen[SR_OK] > legacy && other <= legacy ? "fixed" :
 		    "legacy";
 	}
-	if (verdict == RS_PLAINTEXT)
+	if (verdict == SR_PLAINTEXT)
 		return "plaintext";
-	if (verdict == RS_UNKNOWN)
+	if (verdict == SR_UNKNOWN)
 		return "unknown";
 	return "ok";
 }
@@ -739,7 +755,7 @@ upsert_sql(bool pg)
 	    "ja3, endpoint_label, exception_owner, exception_expires, "
 	    "exception_ticket) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, "
 	    "?8, ?9, ?10, CASE WHEN ?11 <= %d THEN ?7 ELSE 0 END, "
-	    "CASE WHEN ?11 = %d THEN ?7 ELSE 0 END, ", R_LEGACY_LAST, RS_OK);
+	    "CASE WHEN ?11 = %d THEN ?7 ELSE 0 END, ", R_LEGACY_LAST, SR_OK);
 	for (r = 0; r < STORE_NREASONS; r++)
 		o += (size_t)snprintf(b + o, len - o, "CASE WHEN ?11 = %d "
 		    "THEN ?7 ELSE 0 END, CASE WHEN ?11 = %d THEN 1 ELSE 0 END, ",
@@ -1289,7 +1305,7 @@ store_add(const struct inv_session *s)
 	struct timespec			 dl;
 
 	if (st == NULL || s == NULL || (s->family != 4 && s->family != 6) ||
-	    s->reason >= STORE_NREASONS)
+	    store_reason_of(s->reason) < 0)
 		return;
 	pthread_mutex_lock(&st->mtx);
 	if (!ensure_started()) {
@@ -1328,7 +1344,7 @@ store_add(const struct inv_session *s)
 	memcpy(it->srv, s->srv, s->family == 4 ? 4 : 16);
 	it->port = s->srv_port;
 	it->proto = s->proto;
-	it->reason = s->reason;
+	it->reason = (uint8_t)store_reason_of(s->reason);
 	it->modebit = s->mode == NULL ? 0 : strcmp(s->mode, "starttls") == 0 ?
 	    1 : strcmp(s->mode, "implicit") == 0 ? 2 :
 	    strcmp(s->mode, "plain") == 0 ? 4 : 0;
@@ -1656,7 +1672,7 @@ rep_row_fill(struct cur *s, const struct store_filter *f,
 	}
 	v = (int)cur_int(s, Q_VERDICT);
 	if (v < 0 || v >= STORE_NREASONS)
-		v = RS_UNKNOWN;
+		v = SR_UNKNOWN;
 	(void)f;
 	r->v[0] = cur_text(s, Q_CLIENT);
 	r->v[1] = cur_text(s, Q_SERVER);
@@ -1686,7 +1702,7 @@ rep_row_fill(struct cur *s, const struct store_filter *f,
 	fmt_us((uint64_t)cur_int(s, Q_FIRST), r->buf[11], 64);
 	fmt_us((uint64_t)cur_int(s, Q_LAST), r->buf[12], 64);
 	fmt_us(legacy, r->buf[13], 64);
-	fmt_us(seen[RS_OK], r->buf[14], 64);
+	fmt_us(seen[SR_OK], r->buf[14], 64);
 	inventory_fmt_version((uint16_t)(int)cur_int(s, Q_CMAX),
 	    r->buf[15], 64);
 	inventory_fmt_version((uint16_t)(int)cur_int(s, Q_NMIN),
@@ -1853,7 +1869,7 @@ fill_json(FILE *fp, void *arg)
 		v = (int)cur_int(s, 1);
 		json_object_set_new(o, "client", jstr(cur_text(s, 0)));
 		json_object_set_new(o, "verdict", json_string(reason_names[
-		    v >= 0 && v < STORE_NREASONS ? v : RS_UNKNOWN]));
+		    v >= 0 && v < STORE_NREASONS ? v : SR_UNKNOWN]));
 		json_object_set_new(o, "records",
 		    json_integer(cur_int(s, 2)));
 		json_object_set_new(o, "sessions",
@@ -1968,7 +1984,7 @@ visit_records(struct db *db, const struct store_filter *f,
 		}
 		r.verdict = (int)cur_int(&cu, Q_VERDICT);
 		if (r.verdict < 0 || r.verdict >= STORE_NREASONS)
-			r.verdict = RS_UNKNOWN;
+			r.verdict = SR_UNKNOWN;
 		r.verdict_name = reason_names[r.verdict];
 		r.status = store_status(seen, r.verdict);
 		r.sensor = cur_text(&cu, Q_SENSOR);
@@ -1985,7 +2001,7 @@ visit_records(struct db *db, const struct store_filter *f,
 		r.sessions = (uint64_t)cur_int(&cu, Q_SESSIONS);
 		r.first_seen = (uint64_t)cur_int(&cu, Q_FIRST);
 		r.last_seen = (uint64_t)cur_int(&cu, Q_LAST);
-		r.last_ok_seen = seen[RS_OK];
+		r.last_ok_seen = seen[SR_OK];
 		r.client_max = (uint16_t)cur_int(&cu, Q_CMAX);
 		r.negotiated_min = (uint16_t)cur_int(&cu, Q_NMIN);
 		r.negotiated_max = (uint16_t)cur_int(&cu, Q_NMAX);

@@ -17,8 +17,24 @@ struct inv_session;
 
 #define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version we write */
 
-/* Per reason, worst first: the same order as enum reason (verdict.h). */
-#define STORE_NREASONS		7
+/*
+ * The reasons a record keeps a column pair for, worst first.  The same
+ * names as enum reason (verdict.h) but their own numbers: the schema has a
+ * column per reason and an index per column, so a reason verdict.c adds
+ * does not move these.  store_add() maps RS_CLEARTEXT_CREDENTIALS onto
+ * SR_PLAINTEXT (a session that sent a password in the clear never reached
+ * TLS); the record does not yet keep that it was a password.
+ */
+enum store_reason {
+	SR_LEGACY_REFUSED,
+	SR_EXCEPTION_EXPIRED,
+	SR_LEGACY_CLIENT,
+	SR_LEGACY_NEGOTIATED,
+	SR_PLAINTEXT,
+	SR_UNKNOWN,
+	SR_OK,
+	STORE_NREASONS
+};
 
 /* What the daemon's store is opened with. */
 struct store_opts {

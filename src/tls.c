@@ -13,6 +13,9 @@
  * time, a hello may span several records and several TCP segments.  Only
  * the hello message is gathered (at most TLS_MAX_HELLO bytes, allocated
  * once its length is known); other record bodies are skipped as they pass.
+ * On a mail flow whose ServerHello chose TLS 1.2 or less, the server's
+ * next handshake message is gathered too if it is the Certificate (at
+ * most TLS_MAX_CERT_MSG bytes): cert.c decodes the server's certificate.
  *
  * The first bytes of a direction decide its framing:
  *   20..24, 3, x  TLS record (RFC 8446 5.1)
@@ -26,6 +29,7 @@
 #include "config.h"
 #include "flow.h"
 #include "caps.h"
+#include "cert.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
@@ -47,6 +51,7 @@ struct tls_dir {
 	uint8_t		 type;		/* current record's content type */
 	bool		 hello_done;	/* this side's hello is parsed */
 	bool		 encrypted;	/* CCS or app data seen: rest opaque */
+	bool		 want_cert;	/* the Certificate may come next */
 	uint16_t	 rec_len;	/* current record body length */
 	uint16_t	 body_left;	/* of it, bytes still to come */
 	uint16_t	 after_hello;	/* records since the hello */
@@ -89,6 +94,7 @@ static size_t	tls_gather(struct flow *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
 static void	tls_message(struct flow *, struct tls_dir *, int);
 static void	tls_alert(struct flow *, int, uint8_t, uint8_t);
+static void	tls_certificate(struct flow *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
 static bool	tls_keep_u16(uint16_t *, void *, size_t, uint16_t);
@@ -858,7 +864,7 @@ tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 	switch (td->type) {
 	case TLS_CT_HANDSHAKE:
-		if (!td->hello_done && !td->encrypted)
+		if ((!td->hello_done || td->want_cert) && !td->encrypted)
 			tls_gather(f, td, dir, p, take);
 		break;
 	case TLS_CT_ALERT:
@@ -907,7 +913,8 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	size_t		used = 0, take;
 	uint32_t	len;
 
-	while (used < n && td->phase != TD_DONE && !td->hello_done) {
+	while (used < n && td->phase != TD_DONE &&
+	    (!td->hello_done || td->want_cert)) {
 		if (td->hs_need == 0) {
 			take = 4 - td->hs_len;
 			if (take > n - used)
@@ -923,6 +930,21 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 			    td->hs_hdr[0] == TLS_HS_HELLO_REQUEST && len == 0) {
 				td->hs_len = 0;
 				continue;
+			}
+			if (td->hello_done) {
+				/* After the ServerHello: only a Certificate,
+				 * and only one we are willing to hold. */
+				td->hs_len = 0;
+				if (td->hs_hdr[0] != TLS_HS_CERTIFICATE) {
+					td->want_cert = false;
+					break;
+				}
+				if (len > TLS_MAX_CERT_MSG) {
+					STAT_INC(TLS_CERT_TOO_BIG);
+					td->want_cert = false;
+					break;
+				}
+				td->hs_len = 4;
 			}
 			/* A hello this large is an attack on our memory. */
 			if (len > TLS_MAX_HELLO) {
@@ -980,6 +1002,12 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 	enum tls_res		 res;
 	uint8_t			 type = td->hs[0];
 
+	if (td->hello_done) {		/* the Certificate (tls_gather) */
+		td->want_cert = false;
+		tls_certificate(f, body, blen);
+		tls_hs_free(td);
+		return;
+	}
 	if (td->phase == TD_V2) {
 		body = td->hs;
 		blen = td->hs_need;
@@ -1026,6 +1054,12 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 		}
 		f->sess.sh = sh;
 		STAT_INC(TLS_SERVER_HELLO);
+		/* TLS 1.2 and below show the certificate next, in the
+		 * clear; only mail flows are worth decoding it for. */
+		td->want_cert = !sh->sslv2 && !sh->hrr &&
+		    tls_server_version(sh) <= TLS_V_1_2 &&
+		    (f->proto == PROTO_POP3 || f->proto == PROTO_IMAP ||
+		    f->proto == PROTO_SMTP);
 	} else {
 		/* The first handshake message is not this side's hello:
 		 * not a handshake we can follow. */
@@ -1036,6 +1070,29 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 	}
 out:
 	tls_hs_free(td);
+}
+
+/* The server's Certificate message: its first certificate, decoded. */
+static void
+tls_certificate(struct flow *f, const uint8_t *body, size_t n)
+{
+	struct tls_cert	*c;
+
+	if (f->sess.cert != NULL ||
+	    (c = flow_mem_alloc(f, sizeof(*c))) == NULL)
+		return;
+	switch (cert_parse(body, n, (int64_t)(f->first_ts / 1000000u), c)) {
+	case CERT_OK:
+		f->sess.cert = c;
+		STAT_INC(TLS_CERTIFICATES);
+		return;
+	case CERT_BAD:
+		STAT_INC(TLS_BAD_CERT);
+		break;
+	case CERT_EMPTY:
+		break;
+	}
+	flow_mem_free(c, sizeof(*c));
 }
 
 static void

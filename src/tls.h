@@ -35,6 +35,7 @@ enum tls_res {
 #define TLS_HS_HELLO_REQUEST	0
 #define TLS_HS_CLIENT_HELLO	1
 #define TLS_HS_SERVER_HELLO	2
+#define TLS_HS_CERTIFICATE	11
 
 #define TLS_EXT_SERVER_NAME	0
 #define TLS_EXT_GROUPS		10

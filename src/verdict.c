@@ -10,7 +10,12 @@
  *   negotiated  = the ServerHello's choice
  *   outcome     = established | refused | server_close | client_abort |
  *                 gap | incomplete | plaintext | starttls_refused
- *   reason      = legacy_refused    client_max < floor, and the server
+ *   reason      = cleartext_credentials  the client sent a password (or
+ *                                   an APOP digest) before any TLS: the
+ *                                   worst there is, whatever TLS came
+ *                                   after (an ok TLS session cannot
+ *                                   have it)
+ *               | legacy_refused    client_max < floor, and the server
  *                                   refused it (alert or hang-up)
  *               | legacy_client     client_max < floor
  *               | legacy_negotiated negotiated < floor <= client_max, or
@@ -29,6 +34,7 @@
 #include "config.h"
 #include "flow.h"
 #include "caps.h"
+#include "cert.h"
 #include "log.h"
 #include "output.h"
 #include "stats.h"
@@ -52,6 +58,7 @@ static const char *const outcome_names[OC_MAX] = {
 };
 
 static const char *const reason_names[RS_MAX] = {
+	[RS_CLEARTEXT_CREDENTIALS] = "cleartext_credentials",
 	[RS_LEGACY_REFUSED] = "legacy_refused",
 	[RS_EXCEPTION_EXPIRED] = "exception_expired",
 	[RS_LEGACY_CLIENT] = "legacy_client",
@@ -62,6 +69,7 @@ static const char *const reason_names[RS_MAX] = {
 };
 
 static const enum stat_id reason_stat[RS_MAX] = {
+	[RS_CLEARTEXT_CREDENTIALS] = STAT_RS_CLEARTEXT_CREDENTIALS,
 	[RS_LEGACY_REFUSED] = STAT_RS_LEGACY_REFUSED,
 	[RS_EXCEPTION_EXPIRED] = STAT_RS_EXCEPTION_EXPIRED,
 	[RS_LEGACY_CLIENT] = STAT_RS_LEGACY_CLIENT,
@@ -84,6 +92,8 @@ static const enum stat_id outcome_stat[OC_MAX] = {
 
 static enum outcome	verdict_outcome_tls(const struct session *);
 static enum outcome	verdict_outcome_plain(const struct flow *);
+static void		verdict_judge_tls(const struct session *,
+			    struct verdict *);
 
 void
 verdict_init(const struct config *cfg)
@@ -254,8 +264,16 @@ verdict_judge(const struct flow *f, struct verdict *v)
 		v->outcome = verdict_outcome_plain(f);
 		v->reason = v->outcome == OC_INCOMPLETE ? RS_UNKNOWN :
 		    RS_PLAINTEXT;
-		return;
-	}
+	} else
+		verdict_judge_tls(s, v);
+	/* A password on the wire outranks anything TLS did later. */
+	if (s->cleartext != CT_NONE)
+		v->reason = RS_CLEARTEXT_CREDENTIALS;
+}
+
+static void
+verdict_judge_tls(const struct session *s, struct verdict *v)
+{
 	v->outcome = verdict_outcome_tls(s);
 	if (v->client_max != 0) {
 		if (v->client_max < floor_version)
@@ -284,6 +302,7 @@ void
 verdict_policy(const struct flow *f, struct verdict *v)
 {
 	static const int severity[RS_MAX] = {
+		[RS_CLEARTEXT_CREDENTIALS] = LOG_ERR,
 		[RS_LEGACY_REFUSED] = LOG_ERR,
 		[RS_EXCEPTION_EXPIRED] = LOG_WARNING,
 		[RS_LEGACY_CLIENT] = LOG_WARNING,
@@ -298,8 +317,10 @@ verdict_policy(const struct flow *f, struct verdict *v)
 	v->base_reason = v->reason;
 	v->exception = NULL;
 	v->exception_live = false;
+	/* An exception is for a client stuck on legacy TLS; a password
+	 * sent in the clear is not what it excuses. */
 	if (vcfg != NULL && vcfg->nexceptions > 0 && v->reason != RS_OK &&
-	    v->reason != RS_UNKNOWN) {
+	    v->reason != RS_UNKNOWN && v->reason != RS_CLEARTEXT_CREDENTIALS) {
 		if ((e = config_exception_match(vcfg, f->family, f->cli,
 		    f->srv, f->proto, t)) != NULL)
 			v->exception_live = true;
@@ -497,6 +518,34 @@ verdict_free(struct session *s)
 {
 	flow_mem_free(s->ch, sizeof(*s->ch));
 	flow_mem_free(s->sh, sizeof(*s->sh));
+	flow_mem_free(s->info, sizeof(*s->info));
+	flow_mem_free(s->cert, sizeof(*s->cert));
+	s->cert = NULL;
 	s->ch = NULL;
 	s->sh = NULL;
+	s->info = NULL;
+}
+
+/*
+ * The mechanism a client sent credentials in before TLS, as the protocol
+ * writes it; NULL if none.
+ */
+const char *
+verdict_cleartext_name(const struct flow *f)
+{
+	bool	imap = f->proto == PROTO_IMAP;
+
+	switch (f->sess.cleartext) {
+	case CT_USER_PASS:
+		return "USER/PASS";
+	case CT_APOP:
+		return "APOP";
+	case CT_LOGIN:
+		return "LOGIN";
+	case CT_SASL_PLAIN:
+		return imap ? "AUTHENTICATE PLAIN" : "AUTH PLAIN";
+	case CT_SASL_LOGIN:
+		return imap ? "AUTHENTICATE LOGIN" : "AUTH LOGIN";
+	}
+	return NULL;
 }

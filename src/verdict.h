@@ -13,11 +13,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "caps.h"
+
 struct config;
 struct config_exception;
 struct flow;
 struct tls_client_hello;
 struct tls_server_hello;
+struct tls_cert;
 
 enum dir {
 	DIR_C2S = 0,		/* client to server */
@@ -39,6 +42,7 @@ enum outcome {
 
 /* What the admin should make of it, worst first. */
 enum reason {
+	RS_CLEARTEXT_CREDENTIALS, /* the client sent a password before TLS */
 	RS_LEGACY_REFUSED,	/* legacy-only client refused by the server */
 	RS_EXCEPTION_EXPIRED,	/* legacy, and its exception has run out */
 	RS_LEGACY_CLIENT,	/* client offers nothing at or above floor */
@@ -66,6 +70,37 @@ enum starttls {
 	STARTTLS_REFUSED,
 };
 
+/*
+ * How a client sent its credentials before any TLS (mail.c).  APOP sends
+ * the user name in clear and an MD5 digest of the password and a server
+ * timestamp: not the password itself, but readable and open to an offline
+ * guess, so it is reported too.  CRAM-MD5, SCRAM and the like are not.
+ */
+enum cleartext {
+	CT_NONE,
+	CT_USER_PASS,		/* POP3 USER, PASS */
+	CT_APOP,		/* POP3 APOP */
+	CT_LOGIN,		/* IMAP LOGIN */
+	CT_SASL_PLAIN,		/* IMAP AUTHENTICATE / POP3, SMTP AUTH PLAIN */
+	CT_SASL_LOGIN,		/* ... LOGIN */
+	CT_MAX
+};
+
+/* What the two sides said of themselves in plaintext (caps.h sizes);
+ * allocated by mail.c for a flow with plaintext lines, NULL otherwise. */
+enum { MI_ID_NAME, MI_ID_VERSION, MI_ID_VENDOR, MI_ID_OS, MI_ID_MAX };
+struct mail_info {
+	uint8_t		 banner[MAIL_MAX_BANNER];	/* server's 1st line */
+	uint8_t		 helo[MAIL_MAX_HELO];		/* SMTP EHLO/HELO */
+	uint8_t		 id[MI_ID_MAX][MAIL_MAX_ID_VALUE]; /* IMAP ID */
+	uint8_t		 user[MAIL_MAX_USER];	/* privacy.log_user only */
+	char		 mechs[MAIL_MAX_MECHS];	/* "PLAIN LOGIN", NUL-ended */
+	uint8_t		 banner_len, helo_len, user_len;
+	uint8_t		 id_len[MI_ID_MAX];
+	bool		 banner_seen;	/* the first server line went by */
+	bool		 helo_seen, id_seen, user_seen;
+};
+
 #define CLOSE_FIN	1
 #define CLOSE_RST	2
 
@@ -79,9 +114,13 @@ struct tls_alert {
 struct session {
 	struct tls_client_hello *ch;	/* owned; NULL until parsed */
 	struct tls_server_hello *sh;	/* owned; NULL until parsed */
+	struct tls_cert	*cert;		/* owned; the server's, TLS <= 1.2 */
 	struct tls_alert alert[2];	/* first alert from each side */
 	uint8_t		 starttls;	/* enum starttls */
 	bool		 starttls_offered; /* server advertised it */
+	uint8_t		 cleartext;	/* enum cleartext: credentials seen
+					 * before TLS, CT_NONE if none */
+	struct mail_info *info;		/* owned; NULL if nothing was said */
 	bool		 tls[2];	/* TLS bytes seen from each side */
 	bool		 tls_record[2];	/* a well-formed TLS record (or SSLv2
 					 * hello) header from each side */
@@ -142,6 +181,7 @@ void		 verdict_finish(struct flow *);
 void		 verdict_free(struct session *);
 const char	*verdict_outcome_name(enum outcome);
 const char	*verdict_reason_name(enum reason);
+const char	*verdict_cleartext_name(const struct flow *);
 uint64_t	 verdict_count(enum reason);
 
 #endif /* TLSFLOOR_VERDICT_H */

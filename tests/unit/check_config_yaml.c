@@ -698,7 +698,7 @@ static const struct {
 	{ "floor: \"1.2\"\nflor: \"1.3\"\n",
 	  "2:1: flor: unknown key; expected one of floor, scope, capture, "
 	  "ports, dpi, limits, outputs, alerts, stats, inventory, sensor, "
-	  "endpoints, exceptions, daemon" },
+	  "endpoints, exceptions, privacy, daemon" },
 	{ "capture:\n  snaplenn: 100\n",
 	  "2:3: capture.snaplenn: unknown key; expected one of interfaces, "
 	  "bpf, snaplen, promiscuous, buffer_size, immediate, "
@@ -710,7 +710,7 @@ static const struct {
 	{ "\"a b\\x1b[31m\": 1\n",
 	  "1:1: \"a b\\x1b[31m\": unknown key; expected one of floor, scope, "
 	  "capture, ports, dpi, limits, outputs, alerts, stats, inventory, "
-	  "sensor, endpoints, exceptions, daemon" },
+	  "sensor, endpoints, exceptions, privacy, daemon" },
 	{ "outputs: {remote: [{host: a.example, prot: 1}]}\n",
 	  "1:38: outputs.remote[0].prot: unknown key; expected one of host, "
 	  "port, transport, format, queue, max_message_size, sd_id, ca_file, "
@@ -787,6 +787,9 @@ static const struct {
 	  "number" },
 	{ "capture: {drop_warn_percent: 101}\n",
 	  "1:30: capture.drop_warn_percent: \"101\" is out of range (0..100)" },
+	{ "outputs: {json: {community_id_seed: 65536}}\n",
+	  "1:37: outputs.json.community_id_seed: \"65536\" is out of range "
+	  "(0..65535)" },
 	{ "capture: {workers: 0}\n",
 	  "1:20: capture.workers: \"0\" is out of range (1..16)" },
 	{ "capture: {workers: 17}\n",

@@ -232,6 +232,8 @@ START_TEST(test_client_literal_refused)
 	S(greeting);
 	C("a1 LOGIN {4294967295}\r\n");
 	S("a1 BAD literal too big\r\n");
+	/* the user name and password never came */
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
 	C("a2 STARTTLS\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
 	S("a2 OK Begin TLS\r\n");
@@ -318,7 +320,7 @@ START_TEST(test_login_ok_final)
 	C("a2 STARTTLS\r\n");
 	S("a2 OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_NONE);
-	judge(OC_PLAINTEXT, RS_PLAINTEXT);
+	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
 }
 END_TEST
 
@@ -424,6 +426,130 @@ START_TEST(test_split_sweep_literal_login)
 }
 END_TEST
 
+/* --- credentials in the clear, ID, capabilities ------------------------------- */
+
+START_TEST(test_cred_login)
+{
+	unit_cfg->log_user = true;
+	S("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN auth=login] ready\r\n");
+	C("a1 LOGIN \"alice\" \"sec ret\"\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_LOGIN);
+	S("a1 OK done\r\n");
+	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
+	ck_assert_str_eq(verdict_cleartext_name(f), "LOGIN");
+	ck_assert_str_eq(f->sess.info->mechs, "PLAIN LOGIN");
+	ck_assert_uint_eq(f->sess.info->user_len, 5);
+	ck_assert_mem_eq(f->sess.info->user, "alice", 5);
+}
+END_TEST
+
+START_TEST(test_cred_login_literal_user_not_read)
+{
+	unit_cfg->log_user = true;
+	S("* OK ready\r\n");
+	C("a1 LOGIN {5}\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);	/* waits for "+" */
+	S("+ go on\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_LOGIN);
+	C("alice secret\r\n");
+	ck_assert(f->sess.info == NULL || !f->sess.info->user_seen);
+}
+END_TEST
+
+START_TEST(test_cred_login_huge_literal_not_sent)
+{
+	/* a synchronizing literal too large to believe is not sent either */
+	S("* OK ready\r\n");
+	C("a1 LOGIN {99999999999999999999}\r\n");
+	S("a1 BAD too large\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	C("a2 LOGIN {4+}\r\nbob1 secret\r\n");	/* LITERAL+: sent */
+	ck_assert_uint_eq(f->sess.cleartext, CT_LOGIN);
+}
+END_TEST
+
+START_TEST(test_cred_authenticate_plain_ir)
+{
+	S("* OK ready\r\n");
+	C("a1 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_PLAIN);
+	ck_assert_str_eq(verdict_cleartext_name(f), "AUTHENTICATE PLAIN");
+}
+END_TEST
+
+START_TEST(test_cred_authenticate_login)
+{
+	S("* OK ready\r\n");
+	C("a1 AUTHENTICATE LOGIN\r\n");
+	S("+ VXNlcm5hbWU6\r\n");
+	C("YWxpY2U=\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	S("+ UGFzc3dvcmQ6\r\n");
+	C("c2VjcmV0\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_LOGIN);
+	ck_assert_str_eq(verdict_cleartext_name(f), "AUTHENTICATE LOGIN");
+}
+END_TEST
+
+START_TEST(test_cred_login_after_refused_starttls)
+{
+	S(greeting);
+	C("a1 STARTTLS\r\n");
+	S("a1 NO not now\r\n");
+	C("a2 LOGIN alice secret\r\n");
+	S("a2 OK\r\n");
+	judge(OC_STARTTLS_REFUSED, RS_CLEARTEXT_CREDENTIALS);
+}
+END_TEST
+
+START_TEST(test_cred_not_inside_tls)
+{
+	S(greeting);
+	C("a1 STARTTLS\r\n");
+	S("a1 OK go\r\n");
+	unit_feed_ub(f, DIR_C2S, &ch);
+	unit_feed_ub(f, DIR_S2C, &sh);
+	C("a2 LOGIN alice secret\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	judge(OC_ESTABLISHED, RS_LEGACY_CLIENT);
+}
+END_TEST
+
+START_TEST(test_id_fields)
+{
+	S(greeting);
+	C("a1 ID (\"name\" \"Thunderbird\" \"VERSION\" \"115.3\" "
+	    "\"vendor\" NIL \"os\" \"Linux\" \"x-extra\" \"y\" \"os\" \"no\")\r\n");
+	S("* ID NIL\r\na1 OK\r\n");
+	ck_assert(f->sess.info->id_seen);
+	ck_assert_uint_eq(f->sess.info->id_len[MI_ID_NAME], 11);
+	ck_assert_mem_eq(f->sess.info->id[MI_ID_NAME], "Thunderbird", 11);
+	ck_assert_uint_eq(f->sess.info->id_len[MI_ID_VERSION], 5);
+	ck_assert_uint_eq(f->sess.info->id_len[MI_ID_VENDOR], 0);
+	ck_assert_uint_eq(f->sess.info->id_len[MI_ID_OS], 5);
+	ck_assert_mem_eq(f->sess.info->id[MI_ID_OS], "Linux", 5);
+}
+END_TEST
+
+START_TEST(test_id_hostile)
+{
+	char	line[1000];
+	size_t	i;
+
+	/* unterminated quotes, a literal, NIL, a value past the cap */
+	S(greeting);
+	C("a1 ID NIL\r\n");
+	ck_assert(f->sess.info == NULL || !f->sess.info->id_seen);
+	C("a2 ID (\"name\r\n");
+	C("a3 ID (\"name\" {5}\r\n");
+	i = (size_t)snprintf(line, sizeof(line), "a4 ID (\"name\" \"");
+	memset(line + i, 'x', 200);
+	memcpy(line + i + 200, "\")\r\n", 5);
+	C(line);
+	ck_assert_uint_le(f->sess.info->id_len[MI_ID_NAME], MAIL_MAX_ID_VALUE);
+}
+END_TEST
+
 Suite *
 imap_suite(void)
 {
@@ -470,5 +596,19 @@ imap_suite(void)
 	tcase_add_test(tc, test_split_sweep_accepted);
 	tcase_add_test(tc, test_split_sweep_literal_login);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("credentials");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cred_login);
+	tcase_add_test(tc, test_cred_login_literal_user_not_read);
+	tcase_add_test(tc, test_cred_login_huge_literal_not_sent);
+	tcase_add_test(tc, test_cred_authenticate_plain_ir);
+	tcase_add_test(tc, test_cred_authenticate_login);
+	tcase_add_test(tc, test_cred_login_after_refused_starttls);
+	tcase_add_test(tc, test_cred_not_inside_tls);
+	tcase_add_test(tc, test_id_fields);
+	tcase_add_test(tc, test_id_hostile);
+	suite_add_tcase(s, tc);
+
 	return s;
 }

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -602,6 +603,35 @@ START_TEST(test_text_line)
 }
 END_TEST
 
+/* Community ID v1: the spec's example (corelight/community-id-spec),
+ * either way round, and a seed that changes it. */
+START_TEST(test_community_id)
+{
+	struct flow	fl;
+	char		id[OJ_COMMUNITY_ID_MAX];
+	static const uint8_t a[4] = { 128, 232, 110, 120 };
+	static const uint8_t b[4] = { 66, 35, 250, 204 };
+
+	memset(&fl, 0, sizeof(fl));
+	fl.family = 4;
+	memcpy(fl.cli, a, 4);
+	memcpy(fl.srv, b, 4);
+	fl.cli_port = 34855;
+	fl.srv_port = 80;
+	ck_assert_uint_eq(oj_community_id(&fl, 0, id, sizeof(id)), 30);
+	ck_assert_str_eq(id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	memcpy(fl.cli, b, 4);
+	memcpy(fl.srv, a, 4);
+	fl.cli_port = 80;
+	fl.srv_port = 34855;
+	oj_community_id(&fl, 0, id, sizeof(id));
+	ck_assert_str_eq(id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	oj_community_id(&fl, 1, id, sizeof(id));
+	ck_assert_str_ne(id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	ck_assert_uint_eq(oj_community_id(&fl, 0, id, 10), 0);	/* no room */
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -610,6 +640,7 @@ output_suite(void)
 
 	tc = tcase_create("helpers");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_community_id);
 	tcase_add_test(tc, test_clean);
 	tcase_add_test(tc, test_clean_truncates);
 	tcase_add_test(tc, test_text_escape);

@@ -322,7 +322,8 @@ START_TEST(test_pass_ok_final)
 	S("+OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_NONE);
 	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS], 0);
-	judge(OC_PLAINTEXT, RS_PLAINTEXT);
+	/* USER/PASS before any TLS: the password went in the clear */
+	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
 }
 END_TEST
 
@@ -479,6 +480,76 @@ START_TEST(test_split_sweep_refused_login)
 }
 END_TEST
 
+/* --- credentials in the clear ------------------------------------------------ */
+
+START_TEST(test_cred_user_pass)
+{
+	S(greeting);
+	C("CAPA\r\n");
+	S(capa_reply);
+	ck_assert_str_eq(f->sess.info->mechs, "PLAIN");
+	C("USER alice\r\n");
+	S("+OK\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	C("PASS secret\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_USER_PASS);
+	S("+OK logged in\r\n");
+	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
+	ck_assert_str_eq(verdict_cleartext_name(f), "USER/PASS");
+	ck_assert(!f->sess.info->user_seen);
+	ck_assert_uint_eq(f->sess.info->banner_len, sizeof(greeting) - 3);
+}
+END_TEST
+
+START_TEST(test_cred_user_logged)
+{
+	unit_cfg->log_user = true;
+	S(greeting);
+	C("USER alice\r\n");
+	S("+OK\r\n");
+	C("PASS secret\r\n");
+	ck_assert_uint_eq(f->sess.info->user_len, 5);
+	ck_assert_mem_eq(f->sess.info->user, "alice", 5);
+}
+END_TEST
+
+START_TEST(test_cred_apop)
+{
+	S(greeting);
+	C("APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n");
+	S("+OK\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_APOP);
+	ck_assert_str_eq(verdict_cleartext_name(f), "APOP");
+}
+END_TEST
+
+START_TEST(test_cred_sasl_plain_and_stls_refused)
+{
+	S(greeting);
+	C("STLS\r\n");
+	S("-ERR not now\r\n");
+	C("AUTH PLAIN\r\n");
+	S("+ \r\n");
+	C("AGFsaWNlAHNlY3JldA==\r\n");
+	S("+OK\r\n");
+	judge(OC_STARTTLS_REFUSED, RS_CLEARTEXT_CREDENTIALS);
+	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH PLAIN");
+}
+END_TEST
+
+START_TEST(test_cred_not_after_stls)
+{
+	S(greeting);
+	C("STLS\r\n");
+	S("+OK Begin TLS\r\n");
+	unit_feed_ub(f, DIR_C2S, &ch);
+	unit_feed_ub(f, DIR_S2C, &sh);
+	C("PASS secret\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	judge(OC_ESTABLISHED, RS_LEGACY_CLIENT);
+}
+END_TEST
+
 Suite *
 pop3_suite(void)
 {
@@ -532,5 +603,15 @@ pop3_suite(void)
 	tcase_add_test(tc, test_split_sweep_accepted);
 	tcase_add_test(tc, test_split_sweep_refused_login);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("credentials");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cred_user_pass);
+	tcase_add_test(tc, test_cred_user_logged);
+	tcase_add_test(tc, test_cred_apop);
+	tcase_add_test(tc, test_cred_sasl_plain_and_stls_refused);
+	tcase_add_test(tc, test_cred_not_after_stls);
+	suite_add_tcase(s, tc);
+
 	return s;
 }

@@ -415,6 +415,140 @@ START_TEST(test_split_sweep_accepted)
 }
 END_TEST
 
+/* --- credentials in the clear, what each side said ---------------------------- */
+
+/* "\0alice\0secret" and "alice" / "secret" in base64 */
+#define B64_PLAIN	"AGFsaWNlAHNlY3JldA=="
+#define B64_ALICE	"YWxpY2U="
+#define B64_SECRET	"c2VjcmV0"
+
+static const char	ehlo_auth_reply[] =
+	"250-mail.example.test\r\n"
+	"250-AUTH PLAIN LOGIN CRAM-MD5\r\n"
+	"250-AUTH=PLAIN LOGIN\r\n"
+	"250 8BITMIME\r\n";
+
+START_TEST(test_cred_auth_plain_initial)
+{
+	S(greeting);
+	C("EHLO client.example.test\r\n");
+	S(ehlo_auth_reply);
+	C("AUTH PLAIN " B64_PLAIN "\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_PLAIN);
+	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH PLAIN");
+	S("235 2.7.0 ok\r\n");
+	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
+	ck_assert_str_eq(f->sess.info->mechs, "PLAIN LOGIN CRAM-MD5");
+	ck_assert_uint_eq(f->sess.info->helo_len, 19);
+	ck_assert_mem_eq(f->sess.info->helo, "client.example.test", 19);
+	ck_assert_uint_eq(f->sess.info->banner_len, sizeof(greeting) - 3);
+	ck_assert_mem_eq(f->sess.info->banner, greeting, sizeof(greeting) - 3);
+	ck_assert(!f->sess.info->user_seen);	/* privacy.log_user off */
+	ck_assert_uint_eq(stats[STAT_MAIL_CLEARTEXT_CREDENTIALS], 1);
+}
+END_TEST
+
+START_TEST(test_cred_auth_login_steps)
+{
+	unit_cfg->log_user = true;
+	hello();
+	C("AUTH LOGIN\r\n");
+	S("334 VXNlcm5hbWU6\r\n");
+	C(B64_ALICE "\r\n");
+	/* the user name alone is no password yet */
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	S("334 UGFzc3dvcmQ6\r\n");
+	C(B64_SECRET "\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_LOGIN);
+	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH LOGIN");
+	ck_assert(f->sess.info->user_seen);
+	ck_assert_uint_eq(f->sess.info->user_len, 5);
+	ck_assert_mem_eq(f->sess.info->user, "alice", 5);
+}
+END_TEST
+
+START_TEST(test_cred_plain_user_logged)
+{
+	unit_cfg->log_user = true;
+	hello();
+	C("AUTH PLAIN\r\n");
+	S("334 \r\n");
+	C(B64_PLAIN "\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_PLAIN);
+	ck_assert_uint_eq(f->sess.info->user_len, 5);
+	ck_assert_mem_eq(f->sess.info->user, "alice", 5);
+}
+END_TEST
+
+START_TEST(test_cred_cancelled_and_cram)
+{
+	hello();
+	C("AUTH PLAIN\r\n");
+	S("334 \r\n");
+	C("*\r\n");				/* cancelled: nothing sent */
+	S("501 5.7.0 cancelled\r\n");
+	C("AUTH CRAM-MD5\r\n");
+	S("334 PDEyMzQ1QGV4YW1wbGU+\r\n");
+	C("YWxpY2UgYjkxM2E2MDJjN2VkYTdhNDk1YjRlNmU3MzM0ZDM4OTA=\r\n");
+	S("235 ok\r\n");
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+	judge(OC_PLAINTEXT, RS_PLAINTEXT);
+}
+END_TEST
+
+START_TEST(test_cred_after_starttls_not_seen)
+{
+	hello();
+	C("STARTTLS\r\n");
+	S("220 go\r\n");
+	unit_feed_ub(f, DIR_C2S, &ch);
+	unit_feed_ub(f, DIR_S2C, &sh);
+	C("AUTH PLAIN " B64_PLAIN "\r\n");	/* inside TLS: not lines */
+	ck_assert_uint_eq(f->sess.cleartext, CT_NONE);
+}
+END_TEST
+
+START_TEST(test_cred_refused_starttls_then_auth)
+{
+	hello();
+	C("STARTTLS\r\n");
+	S("454 4.7.0 TLS not available\r\n");
+	C("AUTH PLAIN " B64_PLAIN "\r\n");
+	S("235 ok\r\n");
+	judge(OC_STARTTLS_REFUSED, RS_CLEARTEXT_CREDENTIALS);
+}
+END_TEST
+
+START_TEST(test_cred_then_tls_still_flagged)
+{
+	/* Sent before TLS, then TLS 1.2-or-better: still the worst. */
+	hello();
+	C("AUTH PLAIN " B64_PLAIN "\r\n");
+	S("535 5.7.8 no\r\n");
+	C("STARTTLS\r\n");
+	S("220 go\r\n");
+	unit_feed_ub(f, DIR_C2S, &ch);
+	unit_feed_ub(f, DIR_S2C, &sh);
+	judge(OC_ESTABLISHED, RS_CLEARTEXT_CREDENTIALS);
+}
+END_TEST
+
+START_TEST(test_helo_first_kept_and_cut)
+{
+	char	name[300];
+
+	memset(name, 'h', sizeof(name));
+	memcpy(name, "HELO ", 5);
+	memcpy(name + sizeof(name) - 3, "\r\n", 3);
+	S(greeting);
+	C(name);
+	S("250 ok\r\n");
+	C("EHLO second.example.test\r\n");
+	ck_assert_uint_eq(f->sess.info->helo_len, MAIL_MAX_HELO);
+	ck_assert_uint_eq(f->sess.info->helo[0], 'h');
+}
+END_TEST
+
 Suite *
 smtp_suite(void)
 {
@@ -464,5 +598,18 @@ smtp_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_split_sweep_accepted);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("credentials");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cred_auth_plain_initial);
+	tcase_add_test(tc, test_cred_auth_login_steps);
+	tcase_add_test(tc, test_cred_plain_user_logged);
+	tcase_add_test(tc, test_cred_cancelled_and_cram);
+	tcase_add_test(tc, test_cred_after_starttls_not_seen);
+	tcase_add_test(tc, test_cred_refused_starttls_then_auth);
+	tcase_add_test(tc, test_cred_then_tls_still_flagged);
+	tcase_add_test(tc, test_helo_first_kept_and_cut);
+	suite_add_tcase(s, tc);
+
 	return s;
 }

@@ -48,20 +48,20 @@ START_TEST(verdict_worst_in_window)
 
 	/* legacy 10 days before an ok session: both in the window, the
 	 * legacy one is worse. */
-	seen[RS_LEGACY_CLIENT] = T0;
-	seen[RS_OK] = T0 + 10 * DAYS;
+	seen[SR_LEGACY_CLIENT] = T0;
+	seen[SR_OK] = T0 + 10 * DAYS;
 	ck_assert_int_eq(store_verdict(seen, T0 + 10 * DAYS, NULL,
-	    T0 + 11 * DAYS, WIN), RS_LEGACY_CLIENT);
-	ck_assert_str_eq(store_status(seen, RS_LEGACY_CLIENT), "fixed");
+	    T0 + 11 * DAYS, WIN), SR_LEGACY_CLIENT);
+	ck_assert_str_eq(store_status(seen, SR_LEGACY_CLIENT), "fixed");
 	/* 31 days later (still active), the legacy session left the
 	 * window. */
-	seen[RS_OK] = T0 + 40 * DAYS;
+	seen[SR_OK] = T0 + 40 * DAYS;
 	ck_assert_int_eq(store_verdict(seen, T0 + 40 * DAYS, NULL,
-	    T0 + 40 * DAYS, WIN), RS_OK);
-	ck_assert_str_eq(store_status(seen, RS_OK), "fixed");
+	    T0 + 40 * DAYS, WIN), SR_OK);
+	ck_assert_str_eq(store_status(seen, SR_OK), "fixed");
 	/* On the window's first second it still counts. */
 	ck_assert_int_eq(store_verdict(seen, T0 + 30 * DAYS, NULL,
-	    T0 + 30 * DAYS, WIN), RS_LEGACY_CLIENT);
+	    T0 + 30 * DAYS, WIN), SR_LEGACY_CLIENT);
 }
 END_TEST
 
@@ -77,7 +77,7 @@ START_TEST(verdict_order)
 		    T0 + 10 * SEC, WIN), r);
 	}
 	memset(seen, 0, sizeof(seen));
-	ck_assert_int_eq(store_verdict(seen, 0, NULL, T0, WIN), RS_UNKNOWN);
+	ck_assert_int_eq(store_verdict(seen, 0, NULL, T0, WIN), SR_UNKNOWN);
 }
 END_TEST
 
@@ -87,16 +87,16 @@ START_TEST(verdict_quiet_client)
 
 	/* Gone quiet a year ago after a legacy session: the verdict is the
 	 * one of its last active window, not "nothing". */
-	seen[RS_LEGACY_NEGOTIATED] = T0;
-	seen[RS_PLAINTEXT] = T0 + DAYS;
+	seen[SR_LEGACY_NEGOTIATED] = T0;
+	seen[SR_PLAINTEXT] = T0 + DAYS;
 	ck_assert_int_eq(store_verdict(seen, T0 + DAYS, NULL,
-	    T0 + 365 * DAYS, WIN), RS_LEGACY_NEGOTIATED);
-	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "legacy");
+	    T0 + 365 * DAYS, WIN), SR_LEGACY_NEGOTIATED);
+	ck_assert_str_eq(store_status(seen, SR_LEGACY_NEGOTIATED), "legacy");
 	/* Plaintext after the legacy session is not a fix. */
-	seen[RS_OK] = T0 + 2 * DAYS;
-	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "legacy");
-	seen[RS_PLAINTEXT] = 0;
-	ck_assert_str_eq(store_status(seen, RS_LEGACY_NEGOTIATED), "fixed");
+	seen[SR_OK] = T0 + 2 * DAYS;
+	ck_assert_str_eq(store_status(seen, SR_LEGACY_NEGOTIATED), "legacy");
+	seen[SR_PLAINTEXT] = 0;
+	ck_assert_str_eq(store_status(seen, SR_LEGACY_NEGOTIATED), "fixed");
 }
 END_TEST
 
@@ -104,28 +104,28 @@ START_TEST(verdict_exceptions)
 {
 	uint64_t	seen[STORE_NREASONS] = { 0 };
 
-	seen[RS_LEGACY_CLIENT] = T0;
+	seen[SR_LEGACY_CLIENT] = T0;
 	/* Live through its last day (2026-01-05), expired the day after. */
 	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
-	    T0 + 4 * DAYS + 86399 * SEC, WIN), RS_LEGACY_CLIENT);
+	    T0 + 4 * DAYS + 86399 * SEC, WIN), SR_LEGACY_CLIENT);
 	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
-	    T0 + 5 * DAYS, WIN), RS_EXCEPTION_EXPIRED);
+	    T0 + 5 * DAYS, WIN), SR_EXCEPTION_EXPIRED);
 	ck_assert_int_eq(store_verdict(seen, T0, "", T0 + 5 * DAYS, WIN),
-	    RS_LEGACY_CLIENT);
+	    SR_LEGACY_CLIENT);
 	/* legacy_refused stays worse than an expired exception. */
-	seen[RS_LEGACY_REFUSED] = T0;
+	seen[SR_LEGACY_REFUSED] = T0;
 	ck_assert_int_eq(store_verdict(seen, T0, "2026-01-05",
-	    T0 + 5 * DAYS, WIN), RS_LEGACY_REFUSED);
+	    T0 + 5 * DAYS, WIN), SR_LEGACY_REFUSED);
 	/* An expired exception does not touch ok or plaintext. */
 	memset(seen, 0, sizeof(seen));
-	seen[RS_OK] = T0;
+	seen[SR_OK] = T0;
 	ck_assert_int_eq(store_verdict(seen, T0, "2025-01-01", T0, WIN),
-	    RS_OK);
-	ck_assert_str_eq(store_status(seen, RS_OK), "ok");
-	seen[RS_PLAINTEXT] = T0;
+	    SR_OK);
+	ck_assert_str_eq(store_status(seen, SR_OK), "ok");
+	seen[SR_PLAINTEXT] = T0;
 	ck_assert_int_eq(store_verdict(seen, T0, "2025-01-01", T0, WIN),
-	    RS_PLAINTEXT);
-	ck_assert_str_eq(store_status(seen, RS_PLAINTEXT), "plaintext");
+	    SR_PLAINTEXT);
+	ck_assert_str_eq(store_status(seen, SR_PLAINTEXT), "plaintext");
 }
 END_TEST
 

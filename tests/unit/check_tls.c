@@ -9,6 +9,10 @@
  */
 #include <stdlib.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "cert.h"
 #include "unit.h"
 
 #define CH12_SID	34
@@ -1946,6 +1950,153 @@ START_TEST(test_free_without_state)
 }
 END_TEST
 
+/* --- the server certificate (TLS <= 1.2, mail flows) ----------------------- */
+
+/* A self-signed EC certificate's DER, made here; OPENSSL_free() it. */
+static int
+cert_der(uint8_t **der)
+{
+	EVP_PKEY	*k = EVP_EC_gen("P-256");
+	X509		*x = X509_new();
+	int		 n;
+
+	*der = NULL;
+	ck_assert_ptr_nonnull(k);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, k);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN",
+	    MBSTRING_ASC, (const unsigned char *)"mail.example.test", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	n = i2d_X509(x, der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	ck_assert_int_gt(n, 0);
+	return n;
+}
+
+/* ServerHello (TLS 1.0) and Certificate as one handshake stream. */
+static void
+sh_and_cert(struct ub *hs, const uint8_t *der, size_t n, uint32_t claim)
+{
+	size_t	l;
+
+	ub_u8(hs, TLS_HS_SERVER_HELLO);
+	ub_u24(hs, (uint32_t)unit_sh10_len);
+	ub_mem(hs, unit_sh10, unit_sh10_len);
+	ub_u8(hs, TLS_HS_CERTIFICATE);
+	if (claim != 0) {		/* a length that is a lie */
+		ub_u24(hs, claim);
+		return;
+	}
+	l = ub_begin24(hs);
+	ub_u24(hs, (uint32_t)n + 3);
+	ub_u24(hs, (uint32_t)n);
+	ub_mem(hs, der, n);
+	ub_end24(hs, l);
+}
+
+START_TEST(test_cert_one_record)
+{
+	struct ub	hs, rec;
+	uint8_t		*der;
+	int		 n = cert_der(&der);
+
+	ub_init(&hs);
+	ub_init(&rec);
+	sh_and_cert(&hs, der, (size_t)n, 0);
+	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
+	in(DIR_S2C, &rec);
+	ck_assert_ptr_nonnull(f->sess.sh);
+	ck_assert_ptr_nonnull(f->sess.cert);
+	ck_assert_str_eq(f->sess.cert->subject, "CN=mail.example.test");
+	ck_assert(f->sess.cert->self_signed);
+	ck_assert_uint_eq(stats[STAT_TLS_CERTIFICATES], 1);
+	ub_free(&hs);
+	ub_free(&rec);
+	OPENSSL_free(der);
+}
+END_TEST
+
+START_TEST(test_cert_split_records_and_bytes)
+{
+	struct ub	hs, rec;
+	uint8_t		*der;
+	int		 n = cert_der(&der);
+	size_t		 i, cut;
+	char		 sha[65];
+
+	ub_init(&hs);
+	sh_and_cert(&hs, der, (size_t)n, 0);
+	/* whole: the reference hash */
+	ub_init(&rec);
+	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
+	in(DIR_S2C, &rec);
+	ck_assert_ptr_nonnull(f->sess.cert);
+	memcpy(sha, f->sess.cert->sha256, sizeof(sha));
+	/* the handshake cut into records at every 97 bytes, the records
+	 * fed one byte at a time */
+	fresh(0);
+	ub_free(&rec);
+	ub_init(&rec);
+	for (cut = 0; cut < hs.n; cut += 97)
+		unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p + cut,
+		    hs.n - cut < 97 ? hs.n - cut : 97);
+	for (i = 0; i < rec.n; i++)
+		in_bytes(DIR_S2C, rec.p + i, 1);
+	ck_assert_ptr_nonnull(f->sess.cert);
+	ck_assert_str_eq(f->sess.cert->sha256, sha);
+	ub_free(&hs);
+	ub_free(&rec);
+	OPENSSL_free(der);
+}
+END_TEST
+
+START_TEST(test_cert_too_large_not_gathered)
+{
+	struct ub	hs, rec;
+	size_t		mem;
+
+	ub_init(&hs);
+	ub_init(&rec);
+	sh_and_cert(&hs, NULL, 0, TLS_MAX_CERT_MSG + 1);
+	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
+	mem = flow_mem_used();
+	in(DIR_S2C, &rec);
+	ck_assert_ptr_nonnull(f->sess.sh);
+	ck_assert_ptr_null(f->sess.cert);
+	ck_assert_uint_eq(stats[STAT_TLS_CERT_TOO_BIG], 1);
+	/* the ServerHello and the TLS state are kept, no buffer for the
+	 * certificate (it would be TLS_MAX_CERT_MSG) */
+	ck_assert_uint_lt(flow_mem_used(), mem + 4096);
+	ub_free(&hs);
+	ub_free(&rec);
+}
+END_TEST
+
+START_TEST(test_cert_only_mail_flows)
+{
+	struct ub	hs, rec;
+	uint8_t		*der;
+	int		 n = cert_der(&der);
+
+	unit_flow_free(f);
+	f = unit_flow(PROTO_TLS, FLOW_F_IMPLICIT);	/* --all-tls */
+	ub_init(&hs);
+	ub_init(&rec);
+	sh_and_cert(&hs, der, (size_t)n, 0);
+	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
+	in(DIR_S2C, &rec);
+	ck_assert_ptr_nonnull(f->sess.sh);
+	ck_assert_ptr_null(f->sess.cert);
+	ub_free(&hs);
+	ub_free(&rec);
+	OPENSSL_free(der);
+}
+END_TEST
+
 Suite *
 tls_suite(void)
 {
@@ -2067,5 +2218,13 @@ tls_suite(void)
 	tcase_add_test(tc, test_gap_after_hello);
 	tcase_add_test(tc, test_free_without_state);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("certificate");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cert_one_record);
+	tcase_add_test(tc, test_cert_split_records_and_bytes);
+	tcase_add_test(tc, test_cert_too_large_not_gathered);
+	tcase_add_test(tc, test_cert_only_mail_flows);
+	suite_add_tcase(s, tc);
+
 	return s;
 }

@@ -463,7 +463,7 @@ START_TEST(test_names)
 		"gap", "incomplete", "plaintext", "starttls_refused",
 	};
 	static const char *const rs[] = {
-		"legacy_refused", "exception_expired", "legacy_client",
+		"cleartext_credentials", "legacy_refused", "exception_expired", "legacy_client",
 		"legacy_negotiated",
 		"plaintext", "unknown", "ok",
 	};

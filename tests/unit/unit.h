@@ -48,6 +48,8 @@ Suite	*pop3_suite(void);
 Suite	*imap_suite(void);
 Suite	*smtp_suite(void);
 Suite	*tls_suite(void);
+Suite	*cert_suite(void);			/* check_cert.c */
+Suite	*hints_suite(void);			/* check_hints.c */
 Suite	*fingerprint_suite(void);		/* check_fingerprint.c */
 Suite	*fingerprint_vectors_suite(void);
 Suite	*verdict_suite(void);

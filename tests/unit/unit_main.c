@@ -28,6 +28,8 @@ main(void)
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, smtp_suite());
 	srunner_add_suite(sr, tls_suite());
+	srunner_add_suite(sr, cert_suite());
+	srunner_add_suite(sr, hints_suite());
 	srunner_add_suite(sr, fingerprint_suite());
 	srunner_add_suite(sr, fingerprint_vectors_suite());
 	srunner_add_suite(sr, verdict_suite());
