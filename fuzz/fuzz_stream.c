@@ -54,10 +54,10 @@
 #define MAX_SEGS	512		/* segments remembered for the oracle */
 #define CLI_PORT	40000
 
-void	__real_mail_input(struct flow *, int, const uint8_t *, size_t);
-void	__real_mail_gap(struct flow *, int);
-void	__wrap_mail_input(struct flow *, int, const uint8_t *, size_t);
-void	__wrap_mail_gap(struct flow *, int);
+void	__real_mail_input(struct conn *, int, const uint8_t *, size_t);
+void	__real_mail_gap(struct conn *, int);
+void	__wrap_mail_input(struct conn *, int, const uint8_t *, size_t);
+void	__wrap_mail_gap(struct conn *, int);
 
 struct sent {
 	int		 dir;
@@ -99,7 +99,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void
-track_flow(struct flow *f, int dir)
+track_flow(struct conn *f, int dir)
 {
 	if (track[dir].flow_id != f->id) {
 		track[dir].flow_id = f->id;
@@ -115,7 +115,7 @@ track_flow(struct flow *f, int dir)
  * the client port.
  */
 static bool
-byte_was_sent(const struct flow *f, int dir, uint32_t seq, uint8_t b)
+byte_was_sent(const struct conn *f, int dir, uint32_t seq, uint8_t b)
 {
 	size_t	i;
 
@@ -129,9 +129,9 @@ byte_was_sent(const struct flow *f, int dir, uint32_t seq, uint8_t b)
 }
 
 void
-__wrap_mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+__wrap_mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
-	const struct reasm_stream	*s = &f->stream[dir];
+	const struct reasm_stream	*s = &flow_of(f)->stream[dir];
 	uint32_t			 start = s->next_seq - (uint32_t)n;
 	size_t				 i;
 
@@ -168,11 +168,11 @@ __wrap_mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 }
 
 void
-__wrap_mail_gap(struct flow *f, int dir)
+__wrap_mail_gap(struct conn *f, int dir)
 {
 	if (debug)
 		fprintf(stderr, "  gap flow %llu dir %d at %u\n",
-		    (unsigned long long)f->id, dir, f->stream[dir].next_seq);
+		    (unsigned long long)f->id, dir, flow_of(f)->stream[dir].next_seq);
 	if (oracle) {
 		track_flow(f, dir);
 		track[dir].gap = true;
@@ -309,8 +309,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	verdict_tick(ts);
 	fuzz_check_events();
 	fuzz_inventory_tick(ts);
-	if (flow_mem_used() != 0)
-		fuzz_fail("flow_mem_used %zu after flow_flush_all",
-		    flow_mem_used());
+	if (budget_used() != 0)
+		fuzz_fail("budget_used %zu after flow_flush_all",
+		    budget_used());
 	return 0;
 }

@@ -142,7 +142,7 @@ static void
 run(const uint8_t *data, size_t size, uint8_t sel, bool bytewise,
     struct fuzz_sum *sum)
 {
-	struct flow	*f;
+	struct conn	*f;
 	uint8_t		 fflags = FLOW_F_IMPLICIT;
 
 	if (sel & 1)

@@ -27,23 +27,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow.h"
+#include "session.h"
 #include "mail.h"
 
 static bool	imap_literal(const uint8_t *, size_t, uint64_t *, bool *);
-static void	imap_client(struct flow *, struct mail_state *,
+static void	imap_client(struct conn *, struct mail_state *,
 		    struct imap_state *, const uint8_t *, size_t);
-static void	imap_server(struct flow *, struct mail_state *,
+static void	imap_server(struct conn *, struct mail_state *,
 		    struct imap_state *, const uint8_t *, size_t);
 static void	imap_set_tag(char *, uint8_t *, const uint8_t *, size_t);
 static bool	imap_tag_is(const char *, uint8_t, const uint8_t *, size_t);
 static size_t	imap_string(const uint8_t *, size_t, size_t,
 		    const uint8_t **, size_t *, bool *);
-static void	imap_login_user(struct flow *, const uint8_t *, size_t,
+static void	imap_login_user(struct conn *, const uint8_t *, size_t,
 		    size_t);
-static void	imap_id(struct flow *, const uint8_t *, size_t, size_t);
+static void	imap_id(struct conn *, const uint8_t *, size_t, size_t);
 static bool	imap_sync_announced(const uint8_t *, size_t);
-static void	imap_auth_caps(struct flow *, const uint8_t *, size_t);
+static void	imap_auth_caps(struct conn *, const uint8_t *, size_t);
 
 /*
  * Whether the line ends with a literal announcement "{N}", "{N+}" (or
@@ -153,7 +153,7 @@ imap_sync_announced(const uint8_t *l, size_t n)
 
 /* LOGIN's first argument is the user name (privacy.log_user). */
 static void
-imap_login_user(struct flow *f, const uint8_t *l, size_t n, size_t off)
+imap_login_user(struct conn *f, const uint8_t *l, size_t n, size_t off)
 {
 	const uint8_t	*u;
 	size_t		 ul;
@@ -170,7 +170,7 @@ imap_login_user(struct flow *f, const uint8_t *l, size_t n, size_t off)
  * bytes); at most 30 pairs are read, as the RFC allows.
  */
 static void
-imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
+imap_id(struct conn *f, const uint8_t *l, size_t n, size_t off)
 {
 	static const char *const keys[MI_ID_MAX] = {
 		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
@@ -205,7 +205,7 @@ imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
 
 /* "AUTH=PLAIN" capabilities of an untagged line: the SASL mechanisms. */
 static void
-imap_auth_caps(struct flow *f, const uint8_t *l, size_t n)
+imap_auth_caps(struct conn *f, const uint8_t *l, size_t n)
 {
 	const uint8_t	*tok;
 	size_t		 off = 0, tl;
@@ -218,7 +218,7 @@ imap_auth_caps(struct flow *f, const uint8_t *l, size_t n)
 }
 
 void
-imap_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
+imap_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
 	struct imap_state *is = &ms->u.imap;
@@ -247,7 +247,7 @@ imap_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
 }
 
 static void
-imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
+imap_client(struct conn *f, struct mail_state *ms, struct imap_state *is,
     const uint8_t *l, size_t n)
 {
 	const uint8_t	*tag, *cmd, *mech, *ir;
@@ -290,7 +290,7 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 }
 
 static void
-imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
+imap_server(struct conn *f, struct mail_state *ms, struct imap_state *is,
     const uint8_t *l, size_t n)
 {
 	const uint8_t	*tag, *st;

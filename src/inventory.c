@@ -598,7 +598,7 @@ rec_update(struct inventory *inv, struct inv_record *r,
 	uint8_t				 mode, ri;
 
 	rname = s->reason_name != NULL && *s->reason_name != '\0' ?
-	    s->reason_name : verdict_reason_name((enum reason)s->reason);
+	    s->reason_name : session_reason_name((enum reason)s->reason);
 	ri = reason_index(inv, rname);
 	mode = mode_index(s->mode);
 

@@ -23,33 +23,34 @@
 #include <string.h>
 #include <strings.h>
 
+#include "budget.h"
 #include "config.h"
-#include "flow.h"
+#include "session.h"
 #include "line.h"
 #include "mail.h"
 #include "stats.h"
 #include "tls.h"
 
-static struct mail_state *mail_state(struct flow *);
-static void	mail_hold(struct flow *, struct mail_state *, const uint8_t *,
+static struct mail_state *mail_state(struct conn *);
+static void	mail_hold(struct mail_state *, const uint8_t *,
 		    size_t);
 static bool	mail_looks_tls(const uint8_t *, size_t);
-static void	mail_keep(struct flow *, struct mail_state *, int,
+static void	mail_keep(struct mail_state *, int,
 		    const uint8_t *, size_t);
-static int	mail_first_bytes(struct flow *, struct mail_state *, int,
+static int	mail_first_bytes(struct conn *, struct mail_state *, int,
 		    const uint8_t *, size_t);
-static void	mail_line(struct flow *, struct mail_state *, int,
+static void	mail_line(struct conn *, struct mail_state *, int,
 		    const uint8_t *, size_t);
-static void	mail_banner(struct flow *, int, const uint8_t *, size_t);
+static void	mail_banner(struct conn *, int, const uint8_t *, size_t);
 
 static struct mail_state *
-mail_state(struct flow *f)
+mail_state(struct conn *f)
 {
 	struct mail_state	*ms;
 
 	if (f->mail != NULL)
 		return f->mail;
-	if ((ms = flow_mem_alloc(f, sizeof(*ms))) == NULL)
+	if ((ms = budget_alloc(sizeof(*ms))) == NULL)
 		return NULL;
 	ms->held_gap = UINT32_MAX;
 	switch (f->proto) {
@@ -67,7 +68,7 @@ mail_state(struct flow *f)
 }
 
 void
-mail_free(struct flow *f)
+mail_free(struct conn *f)
 {
 	struct mail_state	*ms = f->mail;
 
@@ -75,10 +76,10 @@ mail_free(struct flow *f)
 		return;
 	line_free(&ms->lb[0]);
 	line_free(&ms->lb[1]);
-	flow_mem_free(ms->replay[0], MAIL_MAX_REPLAY);
-	flow_mem_free(ms->replay[1], MAIL_MAX_REPLAY);
-	flow_mem_free(ms->held, MAIL_MAX_HELD);
-	flow_mem_free(ms, sizeof(*ms));
+	budget_free(ms->replay[0], MAIL_MAX_REPLAY);
+	budget_free(ms->replay[1], MAIL_MAX_REPLAY);
+	budget_free(ms->held, MAIL_MAX_HELD);
+	budget_free(ms, sizeof(*ms));
 	f->mail = NULL;
 }
 
@@ -147,7 +148,7 @@ mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
 }
 
 static void
-mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
+mail_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
 	if (ms->lb[dir].after_gap && !mail_line_whole(f->proto, dir, l, n))
@@ -167,9 +168,9 @@ mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
 }
 
 void
-mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = config_active();
 	struct mail_state	*ms;
 	const uint8_t		*line;
 	size_t			 used, len;
@@ -179,7 +180,7 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		return;
 	}
 	if ((ms = mail_state(f)) != NULL && f->proto == PROTO_NONE) {
-		mail_keep(f, ms, dir, p, n);	/* nDPI has not decided */
+		mail_keep(ms, dir, p, n);	/* nDPI has not decided */
 		return;
 	}
 	if (ms == NULL) {
@@ -193,7 +194,7 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 			return;
 		}
 		if (dir == DIR_C2S && ms->holding) {
-			mail_hold(f, ms, p, n);
+			mail_hold(ms, p, n);
 			return;
 		}
 		if (ms->skip[dir] > 0) {
@@ -212,7 +213,7 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 				continue;	/* TLS: loop hands it on */
 			}
 		}
-		used = line_next(f, &ms->lb[dir], p, n, &line, &len);
+		used = line_next(&ms->lb[dir], p, n, &line, &len);
 		p += used;
 		n -= used;
 		ms->plain[dir] += used;
@@ -235,7 +236,7 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
  * went to the line splitter).
  */
 static int
-mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
+mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
     const uint8_t *p, size_t n)
 {
 	const uint8_t	*line;
@@ -274,7 +275,7 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 	}
 	if (ms->probed[dir]) {
 		ms->probed[dir] = false;
-		line_next(f, &ms->lb[dir], &ms->probe[dir], 1, &line, &len);
+		line_next(&ms->lb[dir], &ms->probe[dir], 1, &line, &len);
 		ms->plain[dir]++;
 	}
 	return 2;
@@ -282,13 +283,13 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 
 /* A flow nDPI is still looking at: keep its first bytes for later. */
 static void
-mail_keep(struct flow *f, struct mail_state *ms, int dir, const uint8_t *p,
+mail_keep(struct mail_state *ms, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t	room;
 
 	if (ms->replay[dir] == NULL &&
-	    (ms->replay[dir] = flow_mem_alloc(f, MAIL_MAX_REPLAY)) == NULL) {
+	    (ms->replay[dir] = budget_alloc(MAIL_MAX_REPLAY)) == NULL) {
 		ms->replay_cut[dir] = true;
 		return;
 	}
@@ -310,7 +311,7 @@ mail_keep(struct flow *f, struct mail_state *ms, int dir, const uint8_t *p,
  * yes or no; pipelined commands are queued before their replies come.
  */
 void
-mail_replay(struct flow *f)
+mail_replay(struct conn *f)
 {
 	struct mail_state	*ms = f->mail;
 	uint8_t			*buf[2];
@@ -334,7 +335,7 @@ mail_replay(struct flow *f)
 			mail_input(f, dir, buf[dir], len[dir]);
 		if (cut[dir])
 			mail_gap(f, dir);
-		flow_mem_free(buf[dir], MAIL_MAX_REPLAY);
+		budget_free(buf[dir], MAIL_MAX_REPLAY);
 	}
 }
 
@@ -344,7 +345,7 @@ mail_replay(struct flow *f)
  * "SMTP" in the line.  PROTO_NONE when the kept bytes say nothing.
  */
 uint8_t
-mail_sniff(const struct flow *f)
+mail_sniff(const struct conn *f)
 {
 	const struct mail_state	*ms = f->mail;
 	const uint8_t		*p;
@@ -374,12 +375,12 @@ mail_sniff(const struct flow *f)
 
 /* Client bytes after STARTTLS, kept until the server has answered. */
 static void
-mail_hold(struct flow *f, struct mail_state *ms, const uint8_t *p, size_t n)
+mail_hold(struct mail_state *ms, const uint8_t *p, size_t n)
 {
 	size_t	room;
 
 	if (ms->held == NULL &&
-	    (ms->held = flow_mem_alloc(f, MAIL_MAX_HELD)) == NULL) {
+	    (ms->held = budget_alloc(MAIL_MAX_HELD)) == NULL) {
 		STAT_INC(MAIL_HELD_FULL);
 		return;
 	}
@@ -393,7 +394,7 @@ mail_hold(struct flow *f, struct mail_state *ms, const uint8_t *p, size_t n)
 }
 
 void
-mail_gap(struct flow *f, int dir)
+mail_gap(struct conn *f, int dir)
 {
 	struct mail_state	*ms = f->mail;
 
@@ -419,7 +420,7 @@ mail_gap(struct flow *f, int dir)
 }
 
 void
-mail_starttls_sent(struct flow *f, struct mail_state *ms)
+mail_starttls_sent(struct conn *f, struct mail_state *ms)
 {
 	STAT_INC(MAIL_STARTTLS);
 	ms->holding = true;
@@ -433,7 +434,7 @@ mail_starttls_sent(struct flow *f, struct mail_state *ms)
  * bytes were plaintext after all.
  */
 void
-mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
+mail_starttls_reply(struct conn *f, struct mail_state *ms, bool ok)
 {
 	uint8_t		*held = ms->held;
 	uint32_t	 len = ms->held_len, gap = ms->held_gap;
@@ -461,25 +462,25 @@ mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
 		if (len > 0)
 			mail_input(f, DIR_C2S, held, len);
 	}
-	flow_mem_free(held, MAIL_MAX_HELD);
+	budget_free(held, MAIL_MAX_HELD);
 }
 
 /* STARTTLS can no longer happen: stop looking at this flow. */
 void
-mail_plaintext_final(struct flow *f)
+mail_plaintext_final(struct conn *f)
 {
 	f->sess.plaintext_final = true;
 	f->sess.inspect_done[DIR_C2S] = f->sess.inspect_done[DIR_S2C] = true;
 }
 
 void
-mail_starttls_offered(struct flow *f)
+mail_starttls_offered(struct conn *f)
 {
 	f->sess.starttls_offered = true;
 }
 
 void
-mail_line_seen(struct flow *f)
+mail_line_seen(struct conn *f)
 {
 	f->sess.mail_lines++;
 }
@@ -537,10 +538,10 @@ mail_has_word(const uint8_t *l, size_t n, const char *word)
 
 /* The flow's mail_info, allocated on first use; NULL without memory. */
 struct mail_info *
-mail_info(struct flow *f)
+mail_info(struct conn *f)
 {
 	if (f->sess.info == NULL)
-		f->sess.info = flow_mem_alloc(f, sizeof(*f->sess.info));
+		f->sess.info = budget_alloc(sizeof(*f->sess.info));
 	return f->sess.info;
 }
 
@@ -558,7 +559,7 @@ mail_info_set(uint8_t *dst, uint8_t *dlen, size_t cap, const uint8_t *v,
 
 /* The server's first line of a session seen from its start: its banner. */
 static void
-mail_banner(struct flow *f, int dir, const uint8_t *l, size_t n)
+mail_banner(struct conn *f, int dir, const uint8_t *l, size_t n)
 {
 	struct mail_info	*mi;
 
@@ -576,7 +577,7 @@ mail_banner(struct flow *f, int dir, const uint8_t *l, size_t n)
  * A-Z 0-9 - _ (RFC 4422 3.1); anything else is not a name.
  */
 void
-mail_mech(struct flow *f, const uint8_t *m, size_t n)
+mail_mech(struct conn *f, const uint8_t *m, size_t n)
 {
 	struct mail_info	*mi;
 	char			 up[21];
@@ -613,7 +614,7 @@ mail_mech(struct flow *f, const uint8_t *m, size_t n)
 
 /* Every token of l from off on is a mechanism (SMTP AUTH, POP3 SASL). */
 void
-mail_mechs(struct flow *f, const uint8_t *l, size_t n, size_t off)
+mail_mechs(struct conn *f, const uint8_t *l, size_t n, size_t off)
 {
 	const uint8_t	*tok;
 	size_t		 tl;
@@ -630,7 +631,7 @@ mail_mechs(struct flow *f, const uint8_t *l, size_t n, size_t off)
 
 /* The client sent credentials (mechanism ct) on a plaintext line. */
 void
-mail_cred(struct flow *f, uint8_t ct)
+mail_cred(struct conn *f, uint8_t ct)
 {
 	if (f->sess.cleartext == CT_NONE) {
 		f->sess.cleartext = ct;
@@ -640,9 +641,9 @@ mail_cred(struct flow *f, uint8_t ct)
 
 /* The user name of a clear-text login, kept only with privacy.log_user. */
 void
-mail_user(struct flow *f, const uint8_t *u, size_t n)
+mail_user(struct conn *f, const uint8_t *u, size_t n)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = config_active();
 	struct mail_info	*mi;
 
 	if (cfg == NULL || !cfg->log_user || n == 0 ||
@@ -700,9 +701,9 @@ b64_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
  * privacy.log_user; the decoded bytes (with the password) are wiped.
  */
 static void
-mail_sasl_user(struct flow *f, uint8_t ct, const uint8_t *l, size_t n)
+mail_sasl_user(struct conn *f, uint8_t ct, const uint8_t *l, size_t n)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = config_active();
 	uint8_t			 buf[MAIL_MAX_SASL_LINE];
 	const uint8_t		*a, *b;
 	size_t			 len;
@@ -725,7 +726,7 @@ mail_sasl_user(struct flow *f, uint8_t ct, const uint8_t *l, size_t n)
  * followed (mail_sasl_line) until the password has gone by.
  */
 void
-mail_sasl_start(struct flow *f, struct mail_state *ms, const uint8_t *mech,
+mail_sasl_start(struct conn *f, struct mail_state *ms, const uint8_t *mech,
     size_t ml, const uint8_t *ir, size_t irl)
 {
 	ms->sasl_step = 0;
@@ -745,7 +746,7 @@ mail_sasl_start(struct flow *f, struct mail_state *ms, const uint8_t *mech,
 
 /* A client's SASL response line during an AUTH exchange. */
 void
-mail_sasl_line(struct flow *f, struct mail_state *ms, const uint8_t *l,
+mail_sasl_line(struct conn *f, struct mail_state *ms, const uint8_t *l,
     size_t n)
 {
 	if (ms->sasl_ct == CT_NONE)

@@ -21,13 +21,13 @@
 #include "caps.h"
 #include "line.h"
 
-struct flow;
+struct conn;
 
-void	mail_input(struct flow *, int dir, const uint8_t *, size_t);
-void	mail_gap(struct flow *, int dir);
-void	mail_free(struct flow *);
-void	mail_replay(struct flow *);
-uint8_t	mail_sniff(const struct flow *);
+void	mail_input(struct conn *, int dir, const uint8_t *, size_t);
+void	mail_gap(struct conn *, int dir);
+void	mail_free(struct conn *);
+void	mail_replay(struct conn *);
+uint8_t	mail_sniff(const struct conn *);
 
 /* --- inside the mail stage ------------------------------------------------- */
 
@@ -90,33 +90,33 @@ struct mail_state {
 };
 
 /* Called by the protocol files. */
-void	mail_starttls_sent(struct flow *, struct mail_state *);
-void	mail_starttls_reply(struct flow *, struct mail_state *, bool ok);
-void	mail_plaintext_final(struct flow *);
-void	mail_starttls_offered(struct flow *);
-void	mail_line_seen(struct flow *);
-struct mail_info *mail_info(struct flow *);
+void	mail_starttls_sent(struct conn *, struct mail_state *);
+void	mail_starttls_reply(struct conn *, struct mail_state *, bool ok);
+void	mail_plaintext_final(struct conn *);
+void	mail_starttls_offered(struct conn *);
+void	mail_line_seen(struct conn *);
+struct mail_info *mail_info(struct conn *);
 void	mail_info_set(uint8_t *, uint8_t *, size_t, const uint8_t *, size_t);
-void	mail_mech(struct flow *, const uint8_t *, size_t);
-void	mail_mechs(struct flow *, const uint8_t *, size_t, size_t);
-void	mail_cred(struct flow *, uint8_t);
-void	mail_user(struct flow *, const uint8_t *, size_t);
-void	mail_sasl_start(struct flow *, struct mail_state *, const uint8_t *,
+void	mail_mech(struct conn *, const uint8_t *, size_t);
+void	mail_mechs(struct conn *, const uint8_t *, size_t, size_t);
+void	mail_cred(struct conn *, uint8_t);
+void	mail_user(struct conn *, const uint8_t *, size_t);
+void	mail_sasl_start(struct conn *, struct mail_state *, const uint8_t *,
 	    size_t, const uint8_t *, size_t);
-void	mail_sasl_line(struct flow *, struct mail_state *, const uint8_t *,
+void	mail_sasl_line(struct conn *, struct mail_state *, const uint8_t *,
 	    size_t);
 size_t	mail_token(const uint8_t *, size_t, size_t, const uint8_t **,
 	    size_t *);
 bool	mail_tok_is(const uint8_t *, size_t, const char *);
 bool	mail_has_word(const uint8_t *, size_t, const char *);
 
-void	pop3_init(struct flow *, struct pop3_state *);
-void	pop3_line(struct flow *, struct mail_state *, int dir,
+void	pop3_init(struct conn *, struct pop3_state *);
+void	pop3_line(struct conn *, struct mail_state *, int dir,
 	    const uint8_t *, size_t);
-void	imap_line(struct flow *, struct mail_state *, int dir,
+void	imap_line(struct conn *, struct mail_state *, int dir,
 	    const uint8_t *, size_t);
-void	smtp_init(struct flow *, struct smtp_state *);
-void	smtp_line(struct flow *, struct mail_state *, int dir,
+void	smtp_init(struct conn *, struct smtp_state *);
+void	smtp_line(struct conn *, struct mail_state *, int dir,
 	    const uint8_t *, size_t);
 
 static inline bool

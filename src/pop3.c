@@ -18,7 +18,7 @@
  * Credentials on these lines are in the clear (mail_cred): PASS (after
  * USER), APOP, and AUTH PLAIN / LOGIN.
  */
-#include "flow.h"
+#include "session.h"
 #include "mail.h"
 #include "stats.h"
 
@@ -32,13 +32,13 @@ enum pop3_cmd {
 	P3_AUTH,	/* SASL exchange, +OK means authenticated */
 };
 
-static void	pop3_client(struct flow *, struct mail_state *,
+static void	pop3_client(struct conn *, struct mail_state *,
 		    struct pop3_state *, const uint8_t *, size_t);
-static void	pop3_server(struct flow *, struct mail_state *,
+static void	pop3_server(struct conn *, struct mail_state *,
 		    struct pop3_state *, const uint8_t *, size_t);
 
 void
-pop3_init(struct flow *f, struct pop3_state *ps)
+pop3_init(struct conn *f, struct pop3_state *ps)
 {
 	/* From the SYN on, the first status line is the greeting. */
 	if (!(f->fflags & FLOW_F_MIDSTREAM))
@@ -46,7 +46,7 @@ pop3_init(struct flow *f, struct pop3_state *ps)
 }
 
 void
-pop3_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
+pop3_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
 	if (dir == DIR_C2S)
@@ -56,7 +56,7 @@ pop3_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
 }
 
 static void
-pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
+pop3_client(struct conn *f, struct mail_state *ms, struct pop3_state *ps,
     const uint8_t *l, size_t n)
 {
 	const uint8_t	*cmd, *arg, *ir;
@@ -109,7 +109,7 @@ pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 }
 
 static void
-pop3_server(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
+pop3_server(struct conn *f, struct mail_state *ms, struct pop3_state *ps,
     const uint8_t *l, size_t n)
 {
 	bool	ok;

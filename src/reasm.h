@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct flow;
+struct conn;
 struct pkt;
 
 struct reasm_seg;
@@ -34,8 +34,9 @@ struct reasm_stream {
 #define REASM_F_STOP	0x08	/* parser is done with this direction */
 #define REASM_F_FIN	0x10	/* fin_seq is valid */
 
-void	reasm_input(struct flow *, int dir, const struct pkt *);
-void	reasm_flush(struct flow *, int dir);
+void	reasm_input(struct conn *, struct reasm_stream *, int dir,
+	    const struct pkt *);
+void	reasm_flush(struct conn *, struct reasm_stream *, int dir);
 void	reasm_free(struct reasm_stream *);
 size_t	reasm_seg_overhead(void);
 

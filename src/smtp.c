@@ -17,7 +17,7 @@
  * Noted on the way: the client's EHLO/HELO name, the AUTH mechanisms its
  * EHLO reply lists, and an AUTH PLAIN / LOGIN password sent in the clear.
  */
-#include "flow.h"
+#include "session.h"
 #include "mail.h"
 #include "stats.h"
 
@@ -31,22 +31,22 @@ enum smtp_cmd {
 	SM_AUTH,
 };
 
-static void	smtp_client(struct flow *, struct mail_state *,
+static void	smtp_client(struct conn *, struct mail_state *,
 		    struct smtp_state *, const uint8_t *, size_t);
-static void	smtp_server(struct flow *, struct mail_state *,
+static void	smtp_server(struct conn *, struct mail_state *,
 		    struct smtp_state *, const uint8_t *, size_t);
 static bool	smtp_number(const uint8_t *, size_t, uint64_t *);
-static void	smtp_helo(struct flow *, const uint8_t *, size_t);
+static void	smtp_helo(struct conn *, const uint8_t *, size_t);
 
 void
-smtp_init(struct flow *f, struct smtp_state *ss)
+smtp_init(struct conn *f, struct smtp_state *ss)
 {
 	if (!(f->fflags & FLOW_F_MIDSTREAM))
 		mail_cmdq_push(&ss->q, SM_GREETING);
 }
 
 void
-smtp_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
+smtp_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
     size_t n)
 {
 	if (dir == DIR_C2S)
@@ -74,7 +74,7 @@ smtp_number(const uint8_t *s, size_t n, uint64_t *v)
 
 /* The name the client gave in its first EHLO or HELO. */
 static void
-smtp_helo(struct flow *f, const uint8_t *name, size_t n)
+smtp_helo(struct conn *f, const uint8_t *name, size_t n)
 {
 	struct mail_info	*mi;
 
@@ -86,7 +86,7 @@ smtp_helo(struct flow *f, const uint8_t *name, size_t n)
 }
 
 static void
-smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
+smtp_client(struct conn *f, struct mail_state *ms, struct smtp_state *ss,
     const uint8_t *l, size_t n)
 {
 	const uint8_t	*cmd, *arg, *ir;
@@ -132,7 +132,7 @@ smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 }
 
 static void
-smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
+smtp_server(struct conn *f, struct mail_state *ms, struct smtp_state *ss,
     const uint8_t *l, size_t n)
 {
 	unsigned	code;

@@ -26,8 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "config.h"
-#include "flow.h"
+#include "session.h"
 #include "caps.h"
 #include "cert.h"
 #include "reader.h"
@@ -76,25 +77,25 @@ static const uint8_t hrr_random[32] = {
 	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
-static struct tls_state *tls_state(struct flow *);
-static void	tls_done(struct flow *, struct tls_dir *, int);
-static void	tls_partial_hello(struct flow *, struct tls_dir *, int);
+static struct tls_state *tls_state(struct conn *);
+static void	tls_done(struct conn *, struct tls_dir *, int);
+static void	tls_partial_hello(struct conn *, struct tls_dir *, int);
 static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
-static const uint8_t *tls_scan_for(struct flow *, struct tls_dir *, int,
+static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t *);
-static size_t	tls_start(struct flow *, struct tls_dir *, int,
+static size_t	tls_start(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
-static size_t	tls_header(struct flow *, struct tls_dir *, int,
+static size_t	tls_header(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
-static size_t	tls_body(struct flow *, struct tls_dir *, int,
+static size_t	tls_body(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
-static size_t	tls_v2(struct flow *, struct tls_dir *, int,
+static size_t	tls_v2(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
-static size_t	tls_gather(struct flow *, struct tls_dir *, int,
+static size_t	tls_gather(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
-static void	tls_message(struct flow *, struct tls_dir *, int);
-static void	tls_alert(struct flow *, int, uint8_t, uint8_t);
-static void	tls_certificate(struct flow *, const uint8_t *, size_t);
+static void	tls_message(struct conn *, struct tls_dir *, int);
+static void	tls_alert(struct conn *, int, uint8_t, uint8_t);
+static void	tls_certificate(struct conn *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
 static bool	tls_keep_u16(uint16_t *, void *, size_t, uint16_t);
@@ -546,34 +547,34 @@ tls_parse_sslv2_server_hello(const uint8_t *p, size_t n,
 /* --- the stream layer -------------------------------------------------- */
 
 static struct tls_state *
-tls_state(struct flow *f)
+tls_state(struct conn *f)
 {
 	if (f->tls == NULL)
-		f->tls = flow_mem_alloc(f, sizeof(struct tls_state));
+		f->tls = budget_alloc(sizeof(struct tls_state));
 	return f->tls;
 }
 
 static void
 tls_hs_free(struct tls_dir *td)
 {
-	flow_mem_free(td->hs, td->hs_need);
+	budget_free(td->hs, td->hs_need);
 	td->hs = NULL;
 	td->hs_need = td->hs_len = 0;
 }
 
 void
-tls_free(struct flow *f)
+tls_free(struct conn *f)
 {
 	if (f->tls == NULL)
 		return;
 	tls_hs_free(&f->tls->d[0]);
 	tls_hs_free(&f->tls->d[1]);
-	flow_mem_free(f->tls, sizeof(struct tls_state));
+	budget_free(f->tls, sizeof(struct tls_state));
 	f->tls = NULL;
 }
 
 static void
-tls_done(struct flow *f, struct tls_dir *td, int dir)
+tls_done(struct conn *f, struct tls_dir *td, int dir)
 {
 	td->phase = TD_DONE;
 	tls_hs_free(td);
@@ -587,7 +588,7 @@ tls_done(struct flow *f, struct tls_dir *td, int dir)
  * lost supported_versions could have said anything, so nothing is kept.
  */
 static void
-tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
+tls_partial_hello(struct conn *f, struct tls_dir *td, int dir)
 {
 	struct tls_client_hello	*ch;
 	uint16_t		 v;
@@ -599,7 +600,7 @@ tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
 	v = (uint16_t)(td->hs[4] << 8 | td->hs[5]);
 	if (v >= TLS_V_1_2 || (v >> 8) != 3)
 		return;
-	if ((ch = flow_mem_alloc(f, sizeof(*ch))) == NULL)
+	if ((ch = budget_alloc(sizeof(*ch))) == NULL)
 		return;
 	ch->legacy_version = v;
 	ch->length = td->hs_need - 4;
@@ -610,7 +611,7 @@ tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
 
 /* A hole in the stream: we cannot know where records begin again. */
 void
-tls_gap(struct flow *f, int dir)
+tls_gap(struct conn *f, int dir)
 {
 	struct tls_state	*ts = f->tls;
 	struct tls_dir		*td;
@@ -635,7 +636,7 @@ tls_gap(struct flow *f, int dir)
 }
 
 void
-tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
 	struct tls_state	*ts;
 	struct tls_dir		*td;
@@ -722,7 +723,7 @@ tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
  * that lay in the kept bytes; NULL when there is none here.
  */
 static const uint8_t *
-tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t *n)
 {
 	uint8_t	win[10], tail[5];
@@ -762,7 +763,7 @@ tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 /* Classify the first three bytes of the direction. */
 static size_t
-tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = 3 - td->hdr_len;
@@ -783,7 +784,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	if ((td->hdr[0] & 0x80) && td->hdr[2] == want) {
 		/* SSLv2 2-byte header; the message starts at hdr[2]. */
 		len = (uint32_t)(td->hdr[0] & 0x7f) << 8 | td->hdr[1];
-		if (len < 3 || (td->hs = flow_mem_alloc(f, len)) == NULL) {
+		if (len < 3 || (td->hs = budget_alloc(len)) == NULL) {
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
 			tls_done(f, td, dir);
@@ -816,7 +817,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
  *   type(1) legacy_record_version(2) length(2)
  */
 static size_t
-tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_header(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t		take = 5 - td->hdr_len;
@@ -856,7 +857,7 @@ tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 }
 
 static size_t
-tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_body(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->body_left < n ? td->body_left : n;
@@ -907,7 +908,7 @@ tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
  * empty) is passed over.
  */
 static size_t
-tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_gather(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t		used = 0, take;
@@ -954,7 +955,7 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 				tls_done(f, td, dir);
 				break;
 			}
-			if ((td->hs = flow_mem_alloc(f, 4 + len)) == NULL) {
+			if ((td->hs = budget_alloc(4 + len)) == NULL) {
 				tls_done(f, td, dir);
 				break;
 			}
@@ -975,7 +976,7 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 /* An SSLv2 hello: gather the record, parse it, stop. */
 static size_t
-tls_v2(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_v2(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->hs_need - td->hs_len;
@@ -993,7 +994,7 @@ tls_v2(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 }
 
 static void
-tls_message(struct flow *f, struct tls_dir *td, int dir)
+tls_message(struct conn *f, struct tls_dir *td, int dir)
 {
 	struct tls_client_hello	*ch;
 	struct tls_server_hello	*sh;
@@ -1017,7 +1018,7 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 	td->hello_done = true;
 	if (dir == DIR_C2S && type == TLS_HS_CLIENT_HELLO) {
 		if (f->sess.ch != NULL ||
-		    (ch = flow_mem_alloc(f, sizeof(*ch))) == NULL)
+		    (ch = budget_alloc(sizeof(*ch))) == NULL)
 			goto out;
 		res = td->phase == TD_V2 ?
 		    tls_parse_sslv2_client_hello(body, blen, ch) :
@@ -1029,7 +1030,7 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 			 * it speaks (as a dissector would show it); an SSLv2
 			 * hello that is not one says nothing. */
 			if (td->phase == TD_V2 || blen < 2) {
-				flow_mem_free(ch, sizeof(*ch));
+				budget_free(ch, sizeof(*ch));
 				goto out;
 			}
 			ch->malformed = true;
@@ -1041,13 +1042,13 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 			STAT_INC(TLS_SSLV2_HELLO);
 	} else if (dir == DIR_S2C && type == TLS_HS_SERVER_HELLO) {
 		if (f->sess.sh != NULL ||
-		    (sh = flow_mem_alloc(f, sizeof(*sh))) == NULL)
+		    (sh = budget_alloc(sizeof(*sh))) == NULL)
 			goto out;
 		res = td->phase == TD_V2 ?
 		    tls_parse_sslv2_server_hello(body, blen, sh) :
 		    tls_parse_server_hello(body, blen, sh);
 		if (res != TLS_OK) {
-			flow_mem_free(sh, sizeof(*sh));
+			budget_free(sh, sizeof(*sh));
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
 			goto out;
@@ -1074,12 +1075,12 @@ out:
 
 /* The server's Certificate message: its first certificate, decoded. */
 static void
-tls_certificate(struct flow *f, const uint8_t *body, size_t n)
+tls_certificate(struct conn *f, const uint8_t *body, size_t n)
 {
 	struct tls_cert	*c;
 
 	if (f->sess.cert != NULL ||
-	    (c = flow_mem_alloc(f, sizeof(*c))) == NULL)
+	    (c = budget_alloc(sizeof(*c))) == NULL)
 		return;
 	switch (cert_parse(body, n, (int64_t)(f->first_ts / 1000000u), c)) {
 	case CERT_OK:
@@ -1092,11 +1093,11 @@ tls_certificate(struct flow *f, const uint8_t *body, size_t n)
 	case CERT_EMPTY:
 		break;
 	}
-	flow_mem_free(c, sizeof(*c));
+	budget_free(c, sizeof(*c));
 }
 
 static void
-tls_alert(struct flow *f, int dir, uint8_t level, uint8_t desc)
+tls_alert(struct conn *f, int dir, uint8_t level, uint8_t desc)
 {
 	struct tls_alert	*a = &f->sess.alert[dir];
 

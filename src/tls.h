@@ -10,7 +10,7 @@
 
 #include "caps.h"
 
-struct flow;
+struct conn;
 
 enum tls_res {
 	TLS_OK,
@@ -92,9 +92,9 @@ struct tls_server_hello {
 	uint16_t	 exts[TLS_MAX_EXTS];
 };
 
-void		tls_input(struct flow *, int dir, const uint8_t *, size_t);
-void		tls_gap(struct flow *, int dir);
-void		tls_free(struct flow *);
+void		tls_input(struct conn *, int dir, const uint8_t *, size_t);
+void		tls_gap(struct conn *, int dir);
+void		tls_free(struct conn *);
 
 enum tls_res	tls_parse_client_hello(const uint8_t *, size_t,
 		    struct tls_client_hello *);

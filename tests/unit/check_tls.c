@@ -23,7 +23,7 @@
 #define CH12_ALPN_LEN	103
 #define SH12_FIXED	38
 
-static struct flow	*f;
+static struct conn	*f;
 
 static void
 setup(void)
@@ -68,9 +68,9 @@ judge(enum outcome oc, enum reason rs)
 
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 }
 
 /* A copy of a sample in a buffer, to patch. */
@@ -1354,7 +1354,7 @@ START_TEST(test_stream_hello_16mib)
 		0x01, 0xff, 0xff, 0xff,		/* client_hello, 16 MiB - 1 */
 	};
 	static uint8_t		zeros[1 << 16];
-	size_t			before = flow_mem_used();
+	size_t			before = budget_used();
 
 	in_bytes(DIR_C2S, huge, sizeof(huge));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 1);
@@ -1363,9 +1363,9 @@ START_TEST(test_stream_hello_16mib)
 	ck_assert(f->sess.inspect_done[DIR_C2S]);
 	ck_assert_ptr_null(f->sess.ch);
 	/* Nothing near the claimed size was allocated. */
-	ck_assert_uint_lt(flow_mem_used() - before, 4096);
+	ck_assert_uint_lt(budget_used() - before, 4096);
 	in_bytes(DIR_C2S, zeros, sizeof(zeros));	/* ignored */
-	ck_assert_uint_lt(flow_mem_used() - before, 4096);
+	ck_assert_uint_lt(budget_used() - before, 4096);
 }
 END_TEST
 
@@ -1383,7 +1383,7 @@ START_TEST(test_stream_hello_size_limit)
 	in_bytes(DIR_C2S, at_limit, sizeof(at_limit));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 0);
 	ck_assert(!f->sess.inspect_done[DIR_C2S]);	/* waiting for it */
-	ck_assert_uint_ge(flow_mem_used(), TLS_MAX_HELLO + 4);
+	ck_assert_uint_ge(budget_used(), TLS_MAX_HELLO + 4);
 	fresh(0);
 	in_bytes(DIR_C2S, over, sizeof(over));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 1);
@@ -2063,14 +2063,14 @@ START_TEST(test_cert_too_large_not_gathered)
 	ub_init(&rec);
 	sh_and_cert(&hs, NULL, 0, TLS_MAX_CERT_MSG + 1);
 	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
-	mem = flow_mem_used();
+	mem = budget_used();
 	in(DIR_S2C, &rec);
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert_ptr_null(f->sess.cert);
 	ck_assert_uint_eq(stats[STAT_TLS_CERT_TOO_BIG], 1);
 	/* the ServerHello and the TLS state are kept, no buffer for the
 	 * certificate (it would be TLS_MAX_CERT_MSG) */
-	ck_assert_uint_lt(flow_mem_used(), mem + 4096);
+	ck_assert_uint_lt(budget_used(), mem + 4096);
 	ub_free(&hs);
 	ub_free(&rec);
 }

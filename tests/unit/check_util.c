@@ -458,15 +458,23 @@ unit_teardown(void)
 static size_t	unit_mem_base;
 static int	unit_nflows;
 
-struct flow *
+struct reasm_stream *
+unit_streams(struct conn *c)
+{
+	return flow_of(c)->stream;
+}
+
+struct conn *
 unit_flow(uint8_t proto, uint8_t fflags)
 {
-	struct flow	*f = calloc(1, sizeof(*f));
+	struct flow	*fl = calloc(1, sizeof(*fl));
+	struct conn	*f;
 	bool		 impl = (fflags & FLOW_F_IMPLICIT) != 0;
 
-	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fl);
+	f = &fl->c;
 	if (unit_nflows++ == 0)
-		unit_mem_base = flow_mem_used();
+		unit_mem_base = budget_used();
 	f->family = 4;
 	f->proto = proto;
 	f->fflags = fflags;
@@ -492,33 +500,31 @@ unit_flow(uint8_t proto, uint8_t fflags)
 }
 
 void
-unit_flow_free(struct flow *f)
+unit_flow_free(struct conn *f)
 {
-	reasm_free(&f->stream[DIR_C2S]);
-	reasm_free(&f->stream[DIR_S2C]);
-	mail_free(f);
-	tls_free(f);
-	verdict_free(&f->sess);
-	free(f);
+	struct flow	*fl = flow_of(f);
+
+	flow_release_state(fl);
+	free(fl);
 	/* Every accounted byte the stages took for these flows came back. */
 	if (--unit_nflows == 0)
-		ck_assert_uint_eq(flow_mem_used(), unit_mem_base);
+		ck_assert_uint_eq(budget_used(), unit_mem_base);
 }
 
 void
-unit_feed(struct flow *f, int dir, const char *s)
+unit_feed(struct conn *f, int dir, const char *s)
 {
 	mail_input(f, dir, (const uint8_t *)s, strlen(s));
 }
 
 void
-unit_feed_ub(struct flow *f, int dir, const struct ub *b)
+unit_feed_ub(struct conn *f, int dir, const struct ub *b)
 {
 	mail_input(f, dir, b->p, b->n);
 }
 
 void
-unit_seg(struct flow *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
+unit_seg(struct conn *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
     const uint8_t *p, size_t n)
 {
 	struct pkt	pkt;
@@ -539,13 +545,13 @@ unit_seg(struct flow *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
 	}
 	f->pkts[dir]++;
 	f->bytes[dir] += n;
-	reasm_input(f, dir, &pkt);
+	reasm_input(f, flow_of(f)->stream, dir, &pkt);
 }
 
 /* --- dialogues --------------------------------------------------------------- */
 
 static void
-unit_summarise(const struct flow *f, struct unit_sum *s)
+unit_summarise(const struct conn *f, struct unit_sum *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->starttls = f->sess.starttls;
@@ -566,7 +572,7 @@ void
 unit_dialogue(uint8_t proto, uint8_t fflags, const struct unit_msg *m,
     size_t nmsg, int cut_msg, size_t cut_at, struct unit_sum *sum)
 {
-	struct flow	*f = unit_flow(proto, fflags);
+	struct conn	*f = unit_flow(proto, fflags);
 	size_t		 i;
 
 	for (i = 0; i < nmsg; i++) {
@@ -585,7 +591,7 @@ void
 unit_dialogue_bytewise(uint8_t proto, uint8_t fflags,
     const struct unit_msg *m, size_t nmsg, struct unit_sum *sum)
 {
-	struct flow	*f = unit_flow(proto, fflags);
+	struct conn	*f = unit_flow(proto, fflags);
 	size_t		 i, j;
 
 	for (i = 0; i < nmsg; i++)
