@@ -55,7 +55,7 @@ LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) \
 		  $(SECCOMP_LIBS)
 
-.PHONY: all demo check unit golden corpus store report screenshot limits \
+.PHONY: all demo check unit layers golden corpus store report screenshot limits \
 	deps clean distclean install uninstall deb
 
 all: $(PROG)
@@ -101,6 +101,7 @@ demo: $(PROG)
 SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 
 check: deps $(PROG) $(UNIT) $(PROBE)
+	build-aux/layers.sh src
 	$(UNIT)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
@@ -132,6 +133,10 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	tests/hostile/run.sh $(PROG)
 	build-aux/skippable.sh tests/sec/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
+
+# The floors of src/ and a check that no dependency goes up (no cycle).
+layers: $(PROG)
+	build-aux/layers.sh -v src
 
 unit: $(UNIT)
 	$(UNIT)

@@ -25,7 +25,7 @@
 #include "budget.h"
 #include "classify.h"
 #include "config.h"
-#include "decode.h"
+#include "pkt.h"
 #include "session.h"
 #include "stats.h"
 

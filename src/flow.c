@@ -35,7 +35,7 @@
 #include "budget.h"
 #include "classify.h"
 #include "config.h"
-#include "decode.h"
+#include "pkt.h"
 #include "flow.h"
 #include "hash.h"
 #include "caps.h"

@@ -105,7 +105,7 @@
 #include "inventory.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 /* Inventory-wide budget for distinct strings from the wire. */
 #define INV_MAX_STR_BYTES	(16u << 20)

@@ -46,11 +46,12 @@
 #include "caps.h"
 #include "log.h"
 #include "output.h"
+#include "output_json.h"
+#include "output_text.h"
 #include "output_syslog.h"
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
 
 enum sink_kind {
 	SINK_JSON,

@@ -34,11 +34,10 @@
 #include "fingerprint.h"
 #include "session.h"
 #include "hints.h"
-#include "output.h"
+#include "output_json.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
 
 
 /* The ECS version the field names follow. */

@@ -21,9 +21,8 @@
 #include "fmt.h"
 #include "config.h"
 #include "session.h"
-#include "output.h"
+#include "output_text.h"
 #include "tls.h"
-#include "verdict.h"
 
 
 /*

@@ -26,7 +26,7 @@
 
 #include "budget.h"
 #include "config.h"
-#include "decode.h"
+#include "pkt.h"
 #include "session.h"
 #include "caps.h"
 #include "mail.h"

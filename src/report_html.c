@@ -31,7 +31,7 @@
 #include "report_html.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 #define HTML_MAX_ROWS	2000	/* records in the table */
 #define HTML_MAX_DAYS	400	/* days in the trend chart */

@@ -20,6 +20,7 @@
 
 #include "caps.h"
 
+struct config_exception;
 struct tls_client_hello;
 struct tls_server_hello;
 struct tls_cert;
@@ -143,6 +144,36 @@ struct session {
 	uint8_t		 end;		/* enum end */
 	uint32_t	 stream_gaps;	/* holes reassembly skipped, both sides */
 	uint32_t	 stream_conflicts; /* overlaps whose bytes disagreed */
+};
+
+/* What verdict.c made of a session (the outputs print it). */
+struct verdict {
+	enum outcome	 outcome;
+	enum reason	 reason;
+	enum reason	 base_reason;	/* before exceptions were applied */
+	uint16_t	 client_max;	/* 0 when no ClientHello was seen */
+	uint16_t	 negotiated;	/* 0 when no ServerHello was seen */
+	uint16_t	 floor;		/* the floor it was judged against */
+	int		 severity;	/* syslog severity, LOG_ERR..LOG_INFO */
+	bool		 alert;		/* raise an alert now */
+	bool		 repeat;	/* an alert de-duplication held back */
+	const struct config_exception *exception; /* matched, live or not */
+	bool		 exception_live;
+};
+
+/* A run of repeated alerts that de-duplication held back. */
+struct alert_summary {
+	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 proto;		/* enum proto */
+	uint8_t		 cli[16], srv[16];
+	uint16_t	 srv_port;	/* of the last session */
+	enum reason	 reason;
+	uint16_t	 version;	/* negotiated, else client_max; 0 none */
+	int		 severity;
+	uint64_t	 window_start;	/* us: the alert that opened it */
+	uint64_t	 window_end;	/* us */
+	uint64_t	 first_ts, last_ts; /* us: the sessions held back */
+	uint64_t	 count;		/* sessions held back (not alerted) */
 };
 
 /* struct conn's fflags. */

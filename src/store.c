@@ -128,7 +128,7 @@
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 #define STORE_BATCH		4096	/* sessions per batch (two exist) */
 #define STORE_WAIT_MS		2	/* live: longest wait on a full batch */

@@ -34,7 +34,6 @@
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
 
 enum tls_phase {
 	TD_START,		/* nothing classified yet */

@@ -9,6 +9,7 @@
 
 #include "fmt.h"
 #include "output.h"
+#include "output_text.h"
 #include "unit.h"
 
 static struct conn	*f;
