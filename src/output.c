@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fmt.h"
+#include "fields.h"
 #include "config.h"
 #include "dns.h"
 #include "fingerprint.h"
@@ -594,20 +594,20 @@ syslog_fields(struct syslog_msg *m, const struct conn *f,
     const struct fp_set *fs, char *cip, char *sip, char *sni)
 {
 	if (f != NULL) {
-		fmt_ip(f, 0, cip, FMT_ADDR_MAX);
-		fmt_ip(f, 1, sip, FMT_ADDR_MAX);
+		field_ip(f, 0, cip, FIELD_ADDR_MAX);
+		field_ip(f, 1, sip, FIELD_ADDR_MAX);
 		m->client_port = f->cli_port;
 		m->server_port = f->srv_port;
-		m->protocol = fmt_proto(f);
-		if (fmt_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
+		m->protocol = field_proto(f);
+		if (field_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
 			m->sni = sni;
 		if (fs != NULL && fs->ja3)
 			m->ja3 = fs->ja3_md5;
 		if (fs != NULL && fs->ja4)
 			m->ja4 = fs->ja4_str;
 	} else if (as != NULL) {
-		fmt_addr(as->family, as->cli, cip, FMT_ADDR_MAX);
-		fmt_addr(as->family, as->srv, sip, FMT_ADDR_MAX);
+		field_addr(as->family, as->cli, cip, FIELD_ADDR_MAX);
+		field_addr(as->family, as->srv, sip, FIELD_ADDR_MAX);
 		m->server_port = as->srv_port;
 		m->protocol = config_proto_name(as->proto);
 		m->reason = session_reason_name(as->reason);
@@ -638,7 +638,7 @@ emit_syslog(struct sink *s, enum ev_type t, const struct conn *f,
     const struct fp_set *fs, uint64_t ts)
 {
 	struct syslog_msg	 m;
-	char			 cip[FMT_ADDR_MAX], sip[FMT_ADDR_MAX];
+	char			 cip[FIELD_ADDR_MAX], sip[FIELD_ADDR_MAX];
 	char			 sni[TLS_MAX_SNI * 4 + 1];
 
 	if (!ev_ascii_done) {
@@ -834,12 +834,12 @@ inv_add(const struct conn *f, const struct verdict *v,
 	memcpy(is.srv, f->srv, 16);
 	is.srv_port = f->srv_port;
 	is.proto = f->proto;
-	is.mode = fmt_mode(f);
+	is.mode = field_mode(f);
 	is.client_max = v->client_max;
 	is.negotiated = v->negotiated;
 	is.reason = (uint8_t)v->reason;
 	is.reason_name = session_reason_name(v->reason);
-	if (fmt_server_name(f, sni, sizeof(sni)) != NULL)
+	if (field_server_name(f, sni, sizeof(sni)) != NULL)
 		is.sni = sni;
 	if (f->sess.sh != NULL && !f->sess.sh->sslv2) {
 		is.cipher = f->sess.sh->cipher;
@@ -849,7 +849,7 @@ inv_add(const struct conn *f, const struct verdict *v,
 		is.ja3 = fs->ja3_md5;
 	if (fs->ja4)
 		is.ja4 = fs->ja4_str;
-	is.endpoint_label = fmt_endpoint_label(ocfg, f);
+	is.endpoint_label = field_endpoint_label(ocfg, f);
 	is.cleartext_credentials = f->sess.cleartext != CT_NONE;
 	is.cleartext_mechanism = session_cleartext_name(f);
 	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,

@@ -14,7 +14,7 @@
  * that come often -- are written by a small writer straight into a buffer;
  * stats and inventory events are built with jansson and rendered into the
  * same kind of buffer.  Bytes from the wire (SNI) are cut to printable
- * ASCII by fmt_clean() first.
+ * ASCII by field_clean() first.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fmt.h"
+#include "fields.h"
 #include "caps.h"
 #include "cert.h"
 #include "classify.h"
@@ -424,9 +424,9 @@ jw_version(struct jw *w, const char *k, uint16_t v)
 static void
 jw_time(struct jw *w, const char *k, uint64_t us)
 {
-	char	t[FMT_TIME_MAX];
+	char	t[FIELD_TIME_MAX];
 
-	fmt_time(us, t, sizeof(t));
+	field_time(us, t, sizeof(t));
 	jw_kstr(w, k, t);
 }
 
@@ -454,14 +454,14 @@ ecs_version(struct jw *w, uint16_t v)
 static void
 jw_endpoint(struct jw *w, const char *k, const struct conn *f, int server)
 {
-	char	 ip[FMT_ADDR_MAX], name[FMT_NAME_MAX];
+	char	 ip[FIELD_ADDR_MAX], name[FIELD_NAME_MAX];
 	int	 dir = server ? DIR_S2C : DIR_C2S;
 
 	jw_obj(w, k);
-	fmt_ip(f, server, ip, sizeof(ip));
+	field_ip(f, server, ip, sizeof(ip));
 	jw_kstr(w, "ip", ip);
 	jw_kint(w, "port", server ? f->srv_port : f->cli_port);
-	if (server && fmt_server_name(f, name, sizeof(name)) != NULL)
+	if (server && field_server_name(f, name, sizeof(name)) != NULL)
 		jw_kstr(w, "domain", name);	/* ECS destination.domain */
 	jw_kint(w, "packets", (int64_t)f->pkts[dir]);
 	jw_kint(w, "bytes", (int64_t)f->bytes[dir]);
@@ -580,7 +580,7 @@ jw_network(struct jw *w, const struct conn *f)
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", f->family == 4 ? "ipv4" : "ipv6");
-	jw_kstr(w, "protocol", fmt_proto(f));
+	jw_kstr(w, "protocol", field_proto(f));
 	if (oj_community_id(f, cfg != NULL ? cfg->community_id_seed : 0, cid,
 	    sizeof(cid)) > 0)
 		jw_kstr(w, "community_id", cid);
@@ -612,7 +612,7 @@ jw_kcert(struct jw *w, const char *k, const char *v)
 		jw_kstr(w, k, v);
 		return;
 	}
-	fmt_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
+	field_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
 	jw_kstr(w, k, buf);
 }
 
@@ -639,7 +639,7 @@ jw_cert(struct jw *w, const struct tls_cert *c)
 		for (i = 0; i < c->nsan; i++) {
 			char	buf[CERT_MAX_SAN * 4 + 1];
 
-			fmt_clean((const uint8_t *)c->san[i],
+			field_clean((const uint8_t *)c->san[i],
 			    strlen(c->san[i]), buf, sizeof(buf));
 			jw_estr(w, buf);
 		}
@@ -667,7 +667,7 @@ jw_tls(struct jw *w, const struct conn *f, const struct verdict *v,
 	if (ch != NULL) {
 		jw_obj(w, "client");
 		if (ch->sni_len > 0) {
-			fmt_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
+			field_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
 			jw_kstr(w, "server_name", sni);
 		}
 		jw_arr(w, "supported_ciphers");
@@ -842,7 +842,7 @@ jw_kwire(struct jw *w, const char *k, const uint8_t *p, size_t n)
 {
 	char	buf[MAIL_MAX_BANNER * 4 + 1];
 
-	fmt_clean(p, n, buf, sizeof(buf));
+	field_clean(p, n, buf, sizeof(buf));
 	jw_kstr(w, k, buf);
 }
 
@@ -890,19 +890,19 @@ jw_tlsfloor(struct jw *w, const struct conn *f, const struct verdict *v,
 		[STARTTLS_NONE] = NULL, [STARTTLS_SENT] = "requested",
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
-	char		 name[FMT_NAME_MAX];
+	char		 name[FIELD_NAME_MAX];
 	const char	*src, *sw;
 
 	jw_obj(w, "tlsfloor");
 	jw_kstr(w, "reason", session_reason_name(v->reason));
 	jw_kstr(w, "outcome", session_outcome_name(v->outcome));
-	jw_kstr(w, "mode", fmt_mode(f));
+	jw_kstr(w, "mode", field_mode(f));
 	jw_version(w, "client_max_version", v->client_max);
 	jw_version(w, "negotiated_version", v->negotiated);
 	jw_version(w, "floor", v->floor);
-	if ((src = fmt_server_name(f, name, sizeof(name))) != NULL)
+	if ((src = field_server_name(f, name, sizeof(name))) != NULL)
 		jw_kstr(w, "server_name_source", src);
-	if ((src = fmt_endpoint_label(ojcfg, f)) != NULL)
+	if ((src = field_endpoint_label(ojcfg, f)) != NULL)
 		jw_kstr(w, "endpoint_label", src);
 	if ((sw = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
 	    fs->ja3 ? fs->ja3_str : NULL, &src)) != NULL) {
@@ -939,7 +939,7 @@ jw_tlsfloor(struct jw *w, const struct conn *f, const struct verdict *v,
 	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
 	jw_dpi(w, f);
 	jw_kbool(w, "midstream", f->fflags & FLOW_F_MIDSTREAM);
-	jw_kstr(w, "end", fmt_end(f));
+	jw_kstr(w, "end", field_end(f));
 	jw_anomalies(w, f);
 	if (f->origin != NULL) {
 		jw_obj(w, "pcap");
@@ -993,7 +993,7 @@ oj_session(struct jw *w, const struct conn *f, const struct verdict *v,
 bool
 oj_summary(struct jw *w, const struct alert_summary *as)
 {
-	char	 ip[FMT_ADDR_MAX];
+	char	 ip[FIELD_ADDR_MAX];
 	int	 i;
 
 	w->n = 0;
@@ -1005,13 +1005,13 @@ oj_summary(struct jw *w, const struct alert_summary *as)
 	    as->first_ts, as->last_ts);
 	for (i = 0; i < 2; i++) {
 		jw_obj(w, i == 0 ? "source" : "client");
-		fmt_addr(as->family, as->cli, ip, sizeof(ip));
+		field_addr(as->family, as->cli, ip, sizeof(ip));
 		jw_kstr(w, "ip", ip);
 		jw_end_obj(w);
 	}
 	for (i = 0; i < 2; i++) {
 		jw_obj(w, i == 0 ? "destination" : "server");
-		fmt_addr(as->family, as->srv, ip, sizeof(ip));
+		field_addr(as->family, as->srv, ip, sizeof(ip));
 		jw_kstr(w, "ip", ip);
 		jw_kint(w, "port", as->srv_port);
 		jw_end_obj(w);
@@ -1124,12 +1124,12 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
     const struct config *cfg)
 {
 	json_t	*e = json_object(), *o, *x, *a;
-	char	 ts[FMT_TIME_MAX];
+	char	 ts[FIELD_TIME_MAX];
 	size_t	 i;
 	int	 k;
 	time_t	 t = (time_t)(now / 1000000u);
 
-	fmt_time(now, ts, sizeof(ts));
+	field_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
 	set_ecs(e);
 	o = json_object();
@@ -1175,12 +1175,12 @@ json_t *
 oj_inventory(uint64_t now, json_t *record)
 {
 	json_t	*e, *o;
-	char	 ts[FMT_TIME_MAX];
+	char	 ts[FIELD_TIME_MAX];
 
 	if (record == NULL)
 		return NULL;
 	e = json_object();
-	fmt_time(now, ts, sizeof(ts));
+	field_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
 	set_ecs(e);
 	o = json_object();

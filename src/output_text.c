@@ -11,14 +11,14 @@
  * a client sending the SNI "x alert=server:fatal:... midstream" would
  * otherwise forge fields of its own line.  output_text_escape() writes
  * those three bytes, like the backslash, control and non-ASCII bytes that
- * fmt_clean() already escaped, as \xNN.
+ * field_clean() already escaped, as \xNN.
  */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "fields.h"
 #include "config.h"
 #include "session.h"
 #include "output_text.h"
@@ -26,7 +26,7 @@
 
 
 /*
- * in (a string fmt_clean() made, or configuration text) with ' ', '='
+ * in (a string field_clean() made, or configuration text) with ' ', '='
  * and '"' escaped as \xNN too; control, non-ASCII and backslash bytes that
  * are still there are escaped the same way.  Truncated to fit, always
  * NUL-terminated.
@@ -42,7 +42,7 @@ output_text_escape(const char *in, char *buf, size_t len)
 	if (len == 0)
 		return 0;
 	for (; *p != '\0'; p++) {
-		/* "\x" from fmt_clean() is already an escape: keep it */
+		/* "\x" from field_clean() is already an escape: keep it */
 		cleaned = p[0] == '\\' && p[1] == 'x' &&
 		    isxdigit(p[2]) && isxdigit(p[3]);
 		if (cleaned || (*p > 0x20 && *p < 0x7f && *p != '=' &&
@@ -81,32 +81,32 @@ output_text_session(FILE *fp, const struct config *cfg, const struct conn *f,
     const struct verdict *v)
 {
 	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
-	char			 t[FMT_TIME_MAX], cip[FMT_ADDR_MAX];
-	char			 sip[FMT_ADDR_MAX], cli[64], srv[64];
+	char			 t[FIELD_TIME_MAX], cip[FIELD_ADDR_MAX];
+	char			 sip[FIELD_ADDR_MAX], cli[64], srv[64];
 	char			 vb1[8], vb2[8], sni[TLS_MAX_SNI * 4 + 1];
 	char			 esc[TLS_MAX_SNI * 4 * 4 + 1];
 	const char		*an, *src;
 
-	fmt_time(f->first_ts, t, sizeof(t));
+	field_time(f->first_ts, t, sizeof(t));
 	t[19] = '\0';			/* whole seconds are enough here */
-	fmt_ip(f, 0, cip, sizeof(cip));
-	fmt_ip(f, 1, sip, sizeof(sip));
+	field_ip(f, 0, cip, sizeof(cip));
+	field_ip(f, 1, sip, sizeof(sip));
 	snprintf(cli, sizeof(cli), f->family == 6 ? "[%s]:%u" : "%s:%u", cip,
 	    f->cli_port);
 	snprintf(srv, sizeof(srv), f->family == 6 ? "[%s]:%u" : "%s:%u", sip,
 	    f->srv_port);
 	fprintf(fp, "%sZ %-4s %-8s %21s -> %-21s %-7s %-7s %-16s %s", t,
-	    fmt_proto(f), fmt_mode(f), cli, srv,
+	    field_proto(f), field_mode(f), cli, srv,
 	    text_version(v->client_max, vb1, sizeof(vb1)),
 	    text_version(v->negotiated, vb2, sizeof(vb2)),
 	    session_outcome_name(v->outcome), session_reason_name(v->reason));
-	if ((src = fmt_server_name(f, sni, sizeof(sni))) != NULL) {
+	if ((src = field_server_name(f, sni, sizeof(sni))) != NULL) {
 		output_text_escape(sni, esc, sizeof(esc));
 		fprintf(fp, " %s=%s", src, esc);
 	}
-	if ((src = fmt_endpoint_label(cfg, f)) != NULL) {
+	if ((src = field_endpoint_label(cfg, f)) != NULL) {
 		/* configuration text: cleaned like wire bytes first */
-		fmt_clean((const uint8_t *)src, strlen(src), sni,
+		field_clean((const uint8_t *)src, strlen(src), sni,
 		    sizeof(sni));
 		output_text_escape(sni, esc, sizeof(esc));
 		fprintf(fp, " endpoint=\"%s\"", esc);
@@ -123,13 +123,13 @@ output_text_session(FILE *fp, const struct config *cfg, const struct conn *f,
 	if ((src = session_cleartext_name(f)) != NULL)
 		fprintf(fp, " cleartext=\"%s\"", src);
 	if (f->sess.info != NULL && f->sess.info->helo_seen) {
-		fmt_clean(f->sess.info->helo, f->sess.info->helo_len, sni,
+		field_clean(f->sess.info->helo, f->sess.info->helo_len, sni,
 		    sizeof(sni));
 		output_text_escape(sni, esc, sizeof(esc));
 		fprintf(fp, " helo=\"%s\"", esc);
 	}
 	if (f->sess.info != NULL && f->sess.info->id_len[MI_ID_NAME] > 0) {
-		fmt_clean(f->sess.info->id[MI_ID_NAME],
+		field_clean(f->sess.info->id[MI_ID_NAME],
 		    f->sess.info->id_len[MI_ID_NAME], sni, sizeof(sni));
 		output_text_escape(sni, esc, sizeof(esc));
 		fprintf(fp, " client_id=\"%s\"", esc);
@@ -146,13 +146,13 @@ output_text_session(FILE *fp, const struct config *cfg, const struct conn *f,
 void
 output_text_summary(FILE *fp, const struct alert_summary *as)
 {
-	char	t[FMT_TIME_MAX], cip[FMT_ADDR_MAX], sip[FMT_ADDR_MAX];
+	char	t[FIELD_TIME_MAX], cip[FIELD_ADDR_MAX], sip[FIELD_ADDR_MAX];
 	char	vb[8];
 
-	fmt_time(as->window_end, t, sizeof(t));
+	field_time(as->window_end, t, sizeof(t));
 	t[19] = '\0';
-	fmt_addr(as->family, as->cli, cip, sizeof(cip));
-	fmt_addr(as->family, as->srv, sip, sizeof(sip));
+	field_addr(as->family, as->cli, cip, sizeof(cip));
+	field_addr(as->family, as->srv, sip, sizeof(sip));
 	fprintf(fp, "%sZ %-4s summary  %21s -> %s port %u: %llu more %s "
 	    "sessions (%s) in the window\n", t, config_proto_name(as->proto),
 	    cip, sip, as->srv_port, (unsigned long long)as->count,

@@ -1,5 +1,5 @@
 /*
- * fmt.c -- ground for the outputs: the session record's fields as text.
+ * fields.c -- ground for the outputs: the session record's fields as text.
  *
  * Every sink (JSON, text, syslog, the inventory) writes addresses, times,
  * names and wire bytes through these, so a value reads the same in each.
@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "dns.h"
-#include "fmt.h"
+#include "fields.h"
 #include "session.h"
 #include "tls.h"
 
@@ -21,13 +21,13 @@
  * on the wire mapped its address to.  NULL (and "") when neither.
  */
 const char *
-fmt_server_name(const struct conn *f, char *buf, size_t len)
+field_server_name(const struct conn *f, char *buf, size_t len)
 {
 	const struct tls_client_hello	*ch = f->sess.ch;
 
 	buf[0] = '\0';
 	if (ch != NULL && ch->sni_len > 0) {
-		fmt_clean(ch->sni, ch->sni_len, buf, len);
+		field_clean(ch->sni, ch->sni_len, buf, len);
 		return "sni";
 	}
 	if (dns_lookup(f->family, f->srv, buf, len))
@@ -37,18 +37,18 @@ fmt_server_name(const struct conn *f, char *buf, size_t len)
 
 /* The watch-list label of the session's server (config endpoints). */
 const char *
-fmt_endpoint_label(const struct config *cfg, const struct conn *f)
+field_endpoint_label(const struct config *cfg, const struct conn *f)
 {
-	char	name[FMT_NAME_MAX];
+	char	name[FIELD_NAME_MAX];
 
 	if (cfg == NULL || cfg->nendpoints == 0 ||
-	    fmt_server_name(f, name, sizeof(name)) == NULL)
+	    field_server_name(f, name, sizeof(name)) == NULL)
 		return NULL;
 	return config_endpoint_label(cfg, name);
 }
 
 void
-fmt_addr(int family, const uint8_t *a, char *buf, size_t len)
+field_addr(int family, const uint8_t *a, char *buf, size_t len)
 {
 	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf,
 	    (socklen_t)len) == NULL)
@@ -57,9 +57,9 @@ fmt_addr(int family, const uint8_t *a, char *buf, size_t len)
 
 /* The client's (server == 0) or server's address, without the port. */
 void
-fmt_ip(const struct conn *f, int server, char *buf, size_t len)
+field_ip(const struct conn *f, int server, char *buf, size_t len)
 {
-	fmt_addr(f->family, server ? f->srv : f->cli, buf, len);
+	field_addr(f->family, server ? f->srv : f->cli, buf, len);
 }
 
 /* v in exactly n decimal digits, leading zeros (v < 10^n). */
@@ -74,7 +74,7 @@ put_digits(char *p, unsigned v, int n)
 
 /* RFC 3339 in UTC with microseconds: 2026-01-01T00:00:00.000000Z. */
 void
-fmt_time(uint64_t us, char *buf, size_t len)
+field_time(uint64_t us, char *buf, size_t len)
 {
 	time_t		t = (time_t)(us / 1000000u);
 	struct tm	tm;
@@ -118,7 +118,7 @@ fmt_time(uint64_t us, char *buf, size_t len)
  * Returns the length written (always NUL-terminated, truncated to fit).
  */
 size_t
-fmt_clean(const uint8_t *p, size_t n, char *buf, size_t len)
+field_clean(const uint8_t *p, size_t n, char *buf, size_t len)
 {
 	static const char	hex[] = "0123456789abcdef";
 	size_t			i, o = 0;
@@ -144,14 +144,14 @@ fmt_clean(const uint8_t *p, size_t n, char *buf, size_t len)
 }
 
 const char *
-fmt_proto(const struct conn *f)
+field_proto(const struct conn *f)
 {
 	return config_proto_name(f->proto);
 }
 
 /* starttls | implicit | plain: how TLS was (or was not) reached. */
 const char *
-fmt_mode(const struct conn *f)
+field_mode(const struct conn *f)
 {
 	if ((f->fflags & FLOW_F_IMPLICIT) || f->sess.tls_first)
 		return "implicit";
@@ -162,7 +162,7 @@ fmt_mode(const struct conn *f)
 }
 
 const char *
-fmt_end(const struct conn *f)
+field_end(const struct conn *f)
 {
 	switch (f->sess.end) {
 	case END_FIN:
