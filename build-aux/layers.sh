@@ -49,13 +49,16 @@ if [ ! -e "$1" ]; then
 	echo "layers: no object files in $src (run make first)" >&2
 	exit 2
 fi
+# (an object whose source is gone is a leftover of an older tree)
 for o in "$src"/*.o; do
 	m=$(mod "$o")
+	[ -e "$src/$m.c" ] || continue
 	nm -P "$o" | awk -v m="$m" '$2 ~ /^[TDBRCV]$/ { print $1, m }'
 done | sort -u >"$tmp/defs"
 for o in "$src"/*.o; do
 	m=$(mod "$o")
 	[ "$m" = main ] && continue
+	[ -e "$src/$m.c" ] || continue
 	nm -P "$o" | awk -v m="$m" '$2 == "U" { print $1, m }'
 done | sort -u >"$tmp/uses"
 # main.o defines main() only; it uses everything and nothing uses it.

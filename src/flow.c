@@ -469,10 +469,10 @@ flow_end(struct flow *f, enum end why)
 		flow_dpi_conclude(f);
 	reasm_flush(&f->c, f->stream, DIR_C2S);
 	reasm_flush(&f->c, f->stream, DIR_S2C);
-	f->c.sess.stream_gaps = f->stream[DIR_C2S].gaps +
-	    f->stream[DIR_S2C].gaps;
-	f->c.sess.stream_conflicts = f->stream[DIR_C2S].conflicts +
-	    f->stream[DIR_S2C].conflicts;
+	f->c.sess.stream_gap = f->stream[DIR_C2S].gaps > 0 ||
+	    f->stream[DIR_S2C].gaps > 0;
+	f->c.sess.stream_conflict = f->stream[DIR_C2S].conflicts > 0 ||
+	    f->stream[DIR_S2C].conflicts > 0;
 	f->c.sess.end = (uint8_t)why;
 	verdict_finish(&f->c);
 	current = was;

@@ -788,9 +788,9 @@ jw_anomalies(struct jw *w, const struct conn *f)
 		a[n++] = "client_not_tls";
 	if (s->not_tls[DIR_S2C])
 		a[n++] = "server_not_tls";
-	if (s->stream_gaps > 0)
+	if (s->stream_gap)
 		a[n++] = "stream_gap";
-	if (s->stream_conflicts > 0)
+	if (s->stream_conflict)
 		a[n++] = "overlap_conflict";
 	if (n == 0)
 		return;

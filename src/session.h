@@ -142,8 +142,8 @@ struct session {
 	uint8_t		 close_order[2]; /* 1 = this side closed first */
 	uint8_t		 nclosed;
 	uint8_t		 end;		/* enum end */
-	uint32_t	 stream_gaps;	/* holes reassembly skipped, both sides */
-	uint32_t	 stream_conflicts; /* overlaps whose bytes disagreed */
+	bool		 stream_gap;	/* reassembly skipped a hole */
+	bool		 stream_conflict; /* overlapping bytes disagreed */
 };
 
 /* What verdict.c made of a session (the outputs print it). */

@@ -452,8 +452,8 @@ START_TEST(test_json_anomalies)
 	add_ch(0x0303)->partial = true;
 	f->sess.hello_gap[DIR_C2S] = true;
 	f->sess.not_tls[DIR_S2C] = true;
-	f->sess.stream_gaps = 1;
-	f->sess.stream_conflicts = 2;
+	f->sess.stream_gap = true;
+	f->sess.stream_conflict = true;
 	verdict_finish(f);
 	evs = unit_out_events();
 	a = unit_jget(json_array_get(evs, 0), "tlsfloor.anomalies");
