@@ -97,7 +97,7 @@ static void	tls_alert(struct flow *, int, uint8_t, uint8_t);
 static void	tls_certificate(struct flow *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
-static bool	tls_keep_u16(uint16_t *, void *, size_t, uint16_t);
+static bool	tls_keep_u16(uint16_t *, uint8_t *, size_t, uint16_t);
 
 /* --- version helpers --------------------------------------------------- */
 
@@ -208,15 +208,18 @@ tls_alert_name(uint8_t d)
 
 /* --- hello parsers (one complete message each) ------------------------- */
 
-/* Append v to a bounded list; false (and *trunc) when it is full. */
-static bool
-tls_keep_u16(uint16_t *list, void *count, size_t max, uint16_t v)
-{
-	uint8_t	*n8 = count;
+/* The kept-list counters are uint8_t: every list cap must fit in one. */
+_Static_assert(TLS_MAX_VERSIONS <= UINT8_MAX && TLS_MAX_EXTS <= UINT8_MAX &&
+    TLS_MAX_GROUPS <= UINT8_MAX && TLS_MAX_SIGALGS <= UINT8_MAX,
+    "a TLS list cap does not fit its uint8_t counter");
 
-	if (*n8 >= max)
+/* Append v to a bounded list; false (the caller sets trunc) when full. */
+static bool
+tls_keep_u16(uint16_t *list, uint8_t *count, size_t max, uint16_t v)
+{
+	if (*count >= max)
 		return false;
-	list[(*n8)++] = v;
+	list[(*count)++] = v;
 	return true;
 }
 

@@ -12,9 +12,14 @@
 
 struct flow;
 
+/*
+ * What a hello parser says of one whole handshake message.  There is no
+ * "need more": the stream layer (tls_input) gathers the message to the
+ * length its handshake header gives before a parser sees it, so a message
+ * shorter than its own fields contradicts that length and is TLS_BAD.
+ */
 enum tls_res {
 	TLS_OK,
-	TLS_NEED_MORE,		/* cut short: wait for more bytes */
 	TLS_BAD,		/* contradicts the grammar */
 };
 
