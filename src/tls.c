@@ -206,6 +206,30 @@ tls_alert_name(uint8_t d)
 	return NULL;
 }
 
+/* --- record framing ---------------------------------------------------- */
+
+/*
+ * RFC 8446 B.1 content types: change_cipher_spec(20), alert(21),
+ * handshake(22), application_data(23) and heartbeat(24, RFC 6520; TLS 1.3
+ * keeps its number).  Anything else is not a TLS record.
+ */
+bool
+tls_content_type_known(uint8_t type)
+{
+	return type >= TLS_CT_CCS && type <= TLS_CT_HEARTBEAT;
+}
+
+/*
+ * Whether p starts like a TLS record header (RFC 8446 5.1): a known
+ * content type, then legacy_record_version's major byte 3 (SSL 3.0 to
+ * TLS 1.3 all write 3.x).  Needs both bytes: false when n < 2.
+ */
+bool
+tls_looks_like_record(const uint8_t *p, size_t n)
+{
+	return n >= 2 && tls_content_type_known(p[0]) && p[1] == 3;
+}
+
 /* --- hello parsers (one complete message each) ------------------------- */
 
 /* The kept-list counters are uint8_t: every list cap must fit in one. */
@@ -778,8 +802,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	td->hdr_len += (uint8_t)take;
 	if (td->hdr_len < 3)
 		return take;
-	if (td->hdr[0] >= TLS_CT_CCS && td->hdr[0] <= TLS_CT_HEARTBEAT &&
-	    td->hdr[1] == 3) {
+	if (tls_looks_like_record(td->hdr, td->hdr_len)) {
 		td->phase = TD_HDR;	/* keep the 3 bytes, read 2 more */
 		return take;
 	}
@@ -836,8 +859,7 @@ tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	len = (uint16_t)(td->hdr[3] << 8 | td->hdr[4]);
 	/* Unknown type, wrong major version or an oversized record: the
 	 * stream is not (or no longer) TLS we can follow. */
-	if (td->type < TLS_CT_CCS || td->type > TLS_CT_HEARTBEAT ||
-	    td->hdr[1] != 3 || len > TLS_MAX_RECORD) {
+	if (!tls_looks_like_record(td->hdr, 5) || len > TLS_MAX_RECORD) {
 		STAT_INC(TLS_BAD_RECORD);
 		if (!td->hello_done) {
 			f->sess.bad_hello[dir] = true;
