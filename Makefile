@@ -33,7 +33,7 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/hints.c \
 		  src/config.c \
 		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
-		  src/stats.c src/preflight.c src/metrics.c
+		  src/stats.c src/preflight.c src/metrics.c src/fmt.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
