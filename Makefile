@@ -120,6 +120,7 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	test $(SANITIZED) = 1 || build-aux/skippable.sh \
 	    tests/package/hardened.sh $(PROG)
 	tests/startup/run.sh $(PROG)
+	build-aux/skippable.sh tests/startup/notify.py $(PROG)
 	tests/metrics/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/tls.sh $(PROG)
