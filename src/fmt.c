@@ -39,22 +39,24 @@ fmt_digits(char *p, uint32_t v, int n)
  * Day z since 1970-01-01 to year, month (1..12), day (1..31) of the
  * proleptic Gregorian calendar: the 400-year era has 146097 days, March
  * first in each year so that February's leap day comes last
- * (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+ * (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").  Only the
+ * era is signed and 64-bit; within it 32-bit unsigned arithmetic does.
  */
 static void
 fmt_civil(int64_t z, int64_t *y, uint32_t *m, uint32_t *d)
 {
-	int64_t		era, doe, yoe, doy, mp;
+	int64_t		era;
+	uint32_t	doe, yoe, doy, mp;
 
 	z += 719468;			/* from 1970-01-01 to 0000-03-01 */
 	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;				/* [0, 146096] */
+	doe = (uint32_t)(z - era * 146097);		/* [0, 146096] */
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365] */
 	mp = (5 * doy + 2) / 153;			/* [0, 11] */
-	*d = (uint32_t)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (uint32_t)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
 /*
@@ -67,22 +69,24 @@ size_t
 fmt_rfc3339(char *buf, size_t len, int64_t secs, uint32_t usec,
     enum fmt_frac frac)
 {
-	char		 s[FMT_TIME_MAX], *p = s;
-	int64_t		 days, tod, y;
-	uint32_t	 m, d;
+	char		 tmp[FMT_TIME_MAX], *s, *p;
+	int64_t		 days, y;
+	uint32_t	 m, d, tod;
 	size_t		 n;
 
 	if (len > 0)
 		buf[0] = '\0';
+	/* Straight into buf when any stamp fits, else by way of tmp. */
+	s = p = len >= FMT_TIME_MAX ? buf : tmp;
 	if (usec > 999999)
 		return 0;
 	/* floor division: the second before 1970 is day -1, 23:59:59 */
 	days = secs / FMT_DAY;
-	tod = secs % FMT_DAY;
-	if (tod < 0) {
-		tod += FMT_DAY;
+	if (secs % FMT_DAY < 0) {
+		tod = (uint32_t)(secs % FMT_DAY + FMT_DAY);
 		days--;
-	}
+	} else
+		tod = (uint32_t)(secs % FMT_DAY);
 	fmt_civil(days, &y, &m, &d);
 	if (y < FMT_YEAR_MIN || y > FMT_YEAR_MAX)
 		return 0;
@@ -92,11 +96,11 @@ fmt_rfc3339(char *buf, size_t len, int64_t secs, uint32_t usec,
 	*p++ = '-';
 	p = fmt_digits(p, d, 2);
 	*p++ = 'T';
-	p = fmt_digits(p, (uint32_t)(tod / 3600), 2);
+	p = fmt_digits(p, tod / 3600, 2);
 	*p++ = ':';
-	p = fmt_digits(p, (uint32_t)(tod / 60 % 60), 2);
+	p = fmt_digits(p, tod / 60 % 60, 2);
 	*p++ = ':';
-	p = fmt_digits(p, (uint32_t)(tod % 60), 2);
+	p = fmt_digits(p, tod % 60, 2);
 	if (frac == FMT_FRAC_MS) {
 		*p++ = '.';
 		p = fmt_digits(p, usec / 1000, 3);
@@ -106,7 +110,9 @@ fmt_rfc3339(char *buf, size_t len, int64_t secs, uint32_t usec,
 	}
 	*p++ = 'Z';
 	n = (size_t)(p - s);
-	if (len > 0) {
+	if (s == buf)
+		buf[n] = '\0';			/* n < FMT_TIME_MAX <= len */
+	else if (len > 0) {
 		memcpy(buf, s, n < len ? n : len - 1);
 		buf[n < len ? n : len - 1] = '\0';
 	}
