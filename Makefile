@@ -34,7 +34,7 @@ LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/config.c \
 		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
 		  src/stats.c src/preflight.c src/metrics.c src/session.c src/budget.c \
-		  src/fields.c
+		  src/fields.c src/fmt.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -122,6 +122,7 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	test $(SANITIZED) = 1 || build-aux/skippable.sh \
 	    tests/package/hardened.sh $(PROG)
 	tests/startup/run.sh $(PROG)
+	build-aux/skippable.sh tests/startup/notify.py $(PROG)
 	tests/metrics/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/tls.sh $(PROG)

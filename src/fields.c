@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dns.h"
 #include "fields.h"
+#include "fmt.h"
 #include "session.h"
 #include "tls.h"
 
@@ -62,54 +63,15 @@ field_ip(const struct conn *f, int server, char *buf, size_t len)
 	field_addr(f->family, server ? f->srv : f->cli, buf, len);
 }
 
-/* v in exactly n decimal digits, leading zeros (v < 10^n). */
-static void
-put_digits(char *p, unsigned v, int n)
-{
-	while (n-- > 0) {
-		p[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-/* RFC 3339 in UTC with microseconds: 2026-01-01T00:00:00.000000Z. */
+/*
+ * RFC 3339 in UTC with microseconds: 2026-01-01T00:00:00.000000Z (fmt.c;
+ * years past 9999 with more digits).  A buffer too short is cut.
+ */
 void
 field_time(uint64_t us, char *buf, size_t len)
 {
-	time_t		t = (time_t)(us / 1000000u);
-	struct tm	tm;
-	char		base[24];
-
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (fmt_time_us(buf, len, us, FMT_FRAC_US) == 0)
 		snprintf(buf, len, "?");
-		return;
-	}
-	/* Four-digit years by hand (each event has three times, and
-	 * strftime() and snprintf() cost more than the rest of a line). */
-	if (tm.tm_year >= -1900 && tm.tm_year <= 9999 - 1900 &&
-	    len >= sizeof("2026-01-01T00:00:00.000000Z")) {
-		put_digits(buf, (unsigned)tm.tm_year + 1900, 4);
-		buf[4] = '-';
-		put_digits(buf + 5, (unsigned)tm.tm_mon + 1, 2);
-		buf[7] = '-';
-		put_digits(buf + 8, (unsigned)tm.tm_mday, 2);
-		buf[10] = 'T';
-		put_digits(buf + 11, (unsigned)tm.tm_hour, 2);
-		buf[13] = ':';
-		put_digits(buf + 14, (unsigned)tm.tm_min, 2);
-		buf[16] = ':';
-		put_digits(buf + 17, (unsigned)tm.tm_sec, 2);
-		buf[19] = '.';
-		put_digits(buf + 20, (unsigned)(us % 1000000u), 6);
-		buf[26] = 'Z';
-		buf[27] = '\0';
-		return;
-	}
-	if (strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	snprintf(buf, len, "%s.%06uZ", base, (unsigned)(us % 1000000u));
 }
 
 /*

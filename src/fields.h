@@ -11,7 +11,6 @@ struct config;
 struct conn;
 
 #define FIELD_ADDR_MAX	48	/* "[" IPv6 "]" */
-#define FIELD_TIME_MAX	32	/* 2026-01-01T00:00:00.000000Z */
 void	field_ip(const struct conn *, int server, char *, size_t);
 void	field_addr(int family, const uint8_t *, char *, size_t);
 void	field_time(uint64_t us, char *, size_t);

@@ -406,6 +406,62 @@ run_files(const struct overrides *o)
 }
 
 /*
+ * systemd's status line (sd_notify STATUS=, shown by systemctl status):
+ * "capturing on eth0, 12 sessions, 3 legacy" -- the interfaces opened at
+ * start (a reload does not change them), the sessions ended so far and,
+ * of them, those with a legacy_* reason.  Sent with state (READY=1,
+ * RELOADING=1, STOPPING=1, or NULL for the line alone); words, when given,
+ * replace the counts ("reloading").  Takes the output lock: the capture
+ * workers fold their counters under it.
+ */
+static char	notify_ifaces[128];	/* "eth0 eth1", set at start */
+
+static void
+notify_start(const struct config *cfg)
+{
+	size_t	i, o = 0, n;
+
+	notify_ifaces[0] = '\0';
+	for (i = 0; i < cfg->ninterfaces; i++) {
+		n = strlen(cfg->interfaces[i]);
+		/* Names past what the line has room for: say there are more. */
+		if (o + n + 5 >= sizeof(notify_ifaces)) {
+			memcpy(notify_ifaces + o, "...", 4);
+			return;
+		}
+		memcpy(notify_ifaces + o, cfg->interfaces[i], n);
+		o += n;
+		notify_ifaces[o++] = i + 1 < cfg->ninterfaces ? ' ' : '\0';
+	}
+}
+
+static void
+notify(const char *state, const char *words)
+{
+	char		line[256];
+	uint64_t	sessions, legacy;
+
+	if (words != NULL) {
+		snprintf(line, sizeof(line), "%s%sSTATUS=%s",
+		    state != NULL ? state : "", state != NULL ? "\n" : "",
+		    words);
+		daemon_notify(line);
+		return;
+	}
+	output_lock();
+	sessions = stats[STAT_SESSIONS];
+	legacy = stats[STAT_RS_LEGACY_REFUSED] + stats[STAT_RS_LEGACY_CLIENT] +
+	    stats[STAT_RS_LEGACY_NEGOTIATED];
+	output_unlock();
+	snprintf(line, sizeof(line), "%s%sSTATUS=capturing on %s, %llu "
+	    "session%s, %llu legacy", state != NULL ? state : "",
+	    state != NULL ? "\n" : "", notify_ifaces,
+	    (unsigned long long)sessions, sessions == 1 ? "" : "s",
+	    (unsigned long long)legacy);
+	daemon_notify(line);
+}
+
+/*
  * SIGHUP: a new configuration, validated before it replaces the old one;
  * a broken file is reported and the old one stays.  Flows are kept.
  */
@@ -441,7 +497,7 @@ reload(const struct overrides *o, struct config **cfgp)
 	    strcmp(c->metrics_path, old->metrics_path) != 0))
 		log_warnx("reload: stats.metrics_path takes effect at the "
 		    "next start");
-	daemon_notify("RELOADING=1");
+	notify("RELOADING=1", "reloading");
 	umask((mode_t)c->umask);
 	flow_set_config(c);
 	output_lock();
@@ -453,7 +509,7 @@ reload(const struct overrides *o, struct config **cfgp)
 	*cfgp = c;
 	config_free(old);
 	log_info("reloaded %s", o->conf != NULL ? o->conf : "defaults");
-	daemon_notify("READY=1");
+	notify("READY=1", NULL);
 }
 
 /* The capture handles: one set per worker (1: the main thread's). */
@@ -557,6 +613,7 @@ run_live(const struct overrides *o, struct config **cfgp)
 		output_lock();
 		live_stats(*cfgp, now);
 		output_unlock();
+		notify(NULL, NULL);
 	}
 	if (threaded)
 		workers_stop();		/* their flows end, their counts fold */
@@ -825,11 +882,12 @@ main(int argc, char **argv)
 		if (ncaps > 1 && workers_start(caps, ncaps, cfg, err,
 		    sizeof(err)) != 0)
 			fatalx("%s", err);
-		daemon_notify("READY=1");
+		notify_start(cfg);
+		notify("READY=1", NULL);
 		log_info("running");
 		log_also_syslog(NULL, 0, false);
 		status = run_live(&o, &cfg);
-		daemon_notify("STOPPING=1");
+		notify("STOPPING=1", "stopping");
 	}
 
 	defrag_fini();		/* datagrams still missing fragments */

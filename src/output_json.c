@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "fields.h"
+#include "fmt.h"
 #include "caps.h"
 #include "cert.h"
 #include "classify.h"
@@ -424,7 +425,7 @@ jw_version(struct jw *w, const char *k, uint16_t v)
 static void
 jw_time(struct jw *w, const char *k, uint64_t us)
 {
-	char	t[FIELD_TIME_MAX];
+	char	t[FMT_TIME_MAX];
 
 	field_time(us, t, sizeof(t));
 	jw_kstr(w, k, t);
@@ -1124,7 +1125,7 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
     const struct config *cfg)
 {
 	json_t	*e = json_object(), *o, *x, *a;
-	char	 ts[FIELD_TIME_MAX];
+	char	 ts[FMT_TIME_MAX];
 	size_t	 i;
 	int	 k;
 	time_t	 t = (time_t)(now / 1000000u);
@@ -1175,7 +1176,7 @@ json_t *
 oj_inventory(uint64_t now, json_t *record)
 {
 	json_t	*e, *o;
-	char	 ts[FIELD_TIME_MAX];
+	char	 ts[FMT_TIME_MAX];
 
 	if (record == NULL)
 		return NULL;

@@ -162,6 +162,7 @@
 
 #include "caps.h"
 #include "config.h"
+#include "fmt.h"
 #include "log.h"
 #include "output_syslog.h"
 #include "stats.h"
@@ -540,17 +541,13 @@ esc_put(struct sbuf *b, const char *s, const char *kind)
 static void
 fmt_time(struct sbuf *b, uint64_t us)
 {
-	time_t		t = (time_t)(us / 1000000u);
-	struct tm	tm;
-	char		buf[96];	/* 27 used; room for any int */
+	char	buf[FMT_TIME_MAX];
 
-	if (us == 0 || gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999) {
+	if (us == 0 || us >= FMT_Y10K_US ||
+	    fmt_time_us(buf, sizeof(buf), us, FMT_FRAC_US) == 0) {
 		sb_str(b, "-");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(us % 1000000u));
 	sb_str(b, buf);
 }
 

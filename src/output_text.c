@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "fmt.h"
 #include "config.h"
 #include "session.h"
 #include "output_text.h"
@@ -81,7 +82,7 @@ output_text_session(FILE *fp, const struct config *cfg, const struct conn *f,
     const struct verdict *v)
 {
 	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
-	char			 t[FIELD_TIME_MAX], cip[FIELD_ADDR_MAX];
+	char			 t[FMT_TIME_MAX], cip[FIELD_ADDR_MAX];
 	char			 sip[FIELD_ADDR_MAX], cli[64], srv[64];
 	char			 vb1[8], vb2[8], sni[TLS_MAX_SNI * 4 + 1];
 	char			 esc[TLS_MAX_SNI * 4 * 4 + 1];
@@ -146,7 +147,7 @@ output_text_session(FILE *fp, const struct config *cfg, const struct conn *f,
 void
 output_text_summary(FILE *fp, const struct alert_summary *as)
 {
-	char	t[FIELD_TIME_MAX], cip[FIELD_ADDR_MAX], sip[FIELD_ADDR_MAX];
+	char	t[FMT_TIME_MAX], cip[FIELD_ADDR_MAX], sip[FIELD_ADDR_MAX];
 	char	vb[8];
 
 	field_time(as->window_end, t, sizeof(t));

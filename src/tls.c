@@ -97,7 +97,7 @@ static void	tls_alert(struct conn *, int, uint8_t, uint8_t);
 static void	tls_certificate(struct conn *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
-static bool	tls_keep_u16(uint16_t *, void *, size_t, uint16_t);
+static bool	tls_keep_u16(uint16_t *, uint8_t *, size_t, uint16_t);
 
 /* --- version helpers --------------------------------------------------- */
 
@@ -206,17 +206,44 @@ tls_alert_name(uint8_t d)
 	return NULL;
 }
 
+/* --- record framing ---------------------------------------------------- */
+
+/*
+ * RFC 8446 B.1 content types: change_cipher_spec(20), alert(21),
+ * handshake(22), application_data(23) and heartbeat(24, RFC 6520; TLS 1.3
+ * keeps its number).  Anything else is not a TLS record.
+ */
+bool
+tls_content_type_known(uint8_t type)
+{
+	return type >= TLS_CT_CCS && type <= TLS_CT_HEARTBEAT;
+}
+
+/*
+ * Whether p starts like a TLS record header (RFC 8446 5.1): a known
+ * content type, then legacy_record_version's major byte 3 (SSL 3.0 to
+ * TLS 1.3 all write 3.x).  Needs both bytes: false when n < 2.
+ */
+bool
+tls_looks_like_record(const uint8_t *p, size_t n)
+{
+	return n >= 2 && tls_content_type_known(p[0]) && p[1] == 3;
+}
+
 /* --- hello parsers (one complete message each) ------------------------- */
 
-/* Append v to a bounded list; false (and *trunc) when it is full. */
-static bool
-tls_keep_u16(uint16_t *list, void *count, size_t max, uint16_t v)
-{
-	uint8_t	*n8 = count;
+/* The kept-list counters are uint8_t: every list cap must fit in one. */
+_Static_assert(TLS_MAX_VERSIONS <= UINT8_MAX && TLS_MAX_EXTS <= UINT8_MAX &&
+    TLS_MAX_GROUPS <= UINT8_MAX && TLS_MAX_SIGALGS <= UINT8_MAX,
+    "a TLS list cap does not fit its uint8_t counter");
 
-	if (*n8 >= max)
+/* Append v to a bounded list; false (the caller sets trunc) when full. */
+static bool
+tls_keep_u16(uint16_t *list, uint8_t *count, size_t max, uint16_t v)
+{
+	if (*count >= max)
 		return false;
-	list[(*n8)++] = v;
+	list[(*count)++] = v;
 	return true;
 }
 
@@ -775,8 +802,7 @@ tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 	td->hdr_len += (uint8_t)take;
 	if (td->hdr_len < 3)
 		return take;
-	if (td->hdr[0] >= TLS_CT_CCS && td->hdr[0] <= TLS_CT_HEARTBEAT &&
-	    td->hdr[1] == 3) {
+	if (tls_looks_like_record(td->hdr, td->hdr_len)) {
 		td->phase = TD_HDR;	/* keep the 3 bytes, read 2 more */
 		return take;
 	}
@@ -833,8 +859,7 @@ tls_header(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 	len = (uint16_t)(td->hdr[3] << 8 | td->hdr[4]);
 	/* Unknown type, wrong major version or an oversized record: the
 	 * stream is not (or no longer) TLS we can follow. */
-	if (td->type < TLS_CT_CCS || td->type > TLS_CT_HEARTBEAT ||
-	    td->hdr[1] != 3 || len > TLS_MAX_RECORD) {
+	if (!tls_looks_like_record(td->hdr, 5) || len > TLS_MAX_RECORD) {
 		STAT_INC(TLS_BAD_RECORD);
 		if (!td->hello_done) {
 			f->sess.bad_hello[dir] = true;

@@ -12,9 +12,14 @@
 
 struct conn;
 
+/*
+ * What a hello parser says of one whole handshake message.  There is no
+ * "need more": the stream layer (tls_input) gathers the message to the
+ * length its handshake header gives before a parser sees it, so a message
+ * shorter than its own fields contradicts that length and is TLS_BAD.
+ */
 enum tls_res {
 	TLS_OK,
-	TLS_NEED_MORE,		/* cut short: wait for more bytes */
 	TLS_BAD,		/* contradicts the grammar */
 };
 
@@ -104,6 +109,12 @@ enum tls_res	tls_parse_sslv2_client_hello(const uint8_t *, size_t,
 		    struct tls_client_hello *);
 enum tls_res	tls_parse_sslv2_server_hello(const uint8_t *, size_t,
 		    struct tls_server_hello *);
+
+/* The one test of "is this a TLS record": content types 20..24, major
+ * version 3.  tls.c's framing uses it; mail.c's first-bytes check (its
+ * own 20..23 today) is meant to call it too. */
+bool		tls_content_type_known(uint8_t);
+bool		tls_looks_like_record(const uint8_t *, size_t);
 
 bool		tls_is_grease(uint16_t);
 uint16_t	tls_version_norm(uint16_t);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fields.h"
+#include "fmt.h"
 #include "output.h"
 #include "output_text.h"
 #include "unit.h"
@@ -126,7 +127,7 @@ END_TEST
 
 START_TEST(test_time)
 {
-	char	buf[FIELD_TIME_MAX];
+	char	buf[FMT_TIME_MAX];
 
 	field_time(0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1970-01-01T00:00:00.000000Z");

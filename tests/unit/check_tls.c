@@ -1451,6 +1451,58 @@ START_TEST(test_stream_bad_record_after_hello)
 }
 END_TEST
 
+/*
+ * The one "is this a TLS record" test: content types 20..24 (24 is
+ * heartbeat, RFC 6520, kept by RFC 8446 B.1), major version 3.
+ */
+START_TEST(test_looks_like_record)
+{
+	uint8_t	h[2] = { 0, 3 };
+	int	t;
+
+	for (t = 0; t < 256; t++) {
+		h[0] = (uint8_t)t;
+		ck_assert_msg(tls_content_type_known((uint8_t)t) ==
+		    (t >= 20 && t <= 24), "type %d", t);
+		ck_assert_msg(tls_looks_like_record(h, 2) == (t >= 20 &&
+		    t <= 24), "type %d", t);
+	}
+	h[0] = TLS_CT_HEARTBEAT;
+	ck_assert(tls_looks_like_record(h, 2));
+	ck_assert(!tls_looks_like_record(h, 1));	/* one byte: not yet */
+	ck_assert(!tls_looks_like_record(h, 0));
+	h[1] = 2;					/* SSL 2.x major */
+	ck_assert(!tls_looks_like_record(h, 2));
+	h[1] = 4;
+	ck_assert(!tls_looks_like_record(h, 2));
+}
+END_TEST
+
+/* After the hello a heartbeat record is framed and passed over; the next
+ * type up (25) is no TLS record. */
+START_TEST(test_stream_heartbeat_record)
+{
+	static const uint8_t	hb[] = {
+		0x18, 0x03, 0x03, 0x00, 0x03,	/* heartbeat, 3 bytes */
+		0x01, 0x00, 0x00,		/* request, payload_length 0 */
+	};
+	static const uint8_t	t25[] = { 0x19, 0x03, 0x03, 0x00, 0x01, 0 };
+	struct ub		b;
+
+	ub_init(&b);
+	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
+	ub_mem(&b, hb, sizeof(hb));
+	in(DIR_C2S, &b);
+	ck_assert_ptr_nonnull(f->sess.ch);
+	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 0);
+	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	in_bytes(DIR_C2S, t25, sizeof(t25));
+	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 1);
+	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ub_free(&b);
+}
+END_TEST
+
 START_TEST(test_stream_bad_record_before_hello)
 {
 	static const uint8_t	oversized[] = {
@@ -2110,6 +2162,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_alert_name);
 	tcase_add_test(tc, test_client_max_version);
 	tcase_add_test(tc, test_server_version);
+	tcase_add_test(tc, test_looks_like_record);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tls_parse_client_hello");
@@ -2179,6 +2232,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_stream_midstream_not_flagged);
 	tcase_add_test(tc, test_stream_bad_record_after_hello);
 	tcase_add_test(tc, test_stream_bad_record_before_hello);
+	tcase_add_test(tc, test_stream_heartbeat_record);
 	tcase_add_test(tc, test_stream_wrong_first_message);
 	tcase_add_test(tc, test_stream_malformed_hello_keeps_version);
 	tcase_add_test(tc, test_stream_ccs_before_hello);

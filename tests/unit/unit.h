@@ -61,6 +61,8 @@ Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
 Suite	*pcapng_suite(void);			/* check_pcapng.c */
 Suite	*metrics_suite(void);
+Suite	*daemon_suite(void);			/* check_daemon.c */
+Suite	*fmt_suite(void);			/* check_fmt.c */
 
 /* --- byte buffer ------------------------------------------------------------ */
 
