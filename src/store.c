@@ -104,6 +104,10 @@
  * not every session since the last one was ok; "fixed" if after the last
  * legacy session only ok sessions were seen (at least one); otherwise
  * "plaintext" or "unknown" when that is the verdict, else "ok".
+ *
+ * The reports (CSV, JSON) are written here; the HTML page is
+ * report_html.c's, which reads through store_visit(): store.c never calls
+ * it (the link goes one way).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,7 +128,6 @@
 #include "config.h"
 #include "inventory.h"
 #include "log.h"
-#include "report_html.h"
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
@@ -201,7 +204,7 @@ static _Atomic uint64_t	c_written, c_dropped, c_commits, c_errors, c_reports;
 struct db;
 static bool	 is_pg(const char *);
 static struct db *db_open(const char *path, bool create, char *, size_t);
-static int	 report_write(struct db *, const struct store_filter *,
+static int	 rep_write(struct db *, const struct store_filter *,
 		    const char *csv, const char *json,
 		    void (*)(json_t *, uint64_t), char *, size_t);
 static void	*writer(void *);
@@ -232,15 +235,6 @@ mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-static uint64_t
-wall_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * US + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* A warning about the database, at most one per STORE_WARN_EVERY. */
@@ -376,6 +370,12 @@ is_pg(const char *path)
 {
 	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 ||
 	    strncmp(path, "postgres://", 11) == 0);
+}
+
+bool
+store_is_uri(const char *path)
+{
+	return is_pg(path);
 }
 
 /* A URI is named from its host part on: the password stays out of logs. */
@@ -1091,7 +1091,7 @@ write_inventory(struct db *db, uint64_t now, bool stop)
 	if ((csv == NULL && json == NULL) || (csv == NULL && json != NULL &&
 	    !inventory_ends_with(st->inventory, ".json")))
 		log_warnx("inventory: %s: out of memory", st->inventory);
-	else if (report_write(db, &f, csv, json, emit, err, sizeof(err)) !=
+	else if (rep_write(db, &f, csv, json, emit, err, sizeof(err)) !=
 	    0) {
 		log_warnx("inventory: %s", err);
 		atomic_fetch_add(&c_errors, 1);
@@ -1907,7 +1907,7 @@ fail:
  * (/dev/stdout) instead of writing into it.
  */
 static int
-report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
+rep_file(const char *path, int (*fill)(FILE *, void *), void *arg,
     char *err, size_t errlen)
 {
 	struct stat	sb;
@@ -1930,16 +1930,16 @@ report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
 }
 
 static int
-report_write(struct db *db, const struct store_filter *f, const char *csv,
+rep_write(struct db *db, const struct store_filter *f, const char *csv,
     const char *json, void (*emit)(json_t *, uint64_t), char *err,
     size_t errlen)
 {
 	struct rep_ctx	c = { db, f, 0, emit };
 	int		rc = 0;
 
-	if (csv != NULL && report_file(csv, fill_csv, &c, err, errlen) != 0)
+	if (csv != NULL && rep_file(csv, fill_csv, &c, err, errlen) != 0)
 		rc = -1;
-	if (rc == 0 && json != NULL && report_file(json, fill_json, &c, err,
+	if (rc == 0 && json != NULL && rep_file(json, fill_json, &c, err,
 	    errlen) != 0)
 		rc = -1;
 	if (c.sqlerr)
@@ -1948,7 +1948,7 @@ report_write(struct db *db, const struct store_filter *f, const char *csv,
 }
 
 int
-store_report_files(const char *path, const struct store_filter *f,
+store_export(const char *path, const struct store_filter *f,
     const char *csv, const char *json, char *err, size_t errlen)
 {
 	struct db	*db;
@@ -1956,7 +1956,7 @@ store_report_files(const char *path, const struct store_filter *f,
 
 	if ((db = db_open(path, false, err, errlen)) == NULL)
 		return -1;
-	rc = report_write(db, f, csv, json, NULL, err, errlen);
+	rc = rep_write(db, f, csv, json, NULL, err, errlen);
 	db_close(db);
 	return rc;
 }
@@ -2063,167 +2063,4 @@ store_visit(const char *path, const struct store_filter *f,
 		seterr(err, errlen, db->name, "report interrupted");
 	db_close(db);
 	return rc == 0 ? 0 : -1;
-}
-
-/* --- tlsfloor report ------------------------------------------------------ */
-
-/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) -> us; -1 if neither. */
-static int
-parse_time(const char *s, uint64_t *us)
-{
-	struct tm	tm;
-	int		y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-	time_t		t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return -1;
-	if (s[n] == 'T') {
-		const char	*p = s + n + 1;
-		int		 m = 0;
-
-		if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &se, &m) != 3 ||
-		    strcmp(p + m, "Z") != 0)
-			return -1;
-	} else if (s[n] != '\0')
-		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	*us = (uint64_t)t * US;
-	return 0;
-}
-
-static void
-report_usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE]\n"
-	    "                [--html FILE] [--bom]\n"
-	    "                [--since TIME] [--sensor NAME] [--protocol PROTO]\n"
-	    "                [--window DURATION] [--at TIME] [--floor VER]\n"
-	    "\n"
-	    "  --db PATH            the inventory database (inventory.db)\n"
-	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
-	    "                       standard output)\n"
-	    "  --json FILE          write the records and the per-host roll-up\n"
-	    "  --html FILE          write one self-contained HTML page: headline,\n"
-	    "                       trend and version charts, worst clients first\n"
-	    "  --bom                start the CSV with a UTF-8 byte order mark\n"
-	    "  --since TIME         only records seen since TIME (YYYY-MM-DD or\n"
-	    "                       YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
-	    "  --sensor NAME        only records of that sensor\n"
-	    "  --protocol PROTO     only pop3, imap, smtp or tls records\n"
-	    "  --window DURATION    the verdict's window (default 30d)\n"
-	    "  --at TIME            report as of TIME (default now)\n"
-	    "  --floor VER          the floor the HTML page names (default 1.2;\n"
-	    "                       the verdicts are the sensors')\n");
-}
-
-int
-store_report_main(int argc, char **argv)
-{
-	struct store_filter	 f;
-	const char		*db = NULL, *csv = NULL, *json = NULL,
-				*html = NULL;
-	char			 err[1024];
-	uint64_t		 w;
-	int			 i;
-
-	memset(&f, 0, sizeof(f));
-	f.now_us = wall_us();
-	f.window_s = 30 * 86400u;
-	for (i = 1; i < argc; i++) {
-		const char	*a = argv[i], *v = i + 1 < argc ? argv[i + 1] :
-				    NULL;
-
-		if (strcmp(a, "--bom") == 0) {
-			f.bom = true;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			report_usage(stdout);
-			return 0;
-		}
-		if (v == NULL || strncmp(a, "--", 2) != 0) {
-			log_warnx("report: %s: %s", a, strncmp(a, "--", 2) ?
-			    "unexpected argument" : "needs a value");
-			report_usage(stderr);
-			return 2;
-		}
-		i++;
-		if (strcmp(a, "--db") == 0)
-			db = v;
-		else if (strcmp(a, "--csv") == 0)
-			csv = v;
-		else if (strcmp(a, "--json") == 0)
-			json = v;
-		else if (strcmp(a, "--html") == 0)
-			html = v;
-		else if (strcmp(a, "--sensor") == 0)
-			f.sensor = v;
-		else if (strcmp(a, "--protocol") == 0) {
-			if (strcmp(v, "pop3") && strcmp(v, "imap") &&
-			    strcmp(v, "smtp") && strcmp(v, "tls")) {
-				log_warnx("report: --protocol: \"%s\": "
-				    "expected pop3, imap, smtp or tls", v);
-				return 2;
-			}
-			f.protocol = v;
-		} else if (strcmp(a, "--since") == 0 || strcmp(a, "--at") == 0) {
-			if (parse_time(v, a[2] == 's' ? &f.since_us :
-			    &f.now_us) != 0) {
-				log_warnx("report: %s: \"%s\": expected "
-				    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a, v);
-				return 2;
-			}
-		} else if (strcmp(a, "--floor") == 0) {
-			if (config_parse_floor(v, &f.floor) != 0) {
-				log_warnx("report: --floor: \"%s\": expected "
-				    "1.0, 1.1, 1.2 or 1.3", v);
-				return 2;
-			}
-		} else if (strcmp(a, "--window") == 0) {
-			if (config_parse_duration(v, 1, 3650 * 86400ull, &w)
-			    != 0) {
-				log_warnx("report: --window: \"%s\": expected "
-				    "a duration (s, m, h, d)", v);
-				return 2;
-			}
-			f.window_s = w;
-		} else {
-			log_warnx("report: unknown option %s", a);
-			report_usage(stderr);
-			return 2;
-		}
-	}
-	if (db == NULL || (csv == NULL && json == NULL && html == NULL)) {
-		log_warnx("report: give --db and at least one of --csv, "
-		    "--json, --html");
-		report_usage(stderr);
-		return 2;
-	}
-	if (!is_pg(db) && access(db, F_OK) != 0) {
-		log_warnx("report: %s: %s", db, strerror(errno));
-		return 1;
-	}
-	if ((csv != NULL || json != NULL) &&
-	    store_report_files(db, &f, csv, json, err, sizeof(err)) != 0) {
-		log_warnx("report: %s", err);
-		return 1;
-	}
-	if (html != NULL && report_html_write(db, &f, html, err,
-	    sizeof(err)) != 0) {
-		log_warnx("report: %s", err);
-		return 1;
-	}
-	return 0;
 }

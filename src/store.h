@@ -95,15 +95,16 @@ struct store_filter {
 	uint16_t	 floor;		/* HTML: the floor named (0: 1.2) */
 };
 
+/* A postgresql:// (or postgres://) URI rather than an SQLite path. */
+bool	store_is_uri(const char *db);
+
 /* The report's files from the database at db (opened, upgraded, closed);
  * csv and json may each be NULL.  0, or -1 with the reason in err. */
-int	store_report_files(const char *db, const struct store_filter *,
+int	store_export(const char *db, const struct store_filter *,
 	    const char *csv, const char *json, char *err, size_t errlen);
-/* "tlsfloor report ..." (argv[0] is "report"); the exit status. */
-int	store_report_main(int argc, char **argv);
-
 /*
- * The HTML report's reading (report_html.c): every record of the filter,
+ * The HTML report's reading (report_html.c calls it; store.c knows
+ * nothing of HTML): every record of the filter,
  * worst verdict first, then the days of the window ending at f->now_us
  * (days table).  Strings are borrowed for the call; NULL = none.  A
  * callback returning non-zero stops the walk.  0, or -1 with the reason

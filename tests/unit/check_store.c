@@ -192,7 +192,7 @@ START_TEST(schema_upgrade_v1)
 	f.now_us = T0 + DAYS;
 	f.window_s = WIN;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(query_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
@@ -228,7 +228,7 @@ START_TEST(schema_upgrade_v2)
 	f.now_us = T0 + DAYS;
 	f.window_s = WIN;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(query_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
@@ -327,7 +327,7 @@ START_TEST(writer_round_trip)
 	f.window_s = WIN;
 	f.bom = true;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	text = slurp(csv);
 	ck_assert(strncmp(text, "\xef\xbb\xbf" "client,server,", 17) == 0);
@@ -340,12 +340,12 @@ START_TEST(writer_round_trip)
 	ck_assert_ptr_nonnull(strstr(text, ",'=cmd|' /C calc'!A0,"));
 	/* Filters. */
 	f.protocol = "pop3";
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_ptr_null(strstr(slurp(csv), "10.0.0."));
 	f.protocol = NULL;
 	f.since_us = T0 + 9990 * SEC;
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	text = slurp(csv);
 	ck_assert_ptr_null(strstr(text, "10.0.0.99,"));
