@@ -850,6 +850,7 @@ inv_add(const struct flow *f, const struct verdict *v,
 	is.cleartext_mechanism = verdict_cleartext_name(f);
 	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
 	    fs->ja3 ? fs->ja3_str : NULL, &hsrc);
+	is.client_software_source = is.client_software != NULL ? hsrc : NULL;
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	if (store_active())
