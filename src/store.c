@@ -1629,6 +1629,11 @@ enum {
 	"n_exception_expired, n_legacy_client, n_legacy_negotiated, "	\
 	"n_plaintext, n_unknown, n_ok"
 
+/* The same rule without the clear-text sessions: what TLS alone says. */
+#define SEEN_ARGS_TLS "0, seen_legacy_refused, "			\
+	"seen_exception_expired, seen_legacy_client, "			\
+	"seen_legacy_negotiated, seen_plaintext, seen_unknown, seen_ok"
+
 /* The filtered records with their verdict (parameters ?1 now, ?2 window,
  * ?3 since, ?4 sensor, ?5 protocol). */
 #define REP_FROM "(SELECT *, tf_verdict(" SEEN_ARGS ", last_seen, "	\
@@ -1655,12 +1660,17 @@ rep_sql(bool pg, int kind, char *buf, size_t len)
 		    "?3 / 86400000000 AND (?4 IS NULL OR sensor = ?4) AND "
 		    "(?5 IS NULL OR protocol = ?5) GROUP BY day ORDER BY day");
 	else if (kind == REP_HOSTS)
+		/* legacy_records: a legacy verdict once the clear-text
+		 * sessions are left aside (a record that also sent a
+		 * password reads cleartext_credentials, and still counts). */
 		snprintf(buf, len, "SELECT client, min(verdict), count(*), "
-		    "sum(sessions), sum(CASE WHEN verdict BETWEEN %d AND %d "
+		    "sum(sessions), sum(CASE WHEN tf_verdict(" SEEN_ARGS_TLS
+		    ", last_seen, exception_expires, ?1, ?2) BETWEEN %d AND %d "
 		    "THEN 1 ELSE 0 END), min(first_seen), max(last_seen), "
-		    "count(DISTINCT sensor) FROM %s GROUP BY client ORDER BY "
+		    "count(DISTINCT sensor), sum(CASE WHEN verdict = %d THEN 1 "
+		    "ELSE 0 END) FROM %s GROUP BY client ORDER BY "
 		    "min(verdict), client%s", SR_LEGACY_FIRST, SR_LEGACY_LAST,
-		    REP_FROM, c);
+		    SR_CLEARTEXT_CREDENTIALS, REP_FROM, c);
 	else
 		snprintf(buf, len, "SELECT sensor, client, server, "
 		    "server_port, protocol, ja4, sessions, first_seen, "
@@ -2024,6 +2034,8 @@ fill_json(FILE *fp, void *arg)
 		json_object_set_new(o, "last_seen", jstr(t));
 		json_object_set_new(o, "sensors",
 		    json_integer(cur_int(s, 7)));
+		json_object_set_new(o, "cleartext_records",
+		    json_integer(cur_int(s, 8)));
 		rc = dump_line(fp, o, first);
 		first = false;
 	}

@@ -83,6 +83,11 @@ def cleartext(events_path, report_path):
                  (key, want, (r["client_software"],
                               r["client_software_source"])))
         nsw += want[0] is not None
+    for c, h in hosts.items():
+        want = sum(1 for k, cnt in n.items() if cnt and k[0] == c)
+        if h["cleartext_records"] != want:
+            fail("host %s: cleartext_records %d, %d keys with clear-text "
+                 "credentials" % (c, h["cleartext_records"], want))
     if nclear == 0 or nsw == 0:
         fail("%d records with credentials in the clear, %d with a program "
              "name: the check proves nothing" % (nclear, nsw))
@@ -129,6 +134,12 @@ def legacy(events_path, report_path):
     if len(recs) != len(pairs):
         fail("%d records, %d distinct keys in the events" %
              (len(recs), len(pairs)))
+    # legacy_records counts what TLS says, the clear-text sessions aside
+    for c, h in hosts.items():
+        want = sum(1 for k, leg in pairs.items() if leg and k[0] == c)
+        if h["legacy_records"] != want:
+            fail("host %s: legacy_records %d, %d keys with a legacy "
+                 "session" % (c, h["legacy_records"], want))
     if nlegacy == 0:
         fail("no legacy session in the input: the check proves nothing")
     print("ok store: %d records, %d with a legacy session, all legacy in "
