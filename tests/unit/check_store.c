@@ -603,6 +603,85 @@ START_TEST(writer_days)
 }
 END_TEST
 
+struct tls_seen {
+	int		 verdict, tls_verdict, n;
+	char		 status[32], mechs[64], sw[64];
+	uint64_t	 last_cleartext;
+};
+
+static int
+tls_rec(const struct store_rec *r, void *arg)
+{
+	struct tls_seen	*t = arg;
+
+	t->n++;
+	t->verdict = r->verdict;
+	t->tls_verdict = r->tls_verdict;
+	snprintf(t->status, sizeof(t->status), "%s", r->status);
+	snprintf(t->mechs, sizeof(t->mechs), "%s", r->cleartext_mechanisms ?
+	    r->cleartext_mechanisms : "-");
+	snprintf(t->sw, sizeof(t->sw), "%s", r->client_software ?
+	    r->client_software : "-");
+	t->last_cleartext = r->last_cleartext_seen;
+	return 0;
+}
+
+/* store_visit() (the HTML page's reading): a record that had a legacy
+ * session and then sent a password in the clear reads
+ * cleartext_credentials, and TLS alone still says legacy_client. */
+START_TEST(visit_tls_verdict)
+{
+	struct store_opts	 o;
+	struct store_filter	 f;
+	struct store_visitor	 v;
+	struct inv_session	 s;
+	struct tls_seen		 t;
+	char			 err[256];
+
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = WIN;
+	o.offline = true;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	session(&s, 1, RS_LEGACY_CLIENT, T0, NULL);
+	s.client_software = "Old lib";
+	s.client_software_source = "ja3";
+	store_add(&s);
+	session(&s, 1, RS_CLEARTEXT_CREDENTIALS, T0 + SEC, NULL);
+	s.cleartext_credentials = true;
+	s.cleartext_mechanism = "USER/PASS";
+	store_add(&s);
+	session(&s, 1, RS_OK, T0 + 2 * SEC, NULL);
+	store_add(&s);
+	ck_assert_int_eq(store_close(T0), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + DAYS;
+	f.window_s = WIN;
+	memset(&v, 0, sizeof(v));
+	memset(&t, 0, sizeof(t));
+	v.record = tls_rec;
+	v.arg = &t;
+	ck_assert_int_eq(store_visit(db, &f, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.n, 1);
+	ck_assert_int_eq(t.verdict, SR_CLEARTEXT_CREDENTIALS);
+	ck_assert_int_eq(t.tls_verdict, SR_LEGACY_CLIENT);
+	/* A password in the clear after the last legacy session: not
+	 * fixed, whatever ok session came after. */
+	ck_assert_str_eq(t.status, "legacy");
+	ck_assert_str_eq(t.mechs, "USER/PASS");
+	ck_assert_str_eq(t.sw, "Old lib");
+	ck_assert_uint_eq(t.last_cleartext, T0 + SEC);
+	/* Out of the window (40 days on, quiet since): the verdict of the
+	 * last active window still. */
+	f.now_us = T0 + 40 * DAYS;
+	ck_assert_int_eq(store_visit(db, &f, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.verdict, SR_CLEARTEXT_CREDENTIALS);
+}
+END_TEST
+
 START_TEST(writer_unwritable_counts)
 {
 	struct store_opts	 o;
@@ -655,6 +734,7 @@ store_suite(void)
 	tcase_add_test(tc, schema_newer_refused);
 	tcase_add_test(tc, writer_round_trip);
 	tcase_add_test(tc, writer_days);
+	tcase_add_test(tc, visit_tls_verdict);
 	tcase_add_test(tc, writer_unwritable_counts);
 	suite_add_tcase(s, tc);
 	return s;
