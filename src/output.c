@@ -587,12 +587,20 @@ static const char *const msgids[] = {
 	[EV_INVENTORY] = "inventory",
 };
 
-/* The key fields of an event, for syslog structured data and CEF. */
+/*
+ * The key fields of an event, for syslog structured data and CEF: the
+ * JSON event's values (tests/syslog compares them).  The Community ID is
+ * written into a static buffer: one event is formatted at a time, under
+ * the output lock, and sent before the next.
+ */
 static void
 syslog_fields(struct syslog_msg *m, const struct conn *f,
     const struct verdict *v, const struct alert_summary *as,
     const struct fp_set *fs, char *cip, char *sip, char *sni)
 {
+	static char	 cid[OJ_COMMUNITY_ID_MAX];
+	const char	*src;
+
 	if (f != NULL) {
 		field_ip(f, 0, cip, FIELD_ADDR_MAX);
 		field_ip(f, 1, sip, FIELD_ADDR_MAX);
@@ -605,6 +613,15 @@ syslog_fields(struct syslog_msg *m, const struct conn *f,
 			m->ja3 = fs->ja3_md5;
 		if (fs != NULL && fs->ja4)
 			m->ja4 = fs->ja4_str;
+		if (oj_community_id(f, ocfg != NULL ?
+		    ocfg->community_id_seed : 0, cid, sizeof(cid)) > 0)
+			m->community_id = cid;
+		m->cleartext = f->sess.cleartext != CT_NONE ? "true" : "false";
+		m->cleartext_mechanism = session_cleartext_name(f);
+		if (fs != NULL && (m->client_software = hints_lookup(fs->ja4 ?
+		    fs->ja4_str : NULL, fs->ja3 ? fs->ja3_str : NULL, &src)) !=
+		    NULL)
+			m->client_software_source = src;
 	} else if (as != NULL) {
 		field_addr(as->family, as->cli, cip, FIELD_ADDR_MAX);
 		field_addr(as->family, as->srv, sip, FIELD_ADDR_MAX);
@@ -854,6 +871,7 @@ inv_add(const struct conn *f, const struct verdict *v,
 	is.cleartext_mechanism = session_cleartext_name(f);
 	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
 	    fs->ja3 ? fs->ja3_str : NULL, &hsrc);
+	is.client_software_source = is.client_software != NULL ? hsrc : NULL;
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	if (store_active())

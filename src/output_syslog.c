@@ -30,7 +30,9 @@
  *              US-ASCII (33..126; anything else becomes '_').
  *   SD         one element with the key fields present (client_ip
  *              client_port server_ip server_port protocol reason outcome
- *              client_max negotiated sni ja3 ja4 exception_owner count);
+ *              client_max negotiated sni ja3 ja4 exception_owner count
+ *              community_id cleartext_credentials cleartext_mechanism
+ *              client_software client_software_source);
  *              "-" when there are none.  Its SD-ID is the remote's sd_id,
  *              by default tlsfloor@32473: 32473 is the private enterprise
  *              number RFC 5612 reserves for documentation, a placeholder;
@@ -288,7 +290,7 @@ struct keyfield {
 	const char	*sd;		/* PARAM-NAME */
 	const char	*value;
 };
-#define KEYFIELDS_MAX	14
+#define KEYFIELDS_MAX	19
 
 static void	sb_init(struct sbuf *, char *, size_t);
 static void	sb_mem(struct sbuf *, const char *, size_t);
@@ -595,6 +597,11 @@ key_fields(const struct syslog_msg *m, struct keyfield *kf, char num[][24])
 	KF("ja4", m->ja4);
 	KF("exception_owner", m->exception_owner);
 	KFN("count", m->count, 2);
+	KF("community_id", m->community_id);
+	KF("cleartext_credentials", m->cleartext);
+	KF("cleartext_mechanism", m->cleartext_mechanism);
+	KF("client_software", m->client_software);
+	KF("client_software_source", m->client_software_source);
 #undef KFN
 #undef KF
 	return n;
