@@ -26,7 +26,8 @@ endif
 # tests link too.
 LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/flow.c src/reasm.c \
-		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
+		  src/line.c src/mail.c src/mailproto.c src/pop3.c src/imap.c \
+		  src/smtp.c \
 		  src/tls.c src/cert.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/store.c src/report_html.c \
