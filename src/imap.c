@@ -241,6 +241,30 @@ imap_line(struct imap_state *is, int dir, const uint8_t *l, size_t n,
 	return ev;
 }
 
+/*
+ * After a gap: "* ", "+ " or TAG SP (OK|NO|BAD) from the server; TAG SP
+ * a command word from the client.
+ */
+bool
+imap_whole(int dir, const uint8_t *l, size_t n)
+{
+	size_t	i = 0;
+
+	if (dir == MAIL_S2C && n >= 2 && (l[0] == '*' || l[0] == '+') &&
+	    l[1] == ' ')
+		return true;
+	while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
+		i++;
+	if (i == 0 || i >= n || l[i] != ' ')
+		return false;
+	i++;
+	if (dir == MAIL_C2S)
+		return mail_cmd_at(l, n, i);
+	return (n - i >= 2 && memcmp(l + i, "OK", 2) == 0) ||
+	    (n - i >= 2 && memcmp(l + i, "NO", 2) == 0) ||
+	    (n - i >= 3 && memcmp(l + i, "BAD", 3) == 0);
+}
+
 /* A gap: the line after it continues no literal we know of. */
 void
 imap_gap(struct imap_state *is, int dir)

@@ -145,61 +145,23 @@ mail_looks_tls(const uint8_t *p, size_t n)
 	return n >= 2 && p[0] >= 20 && p[0] <= 23 && p[1] == 3;
 }
 
-static bool
-is_alpha(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 /*
  * The first line after a gap: a whole line if it starts the way this side
- * of this protocol starts its lines, else taken for the tail of one the
- * gap cut (and dropped).
- *   server: POP3 "+OK" "-ERR" "+ "; IMAP "* " "+ " or TAG SP (OK|NO|BAD);
- *           SMTP three digits then SP, "-" or the end
- *   client: a command word (IMAP: TAG SP word), letters up to SP or end
+ * of this protocol starts its lines (pop3_whole(), imap_whole(),
+ * smtp_whole()), else taken for the tail of one the gap cut.
  */
 static bool
 mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
 {
-	size_t	i = 0, w;
-
-	if (dir == DIR_S2C) {
-		switch (proto) {
-		case PROTO_POP3:
-			return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
-			    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
-			    (n >= 2 && memcmp(l, "+ ", 2) == 0);
-		case PROTO_SMTP:
-			return n >= 3 && l[0] >= '2' && l[0] <= '5' &&
-			    l[1] >= '0' && l[1] <= '9' && l[2] >= '0' &&
-			    l[2] <= '9' && (n == 3 || l[3] == ' ' ||
-			    l[3] == '-');
-		case PROTO_IMAP:
-			if (n >= 2 && (l[0] == '*' || l[0] == '+') &&
-			    l[1] == ' ')
-				return true;
-			while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' &&
-			    l[i] < 0x7f)
-				i++;
-			return i > 0 && i < n && l[i] == ' ' &&
-			    ((n - i - 1 >= 2 && memcmp(l + i + 1, "OK", 2) ==
-			    0) || (n - i - 1 >= 2 && memcmp(l + i + 1, "NO",
-			    2) == 0) || (n - i - 1 >= 3 && memcmp(l + i + 1,
-			    "BAD", 3) == 0));
-		}
-		return false;
+	switch (proto) {
+	case PROTO_POP3:
+		return pop3_whole(dir, l, n);
+	case PROTO_IMAP:
+		return imap_whole(dir, l, n);
+	case PROTO_SMTP:
+		return smtp_whole(dir, l, n);
 	}
-	if (proto == PROTO_IMAP) {
-		while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
-			i++;
-		if (i == 0 || i >= n || l[i] != ' ')
-			return false;
-		i++;
-	}
-	for (w = i; i < n && is_alpha(l[i]); i++)
-		;
-	return i - w >= 3 && (i == n || l[i] == ' ');
+	return dir == DIR_C2S && mail_cmd_at(l, n, 0);
 }
 
 /*

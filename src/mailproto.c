@@ -64,6 +64,21 @@ mail_has_word(const uint8_t *l, size_t n, const char *word)
 }
 
 /*
+ * A client command word at offset i: three or more letters, then SP or
+ * the end of the line (the shape *_whole() look for after a gap).
+ */
+bool
+mail_cmd_at(const uint8_t *l, size_t n, size_t i)
+{
+	size_t	w;
+
+	for (w = i; i < n && ((l[i] >= 'A' && l[i] <= 'Z') ||
+	    (l[i] >= 'a' && l[i] <= 'z')); i++)
+		;
+	return i - w >= 3 && (i == n || l[i] == ' ');
+}
+
+/*
  * A client's AUTH / AUTHENTICATE with mechanism mech and maybe an initial
  * response (RFC 4954, RFC 5034, RFC 4959; "=" is an empty one).  PLAIN
  * and LOGIN carry the password in base64, readable by anyone: they are

@@ -141,6 +141,13 @@ enum mail_ev	pop3_line(struct pop3_state *, int dir, const uint8_t *,
 enum mail_ev	imap_line(struct imap_state *, int dir, const uint8_t *,
 		    size_t, struct mail_facts *);
 void		imap_gap(struct imap_state *, int dir);
+/*
+ * After a gap: whether a line starts the way this side of the protocol
+ * starts its lines (then it is whole; else the tail of a cut one).
+ */
+bool		pop3_whole(int dir, const uint8_t *, size_t);
+bool		imap_whole(int dir, const uint8_t *, size_t);
+bool		smtp_whole(int dir, const uint8_t *, size_t);
 void		smtp_init(struct smtp_state *, bool midstream);
 enum mail_ev	smtp_line(struct smtp_state *, int dir, const uint8_t *,
 		    size_t, struct mail_facts *);
@@ -150,6 +157,7 @@ size_t	mail_token(const uint8_t *, size_t, size_t, const uint8_t **,
 	    size_t *);
 bool	mail_tok_is(const uint8_t *, size_t, const char *);
 bool	mail_has_word(const uint8_t *, size_t, const char *);
+bool	mail_cmd_at(const uint8_t *, size_t, size_t);
 void	mail_sasl_start(struct mail_sasl *, const uint8_t *, size_t,
 	    const uint8_t *, size_t, struct mail_facts *);
 void	mail_sasl_line(struct mail_sasl *, const uint8_t *, size_t,

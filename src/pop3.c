@@ -58,6 +58,17 @@ pop3_line(struct pop3_state *ps, int dir, const uint8_t *l, size_t n,
 	return pop3_server(ps, l, n, mf);
 }
 
+/* After a gap: "+OK", "-ERR", "+ " from the server, a command word. */
+bool
+pop3_whole(int dir, const uint8_t *l, size_t n)
+{
+	if (dir == MAIL_C2S)
+		return mail_cmd_at(l, n, 0);
+	return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
+	    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
+	    (n >= 2 && memcmp(l, "+ ", 2) == 0);
+}
+
 static enum mail_ev
 pop3_client(struct pop3_state *ps, const uint8_t *l, size_t n,
     struct mail_facts *mf)

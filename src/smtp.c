@@ -74,6 +74,17 @@ smtp_number(const uint8_t *s, size_t n, uint64_t *v)
 	return *v <= UINT32_MAX;
 }
 
+/* After a gap: three digits then SP, "-" or the end; a command word. */
+bool
+smtp_whole(int dir, const uint8_t *l, size_t n)
+{
+	if (dir == MAIL_C2S)
+		return mail_cmd_at(l, n, 0);
+	return n >= 3 && l[0] >= '2' && l[0] <= '5' && l[1] >= '0' &&
+	    l[1] <= '9' && l[2] >= '0' && l[2] <= '9' && (n == 3 ||
+	    l[3] == ' ' || l[3] == '-');
+}
+
 static enum mail_ev
 smtp_client(struct smtp_state *ss, const uint8_t *l, size_t n,
     struct mail_facts *mf)

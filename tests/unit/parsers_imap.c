@@ -211,6 +211,25 @@ START_TEST(test_id)
 }
 END_TEST
 
+#define W(d, l)	imap_whole((d), (const uint8_t *)(l), strlen(l))
+
+/* After a gap: which lines are whole (their start is this side's). */
+START_TEST(test_whole)
+{
+	ck_assert(W(MAIL_S2C, "* 3 EXISTS"));
+	ck_assert(W(MAIL_S2C, "+ go ahead"));
+	ck_assert(W(MAIL_S2C, "a1 OK done"));
+	ck_assert(W(MAIL_S2C, "a1 NO"));
+	ck_assert(W(MAIL_S2C, "a1 BAD x"));
+	ck_assert(!W(MAIL_S2C, "a1 FETCH"));
+	ck_assert(!W(MAIL_S2C, "OK"));			/* no tag */
+	ck_assert(W(MAIL_C2S, "a1 STARTTLS"));
+	ck_assert(!W(MAIL_C2S, "a1 x1"));
+	ck_assert(!W(MAIL_C2S, "STARTTLS"));		/* no tag */
+	ck_assert(!W(MAIL_C2S, "* OK"));		/* "*" tags no command */
+}
+END_TEST
+
 /* Every prefix of every sample line, either way: no crash, spans inside. */
 START_TEST(test_prefix_sweep)
 {
@@ -266,6 +285,7 @@ imap_line_suite(void)
 	tcase_add_test(tc, test_server_literal);
 	tcase_add_test(tc, test_client_literal_plus);
 	tcase_add_test(tc, test_gap_ends_literal);
+	tcase_add_test(tc, test_whole);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sweep");
 	tcase_add_test(tc, test_prefix_sweep);

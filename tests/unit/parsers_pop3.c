@@ -227,6 +227,24 @@ START_TEST(test_queue_full)
 }
 END_TEST
 
+#define W(d, l)	pop3_whole((d), (const uint8_t *)(l), strlen(l))
+
+/* After a gap: which lines are whole (their start is this side's). */
+START_TEST(test_whole)
+{
+	ck_assert(W(MAIL_S2C, "+OK done"));
+	ck_assert(W(MAIL_S2C, "-ERR no"));
+	ck_assert(W(MAIL_S2C, "+ VXNlcm5hbWU6"));
+	ck_assert(!W(MAIL_S2C, "OK then"));	/* a tail */
+	ck_assert(!W(MAIL_S2C, "+Ok"));
+	ck_assert(W(MAIL_C2S, "STLS"));
+	ck_assert(W(MAIL_C2S, "RETR 1"));
+	ck_assert(!W(MAIL_C2S, "LS"));		/* too short for a word */
+	ck_assert(!W(MAIL_C2S, "US3R bob"));
+	ck_assert(!W(MAIL_C2S, "TLS\x16"));
+}
+END_TEST
+
 /* Every prefix of every sample line, either way: no crash, spans inside. */
 START_TEST(test_prefix_sweep)
 {
@@ -269,6 +287,7 @@ pop3_line_suite(void)
 	tcase_add_test(tc, test_pipelining);
 	tcase_add_test(tc, test_midstream);
 	tcase_add_test(tc, test_queue_full);
+	tcase_add_test(tc, test_whole);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("login");
 	tcase_add_checked_fixture(tc, setup, NULL);

@@ -205,6 +205,24 @@ START_TEST(test_queue_full)
 }
 END_TEST
 
+#define W(d, l)	smtp_whole((d), (const uint8_t *)(l), strlen(l))
+
+/* After a gap: which lines are whole (their start is this side's). */
+START_TEST(test_whole)
+{
+	ck_assert(W(MAIL_S2C, "250-STARTTLS"));
+	ck_assert(W(MAIL_S2C, "220"));
+	ck_assert(W(MAIL_S2C, "454 4.7.0 no"));
+	ck_assert(!W(MAIL_S2C, "2500"));
+	ck_assert(!W(MAIL_S2C, "50 ok"));		/* a tail */
+	ck_assert(!W(MAIL_S2C, "650 no"));
+	ck_assert(W(MAIL_C2S, "EHLO x"));
+	ck_assert(W(MAIL_C2S, "QUIT"));
+	ck_assert(!W(MAIL_C2S, "LO x"));
+	ck_assert(!W(MAIL_C2S, "\x16\x03\x01"));
+}
+END_TEST
+
 /* Every prefix of every sample line, either way: no crash, spans inside. */
 START_TEST(test_prefix_sweep)
 {
@@ -246,6 +264,7 @@ smtp_line_suite(void)
 	tcase_add_test(tc, test_missed_greeting);
 	tcase_add_test(tc, test_not_replies);
 	tcase_add_test(tc, test_queue_full);
+	tcase_add_test(tc, test_whole);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pipelining");
 	tcase_add_checked_fixture(tc, setup, NULL);
