@@ -226,7 +226,7 @@ START_TEST(test_whole)
 	ck_assert(W(MAIL_C2S, "a1 STARTTLS"));
 	ck_assert(!W(MAIL_C2S, "a1 x1"));
 	ck_assert(!W(MAIL_C2S, "STARTTLS"));		/* no tag */
-	ck_assert(!W(MAIL_C2S, "* OK"));		/* "*" tags no command */
+	ck_assert(!W(MAIL_C2S, "* OK"));	/* "*" tags no command */
 }
 END_TEST
 
