@@ -26,7 +26,8 @@ endif
 # tests link too.
 LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/flow.c src/reasm.c \
-		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
+		  src/line.c src/mail.c src/mailproto.c src/pop3.c src/imap.c \
+		  src/smtp.c \
 		  src/tls.c src/cert.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/store.c src/report_html.c \
@@ -43,6 +44,15 @@ UNIT_SRCS	= $(wildcard tests/unit/check_*.c) tests/unit/unit_main.c
 PROBE		= tests/sec/sandbox_probe
 UNIT_OBJS	= $(UNIT_SRCS:.c=.o)
 UNIT		= tests/unit/unit_tests
+# The protocol parsers' own tests (tests/unit/parsers.h): linked with the
+# parsers' objects alone, no library, so a parser that calls up into
+# flow.c, mail.c or tls.c fails this link.
+PARSERS_SRCS	= tests/unit/parsers_main.c tests/unit/parsers_mailproto.c \
+		  tests/unit/parsers_pop3.c tests/unit/parsers_imap.c \
+		  tests/unit/parsers_smtp.c
+PARSERS_OBJS	= $(PARSERS_SRCS:.c=.o)
+PARSERS_LINK	= src/pop3.o src/imap.o src/smtp.o src/mailproto.o
+PARSERS		= tests/unit/parsers
 
 ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
@@ -77,10 +87,14 @@ tests/unit/%.o: tests/unit/%.c config.mk
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
 
+$(PARSERS): $(PARSERS_OBJS) $(PARSERS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PARSERS_OBJS) $(PARSERS_LINK) $(CHECK_LIBS)
+
 $(PROBE): $(PROBE).o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(PROBE).o $(LIB) $(LIBS)
 
--include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d) $(PROBE).d
+-include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d) $(PROBE).d \
+    $(PARSERS_SRCS:.c=.d)
 
 # --- bootstrap ---------------------------------------------------------------
 configure: configure.ac
@@ -100,9 +114,10 @@ demo: $(PROG)
 
 SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 
-check: deps $(PROG) $(UNIT) $(PROBE)
+check: deps $(PROG) $(UNIT) $(PARSERS) $(PROBE)
 	build-aux/layers.sh src
 	$(UNIT)
+	$(PARSERS)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
@@ -139,8 +154,9 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 layers: $(PROG)
 	build-aux/layers.sh -v src
 
-unit: $(UNIT)
+unit: $(UNIT) $(PARSERS)
 	$(UNIT)
+	$(PARSERS)
 golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
@@ -216,7 +232,8 @@ deb:
 	build-aux/deb.sh
 
 clean:
-	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
+	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT) \
+	    $(PARSERS)
 	rm -f $(PROBE) $(PROBE).o $(PROBE).d
 	rm -rf tests/out
 

@@ -81,7 +81,7 @@ static void	tls_done(struct conn *, struct tls_dir *, int);
 static void	tls_partial_hello(struct conn *, struct tls_dir *, int);
 static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
 static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, int,
-		    const uint8_t *, size_t *);
+		    const uint8_t *, size_t *, uint8_t *, size_t *);
 static size_t	tls_start(struct conn *, struct tls_dir *, int,
 		    const uint8_t *, size_t);
 static size_t	tls_header(struct conn *, struct tls_dir *, int,
@@ -661,12 +661,21 @@ tls_gap(struct conn *f, int dir)
 	tls_done(f, td, dir);
 }
 
+/*
+ * A direction's bytes.  When TLS turns out to have begun in the last few
+ * bytes of the previous delivery (TD_SCAN keeps them), those are read
+ * first, then this delivery whole: two passes of the same loop, rest
+ * holding the second.  The kept bytes open a record header, which never
+ * leads back to TD_SCAN, so there is never a third.
+ */
 void
 tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
 	struct tls_state	*ts;
 	struct tls_dir		*td;
-	size_t			 used = 0;
+	const uint8_t		*q, *rest = NULL;
+	uint8_t			 tail[5];
+	size_t			 used = 0, tl, rest_n = 0;
 
 	if (n == 0 || f->sess.inspect_done[dir])
 		return;
@@ -675,10 +684,27 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 		return;
 	}
 	td = &ts->d[dir];
-	while (n > 0 && td->phase != TD_DONE) {
+	while ((n > 0 || rest != NULL) && td->phase != TD_DONE) {
+		if (n == 0) {		/* the second pass */
+			p = rest;
+			n = rest_n;
+			rest = NULL;
+			continue;
+		}
 		if (td->phase == TD_SCAN) {
-			if ((p = tls_scan_for(f, td, dir, p, &n)) == NULL)
+			tl = 0;
+			q = tls_scan_for(f, td, dir, p, &n, tail, &tl);
+			if (tl > 0 && rest == NULL &&
+			    !f->sess.inspect_done[dir]) {
+				rest = p;
+				rest_n = n;
+				p = tail;
+				n = tl;
+				continue;
+			}
+			if (q == NULL)
 				return;
+			p = q;
 			continue;
 		}
 		f->sess.tls[dir] = true;
@@ -745,14 +771,15 @@ tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
 /*
  * TD_SCAN over one delivery, also where the last bytes of the previous one
  * (kept in hdr) and the first of this one form the record header.  Returns
- * where TLS starts in p (with *n cut to match), having fed any part of it
- * that lay in the kept bytes; NULL when there is none here.
+ * where TLS starts in p (with *n cut to match); NULL when there is none
+ * here.  When it starts in the kept bytes, those are copied to tail
+ * (*tl of them, at most 5) for the caller to read before p, whole.
  */
 static const uint8_t *
 tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
-    size_t *n)
+    size_t *n, uint8_t *tail, size_t *tl)
 {
-	uint8_t	win[10], tail[5];
+	uint8_t	win[10];
 	size_t	wl = td->hdr_len, head = *n < 5 ? *n : 5, keep;
 	long	at;
 
@@ -760,11 +787,11 @@ tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 	memcpy(win + wl, p, head);
 	if ((at = tls_scan(td, dir, win, wl + head)) >= 0 &&
 	    (size_t)at < wl) {
-		/* It begins in the kept bytes: feed those, then p whole. */
-		memcpy(tail, td->hdr + at, wl - (size_t)at);
+		/* It begins in the kept bytes: those, then p whole. */
+		*tl = wl - (size_t)at;
+		memcpy(tail, td->hdr + at, *tl);
 		td->hdr_len = 0;
-		tls_input(f, dir, tail, wl - (size_t)at);
-		return td->phase == TD_DONE ? NULL : p;
+		return p;
 	}
 	td->phase = TD_SCAN;
 	if ((at = tls_scan(td, dir, p, *n)) >= 0) {

@@ -1769,6 +1769,39 @@ START_TEST(test_scan_hello_split)
 }
 END_TEST
 
+/*
+ * The split sweep for a late hello: the bytes before the ClientHello and
+ * the first cut bytes of its record in one delivery, the rest in the
+ * next.  Where the record header straddles the two, TD_SCAN finds it in
+ * the kept bytes and reads them before the second delivery (formerly a
+ * recursive tls_input(), now a second pass of its loop): the hello is
+ * seen whole wherever TCP cut it.
+ */
+START_TEST(test_scan_hello_split_sweep)
+{
+	struct ub	c, d;
+	size_t		cut;
+
+	ub_init(&c);
+	unit_hs_record(&c, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
+	for (cut = 1; cut < c.n; cut++) {
+		fresh(0);
+		f->proto = PROTO_TLS;
+		ub_init(&d);
+		ub_str(&d, "AUTH TLS\r\n");
+		ub_mem(&d, c.p, cut);
+		in(DIR_C2S, &d);
+		in_bytes(DIR_C2S, c.p + cut, c.n - cut);
+		ck_assert_msg(f->sess.ch != NULL && !f->sess.ch->partial,
+		    "ClientHello cut at %zu not seen whole", cut);
+		ck_assert_uint_eq(f->sess.ch->legacy_version, 0x0301);
+		ck_assert(!f->sess.bad_hello[DIR_C2S]);
+		ub_free(&d);
+	}
+	ub_free(&c);
+}
+END_TEST
+
 /* --- alerts ------------------------------------------------------------------------------ */
 
 static const uint8_t	alert_fatal_70[] = {
@@ -2248,6 +2281,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_scan_server_alert);
 	tcase_add_test(tc, test_scan_gives_up);
 	tcase_add_test(tc, test_scan_needs_hello_not_any_record);
+	tcase_add_test(tc, test_scan_hello_split_sweep);
 	tcase_add_test(tc, test_scan_hello_split);
 	suite_add_tcase(s, tc);
 
