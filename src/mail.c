@@ -68,7 +68,6 @@ _Static_assert((int)MAIL_ID_NAME == (int)MI_ID_NAME &&
 static struct mail_state *mail_state(struct conn *);
 static void	mail_hold(struct mail_state *, const uint8_t *,
 		    size_t);
-static bool	mail_looks_tls(const uint8_t *, size_t);
 static void	mail_keep(struct mail_state *, int,
 		    const uint8_t *, size_t);
 static int	mail_first_bytes(struct conn *, struct mail_state *, int,
@@ -137,13 +136,6 @@ mail_free(struct conn *f)
 	budget_free(ms->held, MAIL_MAX_HELD);
 	budget_free(ms, sizeof(*ms));
 	f->mail = NULL;
-}
-
-/* A TLS record header: handshake/alert/CCS/app data, major version 3. */
-static bool
-mail_looks_tls(const uint8_t *p, size_t n)
-{
-	return n >= 2 && p[0] >= 20 && p[0] <= 23 && p[1] == 3;
 }
 
 /*
@@ -347,7 +339,7 @@ mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
 	uint8_t		 two[2];
 	size_t		 len;
 
-	if (!ms->probed[dir] && n == 1 && p[0] >= 20 && p[0] <= 23) {
+	if (!ms->probed[dir] && n == 1 && tls_content_type_known(p[0])) {
 		ms->probe[dir] = p[0];
 		ms->probed[dir] = true;
 		return 0;
@@ -359,7 +351,7 @@ mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
 		two[0] = p[0];
 		two[1] = n > 1 ? p[1] : 0;
 	}
-	if (mail_looks_tls(two, 2)) {
+	if (tls_looks_like_record(two, 2)) {
 		if (f->fflags & FLOW_F_MIDSTREAM)
 			STAT_INC(MAIL_MIDSTREAM_TLS);
 		else if (dir == DIR_C2S) {

@@ -111,8 +111,7 @@ enum tls_res	tls_parse_sslv2_server_hello(const uint8_t *, size_t,
 		    struct tls_server_hello *);
 
 /* The one test of "is this a TLS record": content types 20..24, major
- * version 3.  tls.c's framing uses it; mail.c's first-bytes check (its
- * own 20..23 today) is meant to call it too. */
+ * version 3.  tls.c's framing and mail.c's first-bytes check use it. */
 bool		tls_content_type_known(uint8_t);
 bool		tls_looks_like_record(const uint8_t *, size_t);
 
