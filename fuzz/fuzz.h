@@ -81,16 +81,22 @@ bool		 fuzz_next_chunk(const uint8_t **, size_t *,
 
 /*
  * Play chunks into a flow with input() / gap() (mail_input and mail_gap, or
- * tls_input and tls_gap), counting packets and bytes as flow.c would.
+ * tls_input and tls_gap), counting packets and bytes as flow.c would; a
+ * direction they report done gets no more, as reasm.c does.
  * bytewise: each chunk goes in one byte at a time (TCP may cut anywhere).
  */
 void		 fuzz_play(struct conn *, const uint8_t *, size_t,
 		    bool bytewise,
-		    void (*input)(struct conn *, int, const uint8_t *, size_t),
-		    void (*gap)(struct conn *, int));
+		    unsigned (*input)(struct conn *, int, const uint8_t *,
+		    size_t),
+		    unsigned (*gap)(struct conn *, int));
 
-/* mail_gap(), with the signature fuzz_play() takes. */
-void		 fuzz_mail_gap(struct conn *, int dir);
+/* mail_gap(), tls_input(), tls_gap() with the signature fuzz_play()
+ * takes: the directions now done (DIR_BIT). */
+unsigned	 fuzz_mail_gap(struct conn *, int dir);
+unsigned	 fuzz_tls_input(struct conn *, int dir, const uint8_t *,
+		    size_t);
+unsigned	 fuzz_tls_gap(struct conn *, int dir);
 
 /* What a session left behind, for comparing two runs over the same bytes. */
 struct fuzz_sum {

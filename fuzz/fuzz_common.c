@@ -413,16 +413,17 @@ fuzz_sum_diff(const struct fuzz_sum *a, const struct fuzz_sum *b)
 
 void
 fuzz_play(struct conn *f, const uint8_t *p, size_t n, bool bytewise,
-    void (*input)(struct conn *, int, const uint8_t *, size_t),
-    void (*gap)(struct conn *, int))
+    unsigned (*input)(struct conn *, int, const uint8_t *, size_t),
+    unsigned (*gap)(struct conn *, int))
 {
 	struct fuzz_chunk	c;
 	uint8_t			*copy;
 	size_t			 i;
+	unsigned		 done = 0;	/* as reasm.c keeps it */
 
 	while (fuzz_next_chunk(&p, &n, &c)) {
-		if (c.gap)
-			gap(f, c.dir);
+		if (c.gap && !(done & DIR_BIT(c.dir)))
+			done |= gap(f, c.dir);
 		f->pkts[c.dir]++;
 		f->bytes[c.dir] += c.n;
 		if (c.n == 0)
@@ -431,19 +432,32 @@ fuzz_play(struct conn *f, const uint8_t *p, size_t n, bool bytewise,
 		if ((copy = malloc(c.n)) == NULL)
 			fuzz_fail("malloc");
 		memcpy(copy, c.p, c.n);
-		if (!bytewise)
-			input(f, c.dir, copy, c.n);
-		else
-			for (i = 0; i < c.n; i++)
-				input(f, c.dir, copy + i, 1);
+		if (!bytewise) {
+			if (!(done & DIR_BIT(c.dir)))
+				done |= input(f, c.dir, copy, c.n);
+		} else
+			for (i = 0; i < c.n && !(done & DIR_BIT(c.dir)); i++)
+				done |= input(f, c.dir, copy + i, 1);
 		free(copy);
 	}
 }
 
-void
+unsigned
 fuzz_mail_gap(struct conn *f, int dir)
 {
-	mail_gap(f, dir);
+	return mail_gap(f, dir);
+}
+
+unsigned
+fuzz_tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
+{
+	return tls_input(f, dir, p, n) ? DIR_BIT(dir) : 0;
+}
+
+unsigned
+fuzz_tls_gap(struct conn *f, int dir)
+{
+	return tls_gap(f, dir) ? DIR_BIT(dir) : 0;
 }
 
 void

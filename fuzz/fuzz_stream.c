@@ -54,10 +54,10 @@
 #define MAX_SEGS	512		/* segments remembered for the oracle */
 #define CLI_PORT	40000
 
-void	__real_mail_input(struct conn *, int, const uint8_t *, size_t);
-void	__real_mail_gap(struct conn *, int);
-void	__wrap_mail_input(struct conn *, int, const uint8_t *, size_t);
-void	__wrap_mail_gap(struct conn *, int);
+unsigned __real_mail_input(struct conn *, int, const uint8_t *, size_t);
+unsigned __real_mail_gap(struct conn *, int);
+unsigned __wrap_mail_input(struct conn *, int, const uint8_t *, size_t);
+unsigned __wrap_mail_gap(struct conn *, int);
 
 struct sent {
 	int		 dir;
@@ -128,7 +128,7 @@ byte_was_sent(const struct conn *f, int dir, uint32_t seq, uint8_t b)
 	return false;
 }
 
-void
+unsigned
 __wrap_mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
 	const struct reasm_stream	*s = &flow_of(f)->stream[dir];
@@ -164,10 +164,10 @@ __wrap_mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 		track[dir].gap = false;
 		track[dir].next = start + (uint32_t)n;
 	}
-	__real_mail_input(f, dir, p, n);
+	return __real_mail_input(f, dir, p, n);
 }
 
-void
+unsigned
 __wrap_mail_gap(struct conn *f, int dir)
 {
 	if (debug)
@@ -177,7 +177,7 @@ __wrap_mail_gap(struct conn *f, int dir)
 		track_flow(f, dir);
 		track[dir].gap = true;
 	}
-	__real_mail_gap(f, dir);
+	return __real_mail_gap(f, dir);
 }
 
 static uint32_t

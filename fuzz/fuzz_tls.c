@@ -148,7 +148,7 @@ run(const uint8_t *data, size_t size, uint8_t sel, bool bytewise,
 	if (sel & 1)
 		fflags |= FLOW_F_MIDSTREAM;
 	f = fuzz_flow((sel & 2) ? PROTO_TLS : PROTO_IMAP, fflags);
-	fuzz_play(f, data, size, bytewise, tls_input, tls_gap);
+	fuzz_play(f, data, size, bytewise, fuzz_tls_input, fuzz_tls_gap);
 	fuzz_summarise(f, sum);
 	fuzz_flow_end(f);
 }

@@ -1,10 +1,12 @@
 /*
  * budget.c -- ground: the memory budget (see budget.h).
  *
- * Counts flow.memcap_hit each time a request finds the budget full, whoever
- * asked (reassembly, the mail or TLS parsers, nDPI state or a new flow),
- * flow.alloc_failed when the allocator itself says no, and keeps the
- * high-water mark in flow.memory_peak, which tests hold against the cap.
+ * Counts flow.memcap_hit each time a full budget has to make room for a
+ * request (once per flow ended for it, and once more when nothing could
+ * go), whoever asked -- reassembly, the mail or TLS parsers, nDPI state or
+ * a new flow --, flow.alloc_failed when the allocator itself says no, and
+ * keeps the high-water mark in flow.memory_peak, which tests hold against
+ * the cap.
  */
 #include <stdlib.h>
 
@@ -35,8 +37,9 @@ budget_alloc(size_t n)
 {
 	void	*p;
 
-	while (used + n > cap && reclaim != NULL) {
-		enum budget_reclaim	r = reclaim();
+	while (used + n > cap) {
+		enum budget_reclaim	r = reclaim != NULL ? reclaim() :
+					    BUDGET_NONE;
 
 		if (r == BUDGET_OVER)
 			break;

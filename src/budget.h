@@ -5,9 +5,11 @@
  * stages allocate through budget_alloc() and free through budget_free()
  * with the size they asked for, so the budget knows what is in use without
  * asking the allocator.  Over the cap, the budget asks the reclaim callback
- * (flow.c registers one: it ends the least recently used flow) to make
- * room; that callback is the one point where another flow can end while a
- * stage is working.  One budget per thread: a capture worker has its own.
+ * to make room (flow.c registers one: it ends a lingering closed flow, else
+ * a never-used or the least recently used one, never the flow in hand);
+ * that callback is the one point where another flow can end while a stage
+ * is working.  Without a callback a request over the cap fails.  One budget
+ * per thread: a capture worker has its own.
  */
 #ifndef TLSFLOOR_BUDGET_H
 #define TLSFLOOR_BUDGET_H

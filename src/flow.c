@@ -650,7 +650,7 @@ flow_classify(struct flow *f, const struct pkt *p)
 	f->c.proto = proto;
 	if (implicit)
 		f->c.fflags |= FLOW_F_IMPLICIT;
-	mail_replay(&f->c);
+	reasm_done(f->stream, mail_replay(&f->c));
 }
 
 /*
@@ -667,17 +667,16 @@ flow_dpi_conclude(struct flow *f)
 		f->c.fflags |= FLOW_F_BY_BANNER;
 		STAT_INC(DPI_BANNER);
 		f->c.proto = proto;
-		mail_replay(&f->c);
+		reasm_done(f->stream, mail_replay(&f->c));
 		return;
 	}
 	if (cfg->scope == SCOPE_ALL_TLS) {
 		f->c.proto = PROTO_TLS;
 		f->c.fflags |= FLOW_F_IMPLICIT;
-		mail_replay(&f->c);
+		reasm_done(f->stream, mail_replay(&f->c));
 		return;
 	}
-	f->c.sess.inspect_done[DIR_C2S] = true;
-	f->c.sess.inspect_done[DIR_S2C] = true;
+	reasm_done(f->stream, DIR_BOTH);
 	f->c.fflags |= FLOW_F_KNOWN;
 	reasm_free(&f->stream[DIR_C2S]);
 	reasm_free(&f->stream[DIR_S2C]);
@@ -756,8 +755,8 @@ flow_input(const struct pkt *p)
 	if (!(f->c.fflags & FLOW_F_KNOWN)) {
 		reasm_input(&f->c, f->stream, dir, p);
 		/* Both sides judged: from now on a packet costs a lookup. */
-		if (f->c.sess.inspect_done[DIR_C2S] &&
-		    f->c.sess.inspect_done[DIR_S2C]) {
+		if (f->stream[DIR_C2S].flags & f->stream[DIR_S2C].flags &
+		    REASM_F_DONE) {
 			f->c.fflags |= FLOW_F_KNOWN;
 			reasm_free(&f->stream[DIR_C2S]);
 			reasm_free(&f->stream[DIR_S2C]);

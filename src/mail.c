@@ -86,7 +86,8 @@ static void	mail_starttls_sent(struct conn *, struct mail_state *);
 static void	mail_starttls_yes(struct conn *, struct mail_state *);
 static void	mail_starttls_no(struct conn *, struct mail_state *,
 		    struct mail_back *);
-static void	mail_plaintext_final(struct conn *);
+static void	mail_plaintext_final(struct conn *, struct mail_state *);
+static unsigned	mail_done(const struct mail_state *);
 static struct mail_info *mail_info(struct conn *);
 static void	mail_info_set(uint8_t *, uint8_t *, size_t, const uint8_t *,
 		    size_t);
@@ -201,30 +202,27 @@ mail_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
 			mail_starttls_no(f, ms, back);
 		break;
 	case MAIL_EV_PLAINTEXT_FINAL:
-		mail_plaintext_final(f);
+		mail_plaintext_final(f, ms);
 		break;
 	}
 }
 
-void
+unsigned
 mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
 	struct mail_state	*ms;
 
-	if (f->fflags & FLOW_F_IMPLICIT) {
-		tls_input(f, dir, p, n);
-		return;
-	}
+	if (f->fflags & FLOW_F_IMPLICIT)
+		return tls_input(f, dir, p, n) ? DIR_BIT(dir) : 0;
 	if ((ms = mail_state(f)) != NULL && f->proto == PROTO_NONE) {
 		mail_keep(ms, dir, p, n);	/* nDPI has not decided */
-		return;
+		return 0;
 	}
-	if (ms == NULL) {
+	if (ms == NULL)
 		/* No memory for parser state: this flow cannot be judged. */
-		f->sess.inspect_done[0] = f->sess.inspect_done[1] = true;
-		return;
-	}
+		return DIR_BOTH;
 	mail_stream(f, ms, dir, p, n);
+	return mail_done(ms);
 }
 
 /*
@@ -241,14 +239,14 @@ mail_stream(struct conn *f, struct mail_state *ms, int dir, const uint8_t *p,
 	size_t			 hn;
 	enum mail_step		 st, hst;
 
-	while (n > 0 && !f->sess.inspect_done[dir]) {
+	while (n > 0 && !ms->done[dir]) {
 		st = mail_step(f, ms, dir, &p, &n, &back);
 		if (st == MS_STOP)
 			return;
 		if (back.held != NULL) {
 			hp = back.held;
 			hn = back.len;
-			while (hn > 0 && !f->sess.inspect_done[DIR_C2S]) {
+			while (hn > 0 && !ms->done[DIR_C2S]) {
 				hst = mail_step(f, ms, DIR_C2S, &hp, &hn,
 				    &back);
 				if (hst == MS_STOP)
@@ -278,7 +276,8 @@ mail_step(struct conn *f, struct mail_state *ms, int dir, const uint8_t **p,
 	size_t		 used, len;
 
 	if (ms->in_tls[dir]) {
-		tls_input(f, dir, *p, *n);
+		if (tls_input(f, dir, *p, *n))
+			ms->done[dir] = true;
 		return MS_STOP;
 	}
 	if (dir == DIR_C2S && ms->holding) {
@@ -319,7 +318,7 @@ mail_depth(struct conn *f, struct mail_state *ms, int dir)
 	if (ms->plain[dir] > cfg->plain_depth && !ms->in_tls[dir] &&
 	    !ms->holding) {
 		STAT_INC(MAIL_PLAIN_DEPTH);
-		mail_plaintext_final(f);
+		mail_plaintext_final(f, ms);
 	}
 }
 
@@ -365,7 +364,8 @@ mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
 		ms->in_tls[dir] = true;
 		if (ms->probed[dir]) {
 			ms->probed[dir] = false;
-			tls_input(f, dir, &ms->probe[dir], 1);
+			if (tls_input(f, dir, &ms->probe[dir], 1))
+				ms->done[dir] = true;
 		}
 		return 1;
 	}
@@ -406,7 +406,7 @@ mail_keep(struct mail_state *ms, int dir, const uint8_t *p,
  * hello after it are held until the server's side, replayed next, says
  * yes or no; pipelined commands are queued before their replies come.
  */
-void
+unsigned
 mail_replay(struct conn *f)
 {
 	struct mail_state	*ms = f->mail;
@@ -414,9 +414,10 @@ mail_replay(struct conn *f)
 	uint32_t		 len[2];
 	bool			 cut[2];
 	int			 dir;
+	unsigned		 done = 0;
 
 	if (ms == NULL)
-		return;
+		return 0;
 	for (dir = 0; dir < 2; dir++) {
 		buf[dir] = ms->replay[dir];
 		len[dir] = ms->replay_len[dir];
@@ -428,11 +429,12 @@ mail_replay(struct conn *f)
 	mail_free(f);
 	for (dir = 0; dir < 2; dir++) {
 		if (len[dir] > 0)
-			mail_input(f, dir, buf[dir], len[dir]);
+			done |= mail_input(f, dir, buf[dir], len[dir]);
 		if (cut[dir])
-			mail_gap(f, dir);
+			done |= mail_gap(f, dir);
 		budget_free(buf[dir], MAIL_MAX_REPLAY);
 	}
+	return done;
 }
 
 /*
@@ -489,31 +491,31 @@ mail_hold(struct mail_state *ms, const uint8_t *p, size_t n)
 	ms->held_len += (uint32_t)n;
 }
 
-void
+unsigned
 mail_gap(struct conn *f, int dir)
 {
 	struct mail_state	*ms = f->mail;
 
-	if (f->fflags & FLOW_F_IMPLICIT) {
-		tls_gap(f, dir);
-		return;
-	}
+	if (f->fflags & FLOW_F_IMPLICIT)
+		return tls_gap(f, dir) ? DIR_BIT(dir) : 0;
 	if (ms == NULL)
-		return;
+		return 0;
 	if (ms->in_tls[dir]) {
-		tls_gap(f, dir);
-		return;
+		if (tls_gap(f, dir))
+			ms->done[dir] = true;
+		return mail_done(ms);
 	}
 	if (dir == DIR_C2S && ms->holding) {
 		if (ms->held_gap == UINT32_MAX)
 			ms->held_gap = ms->held_len;
-		return;
+		return mail_done(ms);
 	}
 	/* Lines resume at the next LF; a skip count means nothing now. */
 	ms->skip[dir] = 0;
 	if (f->proto == PROTO_IMAP)
 		imap_gap(&ms->u.imap, dir);
 	line_resync(&ms->lb[dir]);
+	return mail_done(ms);
 }
 
 static void
@@ -543,14 +545,13 @@ mail_starttls_yes(struct conn *f, struct mail_state *ms)
 	f->sess.starttls = STARTTLS_ACCEPTED;
 	ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
 	if (gap != UINT32_MAX) {
-		/* held is NULL when nothing came before the gap */
+		/* held is NULL when nothing came before the gap; after the
+		 * gap TLS reads no more of the client (tls_gap) */
 		if (gap > 0)
-			tls_input(f, DIR_C2S, held, gap);
-		tls_gap(f, DIR_C2S);
-		if (len > gap)
-			tls_input(f, DIR_C2S, held + gap, len - gap);
-	} else if (len > 0)
-		tls_input(f, DIR_C2S, held, len);
+			(void)tls_input(f, DIR_C2S, held, gap);
+		ms->done[DIR_C2S] = tls_gap(f, DIR_C2S);
+	} else if (len > 0 && tls_input(f, DIR_C2S, held, len))
+		ms->done[DIR_C2S] = true;
 	budget_free(held, MAIL_MAX_HELD);
 }
 
@@ -581,10 +582,18 @@ mail_starttls_no(struct conn *f, struct mail_state *ms, struct mail_back *back)
 
 /* STARTTLS can no longer happen: stop looking at this flow. */
 static void
-mail_plaintext_final(struct conn *f)
+mail_plaintext_final(struct conn *f, struct mail_state *ms)
 {
 	f->sess.plaintext_final = true;
-	f->sess.inspect_done[DIR_C2S] = f->sess.inspect_done[DIR_S2C] = true;
+	ms->done[DIR_C2S] = ms->done[DIR_S2C] = true;
+}
+
+/* The directions this flow's mail state needs no more bytes of. */
+static unsigned
+mail_done(const struct mail_state *ms)
+{
+	return (ms->done[DIR_C2S] ? DIR_BIT(DIR_C2S) : 0) |
+	    (ms->done[DIR_S2C] ? DIR_BIT(DIR_S2C) : 0);
 }
 
 /* --- what the two sides said of themselves ---------------------------------- */

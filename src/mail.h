@@ -24,10 +24,16 @@
 
 struct conn;
 
-void	mail_input(struct conn *, int dir, const uint8_t *, size_t);
-void	mail_gap(struct conn *, int dir);
+/*
+ * mail_input(), mail_gap() and mail_replay() return the directions
+ * (DIR_BIT) the mail and TLS parsers need no more bytes of: reassembly
+ * stops delivering those, and a flow with both done costs a lookup per
+ * packet from then on.
+ */
+unsigned mail_input(struct conn *, int dir, const uint8_t *, size_t);
+unsigned mail_gap(struct conn *, int dir);
 void	mail_free(struct conn *);
-void	mail_replay(struct conn *);
+unsigned mail_replay(struct conn *);
 uint8_t	mail_sniff(const struct conn *);
 
 /* A STARTTLS-port flow's mail state (struct flow's mail; mail.c's own). */
@@ -47,6 +53,7 @@ struct mail_state {
 					   owned, MAIL_MAX_REPLAY each */
 	uint32_t	 replay_len[2];
 	bool		 replay_cut[2];	/* more came than was kept */
+	bool		 done[2];	/* nothing more to read in it */
 	union {
 		struct pop3_state pop3;
 		struct imap_state imap;

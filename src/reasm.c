@@ -18,8 +18,11 @@
  * starts at the first byte we see.  Sequence numbers are compared modulo
  * 2^32 (RFC 1982 style), so streams may wrap.
  *
- * Once the parsers need no more bytes from a direction (inspect_done), its
- * queue is freed and its segments cost nothing further.
+ * mail_input() and mail_gap() return the directions the parsers need no
+ * more bytes of (DIR_BIT); those streams are marked REASM_F_DONE, and at
+ * their next segment or delivery REASM_F_STOP: the queue is freed and the
+ * segments cost nothing further.  flow.c reads REASM_F_DONE on both
+ * streams to take its fast path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +69,16 @@ size_t
 reasm_seg_overhead(void)
 {
 	return sizeof(struct reasm_seg);
+}
+
+/* The parsers said they need no more of these directions (DIR_BIT). */
+void
+reasm_done(struct reasm_stream *st, unsigned dirs)
+{
+	if (dirs & DIR_BIT(DIR_C2S))
+		st[DIR_C2S].flags |= REASM_F_DONE;
+	if (dirs & DIR_BIT(DIR_S2C))
+		st[DIR_S2C].flags |= REASM_F_DONE;
 }
 
 void
@@ -120,7 +133,7 @@ reasm_input(struct conn *f, struct reasm_stream *st, int dir,
 		s->fin_seq = seq + p->seglen;
 		s->flags |= REASM_F_FIN;
 	}
-	if (f->sess.inspect_done[dir]) {
+	if (s->flags & REASM_F_DONE) {
 		if (s->ooo != NULL || s->recent != NULL)
 			reasm_free(s);
 		s->flags |= REASM_F_STOP;
@@ -224,8 +237,9 @@ reasm_deliver(struct conn *f, struct reasm_stream *st, int dir,
 	s->delivered += len;
 	if (s->flags & REASM_F_STOP)
 		return;
-	mail_input(f, dir, data, len);
-	if (f->sess.inspect_done[dir])
+	if (!(s->flags & REASM_F_DONE))
+		reasm_done(st, mail_input(f, dir, data, len));
+	if (s->flags & REASM_F_DONE)
 		s->flags |= REASM_F_STOP;
 }
 
@@ -259,8 +273,9 @@ reasm_gap(struct conn *f, struct reasm_stream *st, int dir, uint32_t upto)
 	STAT_ADD(REASM_GAP_BYTES, (uint32_t)SEQ_DIFF(upto, s->next_seq));
 	s->gaps++;
 	if (!(s->flags & REASM_F_STOP)) {
-		mail_gap(f, dir);
-		if (f->sess.inspect_done[dir])
+		if (!(s->flags & REASM_F_DONE))
+			reasm_done(st, mail_gap(f, dir));
+		if (s->flags & REASM_F_DONE)
 			s->flags |= REASM_F_STOP;
 	}
 	s->next_seq = upto;

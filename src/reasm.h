@@ -33,11 +33,13 @@ struct reasm_stream {
 #define REASM_F_ACKED	0x04	/* peer_ack is valid */
 #define REASM_F_STOP	0x08	/* parser is done with this direction */
 #define REASM_F_FIN	0x10	/* fin_seq is valid */
+#define REASM_F_DONE	0x20	/* the parsers need no more of it */
 
 void	reasm_input(struct conn *, struct reasm_stream *, int dir,
 	    const struct pkt *);
 void	reasm_flush(struct conn *, struct reasm_stream *, int dir);
 void	reasm_free(struct reasm_stream *);
+void	reasm_done(struct reasm_stream *, unsigned dirs);
 size_t	reasm_seg_overhead(void);
 
 #endif /* TLSFLOOR_REASM_H */

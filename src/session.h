@@ -33,6 +33,10 @@ enum dir {
 	DIR_S2C = 1,		/* server to client */
 };
 
+/* Directions as bits: what mail_input() and tls_input() report done. */
+#define DIR_BIT(d)	(1u << (d))
+#define DIR_BOTH	(DIR_BIT(DIR_C2S) | DIR_BIT(DIR_S2C))
+
 /* What happened to the TLS handshake (or why there was none). */
 enum outcome {
 	OC_ESTABLISHED,		/* ServerHello seen */
@@ -133,7 +137,6 @@ struct session {
 	bool		 not_tls[2];	/* side sent bytes that are not TLS */
 	bool		 bad_hello[2];	/* hello present but malformed */
 	bool		 hello_gap[2];	/* a hole swallowed the hello */
-	bool		 inspect_done[2]; /* parsers need no more bytes */
 	bool		 plaintext_final; /* STARTTLS no longer possible */
 	bool		 tls_first;	/* client opened with TLS: implicit */
 	uint32_t	 mail_lines;	/* protocol lines recognised */

@@ -77,7 +77,7 @@ static const uint8_t hrr_random[32] = {
 };
 
 static struct tls_state *tls_state(struct conn *);
-static void	tls_done(struct conn *, struct tls_dir *, int);
+static void	tls_done(struct tls_dir *);
 static void	tls_partial_hello(struct conn *, struct tls_dir *, int);
 static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
 static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, int,
@@ -599,12 +599,12 @@ tls_free(struct conn *f)
 	f->tls = NULL;
 }
 
+/* This direction is read: tls_input() says so to its caller. */
 static void
-tls_done(struct conn *f, struct tls_dir *td, int dir)
+tls_done(struct tls_dir *td)
 {
 	td->phase = TD_DONE;
 	tls_hs_free(td);
-	f->sess.inspect_done[dir] = true;
 }
 
 /*
@@ -635,8 +635,9 @@ tls_partial_hello(struct conn *f, struct tls_dir *td, int dir)
 	STAT_INC(TLS_CLIENT_HELLO);
 }
 
-/* A hole in the stream: we cannot know where records begin again. */
-void
+/* A hole in the stream: we cannot know where records begin again.  The
+ * direction is done either way. */
+bool
 tls_gap(struct conn *f, int dir)
 {
 	struct tls_state	*ts = f->tls;
@@ -647,18 +648,18 @@ tls_gap(struct conn *f, int dir)
 		 * hello just the same. */
 		f->sess.hello_gap[dir] = true;
 		STAT_INC(TLS_GAP);
-		f->sess.inspect_done[dir] = true;
-		return;
+		return true;
 	}
 	td = &ts->d[dir];
 	if (td->phase == TD_DONE)
-		return;
+		return true;
 	if (!td->hello_done) {
 		f->sess.hello_gap[dir] = true;
 		STAT_INC(TLS_GAP);
 		tls_partial_hello(f, td, dir);
 	}
-	tls_done(f, td, dir);
+	tls_done(td);
+	return true;
 }
 
 /*
@@ -668,7 +669,7 @@ tls_gap(struct conn *f, int dir)
  * holding the second.  The kept bytes open a record header, which never
  * leads back to TD_SCAN, so there is never a third.
  */
-void
+bool
 tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 {
 	struct tls_state	*ts;
@@ -677,12 +678,10 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 	uint8_t			 tail[5];
 	size_t			 used = 0, tl, rest_n = 0;
 
-	if (n == 0 || f->sess.inspect_done[dir])
-		return;
-	if ((ts = tls_state(f)) == NULL) {
-		f->sess.inspect_done[dir] = true;
-		return;
-	}
+	if (n == 0)
+		return f->tls != NULL && f->tls->d[dir].phase == TD_DONE;
+	if ((ts = tls_state(f)) == NULL)
+		return true;		/* no memory: this side cannot be read */
 	td = &ts->d[dir];
 	while ((n > 0 || rest != NULL) && td->phase != TD_DONE) {
 		if (n == 0) {		/* the second pass */
@@ -694,8 +693,7 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 		if (td->phase == TD_SCAN) {
 			tl = 0;
 			q = tls_scan_for(f, td, dir, p, &n, tail, &tl);
-			if (tl > 0 && rest == NULL &&
-			    !f->sess.inspect_done[dir]) {
+			if (tl > 0 && rest == NULL && td->phase != TD_DONE) {
 				rest = p;
 				rest_n = n;
 				p = tail;
@@ -703,7 +701,7 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 				continue;
 			}
 			if (q == NULL)
-				return;
+				return td->phase == TD_DONE;
 			p = q;
 			continue;
 		}
@@ -727,6 +725,7 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 		if (dir == DIR_S2C && f->sess.ch != NULL)
 			f->sess.server_tls_after_ch += (uint32_t)used;
 	}
+	return td->phase == TD_DONE;
 }
 
 /*
@@ -809,7 +808,7 @@ tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 	if (++td->scanned >= TLS_MAX_SCAN) {
 		f->sess.not_tls[dir] = true;
 		STAT_INC(TLS_NOT_TLS);
-		tls_done(f, td, dir);
+		tls_done(td);
 	}
 	return NULL;
 }
@@ -839,7 +838,7 @@ tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 		if (len < 3 || (td->hs = budget_alloc(len)) == NULL) {
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
-			tls_done(f, td, dir);
+			tls_done(td);
 			return take;
 		}
 		td->hs_need = len;
@@ -860,7 +859,7 @@ tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 		f->sess.not_tls[dir] = true;
 		STAT_INC(TLS_NOT_TLS);
 	}
-	tls_done(f, td, dir);
+	tls_done(td);
 	return take;
 }
 
@@ -892,7 +891,7 @@ tls_header(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
 		}
-		tls_done(f, td, dir);
+		tls_done(td);
 		return take;
 	}
 	STAT_INC(TLS_RECORDS);
@@ -942,14 +941,14 @@ tls_body(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 				f->sess.bad_hello[dir] = true;
 				STAT_INC(TLS_BAD_HELLO);
 			}
-			tls_done(f, td, dir);
+			tls_done(td);
 		}
 		return take;
 	}
 	/* Keyed from here on, or enough seen after the hello: the rest of
 	 * this direction holds nothing the verdict needs. */
 	if (td->encrypted || ++td->after_hello > TLS_MAX_RECORDS_AFTER_HELLO)
-		tls_done(f, td, dir);
+		tls_done(td);
 	return take;
 }
 
@@ -1003,11 +1002,11 @@ tls_gather(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 				STAT_INC(TLS_HELLO_TOO_BIG);
 				STAT_INC(TLS_BAD_HELLO);
 				f->sess.bad_hello[dir] = true;
-				tls_done(f, td, dir);
+				tls_done(td);
 				break;
 			}
 			if ((td->hs = budget_alloc(4 + len)) == NULL) {
-				tls_done(f, td, dir);
+				tls_done(td);
 				break;
 			}
 			td->hs_need = 4 + len;
@@ -1039,7 +1038,7 @@ tls_v2(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 	if (td->hs_len == td->hs_need) {
 		tls_message(f, td, dir);
 		/* What follows an SSLv2 hello is keyed; nothing to see. */
-		tls_done(f, td, dir);
+		tls_done(td);
 	}
 	return take;
 }
@@ -1117,7 +1116,7 @@ tls_message(struct conn *f, struct tls_dir *td, int dir)
 		 * not a handshake we can follow. */
 		f->sess.bad_hello[dir] = true;
 		STAT_INC(TLS_BAD_HELLO);
-		tls_done(f, td, dir);
+		tls_done(td);
 		return;
 	}
 out:

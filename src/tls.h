@@ -97,8 +97,10 @@ struct tls_server_hello {
 	uint16_t	 exts[TLS_MAX_EXTS];
 };
 
-void		tls_input(struct conn *, int dir, const uint8_t *, size_t);
-void		tls_gap(struct conn *, int dir);
+/* Both return true once TLS needs no more bytes of this direction (its
+ * hellos are read, or a hole or no memory ended the search). */
+bool		tls_input(struct conn *, int dir, const uint8_t *, size_t);
+bool		tls_gap(struct conn *, int dir);
 void		tls_free(struct conn *);
 
 enum tls_res	tls_parse_client_hello(const uint8_t *, size_t,

@@ -277,7 +277,7 @@ START_TEST(test_binary_literal)
 
 	S(greeting);
 	C("a2 STARTTLS\r\n");
-	mail_input(f, DIR_S2C, (const uint8_t *)resp, sizeof(resp) - 1);
+	unit_mail(f, DIR_S2C, (const uint8_t *)resp, sizeof(resp) - 1);
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
 	S("a2 OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
@@ -315,8 +315,8 @@ START_TEST(test_login_ok_final)
 	ck_assert(!f->sess.plaintext_final);
 	S("a1 OK LOGIN completed\r\n");
 	ck_assert(f->sess.plaintext_final);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_C2S));
+	ck_assert(unit_done(f, DIR_S2C));
 	C("a2 STARTTLS\r\n");
 	S("a2 OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_NONE);

@@ -163,8 +163,8 @@ START_TEST(test_gap_in_held_hello)
 	ub_str(&b, "STLS\r\n");
 	ub_mem(&b, ch.p, 20);			/* headers + legacy_version */
 	unit_feed_ub(f, DIR_C2S, &b);
-	mail_gap(f, DIR_C2S);			/* capture lost some bytes */
-	mail_input(f, DIR_C2S, ch.p + 30, ch.n - 30);
+	unit_mail_gap(f, DIR_C2S);			/* capture lost some bytes */
+	unit_mail(f, DIR_C2S, ch.p + 30, ch.n - 30);
 	S("+OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
@@ -315,8 +315,8 @@ START_TEST(test_pass_ok_final)
 	ck_assert(!f->sess.plaintext_final);
 	S("+OK maildrop locked and ready\r\n");
 	ck_assert(f->sess.plaintext_final);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_C2S));
+	ck_assert(unit_done(f, DIR_S2C));
 	/* Nothing is looked at any more. */
 	C("STLS\r\n");
 	S("+OK\r\n");
@@ -396,7 +396,7 @@ START_TEST(test_gap_resyncs_lines)
 {
 	S(greeting);
 	C("US");
-	mail_gap(f, DIR_C2S);
+	unit_mail_gap(f, DIR_C2S);
 	/* "ER bob" is the tail of a line whose start was lost. */
 	C("ER bob\r\nSTLS\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
@@ -420,8 +420,8 @@ END_TEST
 
 START_TEST(test_hello_on_stls_port_first_byte_alone)
 {
-	mail_input(f, DIR_C2S, ch.p, 1);
-	mail_input(f, DIR_C2S, ch.p + 1, ch.n - 1);
+	unit_mail(f, DIR_C2S, ch.p, 1);
+	unit_mail(f, DIR_C2S, ch.p + 1, ch.n - 1);
 	ck_assert_msg(f->sess.ch != NULL,
 	    "ClientHello whose first byte came alone was not seen");
 }

@@ -584,7 +584,7 @@ START_TEST(test_queue_segment_limit_tls)
 	ck_assert_uint_ge(stats[STAT_REASM_GAPS], 1);
 	/* The hole before the hello: it is lost, and TLS stops looking. */
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_ptr_null(f->sess.ch);
 	ub_free(&junk);
 }
@@ -609,7 +609,7 @@ START_TEST(test_queue_segment_limit_plain)
 	ck_assert_uint_ge(stats[STAT_REASM_QUEUE_FULL], 4);
 	ck_assert_uint_ge(unit_streams(f)[DIR_C2S].gaps, 4);
 	ck_assert_uint_eq(stats[STAT_REASM_GAPS], unit_streams(f)[DIR_C2S].gaps);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -642,7 +642,7 @@ START_TEST(test_inspect_done_frees_queue)
 	handshake(ISN_C);
 	cseg(40, 81);
 	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
-	f->sess.inspect_done[DIR_C2S] = true;	/* the parsers are done */
+	unit_mark(f, DIR_BIT(DIR_C2S));	/* the parsers are done */
 	cseg(0, 40);
 	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
 	ck_assert_ptr_null(unit_streams(f)[DIR_C2S].ooo);
@@ -674,7 +674,7 @@ START_TEST(test_queue_freed_when_parser_done)
 	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	cseg_of(&c, 0, 127);
 	ck_assert_ptr_nonnull(f->sess.ch);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	cseg_of(&c, 177, 7);			/* any later segment */
 	ck_assert_msg(unit_streams(f)[DIR_C2S].ooo_segs == 0,
 	    "%u segments still queued for a finished direction",

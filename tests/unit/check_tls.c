@@ -52,13 +52,13 @@ fresh(uint8_t fflags)
 static void
 in(int dir, const struct ub *b)
 {
-	tls_input(f, dir, b->p, b->n);
+	unit_tls(f, dir, b->p, b->n);
 }
 
 static void
 in_bytes(int dir, const void *p, size_t n)
 {
-	tls_input(f, dir, p, n);
+	unit_tls(f, dir, p, n);
 }
 
 static void
@@ -1083,7 +1083,7 @@ START_TEST(test_v2_stream)
 	ck_assert(f->sess.ch->sslv2);
 	ck_assert_uint_eq(f->sess.ch->legacy_version, 0x0301);
 	ck_assert_uint_eq(stats[STAT_TLS_SSLV2_HELLO], 1);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);	/* keyed after it */
+	ck_assert(unit_done(f, DIR_C2S));	/* keyed after it */
 	in_bytes(DIR_S2C, unit_v2_sh, unit_v2_sh_len);
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert(f->sess.sh->sslv2);
@@ -1146,7 +1146,7 @@ START_TEST(test_stream_whole_record)
 	ck_assert_uint_eq(stats[STAT_TLS_RECORDS], 1);
 	ck_assert_uint_eq(stats[STAT_TLS_CLIENT_HELLO], 1);
 	/* Still watching the client for a plaintext alert. */
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1257,7 +1257,7 @@ split_sweep(const struct ub *b, const uint8_t *body, size_t blen)
 		in_bytes(DIR_C2S, b->p + k, b->n - k);
 		ck_assert_msg(f->sess.ch != NULL, "cut at %zu", k);
 		ck_assert_msg(unit_ch_same(f->sess.ch, &ref), "cut at %zu", k);
-		ck_assert_uint_eq(f->sess.inspect_done[DIR_C2S], false);
+		ck_assert_uint_eq(unit_done(f, DIR_C2S), false);
 	}
 }
 
@@ -1340,7 +1340,7 @@ START_TEST(test_stream_zero_length_records_after)
 	in(DIR_C2S, &b);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	/* Watched for TLS_MAX_RECORDS_AFTER_HELLO records, then no more. */
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_RECORDS],
 	    1 + TLS_MAX_RECORDS_AFTER_HELLO);
 	ub_free(&b);
@@ -1360,7 +1360,7 @@ START_TEST(test_stream_hello_16mib)
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 1);
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_HELLO], 1);
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_ptr_null(f->sess.ch);
 	/* Nothing near the claimed size was allocated. */
 	ck_assert_uint_lt(budget_used() - before, 4096);
@@ -1382,7 +1382,7 @@ START_TEST(test_stream_hello_size_limit)
 
 	in_bytes(DIR_C2S, at_limit, sizeof(at_limit));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 0);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);	/* waiting for it */
+	ck_assert(!unit_done(f, DIR_C2S));	/* waiting for it */
 	ck_assert_uint_ge(budget_used(), TLS_MAX_HELLO + 4);
 	fresh(0);
 	in_bytes(DIR_C2S, over, sizeof(over));
@@ -1405,7 +1405,7 @@ START_TEST(test_stream_not_tls_banner)
 	ck_assert(f->sess.not_tls[DIR_S2C]);
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 1);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_S2C));
 	ck_assert_ptr_null(f->sess.sh);
 	judge(OC_INCOMPLETE, RS_OK);
 	ub_free(&b);
@@ -1430,7 +1430,7 @@ START_TEST(test_stream_midstream_not_flagged)
 	in_bytes(DIR_C2S, inside, sizeof(inside));
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 0);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -1446,7 +1446,7 @@ START_TEST(test_stream_bad_record_after_hello)
 	ck_assert_ptr_nonnull(f->sess.ch);
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 1);
 	ck_assert(!f->sess.bad_hello[DIR_C2S]);	/* the hello was fine */
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1495,10 +1495,10 @@ START_TEST(test_stream_heartbeat_record)
 	in(DIR_C2S, &b);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 0);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	in_bytes(DIR_C2S, t25, sizeof(t25));
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 1);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1534,7 +1534,7 @@ START_TEST(test_stream_wrong_first_message)
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert_ptr_null(f->sess.sh);
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1566,12 +1566,12 @@ START_TEST(test_stream_ccs_before_hello)
 
 	in_bytes(DIR_C2S, ccs, sizeof(ccs));
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	/* Mid-session, keyed records are what one expects. */
 	fresh(FLOW_F_MIDSTREAM);
 	in_bytes(DIR_C2S, ccs, sizeof(ccs));
 	ck_assert(!f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -1619,9 +1619,9 @@ START_TEST(test_stream_server_flight)
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert(!f->sess.bad_hello[DIR_S2C]);
 	ck_assert_uint_eq(f->sess.server_tls_after_ch, b.n);
-	ck_assert(!f->sess.inspect_done[DIR_S2C]);
+	ck_assert(!unit_done(f, DIR_S2C));
 	in_bytes(DIR_S2C, ccs, sizeof(ccs));	/* keyed from here */
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_S2C));
 	judge(OC_ESTABLISHED, RS_OK);
 	ub_free(&msgs);
 	ub_free(&b);
@@ -1686,7 +1686,7 @@ START_TEST(test_scan_late_upgrade)
 	in_bytes(DIR_S2C, "234 go ahead\r\n", 14);
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert(!f->sess.not_tls[DIR_S2C]);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	in(DIR_C2S, &c);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	in(DIR_S2C, &sv);
@@ -1725,10 +1725,10 @@ START_TEST(test_scan_gives_up)
 	in_bytes(DIR_C2S, "x\r\n", 3);		/* first look: not TLS */
 	for (i = 0; i < TLS_MAX_SCAN - 1; i++)
 		in_bytes(DIR_C2S, "x\r\n", 3);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	in_bytes(DIR_C2S, "x\r\n", 3);
 	ck_assert(f->sess.not_tls[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 1);
 }
 END_TEST
@@ -1950,9 +1950,9 @@ END_TEST
 
 START_TEST(test_gap_before_anything)
 {
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 1);
 	judge(OC_GAP, RS_UNKNOWN);
 }
@@ -1965,7 +1965,7 @@ START_TEST(test_gap_in_tls12_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
 	in_bytes(DIR_C2S, b.p, 30);
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
 	/* 0x0303 before the hole could still have offered anything. */
 	ck_assert_ptr_null(f->sess.ch);
@@ -1982,7 +1982,7 @@ START_TEST(test_gap_in_tls10_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
 	in_bytes(DIR_C2S, b.p, 11);		/* up to legacy_version */
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	ck_assert(f->sess.ch->partial);
 	ck_assert_uint_eq(f->sess.ch->legacy_version, TLS_V_1_0);
@@ -1999,7 +1999,7 @@ START_TEST(test_gap_too_early_in_tls10_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
 	in_bytes(DIR_C2S, b.p, 10);		/* one byte of the version */
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
 	ub_free(&b);
@@ -2013,11 +2013,11 @@ START_TEST(test_gap_after_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
 	in(DIR_C2S, &b);
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(!f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 0);
-	tls_gap(f, DIR_C2S);			/* again: nothing new */
+	unit_tls_gap(f, DIR_C2S);			/* again: nothing new */
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 0);
 	ub_free(&b);
 }

@@ -458,6 +458,51 @@ unit_teardown(void)
 static size_t	unit_mem_base;
 static int	unit_nflows;
 
+/*
+ * What the stages report done (DIR_BIT), kept where reassembly keeps it;
+ * like reasm.c, nothing more is fed to a direction once it is done.
+ */
+void
+unit_mark(struct conn *c, unsigned dirs)
+{
+	reasm_done(flow_of(c)->stream, dirs);
+}
+
+bool
+unit_done(const struct conn *c, int dir)
+{
+	return (flow_of((struct conn *)(uintptr_t)c)->stream[dir].flags &
+	    REASM_F_DONE) != 0;
+}
+
+void
+unit_mail(struct conn *c, int dir, const uint8_t *p, size_t n)
+{
+	if (!unit_done(c, dir))
+		unit_mark(c, mail_input(c, dir, p, n));
+}
+
+void
+unit_mail_gap(struct conn *c, int dir)
+{
+	if (!unit_done(c, dir))
+		unit_mark(c, mail_gap(c, dir));
+}
+
+void
+unit_tls(struct conn *c, int dir, const uint8_t *p, size_t n)
+{
+	if (!unit_done(c, dir) && tls_input(c, dir, p, n))
+		unit_mark(c, DIR_BIT(dir));
+}
+
+void
+unit_tls_gap(struct conn *c, int dir)
+{
+	if (tls_gap(c, dir))
+		unit_mark(c, DIR_BIT(dir));
+}
+
 struct reasm_stream *
 unit_streams(struct conn *c)
 {
@@ -514,13 +559,13 @@ unit_flow_free(struct conn *f)
 void
 unit_feed(struct conn *f, int dir, const char *s)
 {
-	mail_input(f, dir, (const uint8_t *)s, strlen(s));
+	unit_mail(f, dir, (const uint8_t *)s, strlen(s));
 }
 
 void
 unit_feed_ub(struct conn *f, int dir, const struct ub *b)
 {
-	mail_input(f, dir, b->p, b->n);
+	unit_mail(f, dir, b->p, b->n);
 }
 
 void
@@ -562,8 +607,8 @@ unit_summarise(const struct conn *f, struct unit_sum *s)
 	s->ch_version = s->has_ch ? tls_client_max_version(f->sess.ch) : 0;
 	s->sh_version = s->has_sh ? tls_server_version(f->sess.sh) : 0;
 	s->mail_lines = f->sess.mail_lines;
-	s->inspect_done[0] = f->sess.inspect_done[0];
-	s->inspect_done[1] = f->sess.inspect_done[1];
+	s->inspect_done[0] = unit_done(f, 0);
+	s->inspect_done[1] = unit_done(f, 1);
 	s->tls[0] = f->sess.tls[0];
 	s->tls[1] = f->sess.tls[1];
 }
@@ -577,11 +622,11 @@ unit_dialogue(uint8_t proto, uint8_t fflags, const struct unit_msg *m,
 
 	for (i = 0; i < nmsg; i++) {
 		if ((int)i == cut_msg) {
-			mail_input(f, m[i].dir, m[i].p, cut_at);
-			mail_input(f, m[i].dir, m[i].p + cut_at,
+			unit_mail(f, m[i].dir, m[i].p, cut_at);
+			unit_mail(f, m[i].dir, m[i].p + cut_at,
 			    m[i].n - cut_at);
 		} else
-			mail_input(f, m[i].dir, m[i].p, m[i].n);
+			unit_mail(f, m[i].dir, m[i].p, m[i].n);
 	}
 	unit_summarise(f, sum);
 	unit_flow_free(f);
@@ -596,7 +641,7 @@ unit_dialogue_bytewise(uint8_t proto, uint8_t fflags,
 
 	for (i = 0; i < nmsg; i++)
 		for (j = 0; j < m[i].n; j++)
-			mail_input(f, m[i].dir, m[i].p + j, 1);
+			unit_mail(f, m[i].dir, m[i].p + j, 1);
 	unit_summarise(f, sum);
 	unit_flow_free(f);
 }

@@ -149,6 +149,14 @@ struct conn *unit_flow(uint8_t proto, uint8_t fflags);
 void	unit_flow_free(struct conn *);
 /* Its two reassembly streams (the flow entry around it holds them). */
 struct reasm_stream *unit_streams(struct conn *);
+/* Feed a stage as reasm.c does: what it reports done is kept in the
+ * stream flags (unit_done), and a done direction gets no more bytes. */
+void	unit_mark(struct conn *, unsigned dirs);
+bool	unit_done(const struct conn *, int dir);
+void	unit_mail(struct conn *, int dir, const uint8_t *, size_t);
+void	unit_mail_gap(struct conn *, int dir);
+void	unit_tls(struct conn *, int dir, const uint8_t *, size_t);
+void	unit_tls_gap(struct conn *, int dir);
 
 void	unit_feed(struct conn *, int dir, const char *);
 void	unit_feed_ub(struct conn *, int dir, const struct ub *);
