@@ -116,6 +116,7 @@ SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 
 check: deps $(PROG) $(UNIT) $(PARSERS) $(PROBE)
 	build-aux/layers.sh src
+	tests/layers/run.sh
 	$(UNIT)
 	$(PARSERS)
 	tests/golden/run.sh

@@ -1,7 +1,7 @@
 #!/bin/sh
 # layers.sh -- the dependency graph of src/, and a check that it has no cycle.
 #
-# Usage: build-aux/layers.sh [-v] [srcdir]     (after make: needs src/*.o)
+# Usage: build-aux/layers.sh [-v] [srcdir [floors]]   (after make: src/*.o)
 #
 # A module is a source file and its header (flow.c + flow.h = "flow");
 # header-only files (reader.h, caps.h) are modules too.  Module A depends
@@ -13,6 +13,11 @@
 # cycle.  Otherwise it prints the modules floor by floor: floor 0 depends
 # on nothing of ours, a module on floor n only on lower floors.  -v also
 # prints each module's direct dependencies.
+#
+# Then the named floors of doc/design.md (build-aux/floors.txt: a name and
+# its modules per line, top first) are held against the graph: the check
+# fails when a module is on no line, or depends on a module of a higher
+# line -- so the map a newcomer reads first stays the code's.
 set -eu
 
 verbose=0
@@ -21,6 +26,7 @@ if [ "${1:-}" = "-v" ]; then
 	shift
 fi
 src=${1:-src}
+floors=${2:-$(dirname "$0")/floors.txt}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -115,3 +121,37 @@ END {
 }' "$tmp/mods" "$tmp/edges" "$tmp/order"
 echo "layers: no cycle among $(wc -l <"$tmp/mods") modules of $src" \
     "($(wc -l <"$tmp/edges") include and link dependencies)"
+
+[ -r "$floors" ] || exit 0
+awk -v floors="$floors" '
+FILENAME == floors {
+	if ($0 ~ /^[[:space:]]*(#|$)/) next
+	rank[$1] = ++n
+	for (i = 2; i <= NF; i++) {
+		if ($i in on) {
+			printf "layers: %s: %s is on two floors\n", floors, \
+			    $i > "/dev/stderr"
+			bad = 1
+		}
+		on[$i] = $1
+	}
+	next
+}
+FILENAME == ARGV[2] { mods[$1] = 1; next }
+{
+	if (!($1 in on) || !($2 in on)) next	# said below, once per module
+	if (rank[on[$2]] < rank[on[$1]]) {
+		printf "layers: %s (%s) depends on %s, on the higher " \
+		    "floor %s\n", $1, on[$1], $2, on[$2] > "/dev/stderr"
+		bad = 1
+	}
+}
+END {
+	for (m in mods) if (!(m in on)) {
+		printf "layers: %s is on no floor of %s\n", m, \
+		    floors > "/dev/stderr"
+		bad = 1
+	}
+	if (bad) exit 1
+	printf "layers: every dependency keeps to the %d named floors of %s\n", n, floors
+}' "$floors" "$tmp/mods" "$tmp/edges" || exit 1

@@ -655,7 +655,7 @@ END_TEST
  * The parsers finish with a direction while segments beyond a hole are
  * still queued (here: the client's CCS ends TLS inspection).  reasm.c's
  * header: "Once the parsers need no more bytes from a direction
- * (inspect_done), its queue is freed and its segments cost nothing
+ * (REASM_F_DONE), its queue is freed and its segments cost nothing
  * further."
  */
 START_TEST(test_queue_freed_when_parser_done)
