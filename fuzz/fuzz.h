@@ -87,16 +87,16 @@ bool		 fuzz_next_chunk(const uint8_t **, size_t *,
  */
 void		 fuzz_play(struct conn *, const uint8_t *, size_t,
 		    bool bytewise,
-		    unsigned (*input)(struct conn *, int, const uint8_t *,
+		    unsigned (*input)(struct conn *, enum dir, const uint8_t *,
 		    size_t),
-		    unsigned (*gap)(struct conn *, int));
+		    unsigned (*gap)(struct conn *, enum dir));
 
 /* mail_gap(), tls_input(), tls_gap() with the signature fuzz_play()
  * takes: the directions now done (DIR_BIT). */
-unsigned	 fuzz_mail_gap(struct conn *, int dir);
-unsigned	 fuzz_tls_input(struct conn *, int dir, const uint8_t *,
+unsigned	 fuzz_mail_gap(struct conn *, enum dir dir);
+unsigned	 fuzz_tls_input(struct conn *, enum dir dir, const uint8_t *,
 		    size_t);
-unsigned	 fuzz_tls_gap(struct conn *, int dir);
+unsigned	 fuzz_tls_gap(struct conn *, enum dir dir);
 
 /* What a session left behind, for comparing two runs over the same bytes. */
 struct fuzz_sum {

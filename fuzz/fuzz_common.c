@@ -413,8 +413,8 @@ fuzz_sum_diff(const struct fuzz_sum *a, const struct fuzz_sum *b)
 
 void
 fuzz_play(struct conn *f, const uint8_t *p, size_t n, bool bytewise,
-    unsigned (*input)(struct conn *, int, const uint8_t *, size_t),
-    unsigned (*gap)(struct conn *, int))
+    unsigned (*input)(struct conn *, enum dir, const uint8_t *, size_t),
+    unsigned (*gap)(struct conn *, enum dir))
 {
 	struct fuzz_chunk	c;
 	uint8_t			*copy;
@@ -443,19 +443,19 @@ fuzz_play(struct conn *f, const uint8_t *p, size_t n, bool bytewise,
 }
 
 unsigned
-fuzz_mail_gap(struct conn *f, int dir)
+fuzz_mail_gap(struct conn *f, enum dir dir)
 {
 	return mail_gap(f, dir);
 }
 
 unsigned
-fuzz_tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
+fuzz_tls_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
 	return tls_input(f, dir, p, n) ? DIR_BIT(dir) : 0;
 }
 
 unsigned
-fuzz_tls_gap(struct conn *f, int dir)
+fuzz_tls_gap(struct conn *f, enum dir dir)
 {
 	return tls_gap(f, dir) ? DIR_BIT(dir) : 0;
 }

@@ -54,10 +54,10 @@
 #define MAX_SEGS	512		/* segments remembered for the oracle */
 #define CLI_PORT	40000
 
-unsigned __real_mail_input(struct conn *, int, const uint8_t *, size_t);
-unsigned __real_mail_gap(struct conn *, int);
-unsigned __wrap_mail_input(struct conn *, int, const uint8_t *, size_t);
-unsigned __wrap_mail_gap(struct conn *, int);
+unsigned __real_mail_input(struct conn *, enum dir, const uint8_t *, size_t);
+unsigned __real_mail_gap(struct conn *, enum dir);
+unsigned __wrap_mail_input(struct conn *, enum dir, const uint8_t *, size_t);
+unsigned __wrap_mail_gap(struct conn *, enum dir);
 
 struct sent {
 	int		 dir;
@@ -129,7 +129,7 @@ byte_was_sent(const struct conn *f, int dir, uint32_t seq, uint8_t b)
 }
 
 unsigned
-__wrap_mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
+__wrap_mail_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
 	const struct reasm_stream	*s = &flow_of(f)->stream[dir];
 	uint32_t			 start = s->next_seq - (uint32_t)n;
@@ -168,7 +168,7 @@ __wrap_mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
 }
 
 unsigned
-__wrap_mail_gap(struct conn *f, int dir)
+__wrap_mail_gap(struct conn *f, enum dir dir)
 {
 	if (debug)
 		fprintf(stderr, "  gap flow %llu dir %d at %u\n",

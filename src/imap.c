@@ -177,9 +177,9 @@ imap_login_user(const uint8_t *l, size_t n, size_t off,
 static void
 imap_id(const uint8_t *l, size_t n, size_t off, struct mail_facts *mf)
 {
-	static const char *const keys[MAIL_ID_MAX] = {
-		[MAIL_ID_NAME] = "name", [MAIL_ID_VERSION] = "version",
-		[MAIL_ID_VENDOR] = "vendor", [MAIL_ID_OS] = "os",
+	static const char *const keys[MI_ID_MAX] = {
+		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
+		[MI_ID_VENDOR] = "vendor", [MI_ID_OS] = "os",
 	};
 	const uint8_t		*k, *v;
 	size_t			 kl, vl;
@@ -197,7 +197,7 @@ imap_id(const uint8_t *l, size_t n, size_t off, struct mail_facts *mf)
 		off = imap_string(l, n, off, &v, &vl, &nil);
 		if (kl == 0)
 			break;
-		for (i = 0; i < MAIL_ID_MAX; i++)
+		for (i = 0; i < MI_ID_MAX; i++)
 			if (mail_tok_is(k, kl, keys[i]) &&
 			    mf->id_val[i].n == 0) {
 				mf->id_val[i].p = v;
@@ -209,7 +209,7 @@ imap_id(const uint8_t *l, size_t n, size_t off, struct mail_facts *mf)
 }
 
 enum mail_ev
-imap_line(struct imap_state *is, int dir, const uint8_t *l, size_t n,
+imap_line(struct imap_state *is, enum dir dir, const uint8_t *l, size_t n,
     struct mail_facts *mf)
 {
 	enum mail_ev	 ev = MAIL_EV_NONE;
@@ -220,17 +220,17 @@ imap_line(struct imap_state *is, int dir, const uint8_t *l, size_t n,
 	is->cont[dir] = false;
 	/* More client bytes before the server's "+": this client did not
 	 * wait, its literal came inline (and was read as this line). */
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		is->lit_wait = false;
 	if (!cont) {
-		if (dir == MAIL_C2S)
+		if (dir == DIR_C2S)
 			ev = imap_client(is, l, n, mf);
 		else
 			ev = imap_server(is, l, n, mf);
 	}
 	if (imap_literal(l, n, &lit, &sync)) {
 		is->cont[dir] = true;
-		if (dir == MAIL_C2S && sync) {
+		if (dir == DIR_C2S && sync) {
 			is->lit_wait = true;	/* until the server's "+" */
 			is->lit_len = (uint32_t)lit;
 		} else {
@@ -246,11 +246,11 @@ imap_line(struct imap_state *is, int dir, const uint8_t *l, size_t n,
  * a command word from the client.
  */
 bool
-imap_whole(int dir, const uint8_t *l, size_t n)
+imap_whole(enum dir dir, const uint8_t *l, size_t n)
 {
 	size_t	i = 0;
 
-	if (dir == MAIL_S2C && n >= 2 && (l[0] == '*' || l[0] == '+') &&
+	if (dir == DIR_S2C && n >= 2 && (l[0] == '*' || l[0] == '+') &&
 	    l[1] == ' ')
 		return true;
 	while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
@@ -258,7 +258,7 @@ imap_whole(int dir, const uint8_t *l, size_t n)
 	if (i == 0 || i >= n || l[i] != ' ')
 		return false;
 	i++;
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		return mail_cmd_at(l, n, i);
 	return (n - i >= 2 && memcmp(l + i, "OK", 2) == 0) ||
 	    (n - i >= 2 && memcmp(l + i, "NO", 2) == 0) ||
@@ -267,7 +267,7 @@ imap_whole(int dir, const uint8_t *l, size_t n)
 
 /* A gap: the line after it continues no literal we know of. */
 void
-imap_gap(struct imap_state *is, int dir)
+imap_gap(struct imap_state *is, enum dir dir)
 {
 	is->cont[dir] = false;
 }
@@ -303,7 +303,7 @@ imap_client(struct imap_state *is, const uint8_t *l, size_t n,
 		    imap_sync_announced(l, n))
 			is->login_lit = true;
 		else
-			mf->cred = MAIL_CRED_LOGIN;
+			mf->cred = CT_LOGIN;
 		imap_login_user(l, n, off, mf);
 	} else if (mail_tok_is(cmd, cl, "AUTHENTICATE")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
@@ -330,10 +330,10 @@ imap_server(struct imap_state *is, const uint8_t *l, size_t n,
 	if (tl == 1 && tag[0] == '+') {	/* continuation request */
 		if (is->lit_wait) {	/* go ahead: the literal follows */
 			is->lit_wait = false;
-			mf->skip_set[MAIL_C2S] = true;
-			mf->skip[MAIL_C2S] = is->lit_len;
+			mf->skip_set[DIR_C2S] = true;
+			mf->skip[DIR_C2S] = is->lit_len;
 			if (is->login_lit)
-				mf->cred = MAIL_CRED_LOGIN;
+				mf->cred = CT_LOGIN;
 			is->login_lit = false;
 		}
 		return MAIL_EV_NONE;
@@ -364,7 +364,7 @@ imap_server(struct imap_state *is, const uint8_t *l, size_t n,
 	if (is->lit_wait && imap_tag_is(is->cmd_tag, is->cmd_len, tag, tl)) {
 		is->lit_wait = false;
 		is->login_lit = false;
-		is->cont[MAIL_C2S] = false;
+		is->cont[DIR_C2S] = false;
 	}
 	if (imap_tag_is(is->stls_tag, is->stls_len, tag, tl)) {
 		is->stls_len = 0;

@@ -50,38 +50,23 @@ enum mail_step {
 	MS_LINE,		/* bytes went to the line splitter */
 };
 
-_Static_assert(MAIL_C2S == DIR_C2S && MAIL_S2C == DIR_S2C,
-    "mailproto.h numbers directions as enum dir");
-_Static_assert((int)MAIL_CRED_NONE == (int)CT_NONE &&
-    (int)MAIL_CRED_USER_PASS == (int)CT_USER_PASS &&
-    (int)MAIL_CRED_APOP == (int)CT_APOP &&
-    (int)MAIL_CRED_LOGIN == (int)CT_LOGIN &&
-    (int)MAIL_CRED_SASL_PLAIN == (int)CT_SASL_PLAIN &&
-    (int)MAIL_CRED_SASL_LOGIN == (int)CT_SASL_LOGIN,
-    "mailproto.h numbers credentials as CT_*");
-_Static_assert((int)MAIL_ID_NAME == (int)MI_ID_NAME &&
-    (int)MAIL_ID_VERSION == (int)MI_ID_VERSION &&
-    (int)MAIL_ID_VENDOR == (int)MI_ID_VENDOR &&
-    (int)MAIL_ID_OS == (int)MI_ID_OS && (int)MAIL_ID_MAX == (int)MI_ID_MAX,
-    "mailproto.h numbers ID fields as MI_ID_*");
-
 static struct mail_state *mail_state(struct conn *);
 static void	mail_hold(struct mail_state *, const uint8_t *,
 		    size_t);
-static void	mail_keep(struct mail_state *, int,
+static void	mail_keep(struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static int	mail_first_bytes(struct conn *, struct mail_state *, int,
+static int	mail_first_bytes(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static void	mail_stream(struct conn *, struct mail_state *, int,
+static void	mail_stream(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static enum mail_step mail_step(struct conn *, struct mail_state *, int,
+static enum mail_step mail_step(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t **, size_t *, struct mail_back *);
-static void	mail_depth(struct conn *, struct mail_state *, int);
-static void	mail_line(struct conn *, struct mail_state *, int,
+static void	mail_depth(struct conn *, struct mail_state *, enum dir);
+static void	mail_line(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t *, size_t, struct mail_back *);
 static void	mail_facts(struct conn *, struct mail_state *,
 		    const struct mail_facts *);
-static void	mail_banner(struct conn *, int, const uint8_t *, size_t);
+static void	mail_banner(struct conn *, enum dir, const uint8_t *, size_t);
 static void	mail_starttls_sent(struct conn *, struct mail_state *);
 static void	mail_starttls_yes(struct conn *, struct mail_state *);
 static void	mail_starttls_no(struct conn *, struct mail_state *,
@@ -145,7 +130,7 @@ mail_free(struct conn *f)
  * smtp_whole()), else taken for the tail of one the gap cut.
  */
 static bool
-mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
+mail_line_whole(uint8_t proto, enum dir dir, const uint8_t *l, size_t n)
 {
 	switch (proto) {
 	case PROTO_POP3:
@@ -163,7 +148,7 @@ mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
  * session.  A refused STARTTLS hands the held client bytes back in *back.
  */
 static void
-mail_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
+mail_line(struct conn *f, struct mail_state *ms, enum dir dir, const uint8_t *l,
     size_t n, struct mail_back *back)
 {
 	struct mail_facts	mf;
@@ -208,7 +193,7 @@ mail_line(struct conn *f, struct mail_state *ms, int dir, const uint8_t *l,
 }
 
 unsigned
-mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
+mail_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
 	struct mail_state	*ms;
 
@@ -231,8 +216,8 @@ mail_input(struct conn *f, int dir, const uint8_t *p, size_t n)
  * server's next byte, as if they had just arrived.
  */
 static void
-mail_stream(struct conn *f, struct mail_state *ms, int dir, const uint8_t *p,
-    size_t n)
+mail_stream(struct conn *f, struct mail_state *ms, enum dir dir,
+    const uint8_t *p, size_t n)
 {
 	struct mail_back	 back = { NULL, 0 };
 	const uint8_t		*hp;
@@ -269,8 +254,8 @@ mail_stream(struct conn *f, struct mail_state *ms, int dir, const uint8_t *p,
  * to the splitter and the parser.  *p and *n move past what was used.
  */
 static enum mail_step
-mail_step(struct conn *f, struct mail_state *ms, int dir, const uint8_t **p,
-    size_t *n, struct mail_back *back)
+mail_step(struct conn *f, struct mail_state *ms, enum dir dir,
+    const uint8_t **p, size_t *n, struct mail_back *back)
 {
 	const uint8_t	*line;
 	size_t		 used, len;
@@ -311,7 +296,7 @@ mail_step(struct conn *f, struct mail_state *ms, int dir, const uint8_t **p,
 
 /* Past plain_depth with no STARTTLS under way: plaintext for good. */
 static void
-mail_depth(struct conn *f, struct mail_state *ms, int dir)
+mail_depth(struct conn *f, struct mail_state *ms, enum dir dir)
 {
 	const struct config	*cfg = config_active();
 
@@ -331,7 +316,7 @@ mail_depth(struct conn *f, struct mail_state *ms, int dir)
  * went to the line splitter).
  */
 static int
-mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
+mail_first_bytes(struct conn *f, struct mail_state *ms, enum dir dir,
     const uint8_t *p, size_t n)
 {
 	const uint8_t	*line;
@@ -379,7 +364,7 @@ mail_first_bytes(struct conn *f, struct mail_state *ms, int dir,
 
 /* A flow nDPI is still looking at: keep its first bytes for later. */
 static void
-mail_keep(struct mail_state *ms, int dir, const uint8_t *p,
+mail_keep(struct mail_state *ms, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	room;
@@ -492,7 +477,7 @@ mail_hold(struct mail_state *ms, const uint8_t *p, size_t n)
 }
 
 unsigned
-mail_gap(struct conn *f, int dir)
+mail_gap(struct conn *f, enum dir dir)
 {
 	struct mail_state	*ms = f->mail;
 
@@ -596,7 +581,7 @@ mail_done(const struct mail_state *ms)
 	    (ms->done[DIR_S2C] ? DIR_BIT(DIR_S2C) : 0);
 }
 
-/* --- what the two sides said of themselves ---------------------------------- */
+/* --- what the two sides said of themselves -------------------------------- */
 
 /* The flow's mail_info, allocated on first use; NULL without memory. */
 static struct mail_info *
@@ -621,7 +606,7 @@ mail_info_set(uint8_t *dst, uint8_t *dlen, size_t cap, const uint8_t *v,
 
 /* The server's first line of a session seen from its start: its banner. */
 static void
-mail_banner(struct conn *f, int dir, const uint8_t *l, size_t n)
+mail_banner(struct conn *f, enum dir dir, const uint8_t *l, size_t n)
 {
 	struct mail_info	*mi;
 
@@ -685,11 +670,11 @@ mail_facts(struct conn *f, struct mail_state *ms, const struct mail_facts *mf)
 	for (off = mail_mech_next(mf, 0, &m, &ml); ml > 0;
 	    off = mail_mech_next(mf, off, &m, &ml))
 		mail_mech(f, m, ml);
-	if (mf->user_sasl != MAIL_CRED_NONE)
+	if (mf->user_sasl != CT_NONE)
 		mail_user_sasl(f, mf->user_sasl, mf->user.p, mf->user.n);
 	else if (mf->user.n > 0)
 		mail_user(f, mf->user.p, mf->user.n);
-	if (mf->cred != MAIL_CRED_NONE)
+	if (mf->cred != CT_NONE)
 		mail_cred(f, mf->cred);
 	for (dir = 0; dir < 2; dir++)
 		if (mf->skip_set[dir])
@@ -737,7 +722,7 @@ mail_mech(struct conn *f, const uint8_t *m, size_t n)
 	memcpy(mi->mechs + have, up, n + 1);
 }
 
-/* --- credentials before TLS ------------------------------------------------ */
+/* --- credentials before TLS ---------------------------------------------- */
 
 /* The client sent credentials (mechanism ct) on a plaintext line. */
 static void

@@ -30,8 +30,8 @@ struct conn;
  * stops delivering those, and a flow with both done costs a lookup per
  * packet from then on.
  */
-unsigned mail_input(struct conn *, int dir, const uint8_t *, size_t);
-unsigned mail_gap(struct conn *, int dir);
+unsigned mail_input(struct conn *, enum dir dir, const uint8_t *, size_t);
+unsigned mail_gap(struct conn *, enum dir dir);
 void	mail_free(struct conn *);
 unsigned mail_replay(struct conn *);
 uint8_t	mail_sniff(const struct conn *);

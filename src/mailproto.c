@@ -90,11 +90,11 @@ mail_sasl_start(struct mail_sasl *sa, const uint8_t *mech, size_t ml,
 {
 	sa->step = 0;
 	if (mail_tok_is(mech, ml, "PLAIN"))
-		sa->ct = MAIL_CRED_SASL_PLAIN;
+		sa->ct = CT_SASL_PLAIN;
 	else if (mail_tok_is(mech, ml, "LOGIN"))
-		sa->ct = MAIL_CRED_SASL_LOGIN;
+		sa->ct = CT_SASL_LOGIN;
 	else {
-		sa->ct = MAIL_CRED_NONE; /* CRAM-MD5, SCRAM...: no password */
+		sa->ct = CT_NONE; /* CRAM-MD5, SCRAM...: no password */
 		return;
 	}
 	if (irl == 1 && ir[0] == '=')
@@ -113,26 +113,26 @@ void
 mail_sasl_line(struct mail_sasl *sa, const uint8_t *l, size_t n,
     struct mail_facts *mf)
 {
-	if (sa->ct == MAIL_CRED_NONE)
+	if (sa->ct == CT_NONE)
 		return;
 	if (n == 1 && l[0] == '*') {	/* the client cancelled */
-		sa->ct = MAIL_CRED_NONE;
+		sa->ct = CT_NONE;
 		return;
 	}
-	if (sa->ct == MAIL_CRED_SASL_LOGIN && sa->step == 0) {
+	if (sa->ct == CT_SASL_LOGIN && sa->step == 0) {
 		mf->user.p = l;
 		mf->user.n = n;
-		mf->user_sasl = MAIL_CRED_SASL_LOGIN;
+		mf->user_sasl = CT_SASL_LOGIN;
 		sa->step = 1;
 		return;
 	}
-	if (sa->ct == MAIL_CRED_SASL_PLAIN) {
+	if (sa->ct == CT_SASL_PLAIN) {
 		mf->user.p = l;
 		mf->user.n = n;
-		mf->user_sasl = MAIL_CRED_SASL_PLAIN;
+		mf->user_sasl = CT_SASL_PLAIN;
 	}
 	mf->cred = sa->ct;
-	sa->ct = MAIL_CRED_NONE;
+	sa->ct = CT_NONE;
 }
 
 /*
@@ -222,12 +222,12 @@ mail_sasl_user(uint8_t ct, const uint8_t *l, size_t n, uint8_t *buf,
 
 	if ((len = b64_decode(l, n, buf, cap)) == (size_t)-1)
 		return false;
-	if (ct == MAIL_CRED_SASL_LOGIN) {
+	if (ct == CT_SASL_LOGIN) {
 		*u = buf;
 		*ul = len;
 		return true;
 	}
-	if (ct != MAIL_CRED_SASL_PLAIN ||
+	if (ct != CT_SASL_PLAIN ||
 	    (a = memchr(buf, '\0', len)) == NULL ||
 	    (b = memchr(a + 1, '\0', len - (size_t)(a + 1 - buf))) == NULL)
 		return false;

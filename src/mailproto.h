@@ -6,10 +6,11 @@
  * from and its own protocol state.  It returns what the line did to
  * STARTTLS (enum mail_ev) and fills a struct mail_facts with what else it
  * recognised; the facts' spans point into the line and live as long as
- * it.  A parser knows no flow, session, configuration or memory budget:
- * it allocates nothing, counts nothing and calls nobody above this
- * header.  mail.c cuts the byte stream into lines, switches on the event
- * and writes the facts into the session.
+ * it.  A parser knows no flow, configuration or memory budget, and of
+ * the session only its names (session.h: enum dir, the CT_* credential
+ * kinds, the MI_ID_* fields): it allocates nothing, counts nothing and
+ * calls nobody above this header.  mail.c cuts the byte stream into
+ * lines, switches on the event and writes the facts into the session.
  *
  * Lines are whole when they get here (line.c gathers them; "need more"
  * is the splitter's business), so a line is either recognised or not:
@@ -23,10 +24,7 @@
 #include <stdint.h>
 
 #include "caps.h"
-
-/* Directions, numbered as the session's enum dir (mail.c asserts it). */
-#define MAIL_C2S	0		/* client to server */
-#define MAIL_S2C	1		/* server to client */
+#include "session.h"
 
 /* What a line did to STARTTLS; mail.c acts on it. */
 enum mail_ev {
@@ -38,20 +36,6 @@ enum mail_ev {
 	MAIL_EV_PLAINTEXT_FINAL,	/* logged in (or PREAUTH): STARTTLS
 					   can no longer come */
 };
-
-/* Credentials sent in the clear, numbered as the session's CT_*. */
-enum mail_cred {
-	MAIL_CRED_NONE,
-	MAIL_CRED_USER_PASS,		/* POP3 USER, PASS */
-	MAIL_CRED_APOP,			/* POP3 APOP */
-	MAIL_CRED_LOGIN,		/* IMAP LOGIN */
-	MAIL_CRED_SASL_PLAIN,		/* AUTH(ENTICATE) PLAIN */
-	MAIL_CRED_SASL_LOGIN,		/* AUTH(ENTICATE) LOGIN */
-};
-
-/* IMAP ID fields kept (RFC 2971), numbered as the session's MI_ID_*. */
-enum mail_id { MAIL_ID_NAME, MAIL_ID_VERSION, MAIL_ID_VENDOR, MAIL_ID_OS,
-	MAIL_ID_MAX };
 
 /* How the mechanisms in mail_facts.mechs are written. */
 enum mail_mechs {
@@ -72,7 +56,7 @@ struct mail_facts {
 	bool		 starttls_offered; /* CAPA, CAPABILITY, EHLO list it */
 	bool		 queue_full;	/* a command not tracked: too many
 					   awaited a reply */
-	uint8_t		 cred;		/* enum mail_cred sent on this line */
+	uint8_t		 cred;		/* enum cleartext sent on this line */
 	struct mail_span user;		/* user name, as sent */
 	uint8_t		 user_sasl;	/* MAIL_CRED_SASL_*: user is that
 					   mechanism's response, base64
@@ -82,7 +66,7 @@ struct mail_facts {
 					   (mail_mech_next() walks them) */
 	uint8_t		 mechs_form;	/* enum mail_mechs */
 	bool		 id;		/* an IMAP ID with a field list */
-	struct mail_span id_val[MAIL_ID_MAX];	/* its values (first
+	struct mail_span id_val[MI_ID_MAX];	/* its values (first
 						   non-empty of each) */
 	bool		 skip_set[2];	/* skip[dir] is new */
 	uint64_t	 skip[2];	/* bytes after this line to pass over
@@ -136,20 +120,20 @@ struct smtp_state {
  * line is the greeting).  imap_gap() forgets a literal the gap cut.
  */
 void		pop3_init(struct pop3_state *, bool midstream);
-enum mail_ev	pop3_line(struct pop3_state *, int dir, const uint8_t *,
+enum mail_ev	pop3_line(struct pop3_state *, enum dir dir, const uint8_t *,
 		    size_t, struct mail_facts *);
-enum mail_ev	imap_line(struct imap_state *, int dir, const uint8_t *,
+enum mail_ev	imap_line(struct imap_state *, enum dir dir, const uint8_t *,
 		    size_t, struct mail_facts *);
-void		imap_gap(struct imap_state *, int dir);
+void		imap_gap(struct imap_state *, enum dir dir);
 /*
  * After a gap: whether a line starts the way this side of the protocol
  * starts its lines (then it is whole; else the tail of a cut one).
  */
-bool		pop3_whole(int dir, const uint8_t *, size_t);
-bool		imap_whole(int dir, const uint8_t *, size_t);
-bool		smtp_whole(int dir, const uint8_t *, size_t);
+bool		pop3_whole(enum dir dir, const uint8_t *, size_t);
+bool		imap_whole(enum dir dir, const uint8_t *, size_t);
+bool		smtp_whole(enum dir dir, const uint8_t *, size_t);
 void		smtp_init(struct smtp_state *, bool midstream);
-enum mail_ev	smtp_line(struct smtp_state *, int dir, const uint8_t *,
+enum mail_ev	smtp_line(struct smtp_state *, enum dir dir, const uint8_t *,
 		    size_t, struct mail_facts *);
 
 /* Shared by the parsers (mailproto.c). */

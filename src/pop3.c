@@ -49,20 +49,20 @@ pop3_init(struct pop3_state *ps, bool midstream)
 }
 
 enum mail_ev
-pop3_line(struct pop3_state *ps, int dir, const uint8_t *l, size_t n,
+pop3_line(struct pop3_state *ps, enum dir dir, const uint8_t *l, size_t n,
     struct mail_facts *mf)
 {
 	memset(mf, 0, sizeof(*mf));
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		return pop3_client(ps, l, n, mf);
 	return pop3_server(ps, l, n, mf);
 }
 
 /* After a gap: "+OK", "-ERR", "+ " from the server, a command word. */
 bool
-pop3_whole(int dir, const uint8_t *l, size_t n)
+pop3_whole(enum dir dir, const uint8_t *l, size_t n)
 {
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		return mail_cmd_at(l, n, 0);
 	return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
 	    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
@@ -96,10 +96,10 @@ pop3_client(struct pop3_state *ps, const uint8_t *l, size_t n,
 		type = P3_MULTI;
 	else if (mail_tok_is(cmd, cl, "PASS")) {
 		type = P3_LOGIN;
-		mf->cred = MAIL_CRED_USER_PASS;
+		mf->cred = CT_USER_PASS;
 	} else if (mail_tok_is(cmd, cl, "APOP")) {
 		type = P3_LOGIN;
-		mf->cred = MAIL_CRED_APOP;
+		mf->cred = CT_APOP;
 		mf->user.p = arg;
 		mf->user.n = al;
 	} else if (mail_tok_is(cmd, cl, "USER")) {

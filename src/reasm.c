@@ -49,18 +49,18 @@ struct reasm_seg {
 #define SEQ_GT(a, b)	(SEQ_DIFF(a, b) > 0)
 #define SEQ_GEQ(a, b)	(SEQ_DIFF(a, b) >= 0)
 
-static void	reasm_segment(struct conn *, struct reasm_stream *, int,
+static void	reasm_segment(struct conn *, struct reasm_stream *, enum dir,
 		    uint32_t, const uint8_t *, uint32_t, int);
-static void	reasm_deliver(struct conn *, struct reasm_stream *, int,
+static void	reasm_deliver(struct conn *, struct reasm_stream *, enum dir,
 		    const uint8_t *, uint32_t);
-static void	reasm_drain(struct conn *, struct reasm_stream *, int);
+static void	reasm_drain(struct conn *, struct reasm_stream *, enum dir);
 static void	reasm_remember(struct reasm_stream *, const uint8_t *,
 		    uint32_t);
-static void	reasm_recheck(struct conn *, struct reasm_stream *, int,
+static void	reasm_recheck(struct conn *, struct reasm_stream *, enum dir,
 		    uint32_t, const uint8_t *, uint32_t);
-static void	reasm_gap(struct conn *, struct reasm_stream *, int, uint32_t);
-static void	reasm_gap_to_head(struct conn *, struct reasm_stream *, int);
-static int	reasm_queue(struct reasm_stream *, int, uint32_t,
+static void	reasm_gap(struct conn *, struct reasm_stream *, enum dir, uint32_t);
+static void	reasm_gap_to_head(struct conn *, struct reasm_stream *, enum dir);
+static int	reasm_queue(struct reasm_stream *, enum dir, uint32_t,
 		    const uint8_t *, uint32_t);
 static int	reasm_insert(struct reasm_stream *, struct reasm_seg **,
 		    uint32_t, const uint8_t *, uint32_t);
@@ -98,7 +98,7 @@ reasm_free(struct reasm_stream *s)
 }
 
 void
-reasm_input(struct conn *f, struct reasm_stream *st, int dir,
+reasm_input(struct conn *f, struct reasm_stream *st, enum dir dir,
     const struct pkt *p)
 {
 	struct reasm_stream	*s = &st[dir];
@@ -162,8 +162,8 @@ reasm_input(struct conn *f, struct reasm_stream *st, int dir,
 }
 
 static void
-reasm_segment(struct conn *f, struct reasm_stream *st, int dir, uint32_t seq,
-    const uint8_t *data, uint32_t len, int retry)
+reasm_segment(struct conn *f, struct reasm_stream *st, enum dir dir,
+    uint32_t seq, const uint8_t *data, uint32_t len, int retry)
 {
 	struct reasm_stream	*s = &st[dir];
 	int32_t			 off = SEQ_DIFF(seq, s->next_seq);
@@ -226,7 +226,7 @@ reasm_segment(struct conn *f, struct reasm_stream *st, int dir, uint32_t seq,
 }
 
 static void
-reasm_deliver(struct conn *f, struct reasm_stream *st, int dir,
+reasm_deliver(struct conn *f, struct reasm_stream *st, enum dir dir,
     const uint8_t *data, uint32_t len)
 {
 	struct reasm_stream	*s = &st[dir];
@@ -245,7 +245,7 @@ reasm_deliver(struct conn *f, struct reasm_stream *st, int dir,
 
 /* Deliver queued segments that now continue the stream. */
 static void
-reasm_drain(struct conn *f, struct reasm_stream *st, int dir)
+reasm_drain(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
 	struct reasm_stream	*s = &st[dir];
 	struct reasm_seg	*e;
@@ -265,7 +265,7 @@ reasm_drain(struct conn *f, struct reasm_stream *st, int dir)
 
 /* Bytes up to upto will never be seen: tell the parser, move on. */
 static void
-reasm_gap(struct conn *f, struct reasm_stream *st, int dir, uint32_t upto)
+reasm_gap(struct conn *f, struct reasm_stream *st, enum dir dir, uint32_t upto)
 {
 	struct reasm_stream	*s = &st[dir];
 
@@ -283,7 +283,7 @@ reasm_gap(struct conn *f, struct reasm_stream *st, int dir, uint32_t upto)
 
 /* Give up on the hole before the first queued segment. */
 static void
-reasm_gap_to_head(struct conn *f, struct reasm_stream *st, int dir)
+reasm_gap_to_head(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
 	struct reasm_stream	*s = &st[dir];
 
@@ -295,7 +295,7 @@ reasm_gap_to_head(struct conn *f, struct reasm_stream *st, int dir)
 
 /* End of the flow: whatever is queued is delivered across its holes. */
 void
-reasm_flush(struct conn *f, struct reasm_stream *st, int dir)
+reasm_flush(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
 	struct reasm_stream	*s = &st[dir];
 
@@ -342,8 +342,8 @@ reasm_remember(struct reasm_stream *s, const uint8_t *data, uint32_t len)
  * whose byte is garbage by design (RFC 9293 3.8.4): not compared.
  */
 static void
-reasm_recheck(struct conn *f, struct reasm_stream *st, int dir, uint32_t seq,
-    const uint8_t *data, uint32_t len)
+reasm_recheck(struct conn *f, struct reasm_stream *st, enum dir dir,
+    uint32_t seq, const uint8_t *data, uint32_t len)
 {
 	struct reasm_stream	*s = &st[dir];
 	uint64_t		 kept;
@@ -376,7 +376,7 @@ reasm_recheck(struct conn *f, struct reasm_stream *st, int dir, uint32_t seq,
  * difference is a conflict.  Returns -1 when the queue limits are reached.
  */
 static int
-reasm_queue(struct reasm_stream *st, int dir, uint32_t seq,
+reasm_queue(struct reasm_stream *st, enum dir dir, uint32_t seq,
     const uint8_t *data, uint32_t len)
 {
 	struct reasm_stream	 *s = &st[dir];

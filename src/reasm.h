@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "session.h"
+
 struct conn;
 struct pkt;
 
@@ -35,9 +37,9 @@ struct reasm_stream {
 #define REASM_F_FIN	0x10	/* fin_seq is valid */
 #define REASM_F_DONE	0x20	/* the parsers need no more of it */
 
-void	reasm_input(struct conn *, struct reasm_stream *, int dir,
+void	reasm_input(struct conn *, struct reasm_stream *, enum dir dir,
 	    const struct pkt *);
-void	reasm_flush(struct conn *, struct reasm_stream *, int dir);
+void	reasm_flush(struct conn *, struct reasm_stream *, enum dir dir);
 void	reasm_free(struct reasm_stream *);
 void	reasm_done(struct reasm_stream *, unsigned dirs);
 size_t	reasm_seg_overhead(void);

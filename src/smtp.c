@@ -48,11 +48,11 @@ smtp_init(struct smtp_state *ss, bool midstream)
 }
 
 enum mail_ev
-smtp_line(struct smtp_state *ss, int dir, const uint8_t *l, size_t n,
+smtp_line(struct smtp_state *ss, enum dir dir, const uint8_t *l, size_t n,
     struct mail_facts *mf)
 {
 	memset(mf, 0, sizeof(*mf));
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		return smtp_client(ss, l, n, mf);
 	return smtp_server(ss, l, n, mf);
 }
@@ -76,9 +76,9 @@ smtp_number(const uint8_t *s, size_t n, uint64_t *v)
 
 /* After a gap: three digits then SP, "-" or the end; a command word. */
 bool
-smtp_whole(int dir, const uint8_t *l, size_t n)
+smtp_whole(enum dir dir, const uint8_t *l, size_t n)
 {
-	if (dir == MAIL_C2S)
+	if (dir == DIR_C2S)
 		return mail_cmd_at(l, n, 0);
 	return n >= 3 && l[0] >= '2' && l[0] <= '5' && l[1] >= '0' &&
 	    l[1] <= '9' && l[2] >= '0' && l[2] <= '9' && (n == 3 ||
@@ -125,8 +125,8 @@ smtp_client(struct smtp_state *ss, const uint8_t *l, size_t n,
 	}
 	else if (mail_tok_is(cmd, cl, "BDAT") &&
 	    smtp_number(arg, al, &chunk)) {
-		mf->skip_set[MAIL_C2S] = true;
-		mf->skip[MAIL_C2S] = chunk;
+		mf->skip_set[DIR_C2S] = true;
+		mf->skip[DIR_C2S] = chunk;
 	}
 	mf->line = true;
 	if (!mail_cmdq_push(&ss->q, type)) {

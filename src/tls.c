@@ -78,22 +78,22 @@ static const uint8_t hrr_random[32] = {
 
 static struct tls_state *tls_state(struct conn *);
 static void	tls_done(struct tls_dir *);
-static void	tls_partial_hello(struct conn *, struct tls_dir *, int);
-static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
-static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, int,
+static void	tls_partial_hello(struct conn *, struct tls_dir *, enum dir);
+static long	tls_scan(struct tls_dir *, enum dir, const uint8_t *, size_t);
+static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t *, uint8_t *, size_t *);
-static size_t	tls_start(struct conn *, struct tls_dir *, int,
+static size_t	tls_start(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_header(struct conn *, struct tls_dir *, int,
+static size_t	tls_header(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_body(struct conn *, struct tls_dir *, int,
+static size_t	tls_body(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_v2(struct conn *, struct tls_dir *, int,
+static size_t	tls_v2(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_gather(struct conn *, struct tls_dir *, int,
+static size_t	tls_gather(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static void	tls_message(struct conn *, struct tls_dir *, int);
-static void	tls_alert(struct conn *, int, uint8_t, uint8_t);
+static void	tls_message(struct conn *, struct tls_dir *, enum dir);
+static void	tls_alert(struct conn *, enum dir, uint8_t, uint8_t);
 static void	tls_certificate(struct conn *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
@@ -614,7 +614,7 @@ tls_done(struct tls_dir *td)
  * lost supported_versions could have said anything, so nothing is kept.
  */
 static void
-tls_partial_hello(struct conn *f, struct tls_dir *td, int dir)
+tls_partial_hello(struct conn *f, struct tls_dir *td, enum dir dir)
 {
 	struct tls_client_hello	*ch;
 	uint16_t		 v;
@@ -638,7 +638,7 @@ tls_partial_hello(struct conn *f, struct tls_dir *td, int dir)
 /* A hole in the stream: we cannot know where records begin again.  The
  * direction is done either way. */
 bool
-tls_gap(struct conn *f, int dir)
+tls_gap(struct conn *f, enum dir dir)
 {
 	struct tls_state	*ts = f->tls;
 	struct tls_dir		*td;
@@ -670,7 +670,7 @@ tls_gap(struct conn *f, int dir)
  * leads back to TD_SCAN, so there is never a third.
  */
 bool
-tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
+tls_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
 	struct tls_state	*ts;
 	struct tls_dir		*td;
@@ -737,7 +737,7 @@ tls_input(struct conn *f, int dir, const uint8_t *p, size_t n)
  * sets TD_START), or -1.
  */
 static long
-tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
+tls_scan(struct tls_dir *td, enum dir dir, const uint8_t *p, size_t n)
 {
 	struct rd	r = rd_init(p, n);
 	size_t		i, len;
@@ -775,7 +775,7 @@ tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
  * (*tl of them, at most 5) for the caller to read before p, whole.
  */
 static const uint8_t *
-tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_scan_for(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t *n, uint8_t *tail, size_t *tl)
 {
 	uint8_t	win[10];
@@ -815,7 +815,7 @@ tls_scan_for(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 /* Classify the first three bytes of the direction. */
 static size_t
-tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_start(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = 3 - td->hdr_len;
@@ -868,7 +868,7 @@ tls_start(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
  *   type(1) legacy_record_version(2) length(2)
  */
 static size_t
-tls_header(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_header(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t		take = 5 - td->hdr_len;
@@ -907,7 +907,7 @@ tls_header(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 }
 
 static size_t
-tls_body(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_body(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->body_left < n ? td->body_left : n;
@@ -958,7 +958,7 @@ tls_body(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
  * empty) is passed over.
  */
 static size_t
-tls_gather(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_gather(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t		used = 0, take;
@@ -1026,7 +1026,7 @@ tls_gather(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 /* An SSLv2 hello: gather the record, parse it, stop. */
 static size_t
-tls_v2(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_v2(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->hs_need - td->hs_len;
@@ -1044,7 +1044,7 @@ tls_v2(struct conn *f, struct tls_dir *td, int dir, const uint8_t *p,
 }
 
 static void
-tls_message(struct conn *f, struct tls_dir *td, int dir)
+tls_message(struct conn *f, struct tls_dir *td, enum dir dir)
 {
 	struct tls_client_hello	*ch;
 	struct tls_server_hello	*sh;
@@ -1147,7 +1147,7 @@ tls_certificate(struct conn *f, const uint8_t *body, size_t n)
 }
 
 static void
-tls_alert(struct conn *f, int dir, uint8_t level, uint8_t desc)
+tls_alert(struct conn *f, enum dir dir, uint8_t level, uint8_t desc)
 {
 	struct tls_alert	*a = &f->sess.alert[dir];
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "caps.h"
+#include "session.h"
 
 struct conn;
 
@@ -99,8 +100,8 @@ struct tls_server_hello {
 
 /* Both return true once TLS needs no more bytes of this direction (its
  * hellos are read, or a hole or no memory ended the search). */
-bool		tls_input(struct conn *, int dir, const uint8_t *, size_t);
-bool		tls_gap(struct conn *, int dir);
+bool		tls_input(struct conn *, enum dir dir, const uint8_t *, size_t);
+bool		tls_gap(struct conn *, enum dir dir);
 void		tls_free(struct conn *);
 
 enum tls_res	tls_parse_client_hello(const uint8_t *, size_t,

@@ -18,8 +18,8 @@ line(int dir, const char *l)
 	return ev;
 }
 
-#define C(l)	line(MAIL_C2S, (l))
-#define S(l)	line(MAIL_S2C, (l))
+#define C(l)	line(DIR_C2S, (l))
+#define S(l)	line(DIR_S2C, (l))
 
 static void
 setup(void)
@@ -90,7 +90,7 @@ END_TEST
 START_TEST(test_login)
 {
 	ck_assert_int_eq(C("a2 LOGIN bob secret"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_LOGIN);
 	ck_assert(pt_span_is(mf.user, "bob"));
 	ck_assert_int_eq(S("a2 OK LOGIN completed"), MAIL_EV_PLAINTEXT_FINAL);
 	/* quoted, with a space */
@@ -105,13 +105,13 @@ START_TEST(test_login_literal)
 {
 	/* The password as a synchronizing literal: sent only after "+". */
 	ck_assert_int_eq(C("a2 LOGIN bob {6}"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	ck_assert(pt_span_is(mf.user, "bob"));
-	ck_assert(!mf.skip_set[MAIL_C2S]);
+	ck_assert(!mf.skip_set[DIR_C2S]);
 	ck_assert_int_eq(S("+ Ready for literal"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_LOGIN);
-	ck_assert(mf.skip_set[MAIL_C2S]);
-	ck_assert_uint_eq(mf.skip[MAIL_C2S], 6);
+	ck_assert_uint_eq(mf.cred, CT_LOGIN);
+	ck_assert(mf.skip_set[DIR_C2S]);
+	ck_assert_uint_eq(mf.skip[DIR_C2S], 6);
 	/* After the 6 bytes, the rest of the LOGIN line: no new command. */
 	ck_assert_int_eq(C(" a9 STARTTLS"), MAIL_EV_NONE);
 	ck_assert(!mf.line);
@@ -125,7 +125,7 @@ START_TEST(test_login_literal_refused)
 	 * line is a new command (RFC 3501 7.5). */
 	C("a2 LOGIN bob {6}");
 	ck_assert_int_eq(S("a2 NO too long"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	ck_assert_int_eq(C("a3 STARTTLS"), MAIL_EV_STARTTLS_SENT);
 }
 END_TEST
@@ -135,8 +135,8 @@ START_TEST(test_server_literal)
 	/* A FETCH body saying "a1 OK" completes nothing. */
 	C("a1 STARTTLS");
 	ck_assert_int_eq(S("* 1 FETCH (BODY[] {12}"), MAIL_EV_NONE);
-	ck_assert(mf.skip_set[MAIL_S2C]);
-	ck_assert_uint_eq(mf.skip[MAIL_S2C], 12);
+	ck_assert(mf.skip_set[DIR_S2C]);
+	ck_assert_uint_eq(mf.skip[DIR_S2C], 12);
 	ck_assert_int_eq(S("a1 OK fake)"), MAIL_EV_NONE);
 	ck_assert_int_eq(S("a1 OK real"), MAIL_EV_STARTTLS_ACCEPTED);
 }
@@ -146,18 +146,18 @@ START_TEST(test_client_literal_plus)
 {
 	/* LITERAL+ {N+}: no "+" waited for, the bytes follow at once. */
 	ck_assert_int_eq(C("a4 APPEND INBOX {310+}"), MAIL_EV_NONE);
-	ck_assert(mf.skip_set[MAIL_C2S]);
-	ck_assert_uint_eq(mf.skip[MAIL_C2S], 310);
+	ck_assert(mf.skip_set[DIR_C2S]);
+	ck_assert_uint_eq(mf.skip[DIR_C2S], 310);
 	/* One too large to believe is no literal. */
 	C("a5 APPEND INBOX {99999999999+}");
-	ck_assert(!mf.skip_set[MAIL_C2S]);
+	ck_assert(!mf.skip_set[DIR_C2S]);
 }
 END_TEST
 
 START_TEST(test_gap_ends_literal)
 {
 	S("* 1 FETCH (BODY[] {12}");
-	imap_gap(&is, MAIL_S2C);
+	imap_gap(&is, DIR_S2C);
 	C("a1 STARTTLS");
 	ck_assert_int_eq(S("a1 OK"), MAIL_EV_STARTTLS_ACCEPTED);
 }
@@ -168,16 +168,16 @@ START_TEST(test_authenticate_plain)
 	char	u[32];
 
 	ck_assert_int_eq(C("a5 AUTHENTICATE PLAIN"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	S("+ ");
 	ck_assert_int_eq(C("AGJvYgBzZWNyZXQ="), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_PLAIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_PLAIN);
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
 	ck_assert_int_eq(S("a5 OK Success"), MAIL_EV_PLAINTEXT_FINAL);
 	/* SASL-IR (RFC 4959): the response on the command line */
 	setup();
 	C("a6 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_PLAIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_PLAIN);
 	ck_assert_int_eq(S("a6 NO failed"), MAIL_EV_NONE);
 	ck_assert_int_eq(C("a7 STARTTLS"), MAIL_EV_STARTTLS_SENT);
 }
@@ -188,11 +188,11 @@ START_TEST(test_authenticate_login)
 	C("a5 AUTHENTICATE LOGIN");
 	S("+ VXNlcm5hbWU6");
 	C("Ym9i");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
-	ck_assert_uint_eq(mf.user_sasl, MAIL_CRED_SASL_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
+	ck_assert_uint_eq(mf.user_sasl, CT_SASL_LOGIN);
 	S("+ UGFzc3dvcmQ6");
 	C("c2VjcmV0");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_LOGIN);
 }
 END_TEST
 
@@ -202,10 +202,10 @@ START_TEST(test_id)
 	    "\"os\" NIL \"vendor\" \"Mozilla\" \"name\" \"again\")");
 	ck_assert(mf.id);
 	ck_assert(mf.line);
-	ck_assert(pt_span_is(mf.id_val[MAIL_ID_NAME], "Thunderbird"));
-	ck_assert(pt_span_is(mf.id_val[MAIL_ID_VERSION], "115.3"));
-	ck_assert(pt_span_is(mf.id_val[MAIL_ID_VENDOR], "Mozilla"));
-	ck_assert_uint_eq(mf.id_val[MAIL_ID_OS].n, 0);	/* NIL */
+	ck_assert(pt_span_is(mf.id_val[MI_ID_NAME], "Thunderbird"));
+	ck_assert(pt_span_is(mf.id_val[MI_ID_VERSION], "115.3"));
+	ck_assert(pt_span_is(mf.id_val[MI_ID_VENDOR], "Mozilla"));
+	ck_assert_uint_eq(mf.id_val[MI_ID_OS].n, 0);	/* NIL */
 	C("a2 ID NIL");
 	ck_assert(!mf.id);
 }
@@ -216,17 +216,17 @@ END_TEST
 /* After a gap: which lines are whole (their start is this side's). */
 START_TEST(test_whole)
 {
-	ck_assert(W(MAIL_S2C, "* 3 EXISTS"));
-	ck_assert(W(MAIL_S2C, "+ go ahead"));
-	ck_assert(W(MAIL_S2C, "a1 OK done"));
-	ck_assert(W(MAIL_S2C, "a1 NO"));
-	ck_assert(W(MAIL_S2C, "a1 BAD x"));
-	ck_assert(!W(MAIL_S2C, "a1 FETCH"));
-	ck_assert(!W(MAIL_S2C, "OK"));			/* no tag */
-	ck_assert(W(MAIL_C2S, "a1 STARTTLS"));
-	ck_assert(!W(MAIL_C2S, "a1 x1"));
-	ck_assert(!W(MAIL_C2S, "STARTTLS"));		/* no tag */
-	ck_assert(!W(MAIL_C2S, "* OK"));	/* "*" tags no command */
+	ck_assert(W(DIR_S2C, "* 3 EXISTS"));
+	ck_assert(W(DIR_S2C, "+ go ahead"));
+	ck_assert(W(DIR_S2C, "a1 OK done"));
+	ck_assert(W(DIR_S2C, "a1 NO"));
+	ck_assert(W(DIR_S2C, "a1 BAD x"));
+	ck_assert(!W(DIR_S2C, "a1 FETCH"));
+	ck_assert(!W(DIR_S2C, "OK"));			/* no tag */
+	ck_assert(W(DIR_C2S, "a1 STARTTLS"));
+	ck_assert(!W(DIR_C2S, "a1 x1"));
+	ck_assert(!W(DIR_C2S, "STARTTLS"));		/* no tag */
+	ck_assert(!W(DIR_C2S, "* OK"));	/* "*" tags no command */
 }
 END_TEST
 
@@ -247,7 +247,7 @@ START_TEST(test_prefix_sweep)
 		for (k = 0; k <= strlen(lines[i]); k++)
 			for (dir = 0; dir < 2; dir++) {
 				setup();
-				if (dir == MAIL_S2C)	/* "+" awaited */
+				if (dir == DIR_S2C)	/* "+" awaited */
 					C("a2 LOGIN bob {3}");
 				imap_line(&is, dir,
 				    (const uint8_t *)lines[i], k, &mf);

@@ -47,10 +47,10 @@ START_TEST(test_sasl_plain_ir)
 	/* "AGJvYgBzZWNyZXQ=" is base64 of NUL "bob" NUL "secret" */
 	memset(&mf, 0, sizeof(mf));
 	mail_sasl_start(&sa, L("PLAIN"), L("AGJvYgBzZWNyZXQ="), &mf);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_PLAIN);
-	ck_assert_uint_eq(mf.user_sasl, MAIL_CRED_SASL_PLAIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_PLAIN);
+	ck_assert_uint_eq(mf.user_sasl, CT_SASL_PLAIN);
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
-	ck_assert_uint_eq(sa.ct, MAIL_CRED_NONE);	/* done with it */
+	ck_assert_uint_eq(sa.ct, CT_NONE);	/* done with it */
 }
 END_TEST
 
@@ -62,14 +62,14 @@ START_TEST(test_sasl_login_steps)
 
 	memset(&mf, 0, sizeof(mf));
 	mail_sasl_start(&sa, L("login"), L(""), &mf);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	mail_sasl_line(&sa, L("Ym9i"), &mf);		/* "bob" */
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);	/* a name only */
+	ck_assert_uint_eq(mf.cred, CT_NONE);	/* a name only */
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
 	memset(&mf, 0, sizeof(mf));
 	mail_sasl_line(&sa, L("c2VjcmV0"), &mf);	/* "secret" */
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_LOGIN);
-	ck_assert_uint_eq(mf.user_sasl, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_SASL_LOGIN);
+	ck_assert_uint_eq(mf.user_sasl, CT_NONE);
 }
 END_TEST
 
@@ -83,17 +83,17 @@ START_TEST(test_sasl_empty_ir_and_cancel)
 	memset(&mf, 0, sizeof(mf));
 	mail_sasl_start(&sa, L("LOGIN"), L("="), &mf);
 	mail_sasl_line(&sa, L("c2VjcmV0"), &mf);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_LOGIN);
 	/* "*" cancels: what follows is no password. */
 	memset(&mf, 0, sizeof(mf));
 	mail_sasl_start(&sa, L("PLAIN"), L(""), &mf);
 	mail_sasl_line(&sa, L("*"), &mf);
 	mail_sasl_line(&sa, L("AGJvYgBzZWNyZXQ="), &mf);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	/* CRAM-MD5 and the like carry no password. */
 	mail_sasl_start(&sa, L("CRAM-MD5"), L(""), &mf);
 	mail_sasl_line(&sa, L("Ym9iIGY0ZjQ="), &mf);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 }
 END_TEST
 
@@ -104,18 +104,18 @@ START_TEST(test_sasl_user_shapes)
 	size_t		 ul;
 
 	/* authzid "admin", authcid "bob": the authcid is the user */
-	ck_assert(mail_sasl_user(MAIL_CRED_SASL_PLAIN,
+	ck_assert(mail_sasl_user(CT_SASL_PLAIN,
 	    L("YWRtaW4AYm9iAHB3"), buf, sizeof(buf), &u, &ul));
 	ck_assert_uint_eq(ul, 3);
 	ck_assert(memcmp(u, "bob", 3) == 0);
 	/* no second NUL: not PLAIN's shape */
-	ck_assert(!mail_sasl_user(MAIL_CRED_SASL_PLAIN, L("AGJvYg=="), buf,
+	ck_assert(!mail_sasl_user(CT_SASL_PLAIN, L("AGJvYg=="), buf,
 	    sizeof(buf), &u, &ul));
 	/* not base64 */
-	ck_assert(!mail_sasl_user(MAIL_CRED_SASL_LOGIN, L("Ym9i!"), buf,
+	ck_assert(!mail_sasl_user(CT_SASL_LOGIN, L("Ym9i!"), buf,
 	    sizeof(buf), &u, &ul));
 	/* longer than the buffer: refused, never overrun */
-	ck_assert(!mail_sasl_user(MAIL_CRED_SASL_LOGIN, L("c2VjcmV0"), small,
+	ck_assert(!mail_sasl_user(CT_SASL_LOGIN, L("c2VjcmV0"), small,
 	    sizeof(small), &u, &ul));
 }
 END_TEST

@@ -51,7 +51,7 @@ pt_spans_inside(const struct mail_facts *mf, const uint8_t *l, size_t n)
 	inside(mf->user, l, n, "user");
 	inside(mf->helo, l, n, "helo");
 	inside(mf->mechs, l, n, "mechs");
-	for (i = 0; i < MAIL_ID_MAX; i++)
+	for (i = 0; i < MI_ID_MAX; i++)
 		inside(mf->id_val[i], l, n, "id");
 }
 
@@ -63,7 +63,7 @@ pt_sasl_user(const struct mail_facts *mf, char *buf, size_t cap)
 	size_t		 ul;
 
 	buf[0] = '\0';
-	if (mf->user_sasl == MAIL_CRED_NONE ||
+	if (mf->user_sasl == CT_NONE ||
 	    !mail_sasl_user(mf->user_sasl, mf->user.p, mf->user.n, dec,
 	    sizeof(dec), &u, &ul))
 		return buf;

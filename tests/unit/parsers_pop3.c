@@ -19,8 +19,8 @@ line(int dir, const char *l)
 	return ev;
 }
 
-#define C(l)	line(MAIL_C2S, (l))
-#define S(l)	line(MAIL_S2C, (l))
+#define C(l)	line(DIR_C2S, (l))
+#define S(l)	line(DIR_S2C, (l))
 
 static void
 setup(void)
@@ -133,10 +133,10 @@ START_TEST(test_user_pass)
 	S("+OK ready");
 	ck_assert_int_eq(C("USER bob"), MAIL_EV_NONE);
 	ck_assert(pt_span_is(mf.user, "bob"));
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	ck_assert_int_eq(S("+OK"), MAIL_EV_NONE);
 	ck_assert_int_eq(C("PASS secret"), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_USER_PASS);
+	ck_assert_uint_eq(mf.cred, CT_USER_PASS);
 	ck_assert_uint_eq(mf.user.n, 0);	/* the password is no user */
 	ck_assert_int_eq(S("+OK logged in"), MAIL_EV_PLAINTEXT_FINAL);
 }
@@ -148,7 +148,7 @@ START_TEST(test_pass_refused)
 	C("USER bob");
 	S("+OK");
 	C("PASS wrong");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_USER_PASS); /* it went by */
+	ck_assert_uint_eq(mf.cred, CT_USER_PASS); /* it went by */
 	ck_assert_int_eq(S("-ERR invalid"), MAIL_EV_NONE);
 	ck_assert_int_eq(C("STLS"), MAIL_EV_STARTTLS_SENT);
 }
@@ -159,7 +159,7 @@ START_TEST(test_apop)
 	S("+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>");
 	ck_assert_int_eq(C("APOP mrose c4c9334bac560ecc979e58001b3e22fb"),
 	    MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_APOP);
+	ck_assert_uint_eq(mf.cred, CT_APOP);
 	ck_assert(pt_span_is(mf.user, "mrose"));
 	ck_assert_int_eq(S("+OK maildrop has 1 message"),
 	    MAIL_EV_PLAINTEXT_FINAL);
@@ -175,7 +175,7 @@ START_TEST(test_auth_plain)
 	ck_assert_int_eq(S("+ "), MAIL_EV_NONE);
 	ck_assert_int_eq(C("AGJvYgBzZWNyZXQ="), MAIL_EV_NONE);
 	ck_assert(!mf.line);			/* SASL data, no command */
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_PLAIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_PLAIN);
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
 	ck_assert_int_eq(S("+OK"), MAIL_EV_PLAINTEXT_FINAL);
 }
@@ -189,11 +189,11 @@ START_TEST(test_auth_login)
 	C("AUTH LOGIN");
 	S("+ VXNlcm5hbWU6");
 	C("Ym9i");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
 	S("+ UGFzc3dvcmQ6");
 	C("c2VjcmV0");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_LOGIN);
 	ck_assert_int_eq(S("-ERR authentication failed"), MAIL_EV_NONE);
 	/* The exchange is over: the client's lines are commands again. */
 	ck_assert_int_eq(C("STLS"), MAIL_EV_STARTTLS_SENT);
@@ -232,16 +232,16 @@ END_TEST
 /* After a gap: which lines are whole (their start is this side's). */
 START_TEST(test_whole)
 {
-	ck_assert(W(MAIL_S2C, "+OK done"));
-	ck_assert(W(MAIL_S2C, "-ERR no"));
-	ck_assert(W(MAIL_S2C, "+ VXNlcm5hbWU6"));
-	ck_assert(!W(MAIL_S2C, "OK then"));	/* a tail */
-	ck_assert(!W(MAIL_S2C, "+Ok"));
-	ck_assert(W(MAIL_C2S, "STLS"));
-	ck_assert(W(MAIL_C2S, "RETR 1"));
-	ck_assert(!W(MAIL_C2S, "LS"));		/* too short for a word */
-	ck_assert(!W(MAIL_C2S, "US3R bob"));
-	ck_assert(!W(MAIL_C2S, "TLS\x16"));
+	ck_assert(W(DIR_S2C, "+OK done"));
+	ck_assert(W(DIR_S2C, "-ERR no"));
+	ck_assert(W(DIR_S2C, "+ VXNlcm5hbWU6"));
+	ck_assert(!W(DIR_S2C, "OK then"));	/* a tail */
+	ck_assert(!W(DIR_S2C, "+Ok"));
+	ck_assert(W(DIR_C2S, "STLS"));
+	ck_assert(W(DIR_C2S, "RETR 1"));
+	ck_assert(!W(DIR_C2S, "LS"));		/* too short for a word */
+	ck_assert(!W(DIR_C2S, "US3R bob"));
+	ck_assert(!W(DIR_C2S, "TLS\x16"));
 }
 END_TEST
 

@@ -18,8 +18,8 @@ line(int dir, const char *l)
 	return ev;
 }
 
-#define C(l)	line(MAIL_C2S, (l))
-#define S(l)	line(MAIL_S2C, (l))
+#define C(l)	line(DIR_C2S, (l))
+#define S(l)	line(DIR_S2C, (l))
 
 static void
 setup(void)
@@ -139,12 +139,12 @@ START_TEST(test_bdat)
 {
 	S("220 ready");
 	C("BDAT 1000 LAST");
-	ck_assert(mf.skip_set[MAIL_C2S]);
-	ck_assert_uint_eq(mf.skip[MAIL_C2S], 1000);
+	ck_assert(mf.skip_set[DIR_C2S]);
+	ck_assert_uint_eq(mf.skip[DIR_C2S], 1000);
 	C("BDAT 99999999999");		/* past 2^32: not believed */
-	ck_assert(!mf.skip_set[MAIL_C2S]);
+	ck_assert(!mf.skip_set[DIR_C2S]);
 	C("BDAT x");
-	ck_assert(!mf.skip_set[MAIL_C2S]);
+	ck_assert(!mf.skip_set[DIR_C2S]);
 }
 END_TEST
 
@@ -154,7 +154,7 @@ START_TEST(test_auth_plain)
 
 	S("220 ready");
 	ck_assert_int_eq(C("AUTH PLAIN AGJvYgBzZWNyZXQ="), MAIL_EV_NONE);
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_PLAIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_PLAIN);
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
 	ck_assert_int_eq(S("235 2.7.0 Authentication successful"),
 	    MAIL_EV_NONE);
@@ -171,10 +171,10 @@ START_TEST(test_auth_login)
 	ck_assert_int_eq(C("Ym9i"), MAIL_EV_NONE);
 	ck_assert(!mf.line);			/* SASL data */
 	ck_assert_str_eq(pt_sasl_user(&mf, u, sizeof(u)), "bob");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_NONE);
+	ck_assert_uint_eq(mf.cred, CT_NONE);
 	S("334 UGFzc3dvcmQ6");
 	C("c2VjcmV0");
-	ck_assert_uint_eq(mf.cred, MAIL_CRED_SASL_LOGIN);
+	ck_assert_uint_eq(mf.cred, CT_SASL_LOGIN);
 	S("535 failed");
 	/* Over: commands again. */
 	ck_assert_int_eq(C("STARTTLS"), MAIL_EV_STARTTLS_SENT);
@@ -210,16 +210,16 @@ END_TEST
 /* After a gap: which lines are whole (their start is this side's). */
 START_TEST(test_whole)
 {
-	ck_assert(W(MAIL_S2C, "250-STARTTLS"));
-	ck_assert(W(MAIL_S2C, "220"));
-	ck_assert(W(MAIL_S2C, "454 4.7.0 no"));
-	ck_assert(!W(MAIL_S2C, "2500"));
-	ck_assert(!W(MAIL_S2C, "50 ok"));		/* a tail */
-	ck_assert(!W(MAIL_S2C, "650 no"));
-	ck_assert(W(MAIL_C2S, "EHLO x"));
-	ck_assert(W(MAIL_C2S, "QUIT"));
-	ck_assert(!W(MAIL_C2S, "LO x"));
-	ck_assert(!W(MAIL_C2S, "\x16\x03\x01"));
+	ck_assert(W(DIR_S2C, "250-STARTTLS"));
+	ck_assert(W(DIR_S2C, "220"));
+	ck_assert(W(DIR_S2C, "454 4.7.0 no"));
+	ck_assert(!W(DIR_S2C, "2500"));
+	ck_assert(!W(DIR_S2C, "50 ok"));		/* a tail */
+	ck_assert(!W(DIR_S2C, "650 no"));
+	ck_assert(W(DIR_C2S, "EHLO x"));
+	ck_assert(W(DIR_C2S, "QUIT"));
+	ck_assert(!W(DIR_C2S, "LO x"));
+	ck_assert(!W(DIR_C2S, "\x16\x03\x01"));
 }
 END_TEST
 
