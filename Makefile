@@ -26,14 +26,16 @@ endif
 # tests link too.
 LIB_SRCS	= src/capture.c src/input.c src/pcapng.c src/decode.c src/defrag.c \
 		  src/flow.c src/reasm.c \
-		  src/line.c src/mail.c src/pop3.c src/imap.c src/smtp.c \
+		  src/line.c src/mail.c src/mailproto.c src/pop3.c src/imap.c \
+		  src/smtp.c \
 		  src/tls.c src/cert.c src/verdict.c src/output.c src/output_json.c \
 		  src/output_text.c src/output_syslog.c src/inventory.c \
 		  src/store.c src/report_html.c \
 		  src/dns.c src/classify.c src/fingerprint.c src/hints.c \
 		  src/config.c \
 		  src/daemon.c src/sandbox.c src/worker.c src/hash.c src/log.c \
-		  src/stats.c src/preflight.c src/metrics.c
+		  src/stats.c src/preflight.c src/metrics.c src/session.c src/budget.c \
+		  src/fields.c src/fmt.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= src/libtlsfloor.a
 PROG		= src/tlsfloor
@@ -42,6 +44,15 @@ UNIT_SRCS	= $(wildcard tests/unit/check_*.c) tests/unit/unit_main.c
 PROBE		= tests/sec/sandbox_probe
 UNIT_OBJS	= $(UNIT_SRCS:.c=.o)
 UNIT		= tests/unit/unit_tests
+# The protocol parsers' own tests (tests/unit/parsers.h): linked with the
+# parsers' objects alone, no library, so a parser that calls up into
+# flow.c, mail.c or tls.c fails this link.
+PARSERS_SRCS	= tests/unit/parsers_main.c tests/unit/parsers_mailproto.c \
+		  tests/unit/parsers_pop3.c tests/unit/parsers_imap.c \
+		  tests/unit/parsers_smtp.c
+PARSERS_OBJS	= $(PARSERS_SRCS:.c=.o)
+PARSERS_LINK	= src/pop3.o src/imap.o src/smtp.o src/mailproto.o
+PARSERS		= tests/unit/parsers
 
 ALL_CPPFLAGS	= -iquote src -DTLSFLOOR_VERSION='"$(PACKAGE_VERSION)"' \
 		  -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
@@ -54,7 +65,7 @@ LIBS		= $(PCAP_LIBS) $(NDPI_LIBS) $(YAML_LIBS) $(JANSSON_LIBS) \
 		  $(CRYPTO_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) \
 		  $(SECCOMP_LIBS)
 
-.PHONY: all demo check unit golden corpus store report screenshot limits \
+.PHONY: all demo check unit layers golden corpus store report screenshot limits \
 	deps clean distclean install uninstall deb
 
 all: $(PROG)
@@ -76,10 +87,14 @@ tests/unit/%.o: tests/unit/%.c config.mk
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
 
+$(PARSERS): $(PARSERS_OBJS) $(PARSERS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PARSERS_OBJS) $(PARSERS_LINK) $(CHECK_LIBS)
+
 $(PROBE): $(PROBE).o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(PROBE).o $(LIB) $(LIBS)
 
--include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d) $(PROBE).d
+-include $(LIB_SRCS:.c=.d) src/main.d $(UNIT_SRCS:.c=.d) $(PROBE).d \
+    $(PARSERS_SRCS:.c=.d)
 
 # --- bootstrap ---------------------------------------------------------------
 configure: configure.ac
@@ -99,8 +114,11 @@ demo: $(PROG)
 
 SANITIZED	= $(if $(SAN_CFLAGS),1,0)
 
-check: deps $(PROG) $(UNIT) $(PROBE)
+check: deps $(PROG) $(UNIT) $(PARSERS) $(PROBE)
+	build-aux/layers.sh src
+	tests/layers/run.sh
 	$(UNIT)
+	$(PARSERS)
 	tests/golden/run.sh
 	tests/golden/check_tables.py $(PROG) pcaps/README pcaps/crafted/README \
 	    pcaps/dns/README
@@ -120,6 +138,7 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	test $(SANITIZED) = 1 || build-aux/skippable.sh \
 	    tests/package/hardened.sh $(PROG)
 	tests/startup/run.sh $(PROG)
+	build-aux/skippable.sh tests/startup/notify.py $(PROG)
 	tests/metrics/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/run.sh $(PROG)
 	build-aux/skippable.sh tests/syslog/tls.sh $(PROG)
@@ -132,8 +151,13 @@ check: deps $(PROG) $(UNIT) $(PROBE)
 	build-aux/skippable.sh tests/sec/run.sh $(PROG)
 	test $(SANITIZED) = 1 || tests/limits/valgrind.sh $(PROG)
 
-unit: $(UNIT)
+# The floors of src/ and a check that no dependency goes up (no cycle).
+layers: $(PROG)
+	build-aux/layers.sh -v src
+
+unit: $(UNIT) $(PARSERS)
 	$(UNIT)
+	$(PARSERS)
 golden: $(PROG)
 	tests/golden/run.sh
 corpus: $(PROG)
@@ -209,7 +233,8 @@ deb:
 	build-aux/deb.sh
 
 clean:
-	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT)
+	rm -f src/*.o src/*.d $(LIB) $(PROG) tests/unit/*.o tests/unit/*.d $(UNIT) \
+	    $(PARSERS)
 	rm -f $(PROBE) $(PROBE).o $(PROBE).d
 	rm -rf tests/out
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "budget.h"
 #include "flow.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -50,13 +51,13 @@ void		 fuzz_fail(const char *, ...)
 
 /* A flow outside the flow table, as the unit tests build it: client
  * 192.168.1.10:40000, server 10.1.0.1 on the protocol's usual port. */
-struct flow	*fuzz_flow(uint8_t proto, uint8_t fflags);
+struct conn	*fuzz_flow(uint8_t proto, uint8_t fflags);
 /* The input as the whole content of fd (a memfd the target reads back). */
 void		 fuzz_write_file(int fd, const uint8_t *, size_t);
 /* End it as flow.c would at end of input: flush both streams, judge it
  * (the events go to every sink), free every module's state; the accounted
  * memory must be back where it was. */
-void		 fuzz_flow_end(struct flow *);
+void		 fuzz_flow_end(struct conn *);
 
 /*
  * The chunk framing of the mail and TLS stream targets:
@@ -80,16 +81,22 @@ bool		 fuzz_next_chunk(const uint8_t **, size_t *,
 
 /*
  * Play chunks into a flow with input() / gap() (mail_input and mail_gap, or
- * tls_input and tls_gap), counting packets and bytes as flow.c would.
+ * tls_input and tls_gap), counting packets and bytes as flow.c would; a
+ * direction they report done gets no more, as reasm.c does.
  * bytewise: each chunk goes in one byte at a time (TCP may cut anywhere).
  */
-void		 fuzz_play(struct flow *, const uint8_t *, size_t,
+void		 fuzz_play(struct conn *, const uint8_t *, size_t,
 		    bool bytewise,
-		    void (*input)(struct flow *, int, const uint8_t *, size_t),
-		    void (*gap)(struct flow *, int));
+		    unsigned (*input)(struct conn *, enum dir, const uint8_t *,
+		    size_t),
+		    unsigned (*gap)(struct conn *, enum dir));
 
-/* mail_gap(), with the signature fuzz_play() takes. */
-void		 fuzz_mail_gap(struct flow *, int dir);
+/* mail_gap(), tls_input(), tls_gap() with the signature fuzz_play()
+ * takes: the directions now done (DIR_BIT). */
+unsigned	 fuzz_mail_gap(struct conn *, enum dir dir);
+unsigned	 fuzz_tls_input(struct conn *, enum dir dir, const uint8_t *,
+		    size_t);
+unsigned	 fuzz_tls_gap(struct conn *, enum dir dir);
 
 /* What a session left behind, for comparing two runs over the same bytes. */
 struct fuzz_sum {
@@ -109,7 +116,7 @@ struct fuzz_sum {
 	uint8_t		 nmechs;	/* strlen of the mechanism list */
 };
 
-void		 fuzz_summarise(const struct flow *, struct fuzz_sum *);
+void		 fuzz_summarise(const struct conn *, struct fuzz_sum *);
 /* One line on stderr (the split-sweep failures print both). */
 void		 fuzz_sum_print(const char *, const struct fuzz_sum *);
 /* Name the first field that differs, or NULL. */

@@ -271,15 +271,17 @@ fuzz_write_file(int fd, const uint8_t *data, size_t size)
 	}
 }
 
-struct flow *
+struct conn *
 fuzz_flow(uint8_t proto, uint8_t fflags)
 {
-	struct flow	*f = calloc(1, sizeof(*f));
+	struct flow	*fl = calloc(1, sizeof(*fl));
+	struct conn	*f;
 	bool		 impl = (fflags & FLOW_F_IMPLICIT) != 0;
 
-	if (f == NULL)
+	if (fl == NULL)
 		fuzz_fail("calloc flow");
-	fuzz_mem_base = flow_mem_used();
+	f = &fl->c;
+	fuzz_mem_base = budget_used();
 	f->family = 4;
 	f->proto = proto;
 	f->fflags = fflags;
@@ -308,24 +310,22 @@ fuzz_flow(uint8_t proto, uint8_t fflags)
 }
 
 void
-fuzz_flow_end(struct flow *f)
+fuzz_flow_end(struct conn *f)
 {
-	reasm_flush(f, DIR_C2S);
-	reasm_flush(f, DIR_S2C);
+	struct flow	*fl = flow_of(f);
+
+	reasm_flush(f, fl->stream, DIR_C2S);
+	reasm_flush(f, fl->stream, DIR_S2C);
 	f->sess.end = END_EOF;
 	/* The event goes to every sink fuzz_setup() opened. */
 	verdict_finish(f);
 	fuzz_check_events();
-	reasm_free(&f->stream[DIR_C2S]);
-	reasm_free(&f->stream[DIR_S2C]);
-	mail_free(f);
-	tls_free(f);
-	verdict_free(&f->sess);
-	free(f);
+	flow_release_state(fl);
+	free(fl);
 	/* Every accounted byte the stages took for this flow came back. */
-	if (flow_mem_used() != fuzz_mem_base)
-		fuzz_fail("flow_mem_used %zu after the flow, %zu before",
-		    flow_mem_used(), fuzz_mem_base);
+	if (budget_used() != fuzz_mem_base)
+		fuzz_fail("budget_used %zu after the flow, %zu before",
+		    budget_used(), fuzz_mem_base);
 }
 
 bool
@@ -351,7 +351,7 @@ fuzz_next_chunk(const uint8_t **pp, size_t *np, struct fuzz_chunk *c)
 }
 
 void
-fuzz_summarise(const struct flow *f, struct fuzz_sum *s)
+fuzz_summarise(const struct conn *f, struct fuzz_sum *s)
 {
 	int	d;
 
@@ -412,17 +412,18 @@ fuzz_sum_diff(const struct fuzz_sum *a, const struct fuzz_sum *b)
 }
 
 void
-fuzz_play(struct flow *f, const uint8_t *p, size_t n, bool bytewise,
-    void (*input)(struct flow *, int, const uint8_t *, size_t),
-    void (*gap)(struct flow *, int))
+fuzz_play(struct conn *f, const uint8_t *p, size_t n, bool bytewise,
+    unsigned (*input)(struct conn *, enum dir, const uint8_t *, size_t),
+    unsigned (*gap)(struct conn *, enum dir))
 {
 	struct fuzz_chunk	c;
 	uint8_t			*copy;
 	size_t			 i;
+	unsigned		 done = 0;	/* as reasm.c keeps it */
 
 	while (fuzz_next_chunk(&p, &n, &c)) {
-		if (c.gap)
-			gap(f, c.dir);
+		if (c.gap && !(done & DIR_BIT(c.dir)))
+			done |= gap(f, c.dir);
 		f->pkts[c.dir]++;
 		f->bytes[c.dir] += c.n;
 		if (c.n == 0)
@@ -431,19 +432,32 @@ fuzz_play(struct flow *f, const uint8_t *p, size_t n, bool bytewise,
 		if ((copy = malloc(c.n)) == NULL)
 			fuzz_fail("malloc");
 		memcpy(copy, c.p, c.n);
-		if (!bytewise)
-			input(f, c.dir, copy, c.n);
-		else
-			for (i = 0; i < c.n; i++)
-				input(f, c.dir, copy + i, 1);
+		if (!bytewise) {
+			if (!(done & DIR_BIT(c.dir)))
+				done |= input(f, c.dir, copy, c.n);
+		} else
+			for (i = 0; i < c.n && !(done & DIR_BIT(c.dir)); i++)
+				done |= input(f, c.dir, copy + i, 1);
 		free(copy);
 	}
 }
 
-void
-fuzz_mail_gap(struct flow *f, int dir)
+unsigned
+fuzz_mail_gap(struct conn *f, enum dir dir)
 {
-	mail_gap(f, dir);
+	return mail_gap(f, dir);
+}
+
+unsigned
+fuzz_tls_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
+{
+	return tls_input(f, dir, p, n) ? DIR_BIT(dir) : 0;
+}
+
+unsigned
+fuzz_tls_gap(struct conn *f, enum dir dir)
+{
+	return tls_gap(f, dir) ? DIR_BIT(dir) : 0;
 }
 
 void

@@ -43,7 +43,7 @@ static void
 run(const uint8_t *data, size_t size, uint8_t fflags, bool bytewise,
     struct fuzz_sum *sum)
 {
-	struct flow	*f = fuzz_flow(FUZZ_PROTO, fflags);
+	struct conn	*f = fuzz_flow(FUZZ_PROTO, fflags);
 
 	fuzz_play(f, data, size, bytewise, mail_input, fuzz_mail_gap);
 	fuzz_summarise(f, sum);

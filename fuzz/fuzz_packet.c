@@ -51,9 +51,9 @@ flush(void)
 	defrag_fini();
 	verdict_flush();		/* alert summaries */
 	fuzz_check_events();
-	if (flow_mem_used() != 0)
-		fuzz_fail("flow_mem_used %zu after flow_flush_all",
-		    flow_mem_used());
+	if (budget_used() != 0)
+		fuzz_fail("budget_used %zu after flow_flush_all",
+		    budget_used());
 }
 
 /*
@@ -133,6 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	link = links[(sel & 0x0f) % NLINKS];
 	tune(sel);
+	flow_set_config(cfg);	/* the limits, as a reload applies them */
 	flush_now = (sel & 0x40) != 0;
 	if (sel & 0x80)
 		ts += 600ULL * 1000000u;

@@ -42,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	defrag_fini();
 	verdict_flush();
 	fuzz_check_events();
-	if (flow_mem_used() != 0)
-		fuzz_fail("flow_mem_used %zu after flow_flush_all",
-		    flow_mem_used());
+	if (budget_used() != 0)
+		fuzz_fail("budget_used %zu after flow_flush_all",
+		    budget_used());
 	return 0;
 }

@@ -54,10 +54,10 @@
 #define MAX_SEGS	512		/* segments remembered for the oracle */
 #define CLI_PORT	40000
 
-void	__real_mail_input(struct flow *, int, const uint8_t *, size_t);
-void	__real_mail_gap(struct flow *, int);
-void	__wrap_mail_input(struct flow *, int, const uint8_t *, size_t);
-void	__wrap_mail_gap(struct flow *, int);
+unsigned __real_mail_input(struct conn *, enum dir, const uint8_t *, size_t);
+unsigned __real_mail_gap(struct conn *, enum dir);
+unsigned __wrap_mail_input(struct conn *, enum dir, const uint8_t *, size_t);
+unsigned __wrap_mail_gap(struct conn *, enum dir);
 
 struct sent {
 	int		 dir;
@@ -99,7 +99,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void
-track_flow(struct flow *f, int dir)
+track_flow(struct conn *f, int dir)
 {
 	if (track[dir].flow_id != f->id) {
 		track[dir].flow_id = f->id;
@@ -115,7 +115,7 @@ track_flow(struct flow *f, int dir)
  * the client port.
  */
 static bool
-byte_was_sent(const struct flow *f, int dir, uint32_t seq, uint8_t b)
+byte_was_sent(const struct conn *f, int dir, uint32_t seq, uint8_t b)
 {
 	size_t	i;
 
@@ -128,10 +128,10 @@ byte_was_sent(const struct flow *f, int dir, uint32_t seq, uint8_t b)
 	return false;
 }
 
-void
-__wrap_mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+unsigned
+__wrap_mail_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
-	const struct reasm_stream	*s = &f->stream[dir];
+	const struct reasm_stream	*s = &flow_of(f)->stream[dir];
 	uint32_t			 start = s->next_seq - (uint32_t)n;
 	size_t				 i;
 
@@ -164,20 +164,20 @@ __wrap_mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		track[dir].gap = false;
 		track[dir].next = start + (uint32_t)n;
 	}
-	__real_mail_input(f, dir, p, n);
+	return __real_mail_input(f, dir, p, n);
 }
 
-void
-__wrap_mail_gap(struct flow *f, int dir)
+unsigned
+__wrap_mail_gap(struct conn *f, enum dir dir)
 {
 	if (debug)
 		fprintf(stderr, "  gap flow %llu dir %d at %u\n",
-		    (unsigned long long)f->id, dir, f->stream[dir].next_seq);
+		    (unsigned long long)f->id, dir, flow_of(f)->stream[dir].next_seq);
 	if (oracle) {
 		track_flow(f, dir);
 		track[dir].gap = true;
 	}
-	__real_mail_gap(f, dir);
+	return __real_mail_gap(f, dir);
 }
 
 static uint32_t
@@ -309,8 +309,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	verdict_tick(ts);
 	fuzz_check_events();
 	fuzz_inventory_tick(ts);
-	if (flow_mem_used() != 0)
-		fuzz_fail("flow_mem_used %zu after flow_flush_all",
-		    flow_mem_used());
+	if (budget_used() != 0)
+		fuzz_fail("budget_used %zu after flow_flush_all",
+		    budget_used());
 	return 0;
 }

@@ -142,13 +142,13 @@ static void
 run(const uint8_t *data, size_t size, uint8_t sel, bool bytewise,
     struct fuzz_sum *sum)
 {
-	struct flow	*f;
+	struct conn	*f;
 	uint8_t		 fflags = FLOW_F_IMPLICIT;
 
 	if (sel & 1)
 		fflags |= FLOW_F_MIDSTREAM;
 	f = fuzz_flow((sel & 2) ? PROTO_TLS : PROTO_IMAP, fflags);
-	fuzz_play(f, data, size, bytewise, tls_input, tls_gap);
+	fuzz_play(f, data, size, bytewise, fuzz_tls_input, fuzz_tls_gap);
 	fuzz_summarise(f, sum);
 	fuzz_flow_end(f);
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "cert.h"
+#include "fmt.h"
 #include "reader.h"
 
 static void	cert_name(const X509_NAME *, char *, size_t);
@@ -80,15 +81,18 @@ static void
 cert_time(const ASN1_TIME *t, char *out, size_t len, int64_t *secs)
 {
 	struct tm	tm;
+	int64_t		s;
 
 	out[0] = '\0';
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1 ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0) {
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return;
+	s = cert_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) *
+	    86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	if (fmt_rfc3339(out, len, s, 0, FMT_FRAC_MS) >= len) {
 		out[0] = '\0';
 		return;
 	}
-	*secs = cert_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) *
-	    86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	*secs = s;
 }
 
 /* DNS names and IP addresses of subjectAltName, at most CERT_MAX_SANS. */

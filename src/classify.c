@@ -22,10 +22,11 @@
 
 #include <ndpi_api.h>
 
+#include "budget.h"
 #include "classify.h"
 #include "config.h"
-#include "decode.h"
-#include "flow.h"
+#include "pkt.h"
+#include "session.h"
 #include "stats.h"
 
 struct classify_state {
@@ -116,7 +117,7 @@ mail_proto(uint16_t id, bool *implicit)
 }
 
 static void
-state_free(struct flow *f)
+state_free(struct conn *f)
 {
 	struct classify_state	*cs = f->dpi;
 
@@ -124,7 +125,7 @@ state_free(struct flow *f)
 		return;
 	if (cs->nf != NULL) {
 		ndpi_free_flow_data(cs->nf);
-		flow_mem_free(cs->nf, cs->nfsize);
+		budget_free(cs->nf, cs->nfsize);
 	}
 	cs->nf = NULL;
 }
@@ -134,7 +135,7 @@ state_free(struct flow *f)
  * IP header; our decode has already bounded it.
  */
 enum classify_res
-classify_packet(struct flow *f, const struct pkt *p, unsigned budget,
+classify_packet(struct conn *f, const struct pkt *p, unsigned budget,
     bool want_tls, uint8_t *proto, bool *implicit)
 {
 	struct classify_state	*cs = f->dpi;
@@ -144,10 +145,10 @@ classify_packet(struct flow *f, const struct pkt *p, unsigned budget,
 	if (classify_start() != 0 || p->l3 == NULL || p->l3len > 0xffff)
 		return CLASSIFY_NONE;
 	if (cs == NULL) {
-		if ((cs = flow_mem_alloc(f, sizeof(*cs))) == NULL)
+		if ((cs = budget_alloc(sizeof(*cs))) == NULL)
 			return CLASSIFY_NONE;
 		f->dpi = cs;
-		if ((cs->nf = flow_mem_alloc(f, nf_size)) == NULL)
+		if ((cs->nf = budget_alloc(nf_size)) == NULL)
 			return CLASSIFY_NONE;
 		cs->nfsize = nf_size;
 		STAT_INC(DPI_FLOWS);
@@ -191,18 +192,18 @@ classify_packet(struct flow *f, const struct pkt *p, unsigned budget,
 }
 
 void
-classify_free(struct flow *f)
+classify_free(struct conn *f)
 {
 	if (f->dpi == NULL)
 		return;
 	state_free(f);
-	flow_mem_free(f->dpi, sizeof(struct classify_state));
+	budget_free(f->dpi, sizeof(struct classify_state));
 	f->dpi = NULL;
 }
 
 /* nDPI's name for what it found ("IMAP", "TLS.Google"), or NULL. */
 const char *
-classify_app(const struct flow *f)
+classify_app(const struct conn *f)
 {
 	static char	buf[64];
 	ndpi_protocol	np;
@@ -222,7 +223,7 @@ classify_app(const struct flow *f)
  * clear-text credentials, self-signed or expired certificates.
  */
 size_t
-classify_risks(const struct flow *f, const char **out, size_t max)
+classify_risks(const struct conn *f, const char **out, size_t max)
 {
 	static const ndpi_risk_enum of_interest[] = {
 		NDPI_TLS_OBSOLETE_VERSION, NDPI_TLS_WEAK_CIPHER,

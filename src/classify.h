@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct flow;
+struct conn;
 struct pkt;
 
 enum classify_res {
@@ -20,12 +20,12 @@ enum classify_res {
 
 int		 classify_init(void);
 void		 classify_fini(void);
-enum classify_res classify_packet(struct flow *, const struct pkt *,
+enum classify_res classify_packet(struct conn *, const struct pkt *,
 		    unsigned budget, bool want_tls, uint8_t *proto,
 		    bool *implicit);
-void		 classify_free(struct flow *);
-const char	*classify_app(const struct flow *);
-size_t		 classify_risks(const struct flow *, const char **, size_t);
+void		 classify_free(struct conn *);
+const char	*classify_app(const struct conn *);
+size_t		 classify_risks(const struct conn *, const char **, size_t);
 const char	*classify_cipher_name(uint16_t);
 const char	*classify_ndpi_version(void);
 

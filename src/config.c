@@ -2317,3 +2317,17 @@ yp_parser_err(struct yp *p)
 		return -1;
 	}
 }
+
+static _Thread_local const struct config *active_cfg;
+
+const struct config *
+config_active(void)
+{
+	return active_cfg;
+}
+
+void
+config_set_active(const struct config *c)
+{
+	active_cfg = c;
+}

@@ -245,5 +245,9 @@ const char	*config_endpoint_label(const struct config *, const char *name);
 const struct config_exception *config_exception_match_any(
 		    const struct config *, int family, const uint8_t *cli,
 		    const uint8_t *srv, uint8_t proto);
+/* The configuration this thread's pipeline runs with (flow.c sets it at
+ * start and on reload); the stages read it instead of asking flow.c. */
+const struct config *config_active(void);
+void		 config_set_active(const struct config *);
 
 #endif /* TLSFLOOR_CONFIG_H */

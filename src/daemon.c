@@ -179,28 +179,41 @@ daemon_pidfile(const char *path, const struct config *cfg, char *err,
 {
 	char		 dir[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
+	size_t		 dlen;
 	uid_t		 uid;
 	gid_t		 gid;
 	bool		 made, handover;
 	int		 tries;
 
-	if (slash == NULL || strlen(slash + 1) == 0 ||
-	    strlen(slash + 1) > NAME_MAX || (size_t)(slash - path) >=
-	    sizeof(dir)) {
-		snprintf(err, errlen, "%s: pidfile needs an absolute path",
-		    path);
+	/* Messages quote at most 100 bytes of the path: the reason must
+	 * not be cut off by a long one. */
+	if (path[0] != '/') {
+		snprintf(err, errlen, "%.100s%s: pidfile needs an absolute "
+		    "path", path, strlen(path) > 100 ? "..." : "");
 		return -1;
 	}
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (dir[0] == '\0')
-		strcpy(dir, "/");
+	if (slash[1] == '\0' || strlen(slash + 1) > NAME_MAX) {
+		snprintf(err, errlen, "%.100s%s: pidfile needs a file name of "
+		    "1 to %d bytes after its last '/'", path,
+		    strlen(path) > 100 ? "..." : "", NAME_MAX);
+		return -1;
+	}
+	dlen = slash == path ? 1 : (size_t)(slash - path);	/* "/x.pid" */
+	if (dlen >= sizeof(dir)) {
+		snprintf(err, errlen, "%.100s...: pidfile directory is %zu "
+		    "bytes long, more than the %zu a path may have", path,
+		    dlen, sizeof(dir) - 1);
+		return -1;
+	}
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
 	snprintf(pid_name, sizeof(pid_name), "%s", slash + 1);
 	handover = daemon_target(cfg, &uid, &gid) == 0;
 	made = mkdir(dir, 0755) == 0;
 	if ((pid_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s%s", dir, strerror(errno),
+		snprintf(err, errlen, "%.100s%s: %s%s", dir,
+		    dlen > 100 ? "..." : "", strerror(errno),
 		    errno == ENOTDIR ? " (or a symbolic link)" : "");
 		return -1;
 	}

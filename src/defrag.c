@@ -369,12 +369,14 @@ defrag_ipv4(const uint8_t *hdr, size_t hlen, const uint8_t *data, size_t len,
     struct defrag_out *out)
 {
 	uint8_t		src[16] = { 0 }, dst[16] = { 0 };
-	uint32_t	id = (uint32_t)hdr[4] << 8 | hdr[5];
+	uint32_t	id;
 
+	/* Shorter than a bare header: nothing below may read it. */
 	if (hlen < 20 || hlen > DEFRAG_HEADROOM) {
 		STAT_INC(DEFRAG_BAD);
 		return 0;
 	}
+	id = (uint32_t)hdr[4] << 8 | hdr[5];
 	memcpy(src, hdr + 12, 4);
 	memcpy(dst, hdr + 16, 4);
 	return defrag_input(4, src, dst, id, hdr[9], vlan, hdr, hlen, data,

@@ -32,9 +32,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "classify.h"
 #include "config.h"
-#include "decode.h"
+#include "pkt.h"
 #include "flow.h"
 #include "hash.h"
 #include "caps.h"
@@ -76,10 +77,9 @@ TL struct evicted {
 	uint64_t	 at;		/* table clock, us; 0: empty slot */
 } evicted[FLOW_EVICTED_SLOTS];
 TL uint64_t		 last_sweep;
-TL size_t		 mem_used;
 TL bool			 flushing;	/* flow_flush_all() holds flow pointers */
 TL bool			 evicting;	/* a victim is being ended */
-TL struct flow		*current;	/* the flow of the packet in hand */
+TL struct flow		*current;	/* the flow in hand: never evicted */
 TL uint8_t		 nodpi[65536 / 8];	/* dpi.skip_ports, a bitmap */
 TL uint8_t		 watched[65536 / 8];	/* cfg->port_map[p] != 0 */
 #undef TL
@@ -92,14 +92,13 @@ static void	flow_clock(uint64_t);
 static struct flow *flow_create(const struct pkt *, uint32_t, int *);
 static void	flow_end(struct flow *, enum end);
 static void	flow_destroy(struct flow *);
-static void	flow_release_state(struct flow *);
 static void	flow_sweep(void);
 static void	flow_note_close(struct flow *, int, uint8_t);
 static void	flow_classify(struct flow *, const struct pkt *);
 static void	flow_dpi_conclude(struct flow *);
 static void	list_remove(struct flow_list *, struct flow *);
 static void	list_append(struct flow_list *, struct flow *);
-static bool	flow_evict_one(const struct flow *);
+static bool	flow_evict_one(void);
 
 /*
  * The same value for both directions: the endpoint that sorts lower goes
@@ -147,51 +146,24 @@ addr_eq(const uint8_t *x, const uint8_t *y)
 	return rd_ne64(x) == rd_ne64(y) && rd_ne64(x + 8) == rd_ne64(y + 8);
 }
 
-/* --- memory accounting ----------------------------------------------------- */
+/* --- memory ------------------------------------------------------------- */
 
 /*
- * Every per-flow allocation goes through here.  Over the memcap, the least
- * recently used flows (never the caller's own) are ended and freed until
- * the request fits; their events are still written.
+ * The budget's reclaim callback (budget.h): over limits.memcap, end the
+ * least recently used flow other than the one in hand, its event written
+ * as for any other end.  This is the one place where a flow can end while
+ * a stage is busy with another; the flow in hand (current) is never the
+ * victim.  While a victim is being ended, or the final flush holds flow
+ * pointers, the request may go over the cap for a moment instead: ending
+ * a victim delivers what it had queued, which allocates, and ending
+ * another from in there could free one a caller up the stack still uses.
  */
-void *
-flow_mem_alloc(struct flow *owner, size_t n)
+static enum budget_reclaim
+flow_reclaim(void)
 {
-	void	*p;
-
-	/* Ending a victim delivers what it had queued, which allocates:
-	 * that may go over the cap for a moment rather than end another
-	 * flow from inside the first (which could be one a caller up the
-	 * stack is still writing to). */
-	while (mem_used + n > cfg->memcap / share && !flushing && !evicting) {
-		STAT_INC(REASM_MEMCAP);
-		if (!flow_evict_one(owner))
-			return NULL;
-	}
-	if ((p = calloc(1, n)) == NULL) {
-		STAT_INC(FLOW_NO_MEM);
-		return NULL;
-	}
-	mem_used += n;
-	/* the high-water mark (bytes), which tests hold against the cap */
-	if (mem_used > stats[STAT_FLOW_MEM_PEAK])
-		stats[STAT_FLOW_MEM_PEAK] = mem_used;
-	return p;
-}
-
-void
-flow_mem_free(void *p, size_t n)
-{
-	if (p == NULL)
-		return;
-	mem_used -= n;
-	free(p);
-}
-
-size_t
-flow_mem_used(void)
-{
-	return mem_used;
+	if (flushing || evicting)
+		return BUDGET_OVER;
+	return flow_evict_one() ? BUDGET_FREED : BUDGET_NONE;
 }
 
 /* --- lists ----------------------------------------------------------------- */
@@ -266,6 +238,8 @@ flow_init(const struct config *c)
 	size_t	want;
 
 	cfg = c;
+	config_set_active(c);
+	budget_init(c->memcap / share, flow_reclaim);
 	flow_portmaps(c);
 	want = c->max_flows / share < FLOW_MIN_BUCKETS ? FLOW_MIN_BUCKETS :
 	    c->max_flows / share;
@@ -290,27 +264,21 @@ flow_set_share(unsigned n)
 	share = n == 0 ? 1 : n;
 }
 
-const struct config *
-flow_config(void)
-{
-	return cfg;
-}
-
 static struct flow *
 flow_lookup(const struct pkt *p, uint32_t h, int *dir)
 {
 	struct flow	*f;
 
 	for (f = buckets[h & (nbuckets - 1)]; f != NULL; f = f->hnext) {
-		if (f->hash != h || f->family != p->family)
+		if (f->hash != h || f->c.family != p->family)
 			continue;
-		if (f->cli_port == p->sport && f->srv_port == p->dport &&
-		    addr_eq(f->cli, p->src) && addr_eq(f->srv, p->dst)) {
+		if (f->c.cli_port == p->sport && f->c.srv_port == p->dport &&
+		    addr_eq(f->c.cli, p->src) && addr_eq(f->c.srv, p->dst)) {
 			*dir = DIR_C2S;
 			return f;
 		}
-		if (f->cli_port == p->dport && f->srv_port == p->sport &&
-		    addr_eq(f->cli, p->dst) && addr_eq(f->srv, p->src)) {
+		if (f->c.cli_port == p->dport && f->c.srv_port == p->sport &&
+		    addr_eq(f->c.cli, p->dst) && addr_eq(f->c.srv, p->src)) {
 			*dir = DIR_S2C;
 			return f;
 		}
@@ -370,44 +338,44 @@ flow_create(const struct pkt *p, uint32_t h, int *dir)
 
 	/* Lingering closed flows take table room too. */
 	if (active.n + closed.n >= cfg->max_flows / share &&
-	    !flow_evict_one(NULL))
+	    !flow_evict_one())
 		return NULL;
-	if ((f = flow_mem_alloc(NULL, sizeof(*f))) == NULL)
+	if ((f = budget_alloc(sizeof(*f))) == NULL)
 		return NULL;
-	f->id = next_id++;
+	f->c.id = next_id++;
 	f->hash = h;
-	f->family = p->family;
-	f->vlan = p->vlan;
-	f->first_ts = f->last_ts = p->ts;
+	f->c.family = p->family;
+	f->c.vlan = p->vlan;
+	f->c.first_ts = f->c.last_ts = p->ts;
 	f->touched = clock_us;
-	f->origin = p->origin;
-	f->first_pktno = p->pktno;
+	f->c.origin = p->origin;
+	f->c.first_pktno = p->pktno;
 	if (sender_is_client) {
-		memcpy(f->cli, p->src, 16);
-		memcpy(f->srv, p->dst, 16);
-		f->cli_port = p->sport;
-		f->srv_port = p->dport;
+		memcpy(f->c.cli, p->src, 16);
+		memcpy(f->c.srv, p->dst, 16);
+		f->c.cli_port = p->sport;
+		f->c.srv_port = p->dport;
 		*dir = DIR_C2S;
 	} else {
-		memcpy(f->cli, p->dst, 16);
-		memcpy(f->srv, p->src, 16);
-		f->cli_port = p->dport;
-		f->srv_port = p->sport;
+		memcpy(f->c.cli, p->dst, 16);
+		memcpy(f->c.srv, p->src, 16);
+		f->c.cli_port = p->dport;
+		f->c.srv_port = p->sport;
 		*dir = DIR_S2C;
 	}
 	if (pm != 0) {
-		f->proto = pm & PORT_PROTO_MASK;
+		f->c.proto = pm & PORT_PROTO_MASK;
 		if (pm & PORT_IMPLICIT)
-			f->fflags |= FLOW_F_IMPLICIT;
+			f->c.fflags |= FLOW_F_IMPLICIT;
 	} else if (cfg->dpi_enabled) {
-		f->proto = PROTO_NONE;		/* nDPI will say */
-		f->fflags |= FLOW_F_DPI;
+		f->c.proto = PROTO_NONE;		/* nDPI will say */
+		f->c.fflags |= FLOW_F_DPI;
 	} else {
-		f->proto = PROTO_TLS;
-		f->fflags |= FLOW_F_IMPLICIT;
+		f->c.proto = PROTO_TLS;
+		f->c.fflags |= FLOW_F_IMPLICIT;
 	}
 	if (!(p->flags & TH_SYN)) {
-		f->fflags |= FLOW_F_MIDSTREAM;
+		f->c.fflags |= FLOW_F_MIDSTREAM;
 		STAT_INC(FLOW_MIDSTREAM);
 	}
 	f->hnext = buckets[h & (nbuckets - 1)];
@@ -458,15 +426,15 @@ flow_unhash(struct flow *f)
 }
 
 /* Free what the parsers hold; the flow itself stays for lingering. */
-static void
+void
 flow_release_state(struct flow *f)
 {
 	reasm_free(&f->stream[DIR_C2S]);
 	reasm_free(&f->stream[DIR_S2C]);
-	mail_free(f);
-	tls_free(f);
-	classify_free(f);
-	verdict_free(&f->sess);
+	mail_free(&f->c);
+	tls_free(&f->c);
+	classify_free(&f->c);
+	verdict_free(&f->c.sess);
 }
 
 static void
@@ -475,12 +443,12 @@ flow_destroy(struct flow *f)
 	if (f == jump_flow)
 		jump_flow = NULL;
 	flow_unhash(f);
-	if (f->fflags & FLOW_F_CLOSED)
+	if (f->c.fflags & FLOW_F_CLOSED)
 		list_remove(&closed, f);
 	else
 		list_remove(&active, f);
 	flow_release_state(f);
-	flow_mem_free(f, sizeof(*f));
+	budget_free(f, sizeof(*f));
 }
 
 /*
@@ -491,21 +459,30 @@ flow_destroy(struct flow *f)
 static void
 flow_end(struct flow *f, enum end why)
 {
-	if (f->fflags & FLOW_F_CLOSED)
+	struct flow	*was = current;
+
+	if (f->c.fflags & FLOW_F_CLOSED)
 		return;
-	if (f->fflags & FLOW_F_DPI)	/* ended before nDPI decided */
+	/* Its parsers see its last bytes and may allocate: not it. */
+	current = f;
+	if (f->c.fflags & FLOW_F_DPI)	/* ended before nDPI decided */
 		flow_dpi_conclude(f);
-	reasm_flush(f, DIR_C2S);
-	reasm_flush(f, DIR_S2C);
-	f->sess.end = (uint8_t)why;
-	verdict_finish(f);
+	reasm_flush(&f->c, f->stream, DIR_C2S);
+	reasm_flush(&f->c, f->stream, DIR_S2C);
+	f->c.sess.stream_gap = f->stream[DIR_C2S].gaps > 0 ||
+	    f->stream[DIR_S2C].gaps > 0;
+	f->c.sess.stream_conflict = f->stream[DIR_C2S].conflicts > 0 ||
+	    f->stream[DIR_S2C].conflicts > 0;
+	f->c.sess.end = (uint8_t)why;
+	verdict_finish(&f->c);
+	current = was;
 	switch (why) {
 	case END_FIN:
 	case END_RST:
 		STAT_INC(FLOW_CLOSED);
 		flow_release_state(f);
 		list_remove(&active, f);
-		f->fflags |= FLOW_F_CLOSED;
+		f->c.fflags |= FLOW_F_CLOSED;
 		f->touched = clock_us;
 		list_append(&closed, f);
 		break;
@@ -526,14 +503,14 @@ flow_end(struct flow *f, enum end why)
 }
 
 /*
- * Make room: end the least recently used flow other than keep; false if
- * there is none.  Closed flows go first (their event is written), then,
+ * Make room: end the least recently used flow other than the one in hand;
+ * false if there is none.  Closed flows go first (their event is written), then,
  * among the FLOW_EVICT_SCAN least recently used, one that never carried a
  * byte of payload -- the half-open connections of a SYN flood -- so that a
  * flood does not push out the mail sessions it hides.
  */
 static bool
-flow_evict_one(const struct flow *keep)
+flow_evict_one(void)
 {
 	struct flow	*f, *victim = NULL;
 	int		 n;
@@ -544,11 +521,11 @@ flow_evict_one(const struct flow *keep)
 	}
 	for (f = active.head, n = 0; f != NULL && n < FLOW_EVICT_SCAN;
 	    f = f->next, n++) {
-		if (f == keep || f == current)
+		if (f == current)
 			continue;
 		if (victim == NULL)
 			victim = f;
-		if (f->bytes[DIR_C2S] == 0 && f->bytes[DIR_S2C] == 0) {
+		if (f->c.bytes[DIR_C2S] == 0 && f->c.bytes[DIR_S2C] == 0) {
 			victim = f;
 			break;
 		}
@@ -606,7 +583,7 @@ flow_clock(uint64_t ts)
 		jump_ts = 0;
 		/* The flow of the first one was touched at the old time:
 		 * it is as fresh as the new one. */
-		if (jump_flow != NULL && !(jump_flow->fflags & FLOW_F_CLOSED)) {
+		if (jump_flow != NULL && !(jump_flow->c.fflags & FLOW_F_CLOSED)) {
 			jump_flow->touched = clock_us;
 			list_remove(&active, jump_flow);
 			list_append(&active, jump_flow);
@@ -638,6 +615,8 @@ void
 flow_set_config(const struct config *c)
 {
 	cfg = c;
+	config_set_active(c);
+	budget_set_cap(c->memcap / share);
 	flow_portmaps(c);
 }
 
@@ -655,23 +634,23 @@ flow_classify(struct flow *f, const struct pkt *p)
 	bool	implicit = false;
 	bool	all_tls = cfg->scope == SCOPE_ALL_TLS;
 
-	switch (classify_packet(f, p, cfg->dpi_packets, all_tls, &proto,
+	switch (classify_packet(&f->c, p, cfg->dpi_packets, all_tls, &proto,
 	    &implicit)) {
 	case CLASSIFY_MORE:
 		return;
 	case CLASSIFY_FOUND:
 		if (proto != PROTO_TLS)
-			f->fflags |= FLOW_F_BY_DPI;
+			f->c.fflags |= FLOW_F_BY_DPI;
 		break;
 	case CLASSIFY_NONE:
 		flow_dpi_conclude(f);
 		return;
 	}
-	f->fflags &= (uint8_t)~FLOW_F_DPI;
-	f->proto = proto;
+	f->c.fflags &= (uint8_t)~FLOW_F_DPI;
+	f->c.proto = proto;
 	if (implicit)
-		f->fflags |= FLOW_F_IMPLICIT;
-	mail_replay(f);
+		f->c.fflags |= FLOW_F_IMPLICIT;
+	reasm_done(f->stream, mail_replay(&f->c));
 }
 
 /*
@@ -683,35 +662,34 @@ flow_dpi_conclude(struct flow *f)
 {
 	uint8_t	proto;
 
-	f->fflags &= (uint8_t)~FLOW_F_DPI;
-	if ((proto = mail_sniff(f)) != PROTO_NONE) {
-		f->fflags |= FLOW_F_BY_BANNER;
+	f->c.fflags &= (uint8_t)~FLOW_F_DPI;
+	if ((proto = mail_sniff(&f->c)) != PROTO_NONE) {
+		f->c.fflags |= FLOW_F_BY_BANNER;
 		STAT_INC(DPI_BANNER);
-		f->proto = proto;
-		mail_replay(f);
+		f->c.proto = proto;
+		reasm_done(f->stream, mail_replay(&f->c));
 		return;
 	}
 	if (cfg->scope == SCOPE_ALL_TLS) {
-		f->proto = PROTO_TLS;
-		f->fflags |= FLOW_F_IMPLICIT;
-		mail_replay(f);
+		f->c.proto = PROTO_TLS;
+		f->c.fflags |= FLOW_F_IMPLICIT;
+		reasm_done(f->stream, mail_replay(&f->c));
 		return;
 	}
-	f->sess.inspect_done[DIR_C2S] = true;
-	f->sess.inspect_done[DIR_S2C] = true;
-	f->fflags |= FLOW_F_KNOWN;
+	reasm_done(f->stream, DIR_BOTH);
+	f->c.fflags |= FLOW_F_KNOWN;
 	reasm_free(&f->stream[DIR_C2S]);
 	reasm_free(&f->stream[DIR_S2C]);
-	mail_free(f);
+	mail_free(&f->c);
 }
 
 static void
 flow_note_close(struct flow *f, int dir, uint8_t how)
 {
-	if (f->sess.close_how[dir] != 0)
+	if (f->c.sess.close_how[dir] != 0)
 		return;
-	f->sess.close_how[dir] = how;
-	f->sess.close_order[dir] = ++f->sess.nclosed;
+	f->c.sess.close_how[dir] = how;
+	f->c.sess.close_order[dir] = ++f->c.sess.nclosed;
 }
 
 void
@@ -739,17 +717,17 @@ flow_input(const struct pkt *p)
 	f = flow_lookup(p, h, &dir);
 
 	if (f != NULL && (p->flags & (TH_SYN | TH_ACK)) == TH_SYN &&
-	    dir == DIR_C2S && (f->fflags & FLOW_F_CLOSED ||
-	    f->stream[DIR_C2S].delivered > 0 || f->bytes[DIR_C2S] > 0)) {
+	    dir == DIR_C2S && (f->c.fflags & FLOW_F_CLOSED ||
+	    f->stream[DIR_C2S].delivered > 0 || f->c.bytes[DIR_C2S] > 0)) {
 		/* A new connection reusing the 4-tuple. */
-		if (!(f->fflags & FLOW_F_CLOSED))
+		if (!(f->c.fflags & FLOW_F_CLOSED))
 			flow_end(f, END_FIN);
 		flow_destroy(f);
 		f = NULL;
 	}
 	if (f == NULL && (f = flow_create(p, h, &dir)) == NULL)
 		return;
-	if (f->fflags & FLOW_F_CLOSED) {
+	if (f->c.fflags & FLOW_F_CLOSED) {
 		STAT_INC(FLOW_LINGER_PKTS);
 		return;
 	}
@@ -758,10 +736,10 @@ flow_input(const struct pkt *p)
 	f->touched = clock_us;
 	if (jump_ts != 0 && p->ts == jump_ts)
 		jump_flow = f;
-	if (p->ts > f->last_ts)
-		f->last_ts = p->ts;
-	f->pkts[dir]++;
-	f->bytes[dir] += p->seglen;
+	if (p->ts > f->c.last_ts)
+		f->c.last_ts = p->ts;
+	f->c.pkts[dir]++;
+	f->c.bytes[dir] += p->seglen;
 	/* To the recent end of the LRU list at most once per FLOW_LRU_GRAIN
 	 * of packet time: moving it every packet reads and writes two other
 	 * flows (its neighbours), cache misses on the busiest path.  The
@@ -772,14 +750,14 @@ flow_input(const struct pkt *p)
 		list_remove(&active, f);
 		list_append(&active, f);
 	}
-	if (f->fflags & FLOW_F_DPI)
+	if (f->c.fflags & FLOW_F_DPI)
 		flow_classify(f, p);
-	if (!(f->fflags & FLOW_F_KNOWN)) {
-		reasm_input(f, dir, p);
+	if (!(f->c.fflags & FLOW_F_KNOWN)) {
+		reasm_input(&f->c, f->stream, dir, p);
 		/* Both sides judged: from now on a packet costs a lookup. */
-		if (f->sess.inspect_done[DIR_C2S] &&
-		    f->sess.inspect_done[DIR_S2C]) {
-			f->fflags |= FLOW_F_KNOWN;
+		if (f->stream[DIR_C2S].flags & f->stream[DIR_S2C].flags &
+		    REASM_F_DONE) {
+			f->c.fflags |= FLOW_F_KNOWN;
 			reasm_free(&f->stream[DIR_C2S]);
 			reasm_free(&f->stream[DIR_S2C]);
 		}
@@ -791,7 +769,7 @@ flow_input(const struct pkt *p)
 		flow_end(f, END_RST);
 	} else if (p->flags & TH_FIN) {
 		flow_note_close(f, dir, CLOSE_FIN);
-		if (f->sess.close_how[DIR_C2S] && f->sess.close_how[DIR_S2C])
+		if (f->c.sess.close_how[DIR_C2S] && f->c.sess.close_how[DIR_S2C])
 			flow_end(f, END_FIN);
 	}
 	current = NULL;
@@ -803,7 +781,7 @@ flow_cmp_id(const void *a, const void *b)
 	const struct flow	*fa = *(const struct flow *const *)a;
 	const struct flow	*fb = *(const struct flow *const *)b;
 
-	return fa->id < fb->id ? -1 : fa->id > fb->id;
+	return fa->c.id < fb->c.id ? -1 : fa->c.id > fb->c.id;
 }
 
 /*

@@ -23,27 +23,29 @@
  * "+" continuation; a tagged NO or BAD instead cancels it, and the
  * client's next line is a new command (RFC 3501 7.5).  Its bytes are
  * skipped only once the "+" was seen.
+ *
+ * Pure: one line in, an event and its facts out (mailproto.h); mail.c
+ * acts on them.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow.h"
-#include "mail.h"
+#include "mailproto.h"
 
 static bool	imap_literal(const uint8_t *, size_t, uint64_t *, bool *);
-static void	imap_client(struct flow *, struct mail_state *,
-		    struct imap_state *, const uint8_t *, size_t);
-static void	imap_server(struct flow *, struct mail_state *,
-		    struct imap_state *, const uint8_t *, size_t);
+static enum mail_ev imap_client(struct imap_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
+static enum mail_ev imap_server(struct imap_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
 static void	imap_set_tag(char *, uint8_t *, const uint8_t *, size_t);
 static bool	imap_tag_is(const char *, uint8_t, const uint8_t *, size_t);
 static size_t	imap_string(const uint8_t *, size_t, size_t,
 		    const uint8_t **, size_t *, bool *);
-static void	imap_login_user(struct flow *, const uint8_t *, size_t,
-		    size_t);
-static void	imap_id(struct flow *, const uint8_t *, size_t, size_t);
+static void	imap_login_user(const uint8_t *, size_t, size_t,
+		    struct mail_facts *);
+static void	imap_id(const uint8_t *, size_t, size_t,
+		    struct mail_facts *);
 static bool	imap_sync_announced(const uint8_t *, size_t);
-static void	imap_auth_caps(struct flow *, const uint8_t *, size_t);
 
 /*
  * Whether the line ends with a literal announcement "{N}", "{N+}" (or
@@ -153,30 +155,32 @@ imap_sync_announced(const uint8_t *l, size_t n)
 
 /* LOGIN's first argument is the user name (privacy.log_user). */
 static void
-imap_login_user(struct flow *f, const uint8_t *l, size_t n, size_t off)
+imap_login_user(const uint8_t *l, size_t n, size_t off,
+    struct mail_facts *mf)
 {
 	const uint8_t	*u;
 	size_t		 ul;
 	bool		 nil;
 
 	imap_string(l, n, off, &u, &ul, &nil);
-	if (ul > 0)
-		mail_user(f, u, ul);
+	if (ul > 0) {
+		mf->user.p = u;
+		mf->user.n = ul;
+	}
 }
 
 /*
  * The client's ID (RFC 2971): "(" field value ... ")" or NIL.  The name,
- * version, vendor and os values are kept (their first MAIL_MAX_ID_VALUE
- * bytes); at most 30 pairs are read, as the RFC allows.
+ * version, vendor and os values are noted (the first non-empty one of
+ * each); at most 30 pairs are read, as the RFC allows.
  */
 static void
-imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
+imap_id(const uint8_t *l, size_t n, size_t off, struct mail_facts *mf)
 {
 	static const char *const keys[MI_ID_MAX] = {
 		[MI_ID_NAME] = "name", [MI_ID_VERSION] = "version",
 		[MI_ID_VENDOR] = "vendor", [MI_ID_OS] = "os",
 	};
-	struct mail_info	*mi;
 	const uint8_t		*k, *v;
 	size_t			 kl, vl;
 	bool			 nil;
@@ -184,10 +188,9 @@ imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
 
 	while (off < n && l[off] == ' ')
 		off++;
-	if (off >= n || l[off] != '(' || (f->sess.info != NULL &&
-	    f->sess.info->id_seen) || (mi = mail_info(f)) == NULL)
+	if (off >= n || l[off] != '(')
 		return;
-	mi->id_seen = true;
+	mf->id = true;
 	off++;
 	for (pairs = 0; pairs < 30 && off < n && l[off] != ')'; pairs++) {
 		off = imap_string(l, n, off, &k, &kl, &nil);
@@ -195,60 +198,83 @@ imap_id(struct flow *f, const uint8_t *l, size_t n, size_t off)
 		if (kl == 0)
 			break;
 		for (i = 0; i < MI_ID_MAX; i++)
-			if (mail_tok_is(k, kl, keys[i]) && mi->id_len[i] == 0)
-				mail_info_set(mi->id[i], &mi->id_len[i],
-				    sizeof(mi->id[i]), v, vl);
+			if (mail_tok_is(k, kl, keys[i]) &&
+			    mf->id_val[i].n == 0) {
+				mf->id_val[i].p = v;
+				mf->id_val[i].n = vl;
+			}
 		while (off < n && l[off] == ' ')
 			off++;
 	}
 }
 
-/* "AUTH=PLAIN" capabilities of an untagged line: the SASL mechanisms. */
-static void
-imap_auth_caps(struct flow *f, const uint8_t *l, size_t n)
+enum mail_ev
+imap_line(struct imap_state *is, enum dir dir, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
-	const uint8_t	*tok;
-	size_t		 off = 0, tl;
-
-	while (off < n) {
-		off = mail_token(l, n, off, &tok, &tl);
-		if (tl > 5 && mail_tok_is(tok, 5, "AUTH="))
-			mail_mech(f, tok + 5, tl - 5);
-	}
-}
-
-void
-imap_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
-    size_t n)
-{
-	struct imap_state *is = &ms->u.imap;
+	enum mail_ev	 ev = MAIL_EV_NONE;
 	uint64_t	 lit;
-	bool		 cont = ms->cont[dir], sync;
+	bool		 cont = is->cont[dir], sync;
 
-	ms->cont[dir] = false;
+	memset(mf, 0, sizeof(*mf));
+	is->cont[dir] = false;
 	/* More client bytes before the server's "+": this client did not
 	 * wait, its literal came inline (and was read as this line). */
 	if (dir == DIR_C2S)
 		is->lit_wait = false;
 	if (!cont) {
 		if (dir == DIR_C2S)
-			imap_client(f, ms, is, l, n);
+			ev = imap_client(is, l, n, mf);
 		else
-			imap_server(f, ms, is, l, n);
+			ev = imap_server(is, l, n, mf);
 	}
 	if (imap_literal(l, n, &lit, &sync)) {
-		ms->cont[dir] = true;
+		is->cont[dir] = true;
 		if (dir == DIR_C2S && sync) {
 			is->lit_wait = true;	/* until the server's "+" */
 			is->lit_len = (uint32_t)lit;
-		} else
-			ms->skip[dir] = lit;
+		} else {
+			mf->skip_set[dir] = true;
+			mf->skip[dir] = lit;
+		}
 	}
+	return ev;
 }
 
-static void
-imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
-    const uint8_t *l, size_t n)
+/*
+ * After a gap: "* ", "+ " or TAG SP (OK|NO|BAD) from the server; TAG SP
+ * a command word from the client.
+ */
+bool
+imap_whole(enum dir dir, const uint8_t *l, size_t n)
+{
+	size_t	i = 0;
+
+	if (dir == DIR_S2C && n >= 2 && (l[0] == '*' || l[0] == '+') &&
+	    l[1] == ' ')
+		return true;
+	while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
+		i++;
+	if (i == 0 || i >= n || l[i] != ' ')
+		return false;
+	i++;
+	if (dir == DIR_C2S)
+		return mail_cmd_at(l, n, i);
+	return (n - i >= 2 && memcmp(l + i, "OK", 2) == 0) ||
+	    (n - i >= 2 && memcmp(l + i, "NO", 2) == 0) ||
+	    (n - i >= 3 && memcmp(l + i, "BAD", 3) == 0);
+}
+
+/* A gap: the line after it continues no literal we know of. */
+void
+imap_gap(struct imap_state *is, enum dir dir)
+{
+	is->cont[dir] = false;
+}
+
+static enum mail_ev
+imap_client(struct imap_state *is, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	const uint8_t	*tag, *cmd, *mech, *ir;
 	size_t		 tl, cl, ml, il, off;
@@ -256,18 +282,18 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 	bool		 sync;
 
 	if (is->sasl) {		/* AUTHENTICATE response line */
-		mail_sasl_line(f, ms, l, n);
-		return;
+		mail_sasl_line(&is->sa, l, n, mf);
+		return MAIL_EV_NONE;
 	}
 	off = mail_token(l, n, 0, &tag, &tl);
 	off = mail_token(l, n, off, &cmd, &cl);
 	if (tl == 0 || cl == 0)
-		return;
+		return MAIL_EV_NONE;
 	imap_set_tag(is->cmd_tag, &is->cmd_len, tag, tl);
-	mail_line_seen(f);
+	mf->line = true;
 	if (mail_tok_is(cmd, cl, "STARTTLS")) {
 		imap_set_tag(is->stls_tag, &is->stls_len, tag, tl);
-		mail_starttls_sent(f, ms);
+		return MAIL_EV_STARTTLS_SENT;
 	} else if (mail_tok_is(cmd, cl, "LOGIN")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
 		/* With a synchronizing literal the rest (the password) comes
@@ -277,21 +303,22 @@ imap_client(struct flow *f, struct mail_state *ms, struct imap_state *is,
 		    imap_sync_announced(l, n))
 			is->login_lit = true;
 		else
-			mail_cred(f, CT_LOGIN);
-		imap_login_user(f, l, n, off);
+			mf->cred = CT_LOGIN;
+		imap_login_user(l, n, off, mf);
 	} else if (mail_tok_is(cmd, cl, "AUTHENTICATE")) {
 		imap_set_tag(is->auth_tag, &is->auth_len, tag, tl);
 		is->sasl = true;
 		off = mail_token(l, n, off, &mech, &ml);
 		mail_token(l, n, off, &ir, &il);
-		mail_sasl_start(f, ms, mech, ml, ir, il);
+		mail_sasl_start(&is->sa, mech, ml, ir, il, mf);
 	} else if (mail_tok_is(cmd, cl, "ID"))
-		imap_id(f, l, n, off);
+		imap_id(l, n, off, mf);
+	return MAIL_EV_NONE;
 }
 
-static void
-imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
-    const uint8_t *l, size_t n)
+static enum mail_ev
+imap_server(struct imap_state *is, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	const uint8_t	*tag, *st;
 	size_t		 tl, sl, off;
@@ -299,49 +326,55 @@ imap_server(struct flow *f, struct mail_state *ms, struct imap_state *is,
 
 	off = mail_token(l, n, 0, &tag, &tl);
 	if (tl == 0)
-		return;
+		return MAIL_EV_NONE;
 	if (tl == 1 && tag[0] == '+') {	/* continuation request */
 		if (is->lit_wait) {	/* go ahead: the literal follows */
 			is->lit_wait = false;
-			ms->skip[DIR_C2S] = is->lit_len;
+			mf->skip_set[DIR_C2S] = true;
+			mf->skip[DIR_C2S] = is->lit_len;
 			if (is->login_lit)
-				mail_cred(f, CT_LOGIN);
+				mf->cred = CT_LOGIN;
 			is->login_lit = false;
 		}
-		return;
+		return MAIL_EV_NONE;
 	}
 	off = mail_token(l, n, off, &st, &sl);
 	if (tl == 1 && tag[0] == '*') {
-		mail_line_seen(f);
+		mf->line = true;
 		if (mail_has_word(l, n, "STARTTLS"))
-			mail_starttls_offered(f);
-		imap_auth_caps(f, l, n);
+			mf->starttls_offered = true;
+		/* "AUTH=PLAIN" capabilities: the SASL mechanisms */
+		mf->mechs.p = l;
+		mf->mechs.n = n;
+		mf->mechs_form = MAIL_MECHS_AUTH_EQ;
 		/* Already authenticated by other means: no STARTTLS. */
 		if (mail_tok_is(st, sl, "PREAUTH"))
-			mail_plaintext_final(f);
-		return;
+			return MAIL_EV_PLAINTEXT_FINAL;
+		return MAIL_EV_NONE;
 	}
 	if (mail_tok_is(st, sl, "OK"))
 		ok = true;
 	else if (mail_tok_is(st, sl, "NO") || mail_tok_is(st, sl, "BAD"))
 		ok = false;
 	else
-		return;
-	mail_line_seen(f);
+		return MAIL_EV_NONE;
+	mf->line = true;
 	/* The command ended before its literal was asked for: the client
 	 * sends no literal, its next line is a new command. */
 	if (is->lit_wait && imap_tag_is(is->cmd_tag, is->cmd_len, tag, tl)) {
 		is->lit_wait = false;
 		is->login_lit = false;
-		ms->cont[DIR_C2S] = false;
+		is->cont[DIR_C2S] = false;
 	}
 	if (imap_tag_is(is->stls_tag, is->stls_len, tag, tl)) {
 		is->stls_len = 0;
-		mail_starttls_reply(f, ms, ok);
+		return ok ? MAIL_EV_STARTTLS_ACCEPTED :
+		    MAIL_EV_STARTTLS_REFUSED;
 	} else if (imap_tag_is(is->auth_tag, is->auth_len, tag, tl)) {
 		is->auth_len = 0;
 		is->sasl = false;
 		if (ok)
-			mail_plaintext_final(f);
+			return MAIL_EV_PLAINTEXT_FINAL;
 	}
+	return MAIL_EV_NONE;
 }

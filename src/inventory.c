@@ -101,11 +101,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fmt.h"
 #include "hash.h"
 #include "inventory.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 /* Inventory-wide budget for distinct strings from the wire. */
 #define INV_MAX_STR_BYTES	(16u << 20)
@@ -598,7 +599,7 @@ rec_update(struct inventory *inv, struct inv_record *r,
 	uint8_t				 mode, ri;
 
 	rname = s->reason_name != NULL && *s->reason_name != '\0' ?
-	    s->reason_name : verdict_reason_name((enum reason)s->reason);
+	    s->reason_name : session_reason_name((enum reason)s->reason);
 	ri = reason_index(inv, rname);
 	mode = mode_index(s->mode);
 
@@ -741,15 +742,14 @@ fmt_ip(uint8_t family, const uint8_t *a, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* RFC 3339, UTC, to the second: 2026-01-01T00:00:00Z. */
+/* RFC 3339, UTC, to the second: 2026-01-01T00:00:00Z (fmt.c); "?" when
+ * it does not fit. */
 static void
 fmt_time(uint64_t us, char *buf, size_t len)
 {
-	time_t		t = (time_t)(us / 1000000u);
-	struct tm	tm;
+	size_t	n = fmt_time_us(buf, len, us, FMT_FRAC_NONE);
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (n == 0 || n >= len)
 		snprintf(buf, len, "?");
 }
 

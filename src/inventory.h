@@ -47,6 +47,7 @@ struct inv_session {
 	const char	*cleartext_mechanism;	/* "USER/PASS", "LOGIN",
 						 * "AUTH PLAIN"... or NULL */
 	const char	*client_software;	/* hints.c, or NULL */
+	const char	*client_software_source; /* "ja4+ja3" | "ja3" */
 	uint64_t	 ts;			/* session start, us since
 						 * epoch */
 	const struct config_exception *exception; /* live exception matched,

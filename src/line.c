@@ -10,21 +10,22 @@
  */
 #include <string.h>
 
-#include "flow.h"
+#include "budget.h"
+#include "session.h"
 #include "caps.h"
 #include "line.h"
 #include "stats.h"
 
-static void	line_keep(struct flow *, struct line_buf *, const uint8_t *,
+static void	line_keep(struct line_buf *, const uint8_t *,
 		    size_t);
 
 static void
-line_keep(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n)
+line_keep(struct line_buf *lb, const uint8_t *p, size_t n)
 {
 	size_t	room;
 
 	if (lb->buf == NULL &&
-	    (lb->buf = flow_mem_alloc(f, LINE_MAX_LEN)) == NULL) {
+	    (lb->buf = budget_alloc(LINE_MAX_LEN)) == NULL) {
 		lb->overflow = true;	/* no memory: behave as if cut */
 		return;
 	}
@@ -45,7 +46,7 @@ line_keep(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n)
  * NULL when the bytes ran out first and were kept for later.
  */
 size_t
-line_next(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n,
+line_next(struct line_buf *lb, const uint8_t *p, size_t n,
     const uint8_t **line, size_t *len)
 {
 	const uint8_t	*lf = memchr(p, '\n', n);
@@ -55,14 +56,14 @@ line_next(struct flow *f, struct line_buf *lb, const uint8_t *p, size_t n,
 	*len = 0;
 	lb->after_gap = false;
 	if (lf == NULL) {
-		line_keep(f, lb, p, n);
+		line_keep(lb, p, n);
 		return n;
 	}
 	if (lb->len == 0 && !lb->overflow) {
 		*line = p;
 		*len = used - 1;
 	} else {
-		line_keep(f, lb, p, used - 1);
+		line_keep(lb, p, used - 1);
 		*line = lb->buf != NULL ? lb->buf : p;
 		*len = lb->buf != NULL ? lb->len : 0;
 		lb->len = 0;
@@ -101,7 +102,7 @@ line_pending(const struct line_buf *lb)
 void
 line_free(struct line_buf *lb)
 {
-	flow_mem_free(lb->buf, LINE_MAX_LEN);
+	budget_free(lb->buf, LINE_MAX_LEN);
 	lb->buf = NULL;
 	lb->len = 0;
 }

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct flow;
+struct conn;
 
 struct line_buf {
 	uint8_t		*buf;		/* LINE_MAX_LEN bytes; owned, lazy */
@@ -18,7 +18,7 @@ struct line_buf {
 	bool		 after_gap;	/* the line returned followed a gap */
 };
 
-size_t	line_next(struct flow *, struct line_buf *, const uint8_t *, size_t,
+size_t	line_next(struct line_buf *, const uint8_t *, size_t,
 	    const uint8_t **, size_t *);
 void	line_resync(struct line_buf *);
 void	line_free(struct line_buf *);

@@ -19,45 +19,87 @@
  * lines were expected: a midstream direction whose first bytes are a TLS
  * record header goes straight to TLS.  So does a client that opens with a
  * ClientHello on a STARTTLS port (implicit TLS on the wrong port).
+ *
+ * The protocol parsers are pure (mailproto.h): mail_line() hands one a
+ * line, switches on the event it returns and writes its facts into the
+ * session.  Nothing here re-enters mail_input(): the client bytes held
+ * across a refused STARTTLS are read by the same loop, in mail_stream().
  */
 #include <string.h>
 #include <strings.h>
 
+#include "budget.h"
 #include "config.h"
-#include "flow.h"
+#include "session.h"
 #include "line.h"
 #include "mail.h"
 #include "stats.h"
 #include "tls.h"
 
-static struct mail_state *mail_state(struct flow *);
-static void	mail_hold(struct flow *, struct mail_state *, const uint8_t *,
+/* Client bytes held across a STARTTLS the server refused: lines after
+ * all, read next (mail_stream()). */
+struct mail_back {
+	uint8_t		*held;		/* owned, MAIL_MAX_HELD */
+	uint32_t	 len;
+};
+
+/* What one mail_step() did. */
+enum mail_step {
+	MS_STOP,		/* the bytes went elsewhere, or must wait */
+	MS_NEXT,		/* bytes passed over; go on */
+	MS_LINE,		/* bytes went to the line splitter */
+};
+
+static struct mail_state *mail_state(struct conn *);
+static void	mail_hold(struct mail_state *, const uint8_t *,
 		    size_t);
-static bool	mail_looks_tls(const uint8_t *, size_t);
-static void	mail_keep(struct flow *, struct mail_state *, int,
+static void	mail_keep(struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static int	mail_first_bytes(struct flow *, struct mail_state *, int,
+static int	mail_first_bytes(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static void	mail_line(struct flow *, struct mail_state *, int,
+static void	mail_stream(struct conn *, struct mail_state *, enum dir,
 		    const uint8_t *, size_t);
-static void	mail_banner(struct flow *, int, const uint8_t *, size_t);
+static enum mail_step mail_step(struct conn *, struct mail_state *, enum dir,
+		    const uint8_t **, size_t *, struct mail_back *);
+static void	mail_depth(struct conn *, struct mail_state *, enum dir);
+static void	mail_line(struct conn *, struct mail_state *, enum dir,
+		    const uint8_t *, size_t, struct mail_back *);
+static void	mail_facts(struct conn *, struct mail_state *,
+		    const struct mail_facts *);
+static void	mail_banner(struct conn *, enum dir, const uint8_t *, size_t);
+static void	mail_starttls_sent(struct conn *, struct mail_state *);
+static void	mail_starttls_yes(struct conn *, struct mail_state *);
+static void	mail_starttls_no(struct conn *, struct mail_state *,
+		    struct mail_back *);
+static void	mail_plaintext_final(struct conn *, struct mail_state *);
+static unsigned	mail_done(const struct mail_state *);
+static struct mail_info *mail_info(struct conn *);
+static void	mail_info_set(uint8_t *, uint8_t *, size_t, const uint8_t *,
+		    size_t);
+static void	mail_helo(struct conn *, const uint8_t *, size_t);
+static void	mail_id(struct conn *, const struct mail_facts *);
+static void	mail_mech(struct conn *, const uint8_t *, size_t);
+static void	mail_cred(struct conn *, uint8_t);
+static void	mail_user(struct conn *, const uint8_t *, size_t);
+static void	mail_user_sasl(struct conn *, uint8_t, const uint8_t *,
+		    size_t);
 
 static struct mail_state *
-mail_state(struct flow *f)
+mail_state(struct conn *f)
 {
 	struct mail_state	*ms;
 
 	if (f->mail != NULL)
 		return f->mail;
-	if ((ms = flow_mem_alloc(f, sizeof(*ms))) == NULL)
+	if ((ms = budget_alloc(sizeof(*ms))) == NULL)
 		return NULL;
 	ms->held_gap = UINT32_MAX;
 	switch (f->proto) {
 	case PROTO_POP3:
-		pop3_init(f, &ms->u.pop3);
+		pop3_init(&ms->u.pop3, f->fflags & FLOW_F_MIDSTREAM);
 		break;
 	case PROTO_SMTP:
-		smtp_init(f, &ms->u.smtp);
+		smtp_init(&ms->u.smtp, f->fflags & FLOW_F_MIDSTREAM);
 		break;
 	default:
 		break;
@@ -67,7 +109,7 @@ mail_state(struct flow *f)
 }
 
 void
-mail_free(struct flow *f)
+mail_free(struct conn *f)
 {
 	struct mail_state	*ms = f->mail;
 
@@ -75,154 +117,193 @@ mail_free(struct flow *f)
 		return;
 	line_free(&ms->lb[0]);
 	line_free(&ms->lb[1]);
-	flow_mem_free(ms->replay[0], MAIL_MAX_REPLAY);
-	flow_mem_free(ms->replay[1], MAIL_MAX_REPLAY);
-	flow_mem_free(ms->held, MAIL_MAX_HELD);
-	flow_mem_free(ms, sizeof(*ms));
+	budget_free(ms->replay[0], MAIL_MAX_REPLAY);
+	budget_free(ms->replay[1], MAIL_MAX_REPLAY);
+	budget_free(ms->held, MAIL_MAX_HELD);
+	budget_free(ms, sizeof(*ms));
 	f->mail = NULL;
-}
-
-/* A TLS record header: handshake/alert/CCS/app data, major version 3. */
-static bool
-mail_looks_tls(const uint8_t *p, size_t n)
-{
-	return n >= 2 && p[0] >= 20 && p[0] <= 23 && p[1] == 3;
-}
-
-static bool
-is_alpha(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /*
  * The first line after a gap: a whole line if it starts the way this side
- * of this protocol starts its lines, else taken for the tail of one the
- * gap cut (and dropped).
- *   server: POP3 "+OK" "-ERR" "+ "; IMAP "* " "+ " or TAG SP (OK|NO|BAD);
- *           SMTP three digits then SP, "-" or the end
- *   client: a command word (IMAP: TAG SP word), letters up to SP or end
+ * of this protocol starts its lines (pop3_whole(), imap_whole(),
+ * smtp_whole()), else taken for the tail of one the gap cut.
  */
 static bool
-mail_line_whole(uint8_t proto, int dir, const uint8_t *l, size_t n)
+mail_line_whole(uint8_t proto, enum dir dir, const uint8_t *l, size_t n)
 {
-	size_t	i = 0, w;
-
-	if (dir == DIR_S2C) {
-		switch (proto) {
-		case PROTO_POP3:
-			return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
-			    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
-			    (n >= 2 && memcmp(l, "+ ", 2) == 0);
-		case PROTO_SMTP:
-			return n >= 3 && l[0] >= '2' && l[0] <= '5' &&
-			    l[1] >= '0' && l[1] <= '9' && l[2] >= '0' &&
-			    l[2] <= '9' && (n == 3 || l[3] == ' ' ||
-			    l[3] == '-');
-		case PROTO_IMAP:
-			if (n >= 2 && (l[0] == '*' || l[0] == '+') &&
-			    l[1] == ' ')
-				return true;
-			while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' &&
-			    l[i] < 0x7f)
-				i++;
-			return i > 0 && i < n && l[i] == ' ' &&
-			    ((n - i - 1 >= 2 && memcmp(l + i + 1, "OK", 2) ==
-			    0) || (n - i - 1 >= 2 && memcmp(l + i + 1, "NO",
-			    2) == 0) || (n - i - 1 >= 3 && memcmp(l + i + 1,
-			    "BAD", 3) == 0));
-		}
-		return false;
+	switch (proto) {
+	case PROTO_POP3:
+		return pop3_whole(dir, l, n);
+	case PROTO_IMAP:
+		return imap_whole(dir, l, n);
+	case PROTO_SMTP:
+		return smtp_whole(dir, l, n);
 	}
-	if (proto == PROTO_IMAP) {
-		while (i < n && i < IMAP_MAX_TAG && l[i] > ' ' && l[i] < 0x7f)
-			i++;
-		if (i == 0 || i >= n || l[i] != ' ')
-			return false;
-		i++;
-	}
-	for (w = i; i < n && is_alpha(l[i]); i++)
-		;
-	return i - w >= 3 && (i == n || l[i] == ' ');
+	return dir == DIR_C2S && mail_cmd_at(l, n, 0);
 }
 
+/*
+ * One line to the flow's protocol parser; its event and facts to the
+ * session.  A refused STARTTLS hands the held client bytes back in *back.
+ */
 static void
-mail_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
-    size_t n)
+mail_line(struct conn *f, struct mail_state *ms, enum dir dir, const uint8_t *l,
+    size_t n, struct mail_back *back)
 {
+	struct mail_facts	mf;
+	enum mail_ev		ev;
+
 	if (ms->lb[dir].after_gap && !mail_line_whole(f->proto, dir, l, n))
 		return;
 	mail_banner(f, dir, l, n);
 	switch (f->proto) {
 	case PROTO_POP3:
-		pop3_line(f, ms, dir, l, n);
+		ev = pop3_line(&ms->u.pop3, dir, l, n, &mf);
 		break;
 	case PROTO_IMAP:
-		imap_line(f, ms, dir, l, n);
+		ev = imap_line(&ms->u.imap, dir, l, n, &mf);
 		break;
 	case PROTO_SMTP:
-		smtp_line(f, ms, dir, l, n);
+		ev = smtp_line(&ms->u.smtp, dir, l, n, &mf);
+		break;
+	default:
+		return;
+	}
+	mail_facts(f, ms, &mf);
+	switch (ev) {
+	case MAIL_EV_NONE:
+		break;
+	case MAIL_EV_STARTTLS_SENT:
+		mail_starttls_sent(f, ms);
+		break;
+	case MAIL_EV_STARTTLS_ACCEPTED:
+		mail_starttls_yes(f, ms);
+		break;
+	case MAIL_EV_STARTTLS_REFUSED:
+		/* Only a server line answers; so the held bytes, client
+		 * lines, never hand anything back themselves. */
+		if (dir == DIR_S2C)
+			mail_starttls_no(f, ms, back);
+		break;
+	case MAIL_EV_PLAINTEXT_FINAL:
+		mail_plaintext_final(f, ms);
 		break;
 	}
 }
 
-void
-mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+unsigned
+mail_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
-	const struct config	*cfg = flow_config();
 	struct mail_state	*ms;
-	const uint8_t		*line;
-	size_t			 used, len;
 
-	if (f->fflags & FLOW_F_IMPLICIT) {
-		tls_input(f, dir, p, n);
-		return;
-	}
+	if (f->fflags & FLOW_F_IMPLICIT)
+		return tls_input(f, dir, p, n) ? DIR_BIT(dir) : 0;
 	if ((ms = mail_state(f)) != NULL && f->proto == PROTO_NONE) {
-		mail_keep(f, ms, dir, p, n);	/* nDPI has not decided */
-		return;
+		mail_keep(ms, dir, p, n);	/* nDPI has not decided */
+		return 0;
 	}
-	if (ms == NULL) {
+	if (ms == NULL)
 		/* No memory for parser state: this flow cannot be judged. */
-		f->sess.inspect_done[0] = f->sess.inspect_done[1] = true;
-		return;
-	}
-	while (n > 0 && !f->sess.inspect_done[dir]) {
-		if (ms->in_tls[dir]) {
-			tls_input(f, dir, p, n);
+		return DIR_BOTH;
+	mail_stream(f, ms, dir, p, n);
+	return mail_done(ms);
+}
+
+/*
+ * A direction's bytes, step by step.  When a server line refuses
+ * STARTTLS, the client bytes held since are read right there, before the
+ * server's next byte, as if they had just arrived.
+ */
+static void
+mail_stream(struct conn *f, struct mail_state *ms, enum dir dir,
+    const uint8_t *p, size_t n)
+{
+	struct mail_back	 back = { NULL, 0 };
+	const uint8_t		*hp;
+	size_t			 hn;
+	enum mail_step		 st, hst;
+
+	while (n > 0 && !ms->done[dir]) {
+		st = mail_step(f, ms, dir, &p, &n, &back);
+		if (st == MS_STOP)
 			return;
-		}
-		if (dir == DIR_C2S && ms->holding) {
-			mail_hold(f, ms, p, n);
-			return;
-		}
-		if (ms->skip[dir] > 0) {
-			used = ms->skip[dir] < n ? (size_t)ms->skip[dir] : n;
-			ms->skip[dir] -= used;
-			p += used;
-			n -= used;
-			continue;
-		}
-		if (ms->plain[dir] == 0 && !line_pending(&ms->lb[dir]) &&
-		    (dir == DIR_C2S || (f->fflags & FLOW_F_MIDSTREAM))) {
-			switch (mail_first_bytes(f, ms, dir, p, n)) {
-			case 0:		/* waiting for a second byte */
-				return;
-			case 1:
-				continue;	/* TLS: loop hands it on */
+		if (back.held != NULL) {
+			hp = back.held;
+			hn = back.len;
+			while (hn > 0 && !ms->done[DIR_C2S]) {
+				hst = mail_step(f, ms, DIR_C2S, &hp, &hn,
+				    &back);
+				if (hst == MS_STOP)
+					break;
+				if (hst == MS_LINE)
+					mail_depth(f, ms, DIR_C2S);
 			}
+			budget_free(back.held, MAIL_MAX_HELD);
+			back.held = NULL;
+			back.len = 0;
 		}
-		used = line_next(f, &ms->lb[dir], p, n, &line, &len);
-		p += used;
-		n -= used;
-		ms->plain[dir] += used;
-		if (line != NULL)
-			mail_line(f, ms, dir, line, len);
-		if (ms->plain[dir] > cfg->plain_depth && !ms->in_tls[dir] &&
-		    !ms->holding) {
-			STAT_INC(MAIL_PLAIN_DEPTH);
-			mail_plaintext_final(f);
+		if (st == MS_LINE)
+			mail_depth(f, ms, dir);
+	}
+}
+
+/*
+ * One step over the bytes at *p: to TLS, to the held bytes, over a
+ * literal, past the first-byte probe, or one line (or the start of one)
+ * to the splitter and the parser.  *p and *n move past what was used.
+ */
+static enum mail_step
+mail_step(struct conn *f, struct mail_state *ms, enum dir dir,
+    const uint8_t **p, size_t *n, struct mail_back *back)
+{
+	const uint8_t	*line;
+	size_t		 used, len;
+
+	if (ms->in_tls[dir]) {
+		if (tls_input(f, dir, *p, *n))
+			ms->done[dir] = true;
+		return MS_STOP;
+	}
+	if (dir == DIR_C2S && ms->holding) {
+		mail_hold(ms, *p, *n);
+		return MS_STOP;
+	}
+	if (ms->skip[dir] > 0) {
+		used = ms->skip[dir] < *n ? (size_t)ms->skip[dir] : *n;
+		ms->skip[dir] -= used;
+		*p += used;
+		*n -= used;
+		return MS_NEXT;
+	}
+	if (ms->plain[dir] == 0 && !line_pending(&ms->lb[dir]) &&
+	    (dir == DIR_C2S || (f->fflags & FLOW_F_MIDSTREAM))) {
+		switch (mail_first_bytes(f, ms, dir, *p, *n)) {
+		case 0:		/* waiting for a second byte */
+			return MS_STOP;
+		case 1:
+			return MS_NEXT;	/* TLS: the next step takes it */
 		}
+	}
+	used = line_next(&ms->lb[dir], *p, *n, &line, &len);
+	*p += used;
+	*n -= used;
+	ms->plain[dir] += used;
+	if (line != NULL)
+		mail_line(f, ms, dir, line, len, back);
+	return MS_LINE;
+}
+
+/* Past plain_depth with no STARTTLS under way: plaintext for good. */
+static void
+mail_depth(struct conn *f, struct mail_state *ms, enum dir dir)
+{
+	const struct config	*cfg = config_active();
+
+	if (ms->plain[dir] > cfg->plain_depth && !ms->in_tls[dir] &&
+	    !ms->holding) {
+		STAT_INC(MAIL_PLAIN_DEPTH);
+		mail_plaintext_final(f, ms);
 	}
 }
 
@@ -235,14 +316,14 @@ mail_input(struct flow *f, int dir, const uint8_t *p, size_t n)
  * went to the line splitter).
  */
 static int
-mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
+mail_first_bytes(struct conn *f, struct mail_state *ms, enum dir dir,
     const uint8_t *p, size_t n)
 {
 	const uint8_t	*line;
 	uint8_t		 two[2];
 	size_t		 len;
 
-	if (!ms->probed[dir] && n == 1 && p[0] >= 20 && p[0] <= 23) {
+	if (!ms->probed[dir] && n == 1 && tls_content_type_known(p[0])) {
 		ms->probe[dir] = p[0];
 		ms->probed[dir] = true;
 		return 0;
@@ -254,7 +335,7 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 		two[0] = p[0];
 		two[1] = n > 1 ? p[1] : 0;
 	}
-	if (mail_looks_tls(two, 2)) {
+	if (tls_looks_like_record(two, 2)) {
 		if (f->fflags & FLOW_F_MIDSTREAM)
 			STAT_INC(MAIL_MIDSTREAM_TLS);
 		else if (dir == DIR_C2S) {
@@ -268,13 +349,14 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 		ms->in_tls[dir] = true;
 		if (ms->probed[dir]) {
 			ms->probed[dir] = false;
-			tls_input(f, dir, &ms->probe[dir], 1);
+			if (tls_input(f, dir, &ms->probe[dir], 1))
+				ms->done[dir] = true;
 		}
 		return 1;
 	}
 	if (ms->probed[dir]) {
 		ms->probed[dir] = false;
-		line_next(f, &ms->lb[dir], &ms->probe[dir], 1, &line, &len);
+		line_next(&ms->lb[dir], &ms->probe[dir], 1, &line, &len);
 		ms->plain[dir]++;
 	}
 	return 2;
@@ -282,13 +364,13 @@ mail_first_bytes(struct flow *f, struct mail_state *ms, int dir,
 
 /* A flow nDPI is still looking at: keep its first bytes for later. */
 static void
-mail_keep(struct flow *f, struct mail_state *ms, int dir, const uint8_t *p,
+mail_keep(struct mail_state *ms, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	room;
 
 	if (ms->replay[dir] == NULL &&
-	    (ms->replay[dir] = flow_mem_alloc(f, MAIL_MAX_REPLAY)) == NULL) {
+	    (ms->replay[dir] = budget_alloc(MAIL_MAX_REPLAY)) == NULL) {
 		ms->replay_cut[dir] = true;
 		return;
 	}
@@ -309,17 +391,18 @@ mail_keep(struct flow *f, struct mail_state *ms, int dir, const uint8_t *p,
  * hello after it are held until the server's side, replayed next, says
  * yes or no; pipelined commands are queued before their replies come.
  */
-void
-mail_replay(struct flow *f)
+unsigned
+mail_replay(struct conn *f)
 {
 	struct mail_state	*ms = f->mail;
 	uint8_t			*buf[2];
 	uint32_t		 len[2];
 	bool			 cut[2];
 	int			 dir;
+	unsigned		 done = 0;
 
 	if (ms == NULL)
-		return;
+		return 0;
 	for (dir = 0; dir < 2; dir++) {
 		buf[dir] = ms->replay[dir];
 		len[dir] = ms->replay_len[dir];
@@ -331,11 +414,12 @@ mail_replay(struct flow *f)
 	mail_free(f);
 	for (dir = 0; dir < 2; dir++) {
 		if (len[dir] > 0)
-			mail_input(f, dir, buf[dir], len[dir]);
+			done |= mail_input(f, dir, buf[dir], len[dir]);
 		if (cut[dir])
-			mail_gap(f, dir);
-		flow_mem_free(buf[dir], MAIL_MAX_REPLAY);
+			done |= mail_gap(f, dir);
+		budget_free(buf[dir], MAIL_MAX_REPLAY);
 	}
+	return done;
 }
 
 /*
@@ -344,7 +428,7 @@ mail_replay(struct flow *f)
  * "SMTP" in the line.  PROTO_NONE when the kept bytes say nothing.
  */
 uint8_t
-mail_sniff(const struct flow *f)
+mail_sniff(const struct conn *f)
 {
 	const struct mail_state	*ms = f->mail;
 	const uint8_t		*p;
@@ -374,12 +458,12 @@ mail_sniff(const struct flow *f)
 
 /* Client bytes after STARTTLS, kept until the server has answered. */
 static void
-mail_hold(struct flow *f, struct mail_state *ms, const uint8_t *p, size_t n)
+mail_hold(struct mail_state *ms, const uint8_t *p, size_t n)
 {
 	size_t	room;
 
 	if (ms->held == NULL &&
-	    (ms->held = flow_mem_alloc(f, MAIL_MAX_HELD)) == NULL) {
+	    (ms->held = budget_alloc(MAIL_MAX_HELD)) == NULL) {
 		STAT_INC(MAIL_HELD_FULL);
 		return;
 	}
@@ -392,34 +476,35 @@ mail_hold(struct flow *f, struct mail_state *ms, const uint8_t *p, size_t n)
 	ms->held_len += (uint32_t)n;
 }
 
-void
-mail_gap(struct flow *f, int dir)
+unsigned
+mail_gap(struct conn *f, enum dir dir)
 {
 	struct mail_state	*ms = f->mail;
 
-	if (f->fflags & FLOW_F_IMPLICIT) {
-		tls_gap(f, dir);
-		return;
-	}
+	if (f->fflags & FLOW_F_IMPLICIT)
+		return tls_gap(f, dir) ? DIR_BIT(dir) : 0;
 	if (ms == NULL)
-		return;
+		return 0;
 	if (ms->in_tls[dir]) {
-		tls_gap(f, dir);
-		return;
+		if (tls_gap(f, dir))
+			ms->done[dir] = true;
+		return mail_done(ms);
 	}
 	if (dir == DIR_C2S && ms->holding) {
 		if (ms->held_gap == UINT32_MAX)
 			ms->held_gap = ms->held_len;
-		return;
+		return mail_done(ms);
 	}
 	/* Lines resume at the next LF; a skip count means nothing now. */
 	ms->skip[dir] = 0;
-	ms->cont[dir] = false;
+	if (f->proto == PROTO_IMAP)
+		imap_gap(&ms->u.imap, dir);
 	line_resync(&ms->lb[dir]);
+	return mail_done(ms);
 }
 
-void
-mail_starttls_sent(struct flow *f, struct mail_state *ms)
+static void
+mail_starttls_sent(struct conn *f, struct mail_state *ms)
 {
 	STAT_INC(MAIL_STARTTLS);
 	ms->holding = true;
@@ -428,12 +513,11 @@ mail_starttls_sent(struct flow *f, struct mail_state *ms)
 }
 
 /*
- * The server's reply to STARTTLS.  Yes: both directions are TLS from the
- * next byte, starting with the client bytes held so far.  No: the held
- * bytes were plaintext after all.
+ * The server said yes to STARTTLS: both directions are TLS from the next
+ * byte, starting with the client bytes held so far.
  */
-void
-mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
+static void
+mail_starttls_yes(struct conn *f, struct mail_state *ms)
 {
 	uint8_t		*held = ms->held;
 	uint32_t	 len = ms->held_len, gap = ms->held_gap;
@@ -442,110 +526,74 @@ mail_starttls_reply(struct flow *f, struct mail_state *ms, bool ok)
 	ms->held = NULL;
 	ms->held_len = 0;
 	ms->held_gap = UINT32_MAX;
-	if (ok) {
-		STAT_INC(MAIL_STARTTLS_OK);
-		f->sess.starttls = STARTTLS_ACCEPTED;
-		ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
-		if (gap != UINT32_MAX) {
-			/* held is NULL when nothing came before the gap */
-			if (gap > 0)
-				tls_input(f, DIR_C2S, held, gap);
-			tls_gap(f, DIR_C2S);
-			if (len > gap)
-				tls_input(f, DIR_C2S, held + gap, len - gap);
-		} else if (len > 0)
-			tls_input(f, DIR_C2S, held, len);
-	} else {
-		STAT_INC(MAIL_STARTTLS_NO);
-		f->sess.starttls = STARTTLS_REFUSED;
-		if (len > 0)
-			mail_input(f, DIR_C2S, held, len);
-	}
-	flow_mem_free(held, MAIL_MAX_HELD);
-}
-
-/* STARTTLS can no longer happen: stop looking at this flow. */
-void
-mail_plaintext_final(struct flow *f)
-{
-	f->sess.plaintext_final = true;
-	f->sess.inspect_done[DIR_C2S] = f->sess.inspect_done[DIR_S2C] = true;
-}
-
-void
-mail_starttls_offered(struct flow *f)
-{
-	f->sess.starttls_offered = true;
-}
-
-void
-mail_line_seen(struct flow *f)
-{
-	f->sess.mail_lines++;
+	STAT_INC(MAIL_STARTTLS_OK);
+	f->sess.starttls = STARTTLS_ACCEPTED;
+	ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
+	if (gap != UINT32_MAX) {
+		/* held is NULL when nothing came before the gap; after the
+		 * gap TLS reads no more of the client (tls_gap) */
+		if (gap > 0)
+			(void)tls_input(f, DIR_C2S, held, gap);
+		ms->done[DIR_C2S] = tls_gap(f, DIR_C2S);
+	} else if (len > 0 && tls_input(f, DIR_C2S, held, len))
+		ms->done[DIR_C2S] = true;
+	budget_free(held, MAIL_MAX_HELD);
 }
 
 /*
- * The token (run of non-space bytes) at or after offset off.  Returns the
- * offset just past it; *tok and *toklen are empty at the end of the line.
+ * The server said no: the bytes held were plaintext after all.  They go
+ * back (*back) for mail_stream() to read as lines, a gap in them
+ * forgotten.
  */
-size_t
-mail_token(const uint8_t *l, size_t n, size_t off, const uint8_t **tok,
-    size_t *toklen)
+static void
+mail_starttls_no(struct conn *f, struct mail_state *ms, struct mail_back *back)
 {
-	size_t	s;
+	uint8_t		*held = ms->held;
+	uint32_t	 len = ms->held_len;
 
-	while (off < n && (l[off] == ' ' || l[off] == '\t'))
-		off++;
-	s = off;
-	while (off < n && l[off] != ' ' && l[off] != '\t')
-		off++;
-	*tok = l + s;
-	*toklen = off - s;
-	return off;
-}
-
-/* Case-insensitive comparison of a token with a command name. */
-bool
-mail_tok_is(const uint8_t *tok, size_t n, const char *word)
-{
-	return strlen(word) == n &&
-	    strncasecmp((const char *)tok, word, n) == 0;
-}
-
-/* Whether the line holds word as a whole token (capability lists). */
-bool
-mail_has_word(const uint8_t *l, size_t n, const char *word)
-{
-	const uint8_t	*tok;
-	size_t		 off = 0, tl;
-
-	while (off < n) {
-		off = mail_token(l, n, off, &tok, &tl);
-		while (tl > 0 && (tok[tl - 1] == ']' || tok[tl - 1] == ')'))
-			tl--;
-		while (tl > 0 && (tok[0] == '[' || tok[0] == '(')) {
-			tok++;
-			tl--;
-		}
-		if (mail_tok_is(tok, tl, word))
-			return true;
+	ms->holding = false;
+	ms->held = NULL;
+	ms->held_len = 0;
+	ms->held_gap = UINT32_MAX;
+	STAT_INC(MAIL_STARTTLS_NO);
+	f->sess.starttls = STARTTLS_REFUSED;
+	if (len == 0) {
+		budget_free(held, MAIL_MAX_HELD);
+		return;
 	}
-	return false;
+	back->held = held;
+	back->len = len;
 }
 
-/* --- what the two sides said of themselves ---------------------------------- */
+/* STARTTLS can no longer happen: stop looking at this flow. */
+static void
+mail_plaintext_final(struct conn *f, struct mail_state *ms)
+{
+	f->sess.plaintext_final = true;
+	ms->done[DIR_C2S] = ms->done[DIR_S2C] = true;
+}
+
+/* The directions this flow's mail state needs no more bytes of. */
+static unsigned
+mail_done(const struct mail_state *ms)
+{
+	return (ms->done[DIR_C2S] ? DIR_BIT(DIR_C2S) : 0) |
+	    (ms->done[DIR_S2C] ? DIR_BIT(DIR_S2C) : 0);
+}
+
+/* --- what the two sides said of themselves -------------------------------- */
 
 /* The flow's mail_info, allocated on first use; NULL without memory. */
-struct mail_info *
-mail_info(struct flow *f)
+static struct mail_info *
+mail_info(struct conn *f)
 {
 	if (f->sess.info == NULL)
-		f->sess.info = flow_mem_alloc(f, sizeof(*f->sess.info));
+		f->sess.info = budget_alloc(sizeof(*f->sess.info));
 	return f->sess.info;
 }
 
 /* Keep up to cap bytes of a value (cut, never overrun). */
-void
+static void
 mail_info_set(uint8_t *dst, uint8_t *dlen, size_t cap, const uint8_t *v,
     size_t n)
 {
@@ -558,7 +606,7 @@ mail_info_set(uint8_t *dst, uint8_t *dlen, size_t cap, const uint8_t *v,
 
 /* The server's first line of a session seen from its start: its banner. */
 static void
-mail_banner(struct flow *f, int dir, const uint8_t *l, size_t n)
+mail_banner(struct conn *f, enum dir dir, const uint8_t *l, size_t n)
 {
 	struct mail_info	*mi;
 
@@ -570,13 +618,76 @@ mail_banner(struct flow *f, int dir, const uint8_t *l, size_t n)
 	mail_info_set(mi->banner, &mi->banner_len, sizeof(mi->banner), l, n);
 }
 
+/* The name the client gave in its first EHLO or HELO. */
+static void
+mail_helo(struct conn *f, const uint8_t *name, size_t n)
+{
+	struct mail_info	*mi;
+
+	if (n == 0 || (f->sess.info != NULL && f->sess.info->helo_seen) ||
+	    (mi = mail_info(f)) == NULL)
+		return;
+	mi->helo_seen = true;
+	mail_info_set(mi->helo, &mi->helo_len, sizeof(mi->helo), name, n);
+}
+
+/* The client's first IMAP ID: its name, version, vendor and os values. */
+static void
+mail_id(struct conn *f, const struct mail_facts *mf)
+{
+	struct mail_info	*mi;
+	int			 i;
+
+	if ((f->sess.info != NULL && f->sess.info->id_seen) ||
+	    (mi = mail_info(f)) == NULL)
+		return;
+	mi->id_seen = true;
+	for (i = 0; i < MI_ID_MAX; i++)
+		if (mf->id_val[i].n > 0)
+			mail_info_set(mi->id[i], &mi->id_len[i],
+			    sizeof(mi->id[i]), mf->id_val[i].p,
+			    mf->id_val[i].n);
+}
+
+/* What a parser recognised on a line, into the session. */
+static void
+mail_facts(struct conn *f, struct mail_state *ms, const struct mail_facts *mf)
+{
+	const uint8_t	*m;
+	size_t		 off, ml;
+	int		 dir;
+
+	if (mf->queue_full)
+		STAT_INC(MAIL_QUEUE_FULL);
+	if (mf->line)
+		f->sess.mail_lines++;
+	if (mf->starttls_offered)
+		f->sess.starttls_offered = true;
+	if (mf->helo.n > 0)
+		mail_helo(f, mf->helo.p, mf->helo.n);
+	if (mf->id)
+		mail_id(f, mf);
+	for (off = mail_mech_next(mf, 0, &m, &ml); ml > 0;
+	    off = mail_mech_next(mf, off, &m, &ml))
+		mail_mech(f, m, ml);
+	if (mf->user_sasl != CT_NONE)
+		mail_user_sasl(f, mf->user_sasl, mf->user.p, mf->user.n);
+	else if (mf->user.n > 0)
+		mail_user(f, mf->user.p, mf->user.n);
+	if (mf->cred != CT_NONE)
+		mail_cred(f, mf->cred);
+	for (dir = 0; dir < 2; dir++)
+		if (mf->skip_set[dir])
+			ms->skip[dir] = mf->skip[dir];
+}
+
 /*
  * One SASL mechanism the server offers, kept once, upper case, in the
  * space-separated list while it fits.  Names are 1..20 characters of
  * A-Z 0-9 - _ (RFC 4422 3.1); anything else is not a name.
  */
-void
-mail_mech(struct flow *f, const uint8_t *m, size_t n)
+static void
+mail_mech(struct conn *f, const uint8_t *m, size_t n)
 {
 	struct mail_info	*mi;
 	char			 up[21];
@@ -611,26 +722,11 @@ mail_mech(struct flow *f, const uint8_t *m, size_t n)
 	memcpy(mi->mechs + have, up, n + 1);
 }
 
-/* Every token of l from off on is a mechanism (SMTP AUTH, POP3 SASL). */
-void
-mail_mechs(struct flow *f, const uint8_t *l, size_t n, size_t off)
-{
-	const uint8_t	*tok;
-	size_t		 tl;
-
-	for (;;) {
-		off = mail_token(l, n, off, &tok, &tl);
-		if (tl == 0)
-			break;
-		mail_mech(f, tok, tl);
-	}
-}
-
-/* --- credentials before TLS ------------------------------------------------ */
+/* --- credentials before TLS ---------------------------------------------- */
 
 /* The client sent credentials (mechanism ct) on a plaintext line. */
-void
-mail_cred(struct flow *f, uint8_t ct)
+static void
+mail_cred(struct conn *f, uint8_t ct)
 {
 	if (f->sess.cleartext == CT_NONE) {
 		f->sess.cleartext = ct;
@@ -639,10 +735,10 @@ mail_cred(struct flow *f, uint8_t ct)
 }
 
 /* The user name of a clear-text login, kept only with privacy.log_user. */
-void
-mail_user(struct flow *f, const uint8_t *u, size_t n)
+static void
+mail_user(struct conn *f, const uint8_t *u, size_t n)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = config_active();
 	struct mail_info	*mi;
 
 	if (cfg == NULL || !cfg->log_user || n == 0 ||
@@ -653,115 +749,22 @@ mail_user(struct flow *f, const uint8_t *u, size_t n)
 	mail_info_set(mi->user, &mi->user_len, sizeof(mi->user), u, n);
 }
 
-/* A base64 digit's value, or -1. */
-static int
-b64_val(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /*
- * Decode base64 (RFC 4648, padding optional) into out (cap bytes).
- * Returns the length, or (size_t)-1 when it is not base64 or too long.
- */
-static size_t
-b64_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
-{
-	uint32_t	acc = 0;
-	size_t		i, o = 0, bits = 0;
-	int		v;
-
-	while (n > 0 && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		if ((v = b64_val(s[i])) < 0)
-			return (size_t)-1;
-		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= cap)
-				return (size_t)-1;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return o;
-}
-
-/*
- * The user name in a SASL response: PLAIN's authcid ([authzid] NUL
- * authcid NUL password, RFC 4616), or LOGIN's first response.  Only with
- * privacy.log_user; the decoded bytes (with the password) are wiped.
+ * The user name in a SASL response of mechanism ct (PLAIN or LOGIN),
+ * kept only with privacy.log_user; the decoded bytes, with PLAIN's
+ * password, are wiped.
  */
 static void
-mail_sasl_user(struct flow *f, uint8_t ct, const uint8_t *l, size_t n)
+mail_user_sasl(struct conn *f, uint8_t ct, const uint8_t *l, size_t n)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = config_active();
 	uint8_t			 buf[MAIL_MAX_SASL_LINE];
-	const uint8_t		*a, *b;
-	size_t			 len;
+	const uint8_t		*u;
+	size_t			 ul;
 
-	if (cfg == NULL || !cfg->log_user ||
-	    (len = b64_decode(l, n, buf, sizeof(buf))) == (size_t)-1)
+	if (cfg == NULL || !cfg->log_user)
 		return;
-	if (ct == CT_SASL_LOGIN)
-		mail_user(f, buf, len);
-	else if ((a = memchr(buf, '\0', len)) != NULL &&
-	    (b = memchr(a + 1, '\0', len - (size_t)(a + 1 - buf))) != NULL)
-		mail_user(f, a + 1, (size_t)(b - a - 1));
+	if (mail_sasl_user(ct, l, n, buf, sizeof(buf), &u, &ul))
+		mail_user(f, u, ul);
 	explicit_bzero(buf, sizeof(buf));
-}
-
-/*
- * A client's AUTH / AUTHENTICATE with mechanism mech and maybe an initial
- * response (RFC 4954, RFC 5034, RFC 4959; "=" is an empty one).  PLAIN
- * and LOGIN carry the password in base64, readable by anyone: they are
- * followed (mail_sasl_line) until the password has gone by.
- */
-void
-mail_sasl_start(struct flow *f, struct mail_state *ms, const uint8_t *mech,
-    size_t ml, const uint8_t *ir, size_t irl)
-{
-	ms->sasl_step = 0;
-	if (mail_tok_is(mech, ml, "PLAIN"))
-		ms->sasl_ct = CT_SASL_PLAIN;
-	else if (mail_tok_is(mech, ml, "LOGIN"))
-		ms->sasl_ct = CT_SASL_LOGIN;
-	else {
-		ms->sasl_ct = CT_NONE;	/* CRAM-MD5, SCRAM...: no password */
-		return;
-	}
-	if (irl == 1 && ir[0] == '=')
-		ms->sasl_step = 1;	/* empty initial response */
-	else if (irl > 0)
-		mail_sasl_line(f, ms, ir, irl);
-}
-
-/* A client's SASL response line during an AUTH exchange. */
-void
-mail_sasl_line(struct flow *f, struct mail_state *ms, const uint8_t *l,
-    size_t n)
-{
-	if (ms->sasl_ct == CT_NONE)
-		return;
-	if (n == 1 && l[0] == '*') {	/* the client cancelled */
-		ms->sasl_ct = CT_NONE;
-		return;
-	}
-	if (ms->sasl_ct == CT_SASL_LOGIN && ms->sasl_step == 0) {
-		/* LOGIN's first response is the user name alone. */
-		mail_sasl_user(f, CT_SASL_LOGIN, l, n);
-		ms->sasl_step = 1;
-		return;
-	}
-	if (ms->sasl_ct == CT_SASL_PLAIN)
-		mail_sasl_user(f, CT_SASL_PLAIN, l, n);
-	mail_cred(f, ms->sasl_ct);
-	ms->sasl_ct = CT_NONE;
 }

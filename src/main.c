@@ -39,6 +39,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "preflight.h"
+#include "report_html.h"
 #include "sandbox.h"
 #include "stats.h"
 #include "store.h"
@@ -73,6 +74,7 @@ static struct config *configure(const struct overrides *, char *, size_t);
 static int	run_files(const struct overrides *);
 static int	run_live(const struct overrides *, struct config **);
 static void	reload(const struct overrides *, struct config **);
+static int	report_main(int, char **);
 
 static void
 overrides_free(struct overrides *o)
@@ -406,6 +408,62 @@ run_files(const struct overrides *o)
 }
 
 /*
+ * systemd's status line (sd_notify STATUS=, shown by systemctl status):
+ * "capturing on eth0, 12 sessions, 3 legacy" -- the interfaces opened at
+ * start (a reload does not change them), the sessions ended so far and,
+ * of them, those with a legacy_* reason.  Sent with state (READY=1,
+ * RELOADING=1, STOPPING=1, or NULL for the line alone); words, when given,
+ * replace the counts ("reloading").  Takes the output lock: the capture
+ * workers fold their counters under it.
+ */
+static char	notify_ifaces[128];	/* "eth0 eth1", set at start */
+
+static void
+notify_start(const struct config *cfg)
+{
+	size_t	i, o = 0, n;
+
+	notify_ifaces[0] = '\0';
+	for (i = 0; i < cfg->ninterfaces; i++) {
+		n = strlen(cfg->interfaces[i]);
+		/* Names past what the line has room for: say there are more. */
+		if (o + n + 5 >= sizeof(notify_ifaces)) {
+			memcpy(notify_ifaces + o, "...", 4);
+			return;
+		}
+		memcpy(notify_ifaces + o, cfg->interfaces[i], n);
+		o += n;
+		notify_ifaces[o++] = i + 1 < cfg->ninterfaces ? ' ' : '\0';
+	}
+}
+
+static void
+notify(const char *state, const char *words)
+{
+	char		line[256];
+	uint64_t	sessions, legacy;
+
+	if (words != NULL) {
+		snprintf(line, sizeof(line), "%s%sSTATUS=%s",
+		    state != NULL ? state : "", state != NULL ? "\n" : "",
+		    words);
+		daemon_notify(line);
+		return;
+	}
+	output_lock();
+	sessions = stats[STAT_SESSIONS];
+	legacy = stats[STAT_RS_LEGACY_REFUSED] + stats[STAT_RS_LEGACY_CLIENT] +
+	    stats[STAT_RS_LEGACY_NEGOTIATED];
+	output_unlock();
+	snprintf(line, sizeof(line), "%s%sSTATUS=capturing on %s, %llu "
+	    "session%s, %llu legacy", state != NULL ? state : "",
+	    state != NULL ? "\n" : "", notify_ifaces,
+	    (unsigned long long)sessions, sessions == 1 ? "" : "s",
+	    (unsigned long long)legacy);
+	daemon_notify(line);
+}
+
+/*
  * SIGHUP: a new configuration, validated before it replaces the old one;
  * a broken file is reported and the old one stays.  Flows are kept.
  */
@@ -441,7 +499,7 @@ reload(const struct overrides *o, struct config **cfgp)
 	    strcmp(c->metrics_path, old->metrics_path) != 0))
 		log_warnx("reload: stats.metrics_path takes effect at the "
 		    "next start");
-	daemon_notify("RELOADING=1");
+	notify("RELOADING=1", "reloading");
 	umask((mode_t)c->umask);
 	flow_set_config(c);
 	output_lock();
@@ -453,7 +511,7 @@ reload(const struct overrides *o, struct config **cfgp)
 	*cfgp = c;
 	config_free(old);
 	log_info("reloaded %s", o->conf != NULL ? o->conf : "defaults");
-	daemon_notify("READY=1");
+	notify("READY=1", NULL);
 }
 
 /* The capture handles: one set per worker (1: the main thread's). */
@@ -557,9 +615,181 @@ run_live(const struct overrides *o, struct config **cfgp)
 		output_lock();
 		live_stats(*cfgp, now);
 		output_unlock();
+		notify(NULL, NULL);
 	}
 	if (threaded)
 		workers_stop();		/* their flows end, their counts fold */
+	return 0;
+}
+
+/* --- tlsfloor report -------------------------------------------------------
+ *
+ * The report command: reads the store (store.c writes the CSV and JSON
+ * files, report_html.c the page, through store_visit()); nothing else of
+ * the sensor runs.  The link goes one way: store.c knows no report_html.
+ */
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) -> us; -1 if neither. */
+static int
+parse_time(const char *s, uint64_t *us)
+{
+	struct tm	tm;
+	int		y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+	time_t		t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	if (s[n] == 'T') {
+		const char	*p = s + n + 1;
+		int		 m = 0;
+
+		if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &se, &m) != 3 ||
+		    strcmp(p + m, "Z") != 0)
+			return -1;
+	} else if (s[n] != '\0')
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*us = (uint64_t)t * 1000000u;
+	return 0;
+}
+
+static void
+report_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE]\n"
+	    "                [--html FILE] [--bom]\n"
+	    "                [--since TIME] [--sensor NAME] [--protocol PROTO]\n"
+	    "                [--window DURATION] [--at TIME] [--floor VER]\n"
+	    "\n"
+	    "  --db PATH            the inventory database (inventory.db)\n"
+	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
+	    "                       standard output)\n"
+	    "  --json FILE          write the records and the per-host roll-up\n"
+	    "  --html FILE          write one self-contained HTML page: headline,\n"
+	    "                       trend and version charts, worst clients first\n"
+	    "  --bom                start the CSV with a UTF-8 byte order mark\n"
+	    "  --since TIME         only records seen since TIME (YYYY-MM-DD or\n"
+	    "                       YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
+	    "  --sensor NAME        only records of that sensor\n"
+	    "  --protocol PROTO     only pop3, imap, smtp or tls records\n"
+	    "  --window DURATION    the verdict's window (default 30d)\n"
+	    "  --at TIME            report as of TIME (default now)\n"
+	    "  --floor VER          the floor the HTML page names (default 1.2;\n"
+	    "                       the verdicts are the sensors')\n");
+}
+
+static int
+report_main(int argc, char **argv)
+{
+	struct store_filter	 f;
+	const char		*db = NULL, *csv = NULL, *json = NULL,
+				*html = NULL;
+	char			 err[1024];
+	struct timespec		 now;
+	uint64_t		 w;
+	int			 i;
+
+	memset(&f, 0, sizeof(f));
+	clock_gettime(CLOCK_REALTIME, &now);
+	f.now_us = (uint64_t)now.tv_sec * 1000000u +
+	    (uint64_t)now.tv_nsec / 1000u;
+	f.window_s = 30 * 86400u;
+	for (i = 1; i < argc; i++) {
+		const char	*a = argv[i], *v = i + 1 < argc ? argv[i + 1] :
+				    NULL;
+
+		if (strcmp(a, "--bom") == 0) {
+			f.bom = true;
+			continue;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			report_usage(stdout);
+			return 0;
+		}
+		if (v == NULL || strncmp(a, "--", 2) != 0) {
+			log_warnx("report: %s: %s", a, strncmp(a, "--", 2) ?
+			    "unexpected argument" : "needs a value");
+			report_usage(stderr);
+			return 2;
+		}
+		i++;
+		if (strcmp(a, "--db") == 0)
+			db = v;
+		else if (strcmp(a, "--csv") == 0)
+			csv = v;
+		else if (strcmp(a, "--json") == 0)
+			json = v;
+		else if (strcmp(a, "--html") == 0)
+			html = v;
+		else if (strcmp(a, "--sensor") == 0)
+			f.sensor = v;
+		else if (strcmp(a, "--protocol") == 0) {
+			if (strcmp(v, "pop3") && strcmp(v, "imap") &&
+			    strcmp(v, "smtp") && strcmp(v, "tls")) {
+				log_warnx("report: --protocol: \"%s\": "
+				    "expected pop3, imap, smtp or tls", v);
+				return 2;
+			}
+			f.protocol = v;
+		} else if (strcmp(a, "--since") == 0 || strcmp(a, "--at") == 0) {
+			if (parse_time(v, a[2] == 's' ? &f.since_us :
+			    &f.now_us) != 0) {
+				log_warnx("report: %s: \"%s\": expected "
+				    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a, v);
+				return 2;
+			}
+		} else if (strcmp(a, "--floor") == 0) {
+			if (config_parse_floor(v, &f.floor) != 0) {
+				log_warnx("report: --floor: \"%s\": expected "
+				    "1.0, 1.1, 1.2 or 1.3", v);
+				return 2;
+			}
+		} else if (strcmp(a, "--window") == 0) {
+			if (config_parse_duration(v, 1, 3650 * 86400ull, &w)
+			    != 0) {
+				log_warnx("report: --window: \"%s\": expected "
+				    "a duration (s, m, h, d)", v);
+				return 2;
+			}
+			f.window_s = w;
+		} else {
+			log_warnx("report: unknown option %s", a);
+			report_usage(stderr);
+			return 2;
+		}
+	}
+	if (db == NULL || (csv == NULL && json == NULL && html == NULL)) {
+		log_warnx("report: give --db and at least one of --csv, "
+		    "--json, --html");
+		report_usage(stderr);
+		return 2;
+	}
+	if (!store_is_uri(db) && access(db, F_OK) != 0) {
+		log_warnx("report: %s: %s", db, strerror(errno));
+		return 1;
+	}
+	if ((csv != NULL || json != NULL) &&
+	    store_export(db, &f, csv, json, err, sizeof(err)) != 0) {
+		log_warnx("report: %s", err);
+		return 1;
+	}
+	if (html != NULL && report_html_write(db, &f, html, err,
+	    sizeof(err)) != 0) {
+		log_warnx("report: %s", err);
+		return 1;
+	}
 	return 0;
 }
 
@@ -605,7 +835,7 @@ main(int argc, char **argv)
 	daemon_close_fds();
 	log_init("tlsfloor", 0);
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
-		return store_report_main(argc - 1, argv + 1);
+		return report_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	if ((o.files = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (o.ifaces = calloc((size_t)argc, sizeof(char *))) == NULL ||
@@ -825,11 +1055,12 @@ main(int argc, char **argv)
 		if (ncaps > 1 && workers_start(caps, ncaps, cfg, err,
 		    sizeof(err)) != 0)
 			fatalx("%s", err);
-		daemon_notify("READY=1");
+		notify_start(cfg);
+		notify("READY=1", NULL);
 		log_info("running");
 		log_also_syslog(NULL, 0, false);
 		status = run_live(&o, &cfg);
-		daemon_notify("STOPPING=1");
+		notify("STOPPING=1", "stopping");
 	}
 
 	defrag_fini();		/* datagrams still missing fragments */

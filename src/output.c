@@ -35,21 +35,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "config.h"
 #include "dns.h"
 #include "fingerprint.h"
-#include "flow.h"
+#include "session.h"
 #include "hints.h"
 #include "inventory.h"
 #include "classify.h"
 #include "caps.h"
 #include "log.h"
 #include "output.h"
+#include "output_json.h"
+#include "output_text.h"
 #include "output_syslog.h"
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
 
 enum sink_kind {
 	SINK_JSON,
@@ -119,10 +121,10 @@ static void	sinks_open(const struct config *, struct sink *, int *,
 		    struct sink *, int, char *, size_t, int *);
 static bool	sink_wants(const struct sink *, enum ev_type,
 		    const struct verdict *);
-static void	emit(enum ev_type, const struct flow *, const struct verdict *,
+static void	emit(enum ev_type, const struct conn *, const struct verdict *,
 		    const struct alert_summary *, const struct fp_set *,
 		    json_t *, uint64_t);
-static void	inv_add(const struct flow *, const struct verdict *,
+static void	inv_add(const struct conn *, const struct verdict *,
 		    const struct fp_set *);
 
 /* --- sinks -------------------------------------------------------------- */
@@ -505,6 +507,7 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
 	oj_set_observer(cfg->sensor_name);
+	oj_set_config(cfg);
 	oj_init_host();		/* once, before any sandbox */
 	sinks_open(cfg, sinks, &nsinks, NULL, 0, err, errlen, &rc);
 	/* start-up, before a chroot: collectors' names looked up once */
@@ -544,6 +547,7 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	ocfg = cfg;
 	out_flush = cfg->out_flush;
 	oj_set_observer(cfg->sensor_name);
+	oj_set_config(cfg);
 	return rc;
 }
 
@@ -583,30 +587,47 @@ static const char *const msgids[] = {
 	[EV_INVENTORY] = "inventory",
 };
 
-/* The key fields of an event, for syslog structured data and CEF. */
+/*
+ * The key fields of an event, for syslog structured data and CEF: the
+ * JSON event's values (tests/syslog compares them).  The Community ID is
+ * written into a static buffer: one event is formatted at a time, under
+ * the output lock, and sent before the next.
+ */
 static void
-syslog_fields(struct syslog_msg *m, const struct flow *f,
+syslog_fields(struct syslog_msg *m, const struct conn *f,
     const struct verdict *v, const struct alert_summary *as,
     const struct fp_set *fs, char *cip, char *sip, char *sni)
 {
+	static char	 cid[OJ_COMMUNITY_ID_MAX];
+	const char	*src;
+
 	if (f != NULL) {
-		output_ip(f, 0, cip, OUTPUT_ADDR_MAX);
-		output_ip(f, 1, sip, OUTPUT_ADDR_MAX);
+		field_ip(f, 0, cip, FIELD_ADDR_MAX);
+		field_ip(f, 1, sip, FIELD_ADDR_MAX);
 		m->client_port = f->cli_port;
 		m->server_port = f->srv_port;
-		m->protocol = output_proto(f);
-		if (output_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
+		m->protocol = field_proto(f);
+		if (field_server_name(f, sni, TLS_MAX_SNI * 4 + 1) != NULL)
 			m->sni = sni;
 		if (fs != NULL && fs->ja3)
 			m->ja3 = fs->ja3_md5;
 		if (fs != NULL && fs->ja4)
 			m->ja4 = fs->ja4_str;
+		if (oj_community_id(f, ocfg != NULL ?
+		    ocfg->community_id_seed : 0, cid, sizeof(cid)) > 0)
+			m->community_id = cid;
+		m->cleartext = f->sess.cleartext != CT_NONE ? "true" : "false";
+		m->cleartext_mechanism = session_cleartext_name(f);
+		if (fs != NULL && (m->client_software = hints_lookup(fs->ja4 ?
+		    fs->ja4_str : NULL, fs->ja3 ? fs->ja3_str : NULL, &src)) !=
+		    NULL)
+			m->client_software_source = src;
 	} else if (as != NULL) {
-		output_addr(as->family, as->cli, cip, OUTPUT_ADDR_MAX);
-		output_addr(as->family, as->srv, sip, OUTPUT_ADDR_MAX);
+		field_addr(as->family, as->cli, cip, FIELD_ADDR_MAX);
+		field_addr(as->family, as->srv, sip, FIELD_ADDR_MAX);
 		m->server_port = as->srv_port;
 		m->protocol = config_proto_name(as->proto);
-		m->reason = verdict_reason_name(as->reason);
+		m->reason = session_reason_name(as->reason);
 		m->count = as->count;
 	}
 	if (f != NULL || as != NULL) {
@@ -614,8 +635,8 @@ syslog_fields(struct syslog_msg *m, const struct flow *f,
 		m->server_ip = sip;
 	}
 	if (v != NULL) {
-		m->reason = verdict_reason_name(v->reason);
-		m->outcome = verdict_outcome_name(v->outcome);
+		m->reason = session_reason_name(v->reason);
+		m->outcome = session_outcome_name(v->outcome);
 		m->client_max = v->client_max ?
 		    tls_version_name(v->client_max) : NULL;
 		m->negotiated = v->negotiated ?
@@ -629,12 +650,12 @@ static struct jw	ev_json, ev_ascii;
 static bool		ev_ascii_done;
 
 static void
-emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
+emit_syslog(struct sink *s, enum ev_type t, const struct conn *f,
     const struct verdict *v, const struct alert_summary *as,
     const struct fp_set *fs, uint64_t ts)
 {
 	struct syslog_msg	 m;
-	char			 cip[OUTPUT_ADDR_MAX], sip[OUTPUT_ADDR_MAX];
+	char			 cip[FIELD_ADDR_MAX], sip[FIELD_ADDR_MAX];
 	char			 sni[TLS_MAX_SNI * 4 + 1];
 
 	if (!ev_ascii_done) {
@@ -658,7 +679,7 @@ emit_syslog(struct sink *s, enum ev_type t, const struct flow *f,
 
 /* The event's JSON into ev_json; j: a tree already built (stats). */
 static bool
-build(enum ev_type t, const struct flow *f, const struct verdict *v,
+build(enum ev_type t, const struct conn *f, const struct verdict *v,
     const struct alert_summary *as, const struct fp_set *fs, json_t *j)
 {
 	ev_ascii_done = false;
@@ -680,7 +701,7 @@ static char	 text_buf[16 * 1024];
 static FILE	*text_fp;
 
 static void
-put_text(struct sink *s, enum ev_type t, const struct flow *f,
+put_text(struct sink *s, enum ev_type t, const struct conn *f,
     const struct verdict *v, const struct alert_summary *as)
 {
 	long	n;
@@ -692,7 +713,7 @@ put_text(struct sink *s, enum ev_type t, const struct flow *f,
 	}
 	rewind(text_fp);
 	if (t == EV_SESSION)
-		output_text_session(text_fp, f, v);
+		output_text_session(text_fp, ocfg, f, v);
 	else
 		output_text_summary(text_fp, as);
 	fflush(text_fp);
@@ -705,7 +726,7 @@ put_text(struct sink *s, enum ev_type t, const struct flow *f,
 
 /* One event to every sink that wants it; its JSON is made on first need. */
 static void
-emit(enum ev_type t, const struct flow *f, const struct verdict *v,
+emit(enum ev_type t, const struct conn *f, const struct verdict *v,
     const struct alert_summary *as, const struct fp_set *fs, json_t *j,
     uint64_t ts)
 {
@@ -741,7 +762,7 @@ emit(enum ev_type t, const struct flow *f, const struct verdict *v,
 }
 
 void
-output_session(const struct flow *f, const struct verdict *v)
+output_session(const struct conn *f, const struct verdict *v)
 {
 	static struct fp_set	fs;	/* 24 KiB: not on the stack */
 	bool			session, alert = v->alert;
@@ -817,7 +838,7 @@ output_stats(uint64_t now, const struct output_capstat *cs, size_t n)
 /* --- inventory ------------------------------------------------------------ */
 
 static void
-inv_add(const struct flow *f, const struct verdict *v,
+inv_add(const struct conn *f, const struct verdict *v,
     const struct fp_set *fs)
 {
 	struct inv_session	 is;
@@ -830,12 +851,12 @@ inv_add(const struct flow *f, const struct verdict *v,
 	memcpy(is.srv, f->srv, 16);
 	is.srv_port = f->srv_port;
 	is.proto = f->proto;
-	is.mode = output_mode(f);
+	is.mode = field_mode(f);
 	is.client_max = v->client_max;
 	is.negotiated = v->negotiated;
 	is.reason = (uint8_t)v->reason;
-	is.reason_name = verdict_reason_name(v->reason);
-	if (output_server_name(f, sni, sizeof(sni)) != NULL)
+	is.reason_name = session_reason_name(v->reason);
+	if (field_server_name(f, sni, sizeof(sni)) != NULL)
 		is.sni = sni;
 	if (f->sess.sh != NULL && !f->sess.sh->sslv2) {
 		is.cipher = f->sess.sh->cipher;
@@ -845,11 +866,12 @@ inv_add(const struct flow *f, const struct verdict *v,
 		is.ja3 = fs->ja3_md5;
 	if (fs->ja4)
 		is.ja4 = fs->ja4_str;
-	is.endpoint_label = output_endpoint_label(f);
+	is.endpoint_label = field_endpoint_label(ocfg, f);
 	is.cleartext_credentials = f->sess.cleartext != CT_NONE;
-	is.cleartext_mechanism = verdict_cleartext_name(f);
+	is.cleartext_mechanism = session_cleartext_name(f);
 	is.client_software = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
 	    fs->ja3 ? fs->ja3_str : NULL, &hsrc);
+	is.client_software_source = is.client_software != NULL ? hsrc : NULL;
 	is.ts = f->first_ts;
 	is.exception = v->exception_live ? v->exception : NULL;
 	if (store_active())
@@ -1099,172 +1121,8 @@ output_close(void)
 		fclose(text_fp);
 	text_fp = NULL;
 	oj_set_observer(NULL);
+	oj_set_config(NULL);
 	return rc;
-}
-
-/*
- * The server's name: the SNI the client sent, else what a DNS answer seen
- * on the wire mapped its address to.  NULL (and "") when neither.
- */
-const char *
-output_server_name(const struct flow *f, char *buf, size_t len)
-{
-	const struct tls_client_hello	*ch = f->sess.ch;
-
-	buf[0] = '\0';
-	if (ch != NULL && ch->sni_len > 0) {
-		output_clean(ch->sni, ch->sni_len, buf, len);
-		return "sni";
-	}
-	if (dns_lookup(f->family, f->srv, buf, len))
-		return "dns";
-	return NULL;
-}
-
-/* The watch-list label of the session's server (config endpoints). */
-const char *
-output_endpoint_label(const struct flow *f)
-{
-	char	name[OUTPUT_NAME_MAX];
-
-	if (ocfg == NULL || ocfg->nendpoints == 0 ||
-	    output_server_name(f, name, sizeof(name)) == NULL)
-		return NULL;
-	return config_endpoint_label(ocfg, name);
-}
-
-/* --- formatting shared by the sinks ---------------------------------------- */
-
-void
-output_addr(int family, const uint8_t *a, char *buf, size_t len)
-{
-	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf,
-	    (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-}
-
-/* The client's (server == 0) or server's address, without the port. */
-void
-output_ip(const struct flow *f, int server, char *buf, size_t len)
-{
-	output_addr(f->family, server ? f->srv : f->cli, buf, len);
-}
-
-/* v in exactly n decimal digits, leading zeros (v < 10^n). */
-static void
-put_digits(char *p, unsigned v, int n)
-{
-	while (n-- > 0) {
-		p[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-/* RFC 3339 in UTC with microseconds: 2026-01-01T00:00:00.000000Z. */
-void
-output_time(uint64_t us, char *buf, size_t len)
-{
-	time_t		t = (time_t)(us / 1000000u);
-	struct tm	tm;
-	char		base[24];
-
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	/* Four-digit years by hand (each event has three times, and
-	 * strftime() and snprintf() cost more than the rest of a line). */
-	if (tm.tm_year >= -1900 && tm.tm_year <= 9999 - 1900 &&
-	    len >= sizeof("2026-01-01T00:00:00.000000Z")) {
-		put_digits(buf, (unsigned)tm.tm_year + 1900, 4);
-		buf[4] = '-';
-		put_digits(buf + 5, (unsigned)tm.tm_mon + 1, 2);
-		buf[7] = '-';
-		put_digits(buf + 8, (unsigned)tm.tm_mday, 2);
-		buf[10] = 'T';
-		put_digits(buf + 11, (unsigned)tm.tm_hour, 2);
-		buf[13] = ':';
-		put_digits(buf + 14, (unsigned)tm.tm_min, 2);
-		buf[16] = ':';
-		put_digits(buf + 17, (unsigned)tm.tm_sec, 2);
-		buf[19] = '.';
-		put_digits(buf + 20, (unsigned)(us % 1000000u), 6);
-		buf[26] = 'Z';
-		buf[27] = '\0';
-		return;
-	}
-	if (strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	snprintf(buf, len, "%s.%06uZ", base, (unsigned)(us % 1000000u));
-}
-
-/*
- * Wire bytes for humans and logs: printable ASCII stays, anything else
- * becomes \xNN, and a backslash becomes \x5c so the result is unambiguous.
- * Returns the length written (always NUL-terminated, truncated to fit).
- */
-size_t
-output_clean(const uint8_t *p, size_t n, char *buf, size_t len)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i, o = 0;
-
-	if (len == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
-			if (o + 1 >= len)
-				break;
-			buf[o++] = (char)p[i];
-		} else {
-			if (o + 4 >= len)
-				break;
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[p[i] >> 4];
-			buf[o++] = hex[p[i] & 15];
-		}
-	}
-	buf[o] = '\0';
-	return o;
-}
-
-const char *
-output_proto(const struct flow *f)
-{
-	return config_proto_name(f->proto);
-}
-
-/* starttls | implicit | plain: how TLS was (or was not) reached. */
-const char *
-output_mode(const struct flow *f)
-{
-	if ((f->fflags & FLOW_F_IMPLICIT) || f->sess.tls_first)
-		return "implicit";
-	if (f->sess.starttls == STARTTLS_ACCEPTED || f->sess.tls[DIR_C2S] ||
-	    f->sess.tls[DIR_S2C])
-		return "starttls";
-	return "plain";
-}
-
-const char *
-output_end(const struct flow *f)
-{
-	switch (f->sess.end) {
-	case END_FIN:
-		return "fin";
-	case END_RST:
-		return "rst";
-	case END_TIMEOUT:
-		return "timeout";
-	case END_EOF:
-		return "end_of_input";
-	case END_EVICTED:
-		return "evicted";
-	}
-	return "unknown";
 }
 
 /* --- sharing between capture workers --------------------------------------- */

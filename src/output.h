@@ -20,28 +20,13 @@
 
 #include <jansson.h>
 
+#include "output_json.h"
+
 struct alert_summary;
 struct config;
-struct flow;
-struct fp_set;
+struct conn;
 struct pollfd;
 struct verdict;
-
-enum ev_type {
-	EV_SESSION,
-	EV_ALERT,
-	EV_ALERT_SUMMARY,
-	EV_STATS,
-	EV_INVENTORY,
-};
-
-/* Drop counters of one live capture, for the stats event. */
-struct output_capstat {
-	const char	*name;		/* interface */
-	uint64_t	 received;
-	uint64_t	 dropped;	/* by the kernel buffer */
-	uint64_t	 if_dropped;	/* by the interface */
-};
 
 /* One remote collector, for the metrics. */
 struct output_remotestat {
@@ -56,7 +41,7 @@ struct output_remotestat {
 int	output_open(const struct config *, const char *inventory_path,
 	    char *err, size_t errlen);
 int	output_reconfigure(const struct config *, char *err, size_t errlen);
-void	output_session(const struct flow *, const struct verdict *);
+void	output_session(const struct conn *, const struct verdict *);
 void	output_summary(const struct alert_summary *);
 void	output_stats(uint64_t now_us, const struct output_capstat *, size_t);
 int	output_inventory(uint64_t now_us);
@@ -73,48 +58,5 @@ void	output_lock(void);
 void	output_unlock(void);
 void	output_set_threaded(bool);
 bool	output_threaded(void);
-
-/* A rendered event: compact JSON, UTF-8, no newline (output_json.c). */
-struct jw {
-	char		*p;
-	size_t		 n, cap;
-	bool		 bad;		/* out of memory: not written */
-};
-
-bool	 oj_session(struct jw *, const struct flow *, const struct verdict *,
-	    const struct fp_set *, enum ev_type);
-bool	 oj_summary(struct jw *, const struct alert_summary *);
-bool	 oj_render(struct jw *, const json_t *);
-bool	 oj_ascii(struct jw *, const struct jw *);
-bool	 jw_nul(struct jw *);
-void	 jw_free(struct jw *);
-/* Rare events are built as trees; each returns a new reference. */
-json_t	*oj_stats(uint64_t now_us, const struct output_capstat *, size_t,
-	    const struct config *);
-json_t	*oj_inventory(uint64_t now_us, json_t *record);
-void	 oj_set_observer(const char *sensor_name);
-void	 oj_init_host(void);
-size_t	 oj_community_id(const struct flow *, uint16_t seed, char *, size_t);
-#define OJ_COMMUNITY_ID_MAX	31	/* "1:" + base64 of 20 bytes + NUL */
-
-/* The text sink (output_text.c). */
-void	output_text_session(FILE *, const struct flow *,
-	    const struct verdict *);
-void	output_text_summary(FILE *, const struct alert_summary *);
-size_t	output_text_escape(const char *, char *, size_t);
-
-/* Formatting shared by the sinks. */
-#define OUTPUT_ADDR_MAX	48	/* "[" IPv6 "]" */
-#define OUTPUT_TIME_MAX	32	/* 2026-01-01T00:00:00.000000Z */
-void	output_ip(const struct flow *, int server, char *, size_t);
-void	output_addr(int family, const uint8_t *, char *, size_t);
-void	output_time(uint64_t us, char *, size_t);
-size_t	output_clean(const uint8_t *, size_t, char *, size_t);
-const char *output_mode(const struct flow *);
-const char *output_proto(const struct flow *);
-const char *output_end(const struct flow *);
-const char *output_server_name(const struct flow *, char *, size_t);
-const char *output_endpoint_label(const struct flow *);
-#define OUTPUT_NAME_MAX	(255 * 4 + 1)	/* a cleaned name */
 
 #endif /* TLSFLOOR_OUTPUT_H */

@@ -14,7 +14,7 @@
  * that come often -- are written by a small writer straight into a buffer;
  * stats and inventory events are built with jansson and rendered into the
  * same kind of buffer.  Bytes from the wire (SNI) are cut to printable
- * ASCII by output_clean() first.
+ * ASCII by field_clean() first.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -26,18 +26,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fields.h"
+#include "fmt.h"
 #include "caps.h"
 #include "cert.h"
 #include "classify.h"
 #include "config.h"
 #include "fingerprint.h"
-#include "flow.h"
+#include "session.h"
 #include "hints.h"
-#include "output.h"
+#include "output_json.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
 
 
 /* The ECS version the field names follow. */
@@ -47,6 +48,7 @@ static char	oj_hostname[256];	/* observer.hostname; "" unknown */
 /* observer.name: the sensor's name (sensor.name, --sensor), else the host
  * name, as the inventory store names it; NULL: neither is known. */
 static char	*oj_observer;
+static const struct config *ojcfg;	/* output.c's: community ID seed, labels */
 static EVP_MD	*oj_sha1;		/* fetched once: EVP_sha1() would
 					   look it up (and lock) per event */
 static pthread_once_t oj_sha1_once = PTHREAD_ONCE_INIT;
@@ -90,7 +92,7 @@ oj_observer_name(void)
  * returns the length, 0 if it could not be computed.
  */
 size_t
-oj_community_id(const struct flow *f, uint16_t seed, char *out, size_t len)
+oj_community_id(const struct conn *f, uint16_t seed, char *out, size_t len)
 {
 	uint8_t		 in[2 + 16 + 16 + 2 + 4], md[EVP_MAX_MD_SIZE];
 	const uint8_t	*a = f->cli, *b = f->srv;
@@ -423,9 +425,9 @@ jw_version(struct jw *w, const char *k, uint16_t v)
 static void
 jw_time(struct jw *w, const char *k, uint64_t us)
 {
-	char	t[OUTPUT_TIME_MAX];
+	char	t[FMT_TIME_MAX];
 
-	output_time(us, t, sizeof(t));
+	field_time(us, t, sizeof(t));
 	jw_kstr(w, k, t);
 }
 
@@ -451,16 +453,16 @@ ecs_version(struct jw *w, uint16_t v)
 }
 
 static void
-jw_endpoint(struct jw *w, const char *k, const struct flow *f, int server)
+jw_endpoint(struct jw *w, const char *k, const struct conn *f, int server)
 {
-	char	 ip[OUTPUT_ADDR_MAX], name[OUTPUT_NAME_MAX];
+	char	 ip[FIELD_ADDR_MAX], name[FIELD_NAME_MAX];
 	int	 dir = server ? DIR_S2C : DIR_C2S;
 
 	jw_obj(w, k);
-	output_ip(f, server, ip, sizeof(ip));
+	field_ip(f, server, ip, sizeof(ip));
 	jw_kstr(w, "ip", ip);
 	jw_kint(w, "port", server ? f->srv_port : f->cli_port);
-	if (server && output_server_name(f, name, sizeof(name)) != NULL)
+	if (server && field_server_name(f, name, sizeof(name)) != NULL)
 		jw_kstr(w, "domain", name);	/* ECS destination.domain */
 	jw_kint(w, "packets", (int64_t)f->pkts[dir]);
 	jw_kint(w, "bytes", (int64_t)f->bytes[dir]);
@@ -503,6 +505,13 @@ set_ecs(json_t *e)
 	if (oj_hostname[0] != '\0')
 		set_str(o, "hostname", oj_hostname);
 	json_object_set_new(e, "observer", o);
+}
+
+/* The configuration the session events are written with (output.c's). */
+void
+oj_set_config(const struct config *c)
+{
+	ojcfg = c;
 }
 
 void
@@ -564,15 +573,15 @@ jw_event(struct jw *w, const char *kind, const char *dataset, int severity,
 }
 
 static void
-jw_network(struct jw *w, const struct flow *f)
+jw_network(struct jw *w, const struct conn *f)
 {
-	const struct config	*cfg = flow_config();
+	const struct config	*cfg = ojcfg;
 	char			 id[8], cid[OJ_COMMUNITY_ID_MAX];
 
 	jw_obj(w, "network");
 	jw_kstr(w, "transport", "tcp");
 	jw_kstr(w, "type", f->family == 4 ? "ipv4" : "ipv6");
-	jw_kstr(w, "protocol", output_proto(f));
+	jw_kstr(w, "protocol", field_proto(f));
 	if (oj_community_id(f, cfg != NULL ? cfg->community_id_seed : 0, cid,
 	    sizeof(cid)) > 0)
 		jw_kstr(w, "community_id", cid);
@@ -604,7 +613,7 @@ jw_kcert(struct jw *w, const char *k, const char *v)
 		jw_kstr(w, k, v);
 		return;
 	}
-	output_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
+	field_clean((const uint8_t *)v, strlen(v), buf, sizeof(buf));
 	jw_kstr(w, k, buf);
 }
 
@@ -631,7 +640,7 @@ jw_cert(struct jw *w, const struct tls_cert *c)
 		for (i = 0; i < c->nsan; i++) {
 			char	buf[CERT_MAX_SAN * 4 + 1];
 
-			output_clean((const uint8_t *)c->san[i],
+			field_clean((const uint8_t *)c->san[i],
 			    strlen(c->san[i]), buf, sizeof(buf));
 			jw_estr(w, buf);
 		}
@@ -642,7 +651,7 @@ jw_cert(struct jw *w, const struct tls_cert *c)
 
 /* ECS tls.*: what the connection used, as far as it got. */
 static void
-jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
+jw_tls(struct jw *w, const struct conn *f, const struct verdict *v,
     const struct fp_set *fs)
 {
 	const struct tls_client_hello	*ch = f->sess.ch;
@@ -659,7 +668,7 @@ jw_tls(struct jw *w, const struct flow *f, const struct verdict *v,
 	if (ch != NULL) {
 		jw_obj(w, "client");
 		if (ch->sni_len > 0) {
-			output_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
+			field_clean(ch->sni, ch->sni_len, sni, sizeof(sni));
 			jw_kstr(w, "server_name", sni);
 		}
 		jw_arr(w, "supported_ciphers");
@@ -736,7 +745,7 @@ jw_server_hello(struct jw *w, const struct tls_server_hello *sh,
 
 /* The alert that tells the story: the server's if it sent one. */
 static void
-jw_alert(struct jw *w, const struct flow *f)
+jw_alert(struct jw *w, const struct conn *f)
 {
 	const struct tls_alert	*a = &f->sess.alert[DIR_S2C];
 	const char		*side = "server", *name;
@@ -758,7 +767,7 @@ jw_alert(struct jw *w, const struct flow *f)
 }
 
 static void
-jw_anomalies(struct jw *w, const struct flow *f)
+jw_anomalies(struct jw *w, const struct conn *f)
 {
 	const struct session	*s = &f->sess;
 	const char		*a[10];
@@ -780,9 +789,9 @@ jw_anomalies(struct jw *w, const struct flow *f)
 		a[n++] = "client_not_tls";
 	if (s->not_tls[DIR_S2C])
 		a[n++] = "server_not_tls";
-	if (f->stream[DIR_C2S].gaps + f->stream[DIR_S2C].gaps > 0)
+	if (s->stream_gap)
 		a[n++] = "stream_gap";
-	if (f->stream[DIR_C2S].conflicts + f->stream[DIR_S2C].conflicts > 0)
+	if (s->stream_conflict)
 		a[n++] = "overlap_conflict";
 	if (n == 0)
 		return;
@@ -794,7 +803,7 @@ jw_anomalies(struct jw *w, const struct flow *f)
 
 /* nDPI's view of a flow it saw: its name, and the risks it flagged. */
 static void
-jw_dpi(struct jw *w, const struct flow *f)
+jw_dpi(struct jw *w, const struct conn *f)
 {
 	const char	*risks[16], *app = classify_app(f);
 	size_t		 n = classify_risks(f, risks, 16), i;
@@ -824,7 +833,7 @@ jw_exception(struct jw *w, const struct verdict *v)
 	if (e->note != NULL)
 		jw_kstr(w, "note", e->note);
 	if (!v->exception_live)		/* what it would say without one */
-		jw_kstr(w, "reason", verdict_reason_name(v->base_reason));
+		jw_kstr(w, "reason", session_reason_name(v->base_reason));
 	jw_end_obj(w);
 }
 
@@ -834,7 +843,7 @@ jw_kwire(struct jw *w, const char *k, const uint8_t *p, size_t n)
 {
 	char	buf[MAIL_MAX_BANNER * 4 + 1];
 
-	output_clean(p, n, buf, sizeof(buf));
+	field_clean(p, n, buf, sizeof(buf));
 	jw_kstr(w, k, buf);
 }
 
@@ -875,26 +884,26 @@ jw_mail_info(struct jw *w, const struct mail_info *mi)
 }
 
 static void
-jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
+jw_tlsfloor(struct jw *w, const struct conn *f, const struct verdict *v,
     const struct fp_set *fs)
 {
 	static const char *const starttls[] = {
 		[STARTTLS_NONE] = NULL, [STARTTLS_SENT] = "requested",
 		[STARTTLS_ACCEPTED] = "accepted", [STARTTLS_REFUSED] = "refused",
 	};
-	char		 name[OUTPUT_NAME_MAX];
+	char		 name[FIELD_NAME_MAX];
 	const char	*src, *sw;
 
 	jw_obj(w, "tlsfloor");
-	jw_kstr(w, "reason", verdict_reason_name(v->reason));
-	jw_kstr(w, "outcome", verdict_outcome_name(v->outcome));
-	jw_kstr(w, "mode", output_mode(f));
+	jw_kstr(w, "reason", session_reason_name(v->reason));
+	jw_kstr(w, "outcome", session_outcome_name(v->outcome));
+	jw_kstr(w, "mode", field_mode(f));
 	jw_version(w, "client_max_version", v->client_max);
 	jw_version(w, "negotiated_version", v->negotiated);
-	jw_version(w, "floor", verdict_floor());
-	if ((src = output_server_name(f, name, sizeof(name))) != NULL)
+	jw_version(w, "floor", v->floor);
+	if ((src = field_server_name(f, name, sizeof(name))) != NULL)
 		jw_kstr(w, "server_name_source", src);
-	if ((src = output_endpoint_label(f)) != NULL)
+	if ((src = field_endpoint_label(ojcfg, f)) != NULL)
 		jw_kstr(w, "endpoint_label", src);
 	if ((sw = hints_lookup(fs->ja4 ? fs->ja4_str : NULL,
 	    fs->ja3 ? fs->ja3_str : NULL, &src)) != NULL) {
@@ -907,7 +916,7 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 		jw_kbool(w, "starttls_offered", f->sess.starttls_offered);
 	}
 	jw_kbool(w, "cleartext_credentials", f->sess.cleartext != CT_NONE);
-	if ((src = verdict_cleartext_name(f)) != NULL)
+	if ((src = session_cleartext_name(f)) != NULL)
 		jw_kstr(w, "cleartext_mechanism", src);
 	if (f->sess.info != NULL)
 		jw_mail_info(w, f->sess.info);
@@ -931,7 +940,7 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
 	    f->fflags & FLOW_F_BY_BANNER ? "greeting" : "port");
 	jw_dpi(w, f);
 	jw_kbool(w, "midstream", f->fflags & FLOW_F_MIDSTREAM);
-	jw_kstr(w, "end", output_end(f));
+	jw_kstr(w, "end", field_end(f));
 	jw_anomalies(w, f);
 	if (f->origin != NULL) {
 		jw_obj(w, "pcap");
@@ -949,7 +958,7 @@ jw_tlsfloor(struct jw *w, const struct flow *f, const struct verdict *v,
  */
 
 bool
-oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
+oj_session(struct jw *w, const struct conn *f, const struct verdict *v,
     const struct fp_set *fs, enum ev_type t)
 {
 	w->n = 0;
@@ -985,7 +994,7 @@ oj_session(struct jw *w, const struct flow *f, const struct verdict *v,
 bool
 oj_summary(struct jw *w, const struct alert_summary *as)
 {
-	char	 ip[OUTPUT_ADDR_MAX];
+	char	 ip[FIELD_ADDR_MAX];
 	int	 i;
 
 	w->n = 0;
@@ -997,13 +1006,13 @@ oj_summary(struct jw *w, const struct alert_summary *as)
 	    as->first_ts, as->last_ts);
 	for (i = 0; i < 2; i++) {
 		jw_obj(w, i == 0 ? "source" : "client");
-		output_addr(as->family, as->cli, ip, sizeof(ip));
+		field_addr(as->family, as->cli, ip, sizeof(ip));
 		jw_kstr(w, "ip", ip);
 		jw_end_obj(w);
 	}
 	for (i = 0; i < 2; i++) {
 		jw_obj(w, i == 0 ? "destination" : "server");
-		output_addr(as->family, as->srv, ip, sizeof(ip));
+		field_addr(as->family, as->srv, ip, sizeof(ip));
 		jw_kstr(w, "ip", ip);
 		jw_kint(w, "port", as->srv_port);
 		jw_end_obj(w);
@@ -1014,7 +1023,7 @@ oj_summary(struct jw *w, const struct alert_summary *as)
 	jw_kstr(w, "protocol", config_proto_name(as->proto));
 	jw_end_obj(w);
 	jw_obj(w, "tlsfloor");
-	jw_kstr(w, "reason", verdict_reason_name(as->reason));
+	jw_kstr(w, "reason", session_reason_name(as->reason));
 	jw_version(w, "version", as->version);
 	jw_kint(w, "count", (int64_t)as->count);
 	jw_obj(w, "window");
@@ -1116,12 +1125,12 @@ oj_stats(uint64_t now, const struct output_capstat *cs, size_t n,
     const struct config *cfg)
 {
 	json_t	*e = json_object(), *o, *x, *a;
-	char	 ts[OUTPUT_TIME_MAX];
+	char	 ts[FMT_TIME_MAX];
 	size_t	 i;
 	int	 k;
 	time_t	 t = (time_t)(now / 1000000u);
 
-	output_time(now, ts, sizeof(ts));
+	field_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
 	set_ecs(e);
 	o = json_object();
@@ -1167,12 +1176,12 @@ json_t *
 oj_inventory(uint64_t now, json_t *record)
 {
 	json_t	*e, *o;
-	char	 ts[OUTPUT_TIME_MAX];
+	char	 ts[FMT_TIME_MAX];
 
 	if (record == NULL)
 		return NULL;
 	e = json_object();
-	output_time(now, ts, sizeof(ts));
+	field_time(now, ts, sizeof(ts));
 	set_str(e, "@timestamp", ts);
 	set_ecs(e);
 	o = json_object();

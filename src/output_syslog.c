@@ -30,7 +30,9 @@
  *              US-ASCII (33..126; anything else becomes '_').
  *   SD         one element with the key fields present (client_ip
  *              client_port server_ip server_port protocol reason outcome
- *              client_max negotiated sni ja3 ja4 exception_owner count);
+ *              client_max negotiated sni ja3 ja4 exception_owner count
+ *              community_id cleartext_credentials cleartext_mechanism
+ *              client_software client_software_source);
  *              "-" when there are none.  Its SD-ID is the remote's sd_id,
  *              by default tlsfloor@32473: 32473 is the private enterprise
  *              number RFC 5612 reserves for documentation, a placeholder;
@@ -162,6 +164,7 @@
 
 #include "caps.h"
 #include "config.h"
+#include "fmt.h"
 #include "log.h"
 #include "output_syslog.h"
 #include "stats.h"
@@ -287,7 +290,7 @@ struct keyfield {
 	const char	*sd;		/* PARAM-NAME */
 	const char	*value;
 };
-#define KEYFIELDS_MAX	14
+#define KEYFIELDS_MAX	19
 
 static void	sb_init(struct sbuf *, char *, size_t);
 static void	sb_mem(struct sbuf *, const char *, size_t);
@@ -540,17 +543,13 @@ esc_put(struct sbuf *b, const char *s, const char *kind)
 static void
 fmt_time(struct sbuf *b, uint64_t us)
 {
-	time_t		t = (time_t)(us / 1000000u);
-	struct tm	tm;
-	char		buf[96];	/* 27 used; room for any int */
+	char	buf[FMT_TIME_MAX];
 
-	if (us == 0 || gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999) {
+	if (us == 0 || us >= FMT_Y10K_US ||
+	    fmt_time_us(buf, sizeof(buf), us, FMT_FRAC_US) == 0) {
 		sb_str(b, "-");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(us % 1000000u));
 	sb_str(b, buf);
 }
 
@@ -598,6 +597,11 @@ key_fields(const struct syslog_msg *m, struct keyfield *kf, char num[][24])
 	KF("ja4", m->ja4);
 	KF("exception_owner", m->exception_owner);
 	KFN("count", m->count, 2);
+	KF("community_id", m->community_id);
+	KF("cleartext_credentials", m->cleartext);
+	KF("cleartext_mechanism", m->cleartext_mechanism);
+	KF("client_software", m->client_software);
+	KF("client_software_source", m->client_software_source);
 #undef KFN
 #undef KF
 	return n;

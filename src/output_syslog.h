@@ -42,6 +42,11 @@ struct syslog_msg {
 	const char	*reason, *outcome, *client_max, *negotiated;
 	const char	*sni, *ja3, *ja4;
 	const char	*exception_owner;
+	const char	*community_id;	/* network.community_id */
+	const char	*cleartext;	/* "true" / "false": credentials sent
+					 * before TLS (sessions, alerts) */
+	const char	*cleartext_mechanism, *client_software,
+			*client_software_source;
 	uint64_t	 count;		/* alert_summary: sessions summarised;
 					 * 0 = absent */
 };

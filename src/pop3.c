@@ -15,12 +15,15 @@
  * During an AUTH exchange the client's lines are SASL data and the server's
  * "+ " lines are challenges; the final status line ends it.
  *
- * Credentials on these lines are in the clear (mail_cred): PASS (after
- * USER), APOP, and AUTH PLAIN / LOGIN.
+ * Credentials on these lines are in the clear (mail_facts.cred): PASS
+ * (after USER), APOP, and AUTH PLAIN / LOGIN.
+ *
+ * Pure: one line in, an event and its facts out (mailproto.h); mail.c
+ * acts on them.
  */
-#include "flow.h"
-#include "mail.h"
-#include "stats.h"
+#include <string.h>
+
+#include "mailproto.h"
 
 enum pop3_cmd {
 	P3_GREETING,
@@ -32,45 +35,56 @@ enum pop3_cmd {
 	P3_AUTH,	/* SASL exchange, +OK means authenticated */
 };
 
-static void	pop3_client(struct flow *, struct mail_state *,
-		    struct pop3_state *, const uint8_t *, size_t);
-static void	pop3_server(struct flow *, struct mail_state *,
-		    struct pop3_state *, const uint8_t *, size_t);
+static enum mail_ev pop3_client(struct pop3_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
+static enum mail_ev pop3_server(struct pop3_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
 
 void
-pop3_init(struct flow *f, struct pop3_state *ps)
+pop3_init(struct pop3_state *ps, bool midstream)
 {
 	/* From the SYN on, the first status line is the greeting. */
-	if (!(f->fflags & FLOW_F_MIDSTREAM))
+	if (!midstream)
 		mail_cmdq_push(&ps->q, P3_GREETING);
 }
 
-void
-pop3_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
-    size_t n)
+enum mail_ev
+pop3_line(struct pop3_state *ps, enum dir dir, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
+	memset(mf, 0, sizeof(*mf));
 	if (dir == DIR_C2S)
-		pop3_client(f, ms, &ms->u.pop3, l, n);
-	else
-		pop3_server(f, ms, &ms->u.pop3, l, n);
+		return pop3_client(ps, l, n, mf);
+	return pop3_server(ps, l, n, mf);
 }
 
-static void
-pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
-    const uint8_t *l, size_t n)
+/* After a gap: "+OK", "-ERR", "+ " from the server, a command word. */
+bool
+pop3_whole(enum dir dir, const uint8_t *l, size_t n)
+{
+	if (dir == DIR_C2S)
+		return mail_cmd_at(l, n, 0);
+	return (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
+	    (n >= 4 && memcmp(l, "-ERR", 4) == 0) ||
+	    (n >= 2 && memcmp(l, "+ ", 2) == 0);
+}
+
+static enum mail_ev
+pop3_client(struct pop3_state *ps, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	const uint8_t	*cmd, *arg, *ir;
 	size_t		 cl, al, il, off;
 	uint8_t		 type = P3_OTHER;
 
 	if (ps->sasl) {			/* a SASL response, not a command */
-		mail_sasl_line(f, ms, l, n);
-		return;
+		mail_sasl_line(&ps->sa, l, n, mf);
+		return MAIL_EV_NONE;
 	}
 	off = mail_token(l, n, 0, &cmd, &cl);
 	off = mail_token(l, n, off, &arg, &al);
 	if (cl == 0)
-		return;
+		return MAIL_EV_NONE;
 	if (mail_tok_is(cmd, cl, "STLS"))
 		type = P3_STLS;
 	else if (mail_tok_is(cmd, cl, "CAPA"))
@@ -82,35 +96,36 @@ pop3_client(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 		type = P3_MULTI;
 	else if (mail_tok_is(cmd, cl, "PASS")) {
 		type = P3_LOGIN;
-		mail_cred(f, CT_USER_PASS);
+		mf->cred = CT_USER_PASS;
 	} else if (mail_tok_is(cmd, cl, "APOP")) {
 		type = P3_LOGIN;
-		mail_cred(f, CT_APOP);
-		mail_user(f, arg, al);
-	} else if (mail_tok_is(cmd, cl, "USER"))
-		mail_user(f, arg, al);
-	else if (mail_tok_is(cmd, cl, "AUTH")) {
+		mf->cred = CT_APOP;
+		mf->user.p = arg;
+		mf->user.n = al;
+	} else if (mail_tok_is(cmd, cl, "USER")) {
+		mf->user.p = arg;
+		mf->user.n = al;
+	} else if (mail_tok_is(cmd, cl, "AUTH")) {
 		/* Without a mechanism AUTH lists them (multi-line). */
 		type = al == 0 ? P3_MULTI : P3_AUTH;
 		if (al > 0) {
 			mail_token(l, n, off, &ir, &il);
-			mail_sasl_start(f, ms, arg, al, ir, il);
+			mail_sasl_start(&ps->sa, arg, al, ir, il, mf);
 		}
 	}
-	mail_line_seen(f);
+	mf->line = true;
 	if (!mail_cmdq_push(&ps->q, type)) {
-		STAT_INC(MAIL_QUEUE_FULL);
-		return;
+		mf->queue_full = true;
+		return MAIL_EV_NONE;
 	}
 	if (type == P3_AUTH)
 		ps->sasl = true;
-	if (type == P3_STLS)
-		mail_starttls_sent(f, ms);
+	return type == P3_STLS ? MAIL_EV_STARTTLS_SENT : MAIL_EV_NONE;
 }
 
-static void
-pop3_server(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
-    const uint8_t *l, size_t n)
+static enum mail_ev
+pop3_server(struct pop3_state *ps, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	bool	ok;
 	int	cmd;
@@ -118,27 +133,30 @@ pop3_server(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 	if (ps->multiline) {
 		if (n == 1 && l[0] == '.') {
 			ps->multiline = ps->capa = false;
-			return;
+			return MAIL_EV_NONE;
 		}
 		if (ps->capa && mail_has_word(l, n, "STLS"))
-			mail_starttls_offered(f);
+			mf->starttls_offered = true;
 		if (ps->capa && n > 5 && mail_tok_is(l, 4, "SASL") &&
-		    l[4] == ' ')	/* "SASL PLAIN LOGIN" (RFC 2449 6.9) */
-			mail_mechs(f, l, n, 5);
-		return;
+		    l[4] == ' ') {	/* "SASL PLAIN LOGIN", RFC 2449 6.9 */
+			mf->mechs.p = l + 5;
+			mf->mechs.n = n - 5;
+			mf->mechs_form = MAIL_MECHS_LIST;
+		}
+		return MAIL_EV_NONE;
 	}
 	if (n >= 3 && (l[0] == '+') && (l[1] == 'O' || l[1] == 'o') &&
 	    (l[2] == 'K' || l[2] == 'k'))
 		ok = true;
 	else if (n >= 4 && l[0] == '-' && mail_tok_is(l + 1, 3, "ERR"))
 		ok = false;
-	else
-		return;		/* "+ " challenge, or not POP3 at all */
-	mail_line_seen(f);
+	else			/* "+ " challenge, or not POP3 at all */
+		return MAIL_EV_NONE;
+	mf->line = true;
 	switch ((cmd = mail_cmdq_pop(&ps->q))) {
 	case P3_STLS:
-		mail_starttls_reply(f, ms, ok);
-		break;
+		return ok ? MAIL_EV_STARTTLS_ACCEPTED :
+		    MAIL_EV_STARTTLS_REFUSED;
 	case P3_CAPA:
 	case P3_MULTI:
 		if (ok) {
@@ -151,9 +169,10 @@ pop3_server(struct flow *f, struct mail_state *ms, struct pop3_state *ps,
 		/* FALLTHROUGH */
 	case P3_LOGIN:
 		if (ok)
-			mail_plaintext_final(f);
+			return MAIL_EV_PLAINTEXT_FINAL;
 		break;
 	default:		/* greeting, others, or unsolicited */
 		break;
 	}
+	return MAIL_EV_NONE;
 }

@@ -153,7 +153,12 @@ rd_sub(struct rd *r, size_t n)
 	return c;
 }
 
-/* Peek at byte i ahead without moving; 0 and bad-free when out of range. */
+/*
+ * Peek at byte i ahead without moving and without marking the reader bad;
+ * -1 when there is no such byte (or the reader is already bad): never a
+ * byte value, so a missing byte cannot pass for a 0x00 (decode.c relies
+ * on it for the MPLS control word and the IP version nibble).
+ */
 static inline int
 rd_peek(const struct rd *r, size_t i)
 {

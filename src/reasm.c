@@ -18,15 +18,19 @@
  * starts at the first byte we see.  Sequence numbers are compared modulo
  * 2^32 (RFC 1982 style), so streams may wrap.
  *
- * Once the parsers need no more bytes from a direction (inspect_done), its
- * queue is freed and its segments cost nothing further.
+ * mail_input() and mail_gap() return the directions the parsers need no
+ * more bytes of (DIR_BIT); those streams are marked REASM_F_DONE, and at
+ * their next segment or delivery REASM_F_STOP: the queue is freed and the
+ * segments cost nothing further.  flow.c reads REASM_F_DONE on both
+ * streams to take its fast path.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "config.h"
-#include "decode.h"
-#include "flow.h"
+#include "pkt.h"
+#include "session.h"
 #include "caps.h"
 #include "mail.h"
 #include "reasm.h"
@@ -45,25 +49,36 @@ struct reasm_seg {
 #define SEQ_GT(a, b)	(SEQ_DIFF(a, b) > 0)
 #define SEQ_GEQ(a, b)	(SEQ_DIFF(a, b) >= 0)
 
-static void	reasm_segment(struct flow *, int, uint32_t, const uint8_t *,
-		    uint32_t, int);
-static void	reasm_deliver(struct flow *, int, const uint8_t *, uint32_t);
-static void	reasm_drain(struct flow *, int);
-static void	reasm_remember(struct flow *, struct reasm_stream *,
+static void	reasm_segment(struct conn *, struct reasm_stream *, enum dir,
+		    uint32_t, const uint8_t *, uint32_t, int);
+static void	reasm_deliver(struct conn *, struct reasm_stream *, enum dir,
 		    const uint8_t *, uint32_t);
-static void	reasm_recheck(struct flow *, int, uint32_t, const uint8_t *,
+static void	reasm_drain(struct conn *, struct reasm_stream *, enum dir);
+static void	reasm_remember(struct reasm_stream *, const uint8_t *,
 		    uint32_t);
-static void	reasm_gap(struct flow *, int, uint32_t);
-static void	reasm_gap_to_head(struct flow *, int);
-static int	reasm_queue(struct flow *, int, uint32_t, const uint8_t *,
-		    uint32_t);
-static int	reasm_insert(struct flow *, struct reasm_stream *,
-		    struct reasm_seg **, uint32_t, const uint8_t *, uint32_t);
+static void	reasm_recheck(struct conn *, struct reasm_stream *, enum dir,
+		    uint32_t, const uint8_t *, uint32_t);
+static void	reasm_gap(struct conn *, struct reasm_stream *, enum dir, uint32_t);
+static void	reasm_gap_to_head(struct conn *, struct reasm_stream *, enum dir);
+static int	reasm_queue(struct reasm_stream *, enum dir, uint32_t,
+		    const uint8_t *, uint32_t);
+static int	reasm_insert(struct reasm_stream *, struct reasm_seg **,
+		    uint32_t, const uint8_t *, uint32_t);
 
 size_t
 reasm_seg_overhead(void)
 {
 	return sizeof(struct reasm_seg);
+}
+
+/* The parsers said they need no more of these directions (DIR_BIT). */
+void
+reasm_done(struct reasm_stream *st, unsigned dirs)
+{
+	if (dirs & DIR_BIT(DIR_C2S))
+		st[DIR_C2S].flags |= REASM_F_DONE;
+	if (dirs & DIR_BIT(DIR_S2C))
+		st[DIR_S2C].flags |= REASM_F_DONE;
 }
 
 void
@@ -73,20 +88,21 @@ reasm_free(struct reasm_stream *s)
 
 	for (e = s->ooo; e != NULL; e = n) {
 		n = e->next;
-		flow_mem_free(e, sizeof(*e) + e->len);
+		budget_free(e, sizeof(*e) + e->len);
 	}
 	s->ooo = NULL;
 	s->ooo_bytes = 0;
 	s->ooo_segs = 0;
-	flow_mem_free(s->recent, REASM_RECENT);
+	budget_free(s->recent, REASM_RECENT);
 	s->recent = NULL;
 }
 
 void
-reasm_input(struct flow *f, int dir, const struct pkt *p)
+reasm_input(struct conn *f, struct reasm_stream *st, enum dir dir,
+    const struct pkt *p)
 {
-	struct reasm_stream	*s = &f->stream[dir];
-	struct reasm_stream	*o = &f->stream[!dir];
+	struct reasm_stream	*s = &st[dir];
+	struct reasm_stream	*o = &st[!dir];
 	uint32_t		 seq = p->seq;
 
 	/* This side's ACK says how far the other side's stream got. */
@@ -117,7 +133,7 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		s->fin_seq = seq + p->seglen;
 		s->flags |= REASM_F_FIN;
 	}
-	if (f->sess.inspect_done[dir]) {
+	if (s->flags & REASM_F_DONE) {
 		if (s->ooo != NULL || s->recent != NULL)
 			reasm_free(s);
 		s->flags |= REASM_F_STOP;
@@ -132,13 +148,13 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 		s->flags |= REASM_F_SEQ;
 	}
 	if (p->caplen > 0)
-		reasm_segment(f, dir, seq, p->payload, p->caplen, 1);
+		reasm_segment(f, st, dir, seq, p->payload, p->caplen, 1);
 	/* The snaplen cut the segment short: its tail is gone for good.
 	 * (Cut out of order, the hole closes as any other does.) */
 	if (p->seglen > p->caplen && !(s->flags & REASM_F_STOP) &&
 	    s->next_seq == seq + p->caplen) {
-		reasm_gap(f, dir, seq + p->seglen);
-		reasm_drain(f, dir);
+		reasm_gap(f, st, dir, seq + p->seglen);
+		reasm_drain(f, st, dir);
 	}
 	/* The parsers finished with this direction: drop what it holds. */
 	if (s->flags & REASM_F_STOP)
@@ -146,16 +162,16 @@ reasm_input(struct flow *f, int dir, const struct pkt *p)
 }
 
 static void
-reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
-    uint32_t len, int retry)
+reasm_segment(struct conn *f, struct reasm_stream *st, enum dir dir,
+    uint32_t seq, const uint8_t *data, uint32_t len, int retry)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 	int32_t			 off = SEQ_DIFF(seq, s->next_seq);
 
 	if (off < 0) {
 		/* Retransmission: only bytes past next_seq are new; the old
 		 * ones are checked against what the parser already got. */
-		reasm_recheck(f, dir, seq, data, len);
+		reasm_recheck(f, st, dir, seq, data, len);
 		if ((uint32_t)-(int64_t)off >= len) {
 			STAT_INC(REASM_RETRANS);
 			return;
@@ -171,12 +187,12 @@ reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 		 * merge through the queue so its copy wins (and any
 		 * disagreement is counted), then deliver in order. */
 		if (s->ooo != NULL && SEQ_LT(s->ooo->seq, seq + len) &&
-		    reasm_queue(f, dir, seq, data, len) == 0) {
-			reasm_drain(f, dir);
+		    reasm_queue(st, dir, seq, data, len) == 0) {
+			reasm_drain(f, st, dir);
 			return;
 		}
-		reasm_deliver(f, dir, data, len);
-		reasm_drain(f, dir);
+		reasm_deliver(f, st, dir, data, len);
+		reasm_drain(f, st, dir);
 		return;
 	}
 	/* Far beyond any window we could fill: not this stream's bytes
@@ -186,50 +202,52 @@ reasm_segment(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 		return;
 	}
 	STAT_INC(REASM_OOO);
-	if (reasm_queue(f, dir, seq, data, len) < 0) {
+	if (reasm_queue(st, dir, seq, data, len) < 0) {
 		/* Queue full: the hole is not going to fill in time.  Skip
 		 * it, deliver what is queued, and try this segment again. */
 		STAT_INC(REASM_QUEUE_FULL);
 		if (s->ooo == NULL) {
 			/* Not even this segment alone fits (a TSO giant
 			 * or no memory): the hole ends where it starts. */
-			reasm_gap(f, dir, seq);
-			reasm_deliver(f, dir, data, len);
-			reasm_drain(f, dir);
+			reasm_gap(f, st, dir, seq);
+			reasm_deliver(f, st, dir, data, len);
+			reasm_drain(f, st, dir);
 			return;
 		}
-		reasm_gap_to_head(f, dir);
+		reasm_gap_to_head(f, st, dir);
 		if (retry)
-			reasm_segment(f, dir, seq, data, len, 0);
+			reasm_segment(f, st, dir, seq, data, len, 0);
 		return;
 	}
 	/* The receiver already acknowledged bytes we never saw: the capture
 	 * lost them and no retransmission will bring them. */
 	if ((s->flags & REASM_F_ACKED) && SEQ_GT(s->peer_ack, s->next_seq))
-		reasm_gap_to_head(f, dir);
+		reasm_gap_to_head(f, st, dir);
 }
 
 static void
-reasm_deliver(struct flow *f, int dir, const uint8_t *data, uint32_t len)
+reasm_deliver(struct conn *f, struct reasm_stream *st, enum dir dir,
+    const uint8_t *data, uint32_t len)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 
 	if (!(s->flags & REASM_F_STOP))
-		reasm_remember(f, s, data, len);
+		reasm_remember(s, data, len);
 	s->next_seq += len;
 	s->delivered += len;
 	if (s->flags & REASM_F_STOP)
 		return;
-	mail_input(f, dir, data, len);
-	if (f->sess.inspect_done[dir])
+	if (!(s->flags & REASM_F_DONE))
+		reasm_done(st, mail_input(f, dir, data, len));
+	if (s->flags & REASM_F_DONE)
 		s->flags |= REASM_F_STOP;
 }
 
 /* Deliver queued segments that now continue the stream. */
 static void
-reasm_drain(struct flow *f, int dir)
+reasm_drain(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 	struct reasm_seg	*e;
 	uint32_t		 skip;
 
@@ -239,24 +257,25 @@ reasm_drain(struct flow *f, int dir)
 		s->ooo_bytes -= e->len;
 		if (SEQ_GT(e->seq + e->len, s->next_seq)) {
 			skip = (uint32_t)SEQ_DIFF(s->next_seq, e->seq);
-			reasm_deliver(f, dir, e->data + skip, e->len - skip);
+			reasm_deliver(f, st, dir, e->data + skip, e->len - skip);
 		}
-		flow_mem_free(e, sizeof(*e) + e->len);
+		budget_free(e, sizeof(*e) + e->len);
 	}
 }
 
 /* Bytes up to upto will never be seen: tell the parser, move on. */
 static void
-reasm_gap(struct flow *f, int dir, uint32_t upto)
+reasm_gap(struct conn *f, struct reasm_stream *st, enum dir dir, uint32_t upto)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 
 	STAT_INC(REASM_GAPS);
 	STAT_ADD(REASM_GAP_BYTES, (uint32_t)SEQ_DIFF(upto, s->next_seq));
 	s->gaps++;
 	if (!(s->flags & REASM_F_STOP)) {
-		mail_gap(f, dir);
-		if (f->sess.inspect_done[dir])
+		if (!(s->flags & REASM_F_DONE))
+			reasm_done(st, mail_gap(f, dir));
+		if (s->flags & REASM_F_DONE)
 			s->flags |= REASM_F_STOP;
 	}
 	s->next_seq = upto;
@@ -264,24 +283,24 @@ reasm_gap(struct flow *f, int dir, uint32_t upto)
 
 /* Give up on the hole before the first queued segment. */
 static void
-reasm_gap_to_head(struct flow *f, int dir)
+reasm_gap_to_head(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 
 	if (s->ooo == NULL)
 		return;
-	reasm_gap(f, dir, s->ooo->seq);
-	reasm_drain(f, dir);
+	reasm_gap(f, st, dir, s->ooo->seq);
+	reasm_drain(f, st, dir);
 }
 
 /* End of the flow: whatever is queued is delivered across its holes. */
 void
-reasm_flush(struct flow *f, int dir)
+reasm_flush(struct conn *f, struct reasm_stream *st, enum dir dir)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 
 	while (s->ooo != NULL && !(s->flags & REASM_F_STOP))
-		reasm_gap_to_head(f, dir);
+		reasm_gap_to_head(f, st, dir);
 	/*
 	 * Bytes the capture lost at the end: the FIN sits beyond them, or
 	 * the peer acknowledged them.  (An ACK one past next_seq may be for
@@ -291,20 +310,19 @@ reasm_flush(struct flow *f, int dir)
 	    (((s->flags & REASM_F_FIN) && SEQ_GT(s->fin_seq, s->next_seq)) ||
 	    (!(s->flags & REASM_F_FIN) && (s->flags & REASM_F_ACKED) &&
 	    SEQ_GT(s->peer_ack, s->next_seq + 1))))
-		reasm_gap(f, dir, (s->flags & REASM_F_FIN) ? s->fin_seq :
+		reasm_gap(f, st, dir, (s->flags & REASM_F_FIN) ? s->fin_seq :
 		    s->peer_ack);
 	reasm_free(s);
 }
 
 /* Keep the newest delivered bytes, each at its sequence number modulo. */
 static void
-reasm_remember(struct flow *f, struct reasm_stream *s, const uint8_t *data,
-    uint32_t len)
+reasm_remember(struct reasm_stream *s, const uint8_t *data, uint32_t len)
 {
 	uint32_t	seq = s->next_seq, at, first;
 
 	if (s->recent == NULL &&
-	    (s->recent = flow_mem_alloc(f, REASM_RECENT)) == NULL)
+	    (s->recent = budget_alloc(REASM_RECENT)) == NULL)
 		return;
 	if (len > REASM_RECENT) {
 		data += len - REASM_RECENT;
@@ -324,10 +342,10 @@ reasm_remember(struct flow *f, struct reasm_stream *s, const uint8_t *data,
  * whose byte is garbage by design (RFC 9293 3.8.4): not compared.
  */
 static void
-reasm_recheck(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
-    uint32_t len)
+reasm_recheck(struct conn *f, struct reasm_stream *st, enum dir dir,
+    uint32_t seq, const uint8_t *data, uint32_t len)
 {
-	struct reasm_stream	*s = &f->stream[dir];
+	struct reasm_stream	*s = &st[dir];
 	uint64_t		 kept;
 	uint32_t		 lo, hi, i;
 
@@ -358,17 +376,17 @@ reasm_recheck(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
  * difference is a conflict.  Returns -1 when the queue limits are reached.
  */
 static int
-reasm_queue(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
-    uint32_t len)
+reasm_queue(struct reasm_stream *st, enum dir dir, uint32_t seq,
+    const uint8_t *data, uint32_t len)
 {
-	struct reasm_stream	 *s = &f->stream[dir];
+	struct reasm_stream	 *s = &st[dir];
 	struct reasm_seg	**pp = &s->ooo, *e;
 	uint32_t		  cur = seq, end = seq + len, eend, ovend, n;
 
 	while (SEQ_LT(cur, end)) {
 		e = *pp;
 		if (e == NULL || SEQ_GEQ(e->seq, end))
-			return reasm_insert(f, s, pp, cur, data + (cur - seq),
+			return reasm_insert(s, pp, cur, data + (cur - seq),
 			    end - cur);
 		eend = e->seq + e->len;
 		if (SEQ_LEQ(eend, cur)) {
@@ -377,7 +395,7 @@ reasm_queue(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 		}
 		if (SEQ_LT(cur, e->seq)) {
 			n = e->seq - cur;
-			if (reasm_insert(f, s, pp, cur, data + (cur - seq),
+			if (reasm_insert(s, pp, cur, data + (cur - seq),
 			    n) < 0)
 				return -1;
 			pp = &(*pp)->next;
@@ -398,16 +416,16 @@ reasm_queue(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 }
 
 static int
-reasm_insert(struct flow *f, struct reasm_stream *s, struct reasm_seg **pp,
+reasm_insert(struct reasm_stream *s, struct reasm_seg **pp,
     uint32_t seq, const uint8_t *data, uint32_t len)
 {
-	const struct config	*c = flow_config();
+	const struct config	*c = config_active();
 	struct reasm_seg	*e;
 
 	if (s->ooo_segs >= REASM_MAX_SEGS ||
 	    (size_t)s->ooo_bytes + len > c->stream_buf)
 		return -1;
-	if ((e = flow_mem_alloc(f, sizeof(*e) + len)) == NULL)
+	if ((e = budget_alloc(sizeof(*e) + len)) == NULL)
 		return -1;
 	e->seq = seq;
 	e->len = len;

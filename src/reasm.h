@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct flow;
+#include "session.h"
+
+struct conn;
 struct pkt;
 
 struct reasm_seg;
@@ -33,10 +35,13 @@ struct reasm_stream {
 #define REASM_F_ACKED	0x04	/* peer_ack is valid */
 #define REASM_F_STOP	0x08	/* parser is done with this direction */
 #define REASM_F_FIN	0x10	/* fin_seq is valid */
+#define REASM_F_DONE	0x20	/* the parsers need no more of it */
 
-void	reasm_input(struct flow *, int dir, const struct pkt *);
-void	reasm_flush(struct flow *, int dir);
+void	reasm_input(struct conn *, struct reasm_stream *, enum dir dir,
+	    const struct pkt *);
+void	reasm_flush(struct conn *, struct reasm_stream *, enum dir dir);
 void	reasm_free(struct reasm_stream *);
+void	reasm_done(struct reasm_stream *, unsigned dirs);
 size_t	reasm_seg_overhead(void);
 
 #endif /* TLSFLOOR_REASM_H */

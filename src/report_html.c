@@ -11,7 +11,8 @@
  * no network.  It does not judge: verdict and status are store.c's.
  *
  * Every string that came from the wire or the database (addresses, SNI,
- * JA4, endpoint labels, exception owners and tickets, sensor names) is
+ * JA4, program names, clear-text mechanisms, endpoint labels, exception
+ * owners and tickets, sensor names) is
  * written through html_esc() and nothing else; none of it goes into the
  * script or the style sheet.  Attributes are always double-quoted.
  *
@@ -31,7 +32,7 @@
 #include "report_html.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 #define HTML_MAX_ROWS	2000	/* records in the table */
 #define HTML_MAX_DAYS	400	/* days in the trend chart */
@@ -155,6 +156,7 @@ html_nice_max(uint64_t max, uint64_t *step)
 
 struct smap_ent {
 	char		*key;
+	char		*aux;		/* owned; NULL if none */
 	uint64_t	 val;
 };
 struct smap {
@@ -206,6 +208,7 @@ smap_get(struct smap *m, const char *key, bool *added)
 	if ((e->key = strdup(key)) == NULL)
 		return NULL;
 	e->val = 0;
+	e->aux = NULL;
 	m->n++;
 	*added = true;
 	return e;
@@ -216,8 +219,10 @@ smap_free(struct smap *m)
 {
 	size_t	i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap; i++) {
 		free(m->e[i].key);
+		free(m->e[i].aux);
+	}
 	free(m->e);
 	memset(m, 0, sizeof(*m));
 }
@@ -227,8 +232,10 @@ smap_free(struct smap *m)
 /* The headline, per protocol (0: all). */
 static const char *const protos[] = { "all", "pop3", "imap", "smtp", "tls" };
 #define NPROTO	5
-enum { M_CLIENTS, M_PROGRAMS, M_SERVERS, M_REFUSED, M_FIXED, M_PLAIN, NM };
+enum { M_CLEARTEXT, M_CLIENTS, M_PROGRAMS, M_SERVERS, M_REFUSED, M_FIXED,
+	M_PLAIN, NM };
 static const char *const m_names[NM] = {
+	"Clients that sent credentials in the clear",
 	"Clients still below the floor", "Programs (JA4) below the floor",
 	"Servers taking legacy sessions", "Refused now",
 	"Fixed since the window start", "Plaintext clients",
@@ -263,7 +270,9 @@ v_color(const struct store_filter *f, int v)
 struct row {
 	char		*client, *server, *protocol, *ja4, *sni, *label;
 	char		*exc_owner, *exc_expires, *verdict, *status, *sensor;
+	char		*software, *mechs;
 	uint64_t	 port, sessions, legacy, last_legacy_seen, last_seen;
+	uint64_t	 cleartext;	/* sessions with credentials in clear */
 	int		 verdict_i;
 	uint16_t	 client_max, negotiated_max;
 };
@@ -277,7 +286,8 @@ struct ctx {
 	uint64_t	 win_start;	/* us */
 	char		 today[11], soon_end[11];
 	struct smap	 keys;		/* distinct (proto, metric, key) */
-	struct smap	 groups;	/* JA4 -> legacy hosts */
+	struct smap	 groups;	/* JA4 -> legacy hosts (aux: the
+					 * first program name seen for it) */
 	struct smap	 sensors;	/* sensor -> latest session */
 	uint64_t	 m[NPROTO][NM];
 	uint64_t	 ver[NPROTO][2][NVER];	/* records: offered, negot. */
@@ -364,6 +374,8 @@ row_free(struct row *r)
 	free(r->verdict);
 	free(r->status);
 	free(r->sensor);
+	free(r->software);
+	free(r->mechs);
 }
 
 static void
@@ -383,10 +395,13 @@ group_count(struct ctx *c, const struct store_rec *r)
 	}
 	if (!added)
 		return;
-	if ((e = smap_get(&c->groups, r->ja4, &added)) == NULL)
+	if ((e = smap_get(&c->groups, r->ja4, &added)) == NULL) {
 		c->oom = true;
-	else
-		e->val++;
+		return;
+	}
+	e->val++;
+	if (e->aux == NULL && r->client_software != NULL)
+		e->aux = dup0(c, r->client_software);
 }
 
 static int
@@ -402,8 +417,10 @@ on_record(const struct store_rec *r, void *arg)
 
 	c->nrecords++;
 	/* Still below the floor: a legacy verdict in the window and not
-	 * fixed since (those are counted as fixed). */
-	legacy = r->verdict <= SR_LEGACY_NEGOTIATED &&
+	 * fixed since (those are counted as fixed).  What TLS says: a
+	 * client that also sent a password in the clear is counted in both. */
+	legacy = r->tls_verdict >= SR_LEGACY_FIRST &&
+	    r->tls_verdict <= SR_LEGACY_LAST &&
 	    strcmp(r->status, "legacy") == 0;
 	snprintf(srv, sizeof(srv), "%s:%llu", r->server ? r->server : "",
 	    (unsigned long long)r->port);
@@ -414,8 +431,10 @@ on_record(const struct store_rec *r, void *arg)
 		distinct(c, p, M_SERVERS, srv);
 		group_count(c, r);
 	}
-	if (r->verdict == SR_LEGACY_REFUSED)
+	if (r->tls_verdict == SR_LEGACY_REFUSED)
 		distinct(c, p, M_REFUSED, r->client);
+	if (r->verdict == SR_CLEARTEXT_CREDENTIALS)
+		distinct(c, p, M_CLEARTEXT, r->client);
 	if (strcmp(r->status, "fixed") == 0 &&
 	    r->last_legacy_seen >= c->win_start)
 		distinct(c, p, M_FIXED, r->client);
@@ -464,9 +483,12 @@ on_record(const struct store_rec *r, void *arg)
 		w->verdict = dup0(c, r->verdict_name);
 		w->status = dup0(c, r->status);
 		w->sensor = dup0(c, r->sensor);
+		w->software = dup0(c, r->client_software);
+		w->mechs = dup0(c, r->cleartext_mechanisms);
+		w->cleartext = r->n[SR_CLEARTEXT_CREDENTIALS];
 		w->port = r->port;
 		w->sessions = r->sessions;
-		for (k = 0; k <= SR_LEGACY_NEGOTIATED; k++)
+		for (k = SR_LEGACY_FIRST; k <= SR_LEGACY_LAST; k++)
 			w->legacy += r->n[k];
 		w->last_legacy_seen = r->last_legacy_seen;
 		w->last_seen = r->last_seen;
@@ -573,15 +595,14 @@ td_num(FILE *fp, uint64_t v)
 	    (unsigned long long)v, (unsigned long long)v);
 }
 
-/* A JA4 cell that wraps only after its underscores (a_b_c). */
+/* A JA4 that wraps only after its underscores (a_b_c). */
 static void
-td_ja4(FILE *fp, const char *ja4)
+td_ja4_text(FILE *fp, const char *ja4)
 {
 	const char	*p, *u;
 	char		 part[64];
 	size_t		 n;
 
-	fputs("<td class=\"j\">", fp);
 	if (ja4 == NULL)
 		fputs("(no ClientHello)", fp);
 	for (p = ja4; p != NULL && *p != '\0'; p += n) {
@@ -593,14 +614,54 @@ td_ja4(FILE *fp, const char *ja4)
 		if (u != NULL)
 			fputs("<wbr>", fp);
 	}
+}
+
+static void
+td_ja4(FILE *fp, const char *ja4)
+{
+	fputs("<td class=\"j\">", fp);
+	td_ja4_text(fp, ja4);
+	fputs("</td>", fp);
+}
+
+/* The program: the name the hints table gives its fingerprint, if any,
+ * above the JA4 (the cell's sort key is the name, then the JA4). */
+static void
+td_program(FILE *fp, const char *name, const char *ja4)
+{
+	if (name == NULL) {
+		td_ja4(fp, ja4);
+		return;
+	}
+	fputs("<td class=\"j\" data-k=\"", fp);
+	html_esc(fp, name, HTML_ATTR);
+	fputs("\"><span class=\"prog\">", fp);
+	html_esc(fp, name, HTML_TEXT);
+	fputs("</span><br>", fp);
+	td_ja4_text(fp, ja4);
+	fputs("</td>", fp);
+}
+
+/* Credentials sent in the clear: the mechanisms and how many sessions. */
+static void
+td_cleartext(FILE *fp, const char *mechs, uint64_t n)
+{
+	fprintf(fp, "<td data-k=\"%020llu\">", (unsigned long long)n);
+	if (n > 0) {
+		fputs("<span class=\"bad\">", fp);
+		html_esc(fp, mechs != NULL ? mechs : "yes", HTML_TEXT);
+		fprintf(fp, "</span><br><span class=\"muted\">%llu session%s"
+		    "</span>", (unsigned long long)n, n == 1 ? "" : "s");
+	}
 	fputs("</td>", fp);
 }
 
 static const char *
 verdict_class(int v)
 {
-	return v == SR_LEGACY_REFUSED || v == SR_EXCEPTION_EXPIRED ? "bad" :
-	    v <= SR_LEGACY_NEGOTIATED ? "warn" : v == SR_PLAINTEXT ? "plain" :
+	return v == SR_CLEARTEXT_CREDENTIALS || v == SR_LEGACY_REFUSED ||
+	    v == SR_EXCEPTION_EXPIRED ? "bad" :
+	    v <= SR_LEGACY_LAST ? "warn" : v == SR_PLAINTEXT ? "plain" :
 	    "good";
 }
 
@@ -637,6 +698,8 @@ static const char css[] =
 ".bad{color:#b30000;font-weight:600}.warn{color:#c05600;font-weight:600}"
 ".plain{color:#6a3d9a}.good{color:#1b7837}"
 ".muted{color:#667}"
+"td.j .prog{display:inline-block;min-width:20em;max-width:30em;"
+"font-family:system-ui,sans-serif;font-size:12.5px;white-space:normal}"
 ".ctl{display:none;gap:8px;margin:4px 0 6px}"
 ".js .ctl{display:flex}"
 ".js th button{all:unset;cursor:pointer}"
@@ -845,16 +908,16 @@ chart_versions(FILE *fp, const struct ctx *c)
 static void
 headline(FILE *fp, const struct ctx *c)
 {
-	static const int	card[] = { M_CLIENTS, M_PROGRAMS, M_REFUSED,
-				    M_FIXED, M_PLAIN };
-	static const char *const cls[] = { "warn", "warn", "bad", "good",
-				    "plain" };
+	static const int	card[] = { M_CLEARTEXT, M_CLIENTS, M_PROGRAMS,
+				    M_REFUSED, M_FIXED, M_PLAIN };
+	static const char *const cls[] = { "bad", "warn", "warn", "bad",
+				    "good", "plain" };
 	char			d[16];
 	int			i, p;
 
 	t_date(c->win_start, d, sizeof(d));
 	fputs("<section aria-label=\"Headline\"><div class=\"cards\">", fp);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < (int)(sizeof(card) / sizeof(card[0])); i++) {
 		fprintf(fp, "<div class=\"card %s\"><b>%llu</b>", cls[i],
 		    (unsigned long long)c->m[0][card[i]]);
 		if (card[i] == M_FIXED)
@@ -896,7 +959,8 @@ worst_table(FILE *fp, const struct ctx *c)
 	for (p = 1; p < NPROTO; p++)
 		fprintf(fp, "<option>%s</option>", protos[p]);
 	fprintf(fp, "</select><select id=\"fs\" aria-label=\"Status\">"
-	    "<option value=\"\">every status</option><option>legacy"
+	    "<option value=\"\">every status</option><option>"
+	    "cleartext_credentials</option><option>legacy"
 	    "</option><option>fixed</option><option>plaintext</option>"
 	    "<option>ok</option><option>unknown</option></select>"
 	    "<span class=\"muted\"><span id=\"nshown\">%zu</span> shown"
@@ -905,7 +969,7 @@ worst_table(FILE *fp, const struct ctx *c)
 	    "<thead><tr>"
 	    "<th>Client</th><th>Program (JA4)</th><th>Server (SNI)</th>"
 	    "<th>Endpoint</th><th>Protocol</th><th>Verdict / status</th>"
-	    "<th class=\"n\">Sessions</th>"
+	    "<th>Credentials in the clear</th><th class=\"n\">Sessions</th>"
 	    "<th class=\"n\">Legacy</th><th>Last legacy</th>"
 	    "<th>Exception owner</th><th>Expires</th></tr></thead><tbody>",
 	    fp);
@@ -917,9 +981,9 @@ worst_table(FILE *fp, const struct ctx *c)
 		html_esc(fp, r->status, HTML_ATTR);
 		fputs("\">", fp);
 		td(fp, "m", r->client, NULL);
-		/* The program: its JA4 (a name, when the store learns one
-		 * for it, goes in this cell too). */
-		td_ja4(fp, r->ja4);
+		/* The program: its name when the hints table knows the
+		 * fingerprint, and its JA4. */
+		td_program(fp, r->software, r->ja4);
 		snprintf(port, sizeof(port), ":%llu",
 		    (unsigned long long)r->port);
 		fputs("<td class=\"m\">", fp);
@@ -944,6 +1008,7 @@ worst_table(FILE *fp, const struct ctx *c)
 		fputs("</span><br><span class=\"muted\">", fp);
 		html_esc(fp, r->status, HTML_TEXT);
 		fputs("</span></td>", fp);
+		td_cleartext(fp, r->mechs, r->cleartext);
 		td_num(fp, r->sessions);
 		td_num(fp, r->legacy);
 		t_time(r->last_legacy_seen, t, sizeof(t));
@@ -997,14 +1062,15 @@ small_tables(FILE *fp, const struct ctx *c)
 
 	fputs("<div class=\"cols\"><section><h2>Same program on several hosts"
 	    "</h2><table id=\"groups\" class=\"sortable\"><thead><tr>"
-	    "<th>JA4 (one client library build)</th><th class=\"n\">Legacy hosts"
+	    "<th>Program (JA4: one client library build)</th>"
+	    "<th class=\"n\">Legacy hosts"
 	    "</th></tr></thead><tbody>", fp);
 	a = sorted(&c->groups, &n);
 	for (i = 0; i < n && shown < HTML_MAX_LIST; i++) {
 		if (a[i].val < 2)
 			continue;
 		fputs("<tr>", fp);
-		td_ja4(fp, a[i].key);
+		td_program(fp, a[i].aux, a[i].key);
 		td_num(fp, a[i].val);
 		fputs("</tr>", fp);
 		shown++;

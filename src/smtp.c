@@ -16,10 +16,13 @@
  *
  * Noted on the way: the client's EHLO/HELO name, the AUTH mechanisms its
  * EHLO reply lists, and an AUTH PLAIN / LOGIN password sent in the clear.
+ *
+ * Pure: one line in, an event and its facts out (mailproto.h); mail.c
+ * acts on them.
  */
-#include "flow.h"
-#include "mail.h"
-#include "stats.h"
+#include <string.h>
+
+#include "mailproto.h"
 
 enum smtp_cmd {
 	SM_GREETING,
@@ -31,28 +34,27 @@ enum smtp_cmd {
 	SM_AUTH,
 };
 
-static void	smtp_client(struct flow *, struct mail_state *,
-		    struct smtp_state *, const uint8_t *, size_t);
-static void	smtp_server(struct flow *, struct mail_state *,
-		    struct smtp_state *, const uint8_t *, size_t);
+static enum mail_ev smtp_client(struct smtp_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
+static enum mail_ev smtp_server(struct smtp_state *, const uint8_t *,
+		    size_t, struct mail_facts *);
 static bool	smtp_number(const uint8_t *, size_t, uint64_t *);
-static void	smtp_helo(struct flow *, const uint8_t *, size_t);
 
 void
-smtp_init(struct flow *f, struct smtp_state *ss)
+smtp_init(struct smtp_state *ss, bool midstream)
 {
-	if (!(f->fflags & FLOW_F_MIDSTREAM))
+	if (!midstream)
 		mail_cmdq_push(&ss->q, SM_GREETING);
 }
 
-void
-smtp_line(struct flow *f, struct mail_state *ms, int dir, const uint8_t *l,
-    size_t n)
+enum mail_ev
+smtp_line(struct smtp_state *ss, enum dir dir, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
+	memset(mf, 0, sizeof(*mf));
 	if (dir == DIR_C2S)
-		smtp_client(f, ms, &ms->u.smtp, l, n);
-	else
-		smtp_server(f, ms, &ms->u.smtp, l, n);
+		return smtp_client(ss, l, n, mf);
+	return smtp_server(ss, l, n, mf);
 }
 
 /* A decimal size (BDAT), at most 2^32 so it cannot swallow everything. */
@@ -72,22 +74,20 @@ smtp_number(const uint8_t *s, size_t n, uint64_t *v)
 	return *v <= UINT32_MAX;
 }
 
-/* The name the client gave in its first EHLO or HELO. */
-static void
-smtp_helo(struct flow *f, const uint8_t *name, size_t n)
+/* After a gap: three digits then SP, "-" or the end; a command word. */
+bool
+smtp_whole(enum dir dir, const uint8_t *l, size_t n)
 {
-	struct mail_info	*mi;
-
-	if (n == 0 || (f->sess.info != NULL && f->sess.info->helo_seen) ||
-	    (mi = mail_info(f)) == NULL)
-		return;
-	mi->helo_seen = true;
-	mail_info_set(mi->helo, &mi->helo_len, sizeof(mi->helo), name, n);
+	if (dir == DIR_C2S)
+		return mail_cmd_at(l, n, 0);
+	return n >= 3 && l[0] >= '2' && l[0] <= '5' && l[1] >= '0' &&
+	    l[1] <= '9' && l[2] >= '0' && l[2] <= '9' && (n == 3 ||
+	    l[3] == ' ' || l[3] == '-');
 }
 
-static void
-smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
-    const uint8_t *l, size_t n)
+static enum mail_ev
+smtp_client(struct smtp_state *ss, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	const uint8_t	*cmd, *arg, *ir;
 	size_t		 cl, al, il, off;
@@ -97,43 +97,48 @@ smtp_client(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 	if (ss->body) {		/* message content, "." ends it */
 		if (n == 1 && l[0] == '.')
 			ss->body = false;
-		return;
+		return MAIL_EV_NONE;
 	}
 	if (ss->sasl) {		/* a SASL response, not a command */
-		mail_sasl_line(f, ms, l, n);
-		return;
+		mail_sasl_line(&ss->sa, l, n, mf);
+		return MAIL_EV_NONE;
 	}
 	off = mail_token(l, n, 0, &cmd, &cl);
 	off = mail_token(l, n, off, &arg, &al);
 	if (cl == 0)
-		return;
+		return MAIL_EV_NONE;
 	if (mail_tok_is(cmd, cl, "STARTTLS"))
 		type = SM_STARTTLS;
 	else if (mail_tok_is(cmd, cl, "EHLO") || mail_tok_is(cmd, cl, "HELO")) {
 		type = SM_EHLO;
-		smtp_helo(f, arg, al);
+		if (al > 0) {	/* the name the client gives itself */
+			mf->helo.p = arg;
+			mf->helo.n = al;
+		}
 	}
 	else if (mail_tok_is(cmd, cl, "DATA"))
 		type = SM_DATA;
 	else if (mail_tok_is(cmd, cl, "AUTH")) {
 		type = SM_AUTH;
 		mail_token(l, n, off, &ir, &il);
-		mail_sasl_start(f, ms, arg, al, ir, il);
+		mail_sasl_start(&ss->sa, arg, al, ir, il, mf);
 	}
-	else if (mail_tok_is(cmd, cl, "BDAT") && smtp_number(arg, al, &chunk))
-		ms->skip[DIR_C2S] = chunk;
-	mail_line_seen(f);
+	else if (mail_tok_is(cmd, cl, "BDAT") &&
+	    smtp_number(arg, al, &chunk)) {
+		mf->skip_set[DIR_C2S] = true;
+		mf->skip[DIR_C2S] = chunk;
+	}
+	mf->line = true;
 	if (!mail_cmdq_push(&ss->q, type)) {
-		STAT_INC(MAIL_QUEUE_FULL);
-		return;
+		mf->queue_full = true;
+		return MAIL_EV_NONE;
 	}
-	if (type == SM_STARTTLS)
-		mail_starttls_sent(f, ms);
+	return type == SM_STARTTLS ? MAIL_EV_STARTTLS_SENT : MAIL_EV_NONE;
 }
 
-static void
-smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
-    const uint8_t *l, size_t n)
+static enum mail_ev
+smtp_server(struct smtp_state *ss, const uint8_t *l, size_t n,
+    struct mail_facts *mf)
 {
 	unsigned	code;
 	int		cmd;
@@ -141,19 +146,22 @@ smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 	/* Reply line: three digits, then "-" (more follow), " " or end. */
 	if (n < 3 || l[0] < '2' || l[0] > '5' || l[1] < '0' || l[1] > '9' ||
 	    l[2] < '0' || l[2] > '9' || (n > 3 && l[3] != ' ' && l[3] != '-'))
-		return;
+		return MAIL_EV_NONE;
 	code = (unsigned)(l[0] - '0') * 100 + (unsigned)(l[1] - '0') * 10 +
 	    (unsigned)(l[2] - '0');
 	cmd = mail_cmdq_peek(&ss->q);
 	if (cmd == SM_EHLO && n > 4 && mail_has_word(l + 4, n - 4, "STARTTLS"))
-		mail_starttls_offered(f);
+		mf->starttls_offered = true;
 	/* "250-AUTH PLAIN LOGIN", or the pre-RFC "250-AUTH=PLAIN LOGIN" */
 	if (cmd == SM_EHLO && n > 9 && mail_tok_is(l + 4, 4, "AUTH") &&
-	    (l[8] == ' ' || l[8] == '='))
-		mail_mechs(f, l, n, 9);
+	    (l[8] == ' ' || l[8] == '=')) {
+		mf->mechs.p = l + 9;
+		mf->mechs.n = n - 9;
+		mf->mechs_form = MAIL_MECHS_LIST;
+	}
 	if (n > 3 && l[3] == '-')
-		return;
-	mail_line_seen(f);
+		return MAIL_EV_NONE;
+	mf->line = true;
 	/* A first reply that cannot be a greeting (a 250 to EHLO, say): the
 	 * capture missed the greeting, so the reply answers the command. */
 	if (cmd == SM_GREETING && code != 220 && code != 421 && code != 554) {
@@ -163,8 +171,8 @@ smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 	switch (cmd) {
 	case SM_STARTTLS:
 		mail_cmdq_pop(&ss->q);
-		mail_starttls_reply(f, ms, code == 220);
-		break;
+		return code == 220 ? MAIL_EV_STARTTLS_ACCEPTED :
+		    MAIL_EV_STARTTLS_REFUSED;
 	case SM_DATA:
 		if (code == 354) {
 			/* Keep the entry: the content's reply answers it. */
@@ -185,4 +193,5 @@ smtp_server(struct flow *f, struct mail_state *ms, struct smtp_state *ss,
 		mail_cmdq_pop(&ss->q);
 		break;
 	}
+	return MAIL_EV_NONE;
 }

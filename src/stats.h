@@ -69,6 +69,7 @@
 	X(FLOW_FAST_PKTS,	"flow.packets_verdict_known")		\
 	X(FLOW_NO_MEM,		"flow.alloc_failed")			\
 	X(FLOW_MEM_PEAK,	"flow.memory_peak")			\
+	X(FLOW_MEMCAP,		"flow.memcap_hit")			\
 	X(FLOW_CLOCK_HELD,	"flow.clock_jumps_held")		\
 	X(DPI_FLOWS,		"dpi.flows_offered")			\
 	X(DPI_PACKETS,		"dpi.packets")				\
@@ -85,7 +86,6 @@
 	X(REASM_GAP_BYTES,	"reasm.gap_bytes")			\
 	X(REASM_QUEUE_FULL,	"reasm.queue_full")			\
 	X(REASM_TOO_FAR,	"reasm.segment_too_far_ahead")		\
-	X(REASM_MEMCAP,		"reasm.memcap_hit")			\
 	X(MAIL_LINE_LONG,	"mail.line_too_long")			\
 	X(MAIL_STARTTLS,	"mail.starttls_requested")		\
 	X(MAIL_STARTTLS_OK,	"mail.starttls_accepted")		\

@@ -52,8 +52,8 @@
  *     modes                    bit per mode seen: 1 starttls, 2 implicit,
  *                              4 plain
  *     seen_<reason>            latest session start with that reason, 0
- *                              never -- one column per reason (7)
- *     n_<reason>               sessions with that reason (7)
+ *                              never -- one column per reason (8)
+ *     n_<reason>               sessions with that reason (8)
  *     last_legacy_seen         latest seen_ of the four legacy reasons
  *     last_ok_seen             = seen_ok
  *     client_max_version       highest version offered (0 unknown)
@@ -63,6 +63,14 @@
  *     exception_owner, exception_expires, exception_ticket   (version 2)
  *                              the exception of the latest session under
  *                              one (kept after it expires)
+ *     seen_cleartext_credentials, n_cleartext_credentials    (version 4)
+ *                              as for the other reasons
+ *     cleartext_mechanisms     (version 4) bit per clear-text mechanism
+ *                              seen (mech_names[]; the names only, never
+ *                              a user name or a secret)
+ *     client_software, client_software_source   (version 4) the program
+ *                              hints.c names for the latest session that
+ *                              had one, and what matched
  *
  *   days      (version 3) one row per record and UTC day: the trend
  *             chart of the HTML report (report_html.c).  The record's key
@@ -78,7 +86,9 @@
  *
  * Version 1 had no endpoint_label and exception_* columns; opening a
  * version-1 database adds them (ALTER TABLE); version 2 had no days table
- * (created, empty: the trend starts with the upgrade) -- one transaction.
+ * (created, empty: the trend starts with the upgrade); version 3 had no
+ * clear-text or client_software columns (added: its clear-text sessions
+ * stay counted as plaintext, as it stored them) -- one transaction.
  * A version newer than this program knows is refused, not guessed at.
  *
  * Every update is an upsert (INSERT ... ON CONFLICT DO UPDATE) whose
@@ -87,12 +97,13 @@
  * for the "latest" fields on equal session starts.
  *
  * Verdict (store_verdict()), computed when reporting, never stored: the
- * worst reason (order of enum reason: legacy_refused, exception_expired,
- * legacy_client, legacy_negotiated, plaintext, unknown, ok) whose
+ * worst reason (order of enum store_reason: cleartext_credentials,
+ * legacy_refused, exception_expired, legacy_client, legacy_negotiated,
+ * plaintext, unknown, ok) whose
  * seen_<reason> falls in the window [end - inventory.window, end], where
  * end is the report time, or the record's last_seen if that is earlier (a
  * client gone quiet keeps the verdict of its last active window instead
- * of an empty one).  Keeping the last time of each of the seven reasons
+ * of an empty one).  Keeping the last time of each of the eight reasons
  * is enough for that: "was there a session with reason r in the window"
  * is "seen_r >= window start", so no session list is needed.  Exceptions
  * are applied when reporting: if the record's exception has expired at
@@ -103,7 +114,12 @@
  * Status (store_status()): "legacy" if a legacy session was ever seen and
  * not every session since the last one was ok; "fixed" if after the last
  * legacy session only ok sessions were seen (at least one); otherwise
- * "plaintext" or "unknown" when that is the verdict, else "ok".
+ * "cleartext_credentials", "plaintext" or "unknown" when that is the
+ * verdict, else "ok".
+ *
+ * The reports (CSV, JSON) are written here; the HTML page is
+ * report_html.c's, which reads through store_visit(): store.c never calls
+ * it (the link goes one way).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,11 +140,10 @@
 #include "config.h"
 #include "inventory.h"
 #include "log.h"
-#include "report_html.h"
 #include "stats.h"
 #include "store.h"
 #include "tls.h"
-#include "verdict.h"
+#include "session.h"
 
 #define STORE_BATCH		4096	/* sessions per batch (two exist) */
 #define STORE_WAIT_MS		2	/* live: longest wait on a full batch */
@@ -140,17 +155,17 @@
 
 
 static const char *const reason_names[STORE_NREASONS] = {
-	"legacy_refused", "exception_expired", "legacy_client",
-	"legacy_negotiated", "plaintext", "unknown", "ok",
+	"cleartext_credentials", "legacy_refused", "exception_expired",
+	"legacy_client", "legacy_negotiated", "plaintext", "unknown", "ok",
 };
-#define R_LEGACY_LAST	SR_LEGACY_NEGOTIATED	/* 0..3 are legacy */
+#define R_LEGACY(r)	((r) >= SR_LEGACY_FIRST && (r) <= SR_LEGACY_LAST)
 
 /* The store's reason for a verdict's (enum reason), or -1 for none. */
 static int
 store_reason_of(int r)
 {
 	switch (r) {
-	case RS_CLEARTEXT_CREDENTIALS:	return SR_PLAINTEXT;
+	case RS_CLEARTEXT_CREDENTIALS:	return SR_CLEARTEXT_CREDENTIALS;
 	case RS_LEGACY_REFUSED:		return SR_LEGACY_REFUSED;
 	case RS_EXCEPTION_EXPIRED:	return SR_EXCEPTION_EXPIRED;
 	case RS_LEGACY_CLIENT:		return SR_LEGACY_CLIENT;
@@ -164,13 +179,52 @@ store_reason_of(int r)
 
 static const char *const mode_names[] = { "starttls", "implicit", "plain" };
 
+/*
+ * The clear-text mechanisms a record keeps, bit i for name i (the
+ * cleartext_mechanisms column; OR-ed, so the order sessions are written
+ * in does not matter).  The names session_cleartext_name() gives; only
+ * the mechanism, never a user name or a secret.  Append only: the bits
+ * are stored.
+ */
+static const char *const mech_names[] = {
+	"USER/PASS", "APOP", "LOGIN", "AUTH PLAIN", "AUTH LOGIN",
+	"AUTHENTICATE PLAIN", "AUTHENTICATE LOGIN",
+};
+#define NMECH	(sizeof(mech_names) / sizeof(mech_names[0]))
+
+uint64_t
+store_mech_bit(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < NMECH; i++)
+		if (strcmp(name, mech_names[i]) == 0)
+			return 1ull << i;
+	return 0;
+}
+
+/* bits -> "USER/PASS;AUTH PLAIN" (table order), "" for none. */
+static void
+mech_text(uint64_t bits, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NMECH && o < len; i++)
+		if (bits & (1ull << i))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+			    o ? ";" : "", mech_names[i]);
+}
+
 /* One finished session, copied: nothing in it points elsewhere. */
 struct store_item {
 	uint64_t	 ts;
 	uint8_t		 family, proto, reason, modebit;
+	uint8_t		 mech;		/* store_mech_bit() of the session's */
 	uint16_t	 port, client_max, negotiated;
 	uint8_t		 cli[16], srv[16];
 	char		 ja4[48], ja3[33], sni[256], cipher[64];
+	char		 sw[128], sw_src[16];	/* client_software(_source) */
 	char		 label[129], exc_owner[257], exc_expires[11],
 			 exc_ticket[129];
 };
@@ -201,7 +255,7 @@ static _Atomic uint64_t	c_written, c_dropped, c_commits, c_errors, c_reports;
 struct db;
 static bool	 is_pg(const char *);
 static struct db *db_open(const char *path, bool create, char *, size_t);
-static int	 report_write(struct db *, const struct store_filter *,
+static int	 rep_write(struct db *, const struct store_filter *,
 		    const char *csv, const char *json,
 		    void (*)(json_t *, uint64_t), char *, size_t);
 static void	*writer(void *);
@@ -232,15 +286,6 @@ mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-static uint64_t
-wall_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * US + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* A warning about the database, at most one per STORE_WARN_EVERY. */
@@ -293,15 +338,20 @@ store_status(const uint64_t seen[STORE_NREASONS], int verdict)
 	uint64_t	legacy = 0, other;
 	int		r;
 
-	for (r = 0; r <= R_LEGACY_LAST; r++)
+	for (r = SR_LEGACY_FIRST; r <= SR_LEGACY_LAST; r++)
 		if (seen[r] > legacy)
 			legacy = seen[r];
 	if (legacy != 0) {
+		/* Fixed: only ok sessions after the last legacy one. */
 		other = seen[SR_PLAINTEXT] > seen[SR_UNKNOWN] ?
 		    seen[SR_PLAINTEXT] : seen[SR_UNKNOWN];
+		if (seen[SR_CLEARTEXT_CREDENTIALS] > other)
+			other = seen[SR_CLEARTEXT_CREDENTIALS];
 		return seen[SR_OK] > legacy && other <= legacy ? "fixed" :
 		    "legacy";
 	}
+	if (verdict == SR_CLEARTEXT_CREDENTIALS)
+		return "cleartext_credentials";
 	if (verdict == SR_PLAINTEXT)
 		return "plaintext";
 	if (verdict == SR_UNKNOWN)
@@ -309,7 +359,7 @@ store_status(const uint64_t seen[STORE_NREASONS], int verdict)
 	return "ok";
 }
 
-/* SQL tf_verdict(seen x 7, last_seen, exception_expires, now, window). */
+/* SQL tf_verdict(seen x 8, last_seen, exception_expires, now, window). */
 static void
 sql_verdict(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -317,16 +367,16 @@ sql_verdict(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int		r;
 
 	if (argc != STORE_NREASONS + 4) {
-		sqlite3_result_error(ctx, "tf_verdict: 11 arguments", -1);
+		sqlite3_result_error(ctx, "tf_verdict: 12 arguments", -1);
 		return;
 	}
 	for (r = 0; r < STORE_NREASONS; r++)
 		seen[r] = (uint64_t)sqlite3_value_int64(argv[r]);
 	sqlite3_result_int(ctx, store_verdict(seen,
-	    (uint64_t)sqlite3_value_int64(argv[7]),
-	    (const char *)sqlite3_value_text(argv[8]),
-	    (uint64_t)sqlite3_value_int64(argv[9]),
-	    (uint64_t)sqlite3_value_int64(argv[10])));
+	    (uint64_t)sqlite3_value_int64(argv[STORE_NREASONS]),
+	    (const char *)sqlite3_value_text(argv[STORE_NREASONS + 1]),
+	    (uint64_t)sqlite3_value_int64(argv[STORE_NREASONS + 2]),
+	    (uint64_t)sqlite3_value_int64(argv[STORE_NREASONS + 3])));
 }
 
 /* --- schema --------------------------------------------------------------- */
@@ -358,6 +408,13 @@ static const char *const v2_added[] = {
 	"endpoint_label TEXT", "exception_owner TEXT",
 	"exception_expires TEXT", "exception_ticket TEXT",
 };
+static const char *const v4_added[] = {
+	"seen_cleartext_credentials BIGINT NOT NULL DEFAULT 0",
+	"n_cleartext_credentials BIGINT NOT NULL DEFAULT 0",
+	"cleartext_mechanisms BIGINT NOT NULL DEFAULT 0",
+	"client_software TEXT", "client_software_source TEXT",
+};
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* One open database: SQLite (lite) or PostgreSQL (pg). */
 struct db {
@@ -376,6 +433,12 @@ is_pg(const char *path)
 {
 	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 ||
 	    strncmp(path, "postgres://", 11) == 0);
+}
+
+bool
+store_is_uri(const char *path)
+{
+	return is_pg(path);
 }
 
 /* A URI is named from its host part on: the password stays out of logs. */
@@ -463,7 +526,12 @@ query_int(struct db *d, const char *sql)
 	return v;
 }
 
-/* CREATE TABLE records for version v (1 or 2) into buf. */
+/*
+ * CREATE TABLE records for version v (1 to 4) into buf: version 1's
+ * columns (its seven reasons), then those each later version added, in
+ * the order an upgrade adds them -- a new table and an upgraded one look
+ * alike.
+ */
 static void
 create_sql(int v, char *buf, size_t len)
 {
@@ -472,40 +540,54 @@ create_sql(int v, char *buf, size_t len)
 
 	o = (size_t)snprintf(buf, len, "CREATE TABLE records (" KEY_COLS
 	    COLS_V1_HEAD);
-	for (r = 0; r < STORE_NREASONS && o < len; r++)
+	for (r = SR_CLEARTEXT_CREDENTIALS + 1; r < STORE_NREASONS && o < len;
+	    r++)
 		o += (size_t)snprintf(buf + o, len - o,
 		    "seen_%s BIGINT NOT NULL DEFAULT 0, "
 		    "n_%s BIGINT NOT NULL DEFAULT 0, ", reason_names[r],
 		    reason_names[r]);
 	if (o < len)
 		o += (size_t)snprintf(buf + o, len - o, COLS_V1_TAIL);
-	for (i = 0; v >= 2 && i < sizeof(v2_added) / sizeof(v2_added[0]) &&
-	    o < len; i++)
+	for (i = 0; v >= 2 && i < NELEM(v2_added) && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, ", %s", v2_added[i]);
+	for (i = 0; v >= 4 && i < NELEM(v4_added) && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, ", %s", v4_added[i]);
 	if (o < len)
 		snprintf(buf + o, len - o, ", PRIMARY KEY (" PKEY "))");
 }
 
 /*
  * PostgreSQL has no tf_verdict() from C: the same rule as
- * store_verdict(), in SQL (tests/store compares the two backends' reports).
+ * store_verdict(), in SQL (tests/store compares the two backends'
+ * reports), the numbers those of enum store_reason.  Version 3's
+ * function (seven reasons) is dropped.
  */
-static const char pg_verdict_fn[] =
-    "CREATE OR REPLACE FUNCTION tf_verdict(lr bigint, ee bigint, "
-    "lc bigint, ln bigint, pt bigint, un bigint, ok bigint, last bigint, "
-    "exp text, now bigint, win bigint) RETURNS integer LANGUAGE sql "
-    "IMMUTABLE AS $$ SELECT CASE "
-    "WHEN lr <> 0 AND lr >= c THEN 0 "
-    "WHEN ee <> 0 AND ee >= c THEN 1 "
-    "WHEN lc <> 0 AND lc >= c THEN CASE WHEN x THEN 1 ELSE 2 END "
-    "WHEN ln <> 0 AND ln >= c THEN CASE WHEN x THEN 1 ELSE 3 END "
-    "WHEN pt <> 0 AND pt >= c THEN 4 "
-    "WHEN un <> 0 AND un >= c THEN 5 "
-    "WHEN ok <> 0 AND ok >= c THEN 6 ELSE 5 END "
-    "FROM (SELECT GREATEST(LEAST(last, now) - win * 1000000, 0) AS c, "
-    "(exp IS NOT NULL AND exp <> '' AND to_char(to_timestamp("
-    "(now / 1000000)::double precision) AT TIME ZONE 'UTC', "
-    "'YYYY-MM-DD') > exp) AS x) AS s $$";
+static void
+pg_verdict_sql(char *buf, size_t len)
+{
+	snprintf(buf, len, "DROP FUNCTION IF EXISTS tf_verdict(bigint, "
+	    "bigint, bigint, bigint, bigint, bigint, bigint, bigint, text, "
+	    "bigint, bigint); "
+	    "CREATE OR REPLACE FUNCTION tf_verdict(cc bigint, lr bigint, "
+	    "ee bigint, lc bigint, ln bigint, pt bigint, un bigint, ok bigint, "
+	    "last bigint, exp text, now bigint, win bigint) RETURNS integer "
+	    "LANGUAGE sql IMMUTABLE AS $$ SELECT CASE "
+	    "WHEN cc <> 0 AND cc >= c THEN %d "
+	    "WHEN lr <> 0 AND lr >= c THEN %d "
+	    "WHEN ee <> 0 AND ee >= c THEN %d "
+	    "WHEN lc <> 0 AND lc >= c THEN CASE WHEN x THEN %d ELSE %d END "
+	    "WHEN ln <> 0 AND ln >= c THEN CASE WHEN x THEN %d ELSE %d END "
+	    "WHEN pt <> 0 AND pt >= c THEN %d "
+	    "WHEN un <> 0 AND un >= c THEN %d "
+	    "WHEN ok <> 0 AND ok >= c THEN %d ELSE %d END "
+	    "FROM (SELECT GREATEST(LEAST(last, now) - win * 1000000, 0) AS c, "
+	    "(exp IS NOT NULL AND exp <> '' AND to_char(to_timestamp("
+	    "(now / 1000000)::double precision) AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD') > exp) AS x) AS s $$",
+	    SR_CLEARTEXT_CREDENTIALS, SR_LEGACY_REFUSED, SR_EXCEPTION_EXPIRED,
+	    SR_EXCEPTION_EXPIRED, SR_LEGACY_CLIENT, SR_EXCEPTION_EXPIRED,
+	    SR_LEGACY_NEGOTIATED, SR_PLAINTEXT, SR_UNKNOWN, SR_OK, SR_UNKNOWN);
+}
 
 /* Create the schema, or bring an older one up to date, in one
  * transaction.  -1 with the reason in err. */
@@ -558,7 +640,7 @@ db_schema(struct db *d, char *err, size_t errlen)
 			goto fail;
 	}
 	if (v == 1)
-		for (i = 0; i < sizeof(v2_added) / sizeof(v2_added[0]); i++) {
+		for (i = 0; i < NELEM(v2_added); i++) {
 			snprintf(sql, sizeof(sql), "ALTER TABLE records ADD "
 			    "COLUMN %s", v2_added[i]);
 			if (exec(d, sql, err, errlen) != 0)
@@ -566,6 +648,16 @@ db_schema(struct db *d, char *err, size_t errlen)
 		}
 	if (v >= 0 && v <= 2 && exec(d, DAYS_SQL, err, errlen) != 0)
 		goto fail;
+	/* Version 4: the clear-text credentials and the program name.  A
+	 * session stored as plaintext before stays so: the store never knew
+	 * which had sent a password. */
+	if (v >= 1 && v <= 3)
+		for (i = 0; i < NELEM(v4_added); i++) {
+			snprintf(sql, sizeof(sql), "ALTER TABLE records ADD "
+			    "COLUMN %s", v4_added[i]);
+			if (exec(d, sql, err, errlen) != 0)
+				goto fail;
+		}
 	if (v != STORE_SCHEMA_VERSION) {
 		if (d->pg == NULL)
 			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
@@ -576,8 +668,11 @@ db_schema(struct db *d, char *err, size_t errlen)
 		if (exec(d, sql, err, errlen) != 0)
 			goto fail;
 	}
-	if (d->pg != NULL && exec(d, pg_verdict_fn, err, errlen) != 0)
-		goto fail;
+	if (d->pg != NULL) {
+		pg_verdict_sql(sql, sizeof(sql));
+		if (exec(d, sql, err, errlen) != 0)
+			goto fail;
+	}
 	return exec(d, "COMMIT", err, errlen);
 fail:
 	if (d->pg != NULL)
@@ -604,6 +699,8 @@ store_create_old(const char *path, int version, char *err, size_t errlen)
 	}
 	create_sql(version, sql, sizeof(sql));
 	rc = exec(&d, sql, err, errlen);
+	if (rc == 0 && version >= 3)
+		rc = exec(&d, DAYS_SQL, err, errlen);
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
 	if (rc == 0)
 		rc = exec(&d, sql, err, errlen);
@@ -731,8 +828,9 @@ fail:
  * GREATEST/LEAST).  Parameters: 1..6 key, 7 ts, 8 reason name, 9 mode
  * name, 10 mode bit, 11 reason index (for the seen_/n_ columns, via
  * CASE), 12 client_max, 13 negotiated, 14 sni, 15 cipher, 16 ja3, 17
- * label, 18..20 exception.  The existing row's columns are qualified
- * (records.x), the new row's are excluded.x.
+ * label, 18..20 exception, 21 clear-text mechanism bit, 22..23
+ * client_software and its source.  The existing row's columns are
+ * qualified (records.x), the new row's are excluded.x.
  */
 static char *
 upsert_sql(bool pg)
@@ -753,15 +851,18 @@ upsert_sql(bool pg)
 	o += (size_t)snprintf(b + o, len - o, "client_max_version, "
 	    "negotiated_min_version, negotiated_max_version, sni, cipher, "
 	    "ja3, endpoint_label, exception_owner, exception_expires, "
-	    "exception_ticket) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, "
-	    "?8, ?9, ?10, CASE WHEN ?11 <= %d THEN ?7 ELSE 0 END, "
-	    "CASE WHEN ?11 = %d THEN ?7 ELSE 0 END, ", R_LEGACY_LAST, SR_OK);
+	    "exception_ticket, cleartext_mechanisms, client_software, "
+	    "client_software_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, "
+	    "?7, ?8, ?9, ?10, CASE WHEN ?11 BETWEEN %d AND %d THEN ?7 ELSE 0 "
+	    "END, CASE WHEN ?11 = %d THEN ?7 ELSE 0 END, ", SR_LEGACY_FIRST,
+	    SR_LEGACY_LAST, SR_OK);
 	for (r = 0; r < STORE_NREASONS; r++)
 		o += (size_t)snprintf(b + o, len - o, "CASE WHEN ?11 = %d "
 		    "THEN ?7 ELSE 0 END, CASE WHEN ?11 = %d THEN 1 ELSE 0 END, ",
 		    r, r);
 	o += (size_t)snprintf(b + o, len - o, "?12, ?13, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20) ON CONFLICT (" PKEY ") DO UPDATE SET "
+	    "?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT (" PKEY ") DO "
+	    "UPDATE SET "
 	    "sessions = records.sessions + 1, "
 	    "first_seen = %s(records.first_seen, excluded.first_seen), "
 	    "last_seen = %s(records.last_seen, excluded.last_seen), "
@@ -788,6 +889,10 @@ upsert_sql(bool pg)
 		"NULL AND (records.exception_owner IS NULL OR " \
 		"excluded.last_seen >= records.last_seen) THEN excluded." c \
 		" ELSE records." c " END"
+#define LATEST_SW(c)	c " = CASE WHEN excluded.client_software IS NOT " \
+		"NULL AND (records.client_software IS NULL OR " \
+		"excluded.last_seen >= records.last_seen) THEN excluded." c \
+		" ELSE records." c " END"
 	o += (size_t)snprintf(b + o, len - o,
 	    "client_max_version = %s(records.client_max_version, "
 	    "excluded.client_max_version), "
@@ -802,10 +907,14 @@ upsert_sql(bool pg)
 	    "excluded.negotiated_max_version), "
 	    LATEST("sni") ", " LATEST("cipher") ", " LATEST("ja3") ", "
 	    LATEST("endpoint_label") ", " LATEST_EXC("exception_expires") ", "
-	    LATEST_EXC("exception_ticket") ", " LATEST_EXC("exception_owner"),
-	    mx, mn, mx);
+	    LATEST_EXC("exception_ticket") ", " LATEST_EXC("exception_owner")
+	    ", cleartext_mechanisms = records.cleartext_mechanisms | "
+	    "excluded.cleartext_mechanisms, "
+	    LATEST_SW("client_software_source") ", "
+	    LATEST_SW("client_software"), mx, mn, mx);
 #undef LATEST
 #undef LATEST_EXC
+#undef LATEST_SW
 	if (o >= len) {
 		free(b);
 		return NULL;
@@ -817,8 +926,9 @@ upsert_sql(bool pg)
 }
 
 /* One session's parameters as text (NULL: SQL NULL), for either backend. */
+#define NPARAMS	23
 struct item_params {
-	const char	*v[20];
+	const char	*v[NPARAMS];
 	char		 cli[INET6_ADDRSTRLEN], srv[INET6_ADDRSTRLEN];
 	char		 num[7][24];
 };
@@ -866,6 +976,10 @@ item_params(const struct store_item *it, const char *sensor,
 	p->v[17] = nul(it->exc_owner);
 	p->v[18] = it->exc_owner[0] ? nul(it->exc_expires) : NULL;
 	p->v[19] = it->exc_owner[0] ? nul(it->exc_ticket) : NULL;
+	snprintf(p->num[6], 24, "%u", it->mech);
+	p->v[20] = p->num[6];
+	p->v[21] = nul(it->sw);
+	p->v[22] = it->sw[0] ? nul(it->sw_src) : NULL;
 	return 0;
 }
 
@@ -873,7 +987,7 @@ item_params(const struct store_item *it, const char *sensor,
 static bool
 param_is_int(int i)
 {
-	return i == 3 || i == 6 || (i >= 9 && i <= 12);
+	return i == 3 || i == 6 || (i >= 9 && i <= 12) || i == 20;
 }
 
 /* The per-day upsert: parameters 1..6 key, 7 day, 8 legacy (0 or 1). */
@@ -887,7 +1001,7 @@ static int
 prepare_upsert(struct db *d)
 {
 	static const Oid dtypes[8] = { 25, 25, 25, 20, 25, 25, 20, 20 };
-	Oid		 types[20];
+	Oid		 types[NPARAMS];
 	PGresult	*r;
 	char		*sql, dsql[sizeof(day_upsert)], *q;
 	int		 i, rc = -1;
@@ -899,9 +1013,9 @@ prepare_upsert(struct db *d)
 		return -1;
 	}
 	if (d->pg != NULL) {
-		for (i = 0; i < 20; i++)
+		for (i = 0; i < NPARAMS; i++)
 			types[i] = param_is_int(i) ? 20 : 25;	/* int8, text */
-		r = PQprepare(d->pg, "tf_upsert", sql, 20, types);
+		r = PQprepare(d->pg, "tf_upsert", sql, NPARAMS, types);
 		if (PQresultStatus(r) == PGRES_COMMAND_OK)
 			rc = 0;
 		PQclear(r);
@@ -936,13 +1050,14 @@ upsert_one(struct db *d, const struct item_params *p)
 	int		 i, rs;
 
 	if (d->pg != NULL) {
-		r = PQexecPrepared(d->pg, "tf_upsert", 20, p->v, NULL, NULL, 0);
+		r = PQexecPrepared(d->pg, "tf_upsert", NPARAMS, p->v, NULL,
+		    NULL, 0);
 		rs = PQresultStatus(r);
 		PQclear(r);
 		return rs == PGRES_COMMAND_OK ? 0 : -1;
 	}
 	sqlite3_reset(d->ins);
-	for (i = 0; i < 20; i++)
+	for (i = 0; i < NPARAMS; i++)
 		if (p->v[i] == NULL)
 			sqlite3_bind_null(d->ins, i + 1);
 		else if (param_is_int(i))
@@ -968,7 +1083,7 @@ upsert_day(struct db *d, const struct item_params *p, uint64_t ts,
 
 	snprintf(day, sizeof(day), "%llu", (unsigned long long)(ts /
 	    (86400 * US)));
-	legacy[0] = reason <= R_LEGACY_LAST ? '1' : '0';
+	legacy[0] = R_LEGACY(reason) ? '1' : '0';
 	legacy[1] = '\0';
 	for (i = 0; i < 6; i++)
 		v[i] = p->v[i];
@@ -1091,7 +1206,7 @@ write_inventory(struct db *db, uint64_t now, bool stop)
 	if ((csv == NULL && json == NULL) || (csv == NULL && json != NULL &&
 	    !inventory_ends_with(st->inventory, ".json")))
 		log_warnx("inventory: %s: out of memory", st->inventory);
-	else if (report_write(db, &f, csv, json, emit, err, sizeof(err)) !=
+	else if (rep_write(db, &f, csv, json, emit, err, sizeof(err)) !=
 	    0) {
 		log_warnx("inventory: %s", err);
 		atomic_fetch_add(&c_errors, 1);
@@ -1358,6 +1473,10 @@ store_add(const struct inv_session *s)
 	else if (s->cipher != 0)
 		snprintf(it->cipher, sizeof(it->cipher), "0x%04x", s->cipher);
 	copy_str(it->label, sizeof(it->label), s->endpoint_label);
+	if (s->cleartext_credentials)
+		it->mech = (uint8_t)store_mech_bit(s->cleartext_mechanism);
+	copy_str(it->sw, sizeof(it->sw), s->client_software);
+	copy_str(it->sw_src, sizeof(it->sw_src), s->client_software_source);
 	if ((e = s->exception) != NULL && e->owner != NULL) {
 		copy_str(it->exc_owner, sizeof(it->exc_owner), e->owner);
 		/* expires is a fixed array: never trust its terminator. */
@@ -1475,7 +1594,8 @@ static const char *const rep_columns[] = {
 	"client_max_version", "negotiated_min_version",
 	"negotiated_max_version", "mode", "modes", "sni", "cipher", "ja3",
 	"endpoint_label", "exception_owner", "exception_expires",
-	"exception_ticket",
+	"exception_ticket", "cleartext_credentials", "cleartext_mechanisms",
+	"last_cleartext_seen", "client_software", "client_software_source",
 };
 #define REP_NCOLUMNS	(sizeof(rep_columns) / sizeof(rep_columns[0]))
 
@@ -1485,21 +1605,34 @@ struct rep_row {
 	char		 buf[REP_NCOLUMNS][64];
 	char		 reasons[STORE_NREASONS * 40];
 	char		 modes[32];
-	uint64_t	 sessions, port;
+	char		 mechs[160];
+	uint64_t	 sessions, port, cleartext;
 };
+/* The columns that are numbers in the JSON report. */
+#define REP_C_PORT	2
+#define REP_C_SESSIONS	9
+#define REP_C_CLEARTEXT	27
 
 enum {
 	Q_SENSOR, Q_CLIENT, Q_SERVER, Q_PORT, Q_PROTO, Q_JA4, Q_SESSIONS,
 	Q_FIRST, Q_LAST, Q_LAST_REASON, Q_MODE, Q_MODES, Q_CMAX, Q_NMIN,
 	Q_NMAX, Q_SNI, Q_CIPHER, Q_JA3, Q_LABEL, Q_EOWNER, Q_EEXPIRES,
-	Q_ETICKET, Q_VERDICT, Q_SEEN, Q_N = Q_SEEN + STORE_NREASONS,
+	Q_ETICKET, Q_MECHS, Q_SW, Q_SWSRC, Q_VERDICT, Q_SEEN,
+	Q_N = Q_SEEN + STORE_NREASONS,
 };
 
-#define SEEN_ARGS "seen_legacy_refused, seen_exception_expired, "	\
-	"seen_legacy_client, seen_legacy_negotiated, seen_plaintext, "	\
-	"seen_unknown, seen_ok"
-#define N_COLS "n_legacy_refused, n_exception_expired, n_legacy_client, " \
-	"n_legacy_negotiated, n_plaintext, n_unknown, n_ok"
+/* In the order of enum store_reason. */
+#define SEEN_ARGS "seen_cleartext_credentials, seen_legacy_refused, "	\
+	"seen_exception_expired, seen_legacy_client, "			\
+	"seen_legacy_negotiated, seen_plaintext, seen_unknown, seen_ok"
+#define N_COLS "n_cleartext_credentials, n_legacy_refused, "		\
+	"n_exception_expired, n_legacy_client, n_legacy_negotiated, "	\
+	"n_plaintext, n_unknown, n_ok"
+
+/* The same rule without the clear-text sessions: what TLS alone says. */
+#define SEEN_ARGS_TLS "0, seen_legacy_refused, "			\
+	"seen_exception_expired, seen_legacy_client, "			\
+	"seen_legacy_negotiated, seen_plaintext, seen_unknown, seen_ok"
 
 /* The filtered records with their verdict (parameters ?1 now, ?2 window,
  * ?3 since, ?4 sensor, ?5 protocol). */
@@ -1527,18 +1660,26 @@ rep_sql(bool pg, int kind, char *buf, size_t len)
 		    "?3 / 86400000000 AND (?4 IS NULL OR sensor = ?4) AND "
 		    "(?5 IS NULL OR protocol = ?5) GROUP BY day ORDER BY day");
 	else if (kind == REP_HOSTS)
+		/* legacy_records: a legacy verdict once the clear-text
+		 * sessions are left aside (a record that also sent a
+		 * password reads cleartext_credentials, and still counts). */
 		snprintf(buf, len, "SELECT client, min(verdict), count(*), "
-		    "sum(sessions), sum(CASE WHEN verdict <= %d THEN 1 ELSE 0 "
-		    "END), min(first_seen), max(last_seen), count(DISTINCT "
-		    "sensor) FROM %s GROUP BY client ORDER BY min(verdict), "
-		    "client%s", R_LEGACY_LAST, REP_FROM, c);
+		    "sum(sessions), sum(CASE WHEN tf_verdict(" SEEN_ARGS_TLS
+		    ", last_seen, exception_expires, ?1, ?2) BETWEEN %d AND %d "
+		    "THEN 1 ELSE 0 END), min(first_seen), max(last_seen), "
+		    "count(DISTINCT sensor), sum(CASE WHEN verdict = %d THEN 1 "
+		    "ELSE 0 END) FROM %s GROUP BY client ORDER BY "
+		    "min(verdict), client%s", SR_LEGACY_FIRST, SR_LEGACY_LAST,
+		    SR_CLEARTEXT_CREDENTIALS, REP_FROM, c);
 	else
 		snprintf(buf, len, "SELECT sensor, client, server, "
 		    "server_port, protocol, ja4, sessions, first_seen, "
 		    "last_seen, last_reason, mode, modes, client_max_version, "
 		    "negotiated_min_version, negotiated_max_version, sni, "
 		    "cipher, ja3, endpoint_label, exception_owner, "
-		    "exception_expires, exception_ticket, verdict, %s, %s "
+		    "exception_expires, exception_ticket, "
+		    "cleartext_mechanisms, client_software, "
+		    "client_software_source, verdict, %s, %s "
 		    "FROM %s ORDER BY verdict, client%s, server%s, "
 		    "server_port, protocol%s, ja4%s, sensor%s", SEEN_ARGS,
 		    N_COLS, REP_FROM, c, c, c, c, c);
@@ -1667,7 +1808,7 @@ rep_row_fill(struct cur *s, const struct store_filter *f,
 	memset(r->v, 0, sizeof(r->v));
 	for (k = 0; k < STORE_NREASONS; k++) {
 		seen[k] = (uint64_t)cur_int(s, Q_SEEN + k);
-		if (k <= R_LEGACY_LAST && seen[k] > legacy)
+		if (R_LEGACY(k) && seen[k] > legacy)
 			legacy = seen[k];
 	}
 	v = (int)cur_int(s, Q_VERDICT);
@@ -1726,6 +1867,15 @@ rep_row_fill(struct cur *s, const struct store_filter *f,
 	r->v[24] = cur_text(s, Q_EOWNER);
 	r->v[25] = r->v[24] ? cur_text(s, Q_EEXPIRES) : NULL;
 	r->v[26] = r->v[24] ? cur_text(s, Q_ETICKET) : NULL;
+	r->cleartext = (uint64_t)cur_int(s, Q_N + SR_CLEARTEXT_CREDENTIALS);
+	snprintf(r->buf[27], 64, "%llu", (unsigned long long)r->cleartext);
+	r->v[27] = r->buf[27];
+	mech_text((uint64_t)cur_int(s, Q_MECHS), r->mechs, sizeof(r->mechs));
+	r->v[28] = r->mechs[0] ? r->mechs : NULL;
+	fmt_us(seen[SR_CLEARTEXT_CREDENTIALS], r->buf[29], 64);
+	r->v[29] = r->buf[29][0] ? r->buf[29] : NULL;
+	r->v[30] = cur_text(s, Q_SW);
+	r->v[31] = r->v[30] ? cur_text(s, Q_SWSRC) : NULL;
 }
 
 struct rep_ctx {
@@ -1839,10 +1989,12 @@ fill_json(FILE *fp, void *arg)
 			break;
 		}
 		for (i = 0; i < REP_NCOLUMNS; i++)
-			if (i == 2 || i == 9)
+			if (i == REP_C_PORT || i == REP_C_SESSIONS ||
+			    i == REP_C_CLEARTEXT)
 				json_object_set_new(o, rep_columns[i],
-				    json_integer((json_int_t)(i == 2 ? r.port :
-				    r.sessions)));
+				    json_integer((json_int_t)(i == REP_C_PORT ?
+				    r.port : i == REP_C_SESSIONS ? r.sessions :
+				    r.cleartext)));
 			else
 				json_object_set_new(o, rep_columns[i],
 				    jstr(r.v[i]));
@@ -1882,6 +2034,8 @@ fill_json(FILE *fp, void *arg)
 		json_object_set_new(o, "last_seen", jstr(t));
 		json_object_set_new(o, "sensors",
 		    json_integer(cur_int(s, 7)));
+		json_object_set_new(o, "cleartext_records",
+		    json_integer(cur_int(s, 8)));
 		rc = dump_line(fp, o, first);
 		first = false;
 	}
@@ -1907,7 +2061,7 @@ fail:
  * (/dev/stdout) instead of writing into it.
  */
 static int
-report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
+rep_file(const char *path, int (*fill)(FILE *, void *), void *arg,
     char *err, size_t errlen)
 {
 	struct stat	sb;
@@ -1930,16 +2084,16 @@ report_file(const char *path, int (*fill)(FILE *, void *), void *arg,
 }
 
 static int
-report_write(struct db *db, const struct store_filter *f, const char *csv,
+rep_write(struct db *db, const struct store_filter *f, const char *csv,
     const char *json, void (*emit)(json_t *, uint64_t), char *err,
     size_t errlen)
 {
 	struct rep_ctx	c = { db, f, 0, emit };
 	int		rc = 0;
 
-	if (csv != NULL && report_file(csv, fill_csv, &c, err, errlen) != 0)
+	if (csv != NULL && rep_file(csv, fill_csv, &c, err, errlen) != 0)
 		rc = -1;
-	if (rc == 0 && json != NULL && report_file(json, fill_json, &c, err,
+	if (rc == 0 && json != NULL && rep_file(json, fill_json, &c, err,
 	    errlen) != 0)
 		rc = -1;
 	if (c.sqlerr)
@@ -1948,7 +2102,7 @@ report_write(struct db *db, const struct store_filter *f, const char *csv,
 }
 
 int
-store_report_files(const char *path, const struct store_filter *f,
+store_export(const char *path, const struct store_filter *f,
     const char *csv, const char *json, char *err, size_t errlen)
 {
 	struct db	*db;
@@ -1956,7 +2110,7 @@ store_report_files(const char *path, const struct store_filter *f,
 
 	if ((db = db_open(path, false, err, errlen)) == NULL)
 		return -1;
-	rc = report_write(db, f, csv, json, NULL, err, errlen);
+	rc = rep_write(db, f, csv, json, NULL, err, errlen);
 	db_close(db);
 	return rc;
 }
@@ -1970,6 +2124,7 @@ visit_records(struct db *db, const struct store_filter *f,
 	struct store_rec	 r;
 	struct cur		 cu;
 	uint64_t		 seen[STORE_NREASONS];
+	char			 mechs[160];
 	int			 k, step, rc = 0;
 
 	if (cur_open(&cu, db, REP_RECORDS, f) != 0)
@@ -1979,9 +2134,10 @@ visit_records(struct db *db, const struct store_filter *f,
 		for (k = 0; k < STORE_NREASONS; k++) {
 			seen[k] = (uint64_t)cur_int(&cu, Q_SEEN + k);
 			r.n[k] = (uint64_t)cur_int(&cu, Q_N + k);
-			if (k <= R_LEGACY_LAST && seen[k] > r.last_legacy_seen)
+			if (R_LEGACY(k) && seen[k] > r.last_legacy_seen)
 				r.last_legacy_seen = seen[k];
 		}
+		r.last_cleartext_seen = seen[SR_CLEARTEXT_CREDENTIALS];
 		r.verdict = (int)cur_int(&cu, Q_VERDICT);
 		if (r.verdict < 0 || r.verdict >= STORE_NREASONS)
 			r.verdict = SR_UNKNOWN;
@@ -2005,6 +2161,18 @@ visit_records(struct db *db, const struct store_filter *f,
 		r.client_max = (uint16_t)cur_int(&cu, Q_CMAX);
 		r.negotiated_min = (uint16_t)cur_int(&cu, Q_NMIN);
 		r.negotiated_max = (uint16_t)cur_int(&cu, Q_NMAX);
+		mech_text((uint64_t)cur_int(&cu, Q_MECHS), mechs,
+		    sizeof(mechs));
+		r.cleartext_mechanisms = mechs[0] ? mechs : NULL;
+		r.client_software = cur_text(&cu, Q_SW);
+		r.client_software_source = r.client_software ?
+		    cur_text(&cu, Q_SWSRC) : NULL;
+		/* What TLS alone says: the same rule, the clear-text
+		 * sessions left out (the HTML page counts legacy clients
+		 * that also sent a password). */
+		seen[SR_CLEARTEXT_CREDENTIALS] = 0;
+		r.tls_verdict = store_verdict(seen, r.last_seen, r.exc_expires,
+		    f->now_us, f->window_s);
 		rc = v->record(&r, v->arg);
 	}
 	if (rc == 0 && step != 0)
@@ -2063,167 +2231,4 @@ store_visit(const char *path, const struct store_filter *f,
 		seterr(err, errlen, db->name, "report interrupted");
 	db_close(db);
 	return rc == 0 ? 0 : -1;
-}
-
-/* --- tlsfloor report ------------------------------------------------------ */
-
-/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) -> us; -1 if neither. */
-static int
-parse_time(const char *s, uint64_t *us)
-{
-	struct tm	tm;
-	int		y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-	time_t		t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return -1;
-	if (s[n] == 'T') {
-		const char	*p = s + n + 1;
-		int		 m = 0;
-
-		if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &se, &m) != 3 ||
-		    strcmp(p + m, "Z") != 0)
-			return -1;
-	} else if (s[n] != '\0')
-		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	*us = (uint64_t)t * US;
-	return 0;
-}
-
-static void
-report_usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: tlsfloor report --db PATH [--csv FILE] [--json FILE]\n"
-	    "                [--html FILE] [--bom]\n"
-	    "                [--since TIME] [--sensor NAME] [--protocol PROTO]\n"
-	    "                [--window DURATION] [--at TIME] [--floor VER]\n"
-	    "\n"
-	    "  --db PATH            the inventory database (inventory.db)\n"
-	    "  --csv FILE           write the records as CSV (RFC 4180; - for\n"
-	    "                       standard output)\n"
-	    "  --json FILE          write the records and the per-host roll-up\n"
-	    "  --html FILE          write one self-contained HTML page: headline,\n"
-	    "                       trend and version charts, worst clients first\n"
-	    "  --bom                start the CSV with a UTF-8 byte order mark\n"
-	    "  --since TIME         only records seen since TIME (YYYY-MM-DD or\n"
-	    "                       YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
-	    "  --sensor NAME        only records of that sensor\n"
-	    "  --protocol PROTO     only pop3, imap, smtp or tls records\n"
-	    "  --window DURATION    the verdict's window (default 30d)\n"
-	    "  --at TIME            report as of TIME (default now)\n"
-	    "  --floor VER          the floor the HTML page names (default 1.2;\n"
-	    "                       the verdicts are the sensors')\n");
-}
-
-int
-store_report_main(int argc, char **argv)
-{
-	struct store_filter	 f;
-	const char		*db = NULL, *csv = NULL, *json = NULL,
-				*html = NULL;
-	char			 err[1024];
-	uint64_t		 w;
-	int			 i;
-
-	memset(&f, 0, sizeof(f));
-	f.now_us = wall_us();
-	f.window_s = 30 * 86400u;
-	for (i = 1; i < argc; i++) {
-		const char	*a = argv[i], *v = i + 1 < argc ? argv[i + 1] :
-				    NULL;
-
-		if (strcmp(a, "--bom") == 0) {
-			f.bom = true;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			report_usage(stdout);
-			return 0;
-		}
-		if (v == NULL || strncmp(a, "--", 2) != 0) {
-			log_warnx("report: %s: %s", a, strncmp(a, "--", 2) ?
-			    "unexpected argument" : "needs a value");
-			report_usage(stderr);
-			return 2;
-		}
-		i++;
-		if (strcmp(a, "--db") == 0)
-			db = v;
-		else if (strcmp(a, "--csv") == 0)
-			csv = v;
-		else if (strcmp(a, "--json") == 0)
-			json = v;
-		else if (strcmp(a, "--html") == 0)
-			html = v;
-		else if (strcmp(a, "--sensor") == 0)
-			f.sensor = v;
-		else if (strcmp(a, "--protocol") == 0) {
-			if (strcmp(v, "pop3") && strcmp(v, "imap") &&
-			    strcmp(v, "smtp") && strcmp(v, "tls")) {
-				log_warnx("report: --protocol: \"%s\": "
-				    "expected pop3, imap, smtp or tls", v);
-				return 2;
-			}
-			f.protocol = v;
-		} else if (strcmp(a, "--since") == 0 || strcmp(a, "--at") == 0) {
-			if (parse_time(v, a[2] == 's' ? &f.since_us :
-			    &f.now_us) != 0) {
-				log_warnx("report: %s: \"%s\": expected "
-				    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a, v);
-				return 2;
-			}
-		} else if (strcmp(a, "--floor") == 0) {
-			if (config_parse_floor(v, &f.floor) != 0) {
-				log_warnx("report: --floor: \"%s\": expected "
-				    "1.0, 1.1, 1.2 or 1.3", v);
-				return 2;
-			}
-		} else if (strcmp(a, "--window") == 0) {
-			if (config_parse_duration(v, 1, 3650 * 86400ull, &w)
-			    != 0) {
-				log_warnx("report: --window: \"%s\": expected "
-				    "a duration (s, m, h, d)", v);
-				return 2;
-			}
-			f.window_s = w;
-		} else {
-			log_warnx("report: unknown option %s", a);
-			report_usage(stderr);
-			return 2;
-		}
-	}
-	if (db == NULL || (csv == NULL && json == NULL && html == NULL)) {
-		log_warnx("report: give --db and at least one of --csv, "
-		    "--json, --html");
-		report_usage(stderr);
-		return 2;
-	}
-	if (!is_pg(db) && access(db, F_OK) != 0) {
-		log_warnx("report: %s: %s", db, strerror(errno));
-		return 1;
-	}
-	if ((csv != NULL || json != NULL) &&
-	    store_report_files(db, &f, csv, json, err, sizeof(err)) != 0) {
-		log_warnx("report: %s", err);
-		return 1;
-	}
-	if (html != NULL && report_html_write(db, &f, html, err,
-	    sizeof(err)) != 0) {
-		log_warnx("report: %s", err);
-		return 1;
-	}
-	return 0;
 }

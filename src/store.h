@@ -15,17 +15,18 @@
 
 struct inv_session;
 
-#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version we write */
+#define STORE_SCHEMA_VERSION	4	/* PRAGMA user_version we write */
 
 /*
  * The reasons a record keeps a column pair for, worst first.  The same
  * names as enum reason (verdict.h) but their own numbers: the schema has a
- * column per reason and an index per column, so a reason verdict.c adds
- * does not move these.  store_add() maps RS_CLEARTEXT_CREDENTIALS onto
- * SR_PLAINTEXT (a session that sent a password in the clear never reached
- * TLS); the record does not yet keep that it was a password.
+ * column per reason, named, and the numbers are never stored (the verdict
+ * is computed when reporting), so a reason verdict.c adds does not move
+ * these.  cleartext_credentials (schema 4) is the worst: a record never
+ * reads better than the worst session of its window.
  */
 enum store_reason {
+	SR_CLEARTEXT_CREDENTIALS,
 	SR_LEGACY_REFUSED,
 	SR_EXCEPTION_EXPIRED,
 	SR_LEGACY_CLIENT,
@@ -35,6 +36,8 @@ enum store_reason {
 	SR_OK,
 	STORE_NREASONS
 };
+#define SR_LEGACY_FIRST	SR_LEGACY_REFUSED	/* the four legacy reasons */
+#define SR_LEGACY_LAST	SR_LEGACY_NEGOTIATED
 
 /* What the daemon's store is opened with. */
 struct store_opts {
@@ -78,11 +81,17 @@ void	store_fold(uint64_t *into);	/* counters into stats[] */
  * is the last session start with reason r (0: never), in us; last_seen
  * the latest session start; exc_expires the last day of the record's
  * exception ("YYYY-MM-DD", NULL or "" for none).  now_us is the report
- * time and window_s the window.  Returns the reason index (enum reason).
+ * time and window_s the window.  Returns the reason index (enum
+ * store_reason).
  */
 int	store_verdict(const uint64_t seen[STORE_NREASONS], uint64_t last_seen,
 	    const char *exc_expires, uint64_t now_us, uint64_t window_s);
 const char *store_status(const uint64_t seen[STORE_NREASONS], int verdict);
+
+/* The clear-text mechanism names store_add() knows ("USER/PASS", "APOP",
+ * "LOGIN", "AUTH PLAIN", ...: session_cleartext_name()) as the bits of
+ * the cleartext_mechanisms column; 0 for any other name. */
+uint64_t store_mech_bit(const char *name);
 
 /* Report side ("tlsfloor report" and the daemon's inventory files). */
 struct store_filter {
@@ -95,15 +104,16 @@ struct store_filter {
 	uint16_t	 floor;		/* HTML: the floor named (0: 1.2) */
 };
 
+/* A postgresql:// (or postgres://) URI rather than an SQLite path. */
+bool	store_is_uri(const char *db);
+
 /* The report's files from the database at db (opened, upgraded, closed);
  * csv and json may each be NULL.  0, or -1 with the reason in err. */
-int	store_report_files(const char *db, const struct store_filter *,
+int	store_export(const char *db, const struct store_filter *,
 	    const char *csv, const char *json, char *err, size_t errlen);
-/* "tlsfloor report ..." (argv[0] is "report"); the exit status. */
-int	store_report_main(int argc, char **argv);
-
 /*
- * The HTML report's reading (report_html.c): every record of the filter,
+ * The HTML report's reading (report_html.c calls it; store.c knows
+ * nothing of HTML): every record of the filter,
  * worst verdict first, then the days of the window ending at f->now_us
  * (days table).  Strings are borrowed for the call; NULL = none.  A
  * callback returning non-zero stops the walk.  0, or -1 with the reason
@@ -113,10 +123,15 @@ struct store_rec {
 	const char	*sensor, *client, *server, *protocol, *ja4, *sni;
 	const char	*label, *exc_owner, *exc_expires, *exc_ticket;
 	const char	*verdict_name, *status;
-	int		 verdict;	/* enum reason */
+	const char	*client_software, *client_software_source;
+	const char	*cleartext_mechanisms;	/* "USER/PASS;LOGIN" */
+	int		 verdict;	/* enum store_reason */
+	int		 tls_verdict;	/* the verdict with the
+					 * cleartext_credentials sessions left
+					 * out: what TLS alone says */
 	uint64_t	 port, sessions, n[STORE_NREASONS];
 	uint64_t	 first_seen, last_seen, last_legacy_seen,
-			 last_ok_seen;	/* us, 0: never */
+			 last_ok_seen, last_cleartext_seen; /* us, 0: never */
 	uint16_t	 client_max, negotiated_min, negotiated_max;
 };
 struct store_day {
@@ -131,7 +146,7 @@ struct store_visitor {
 int	store_visit(const char *db, const struct store_filter *,
 	    const struct store_visitor *, char *err, size_t errlen);
 
-/* Tests: create an older schema (1 or 2) in an SQLite file, as that
+/* Tests: create an older schema (1, 2 or 3) in an SQLite file, as that
  * version of tlsfloor wrote it. */
 int	store_create_old(const char *db, int version, char *err,
 	    size_t errlen);

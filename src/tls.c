@@ -26,14 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "config.h"
-#include "flow.h"
+#include "session.h"
 #include "caps.h"
 #include "cert.h"
 #include "reader.h"
 #include "stats.h"
 #include "tls.h"
-#include "verdict.h"
 
 enum tls_phase {
 	TD_START,		/* nothing classified yet */
@@ -76,28 +76,28 @@ static const uint8_t hrr_random[32] = {
 	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
-static struct tls_state *tls_state(struct flow *);
-static void	tls_done(struct flow *, struct tls_dir *, int);
-static void	tls_partial_hello(struct flow *, struct tls_dir *, int);
-static long	tls_scan(struct tls_dir *, int, const uint8_t *, size_t);
-static const uint8_t *tls_scan_for(struct flow *, struct tls_dir *, int,
-		    const uint8_t *, size_t *);
-static size_t	tls_start(struct flow *, struct tls_dir *, int,
+static struct tls_state *tls_state(struct conn *);
+static void	tls_done(struct tls_dir *);
+static void	tls_partial_hello(struct conn *, struct tls_dir *, enum dir);
+static long	tls_scan(struct tls_dir *, enum dir, const uint8_t *, size_t);
+static const uint8_t *tls_scan_for(struct conn *, struct tls_dir *, enum dir,
+		    const uint8_t *, size_t *, uint8_t *, size_t *);
+static size_t	tls_start(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_header(struct flow *, struct tls_dir *, int,
+static size_t	tls_header(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_body(struct flow *, struct tls_dir *, int,
+static size_t	tls_body(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_v2(struct flow *, struct tls_dir *, int,
+static size_t	tls_v2(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static size_t	tls_gather(struct flow *, struct tls_dir *, int,
+static size_t	tls_gather(struct conn *, struct tls_dir *, enum dir,
 		    const uint8_t *, size_t);
-static void	tls_message(struct flow *, struct tls_dir *, int);
-static void	tls_alert(struct flow *, int, uint8_t, uint8_t);
-static void	tls_certificate(struct flow *, const uint8_t *, size_t);
+static void	tls_message(struct conn *, struct tls_dir *, enum dir);
+static void	tls_alert(struct conn *, enum dir, uint8_t, uint8_t);
+static void	tls_certificate(struct conn *, const uint8_t *, size_t);
 static void	tls_client_ext(struct rd *, uint16_t,
 		    struct tls_client_hello *);
-static bool	tls_keep_u16(uint16_t *, void *, size_t, uint16_t);
+static bool	tls_keep_u16(uint16_t *, uint8_t *, size_t, uint16_t);
 
 /* --- version helpers --------------------------------------------------- */
 
@@ -206,17 +206,44 @@ tls_alert_name(uint8_t d)
 	return NULL;
 }
 
+/* --- record framing ---------------------------------------------------- */
+
+/*
+ * RFC 8446 B.1 content types: change_cipher_spec(20), alert(21),
+ * handshake(22), application_data(23) and heartbeat(24, RFC 6520; TLS 1.3
+ * keeps its number).  Anything else is not a TLS record.
+ */
+bool
+tls_content_type_known(uint8_t type)
+{
+	return type >= TLS_CT_CCS && type <= TLS_CT_HEARTBEAT;
+}
+
+/*
+ * Whether p starts like a TLS record header (RFC 8446 5.1): a known
+ * content type, then legacy_record_version's major byte 3 (SSL 3.0 to
+ * TLS 1.3 all write 3.x).  Needs both bytes: false when n < 2.
+ */
+bool
+tls_looks_like_record(const uint8_t *p, size_t n)
+{
+	return n >= 2 && tls_content_type_known(p[0]) && p[1] == 3;
+}
+
 /* --- hello parsers (one complete message each) ------------------------- */
 
-/* Append v to a bounded list; false (and *trunc) when it is full. */
-static bool
-tls_keep_u16(uint16_t *list, void *count, size_t max, uint16_t v)
-{
-	uint8_t	*n8 = count;
+/* The kept-list counters are uint8_t: every list cap must fit in one. */
+_Static_assert(TLS_MAX_VERSIONS <= UINT8_MAX && TLS_MAX_EXTS <= UINT8_MAX &&
+    TLS_MAX_GROUPS <= UINT8_MAX && TLS_MAX_SIGALGS <= UINT8_MAX,
+    "a TLS list cap does not fit its uint8_t counter");
 
-	if (*n8 >= max)
+/* Append v to a bounded list; false (the caller sets trunc) when full. */
+static bool
+tls_keep_u16(uint16_t *list, uint8_t *count, size_t max, uint16_t v)
+{
+	if (*count >= max)
 		return false;
-	list[(*n8)++] = v;
+	list[(*count)++] = v;
 	return true;
 }
 
@@ -546,38 +573,38 @@ tls_parse_sslv2_server_hello(const uint8_t *p, size_t n,
 /* --- the stream layer -------------------------------------------------- */
 
 static struct tls_state *
-tls_state(struct flow *f)
+tls_state(struct conn *f)
 {
 	if (f->tls == NULL)
-		f->tls = flow_mem_alloc(f, sizeof(struct tls_state));
+		f->tls = budget_alloc(sizeof(struct tls_state));
 	return f->tls;
 }
 
 static void
 tls_hs_free(struct tls_dir *td)
 {
-	flow_mem_free(td->hs, td->hs_need);
+	budget_free(td->hs, td->hs_need);
 	td->hs = NULL;
 	td->hs_need = td->hs_len = 0;
 }
 
 void
-tls_free(struct flow *f)
+tls_free(struct conn *f)
 {
 	if (f->tls == NULL)
 		return;
 	tls_hs_free(&f->tls->d[0]);
 	tls_hs_free(&f->tls->d[1]);
-	flow_mem_free(f->tls, sizeof(struct tls_state));
+	budget_free(f->tls, sizeof(struct tls_state));
 	f->tls = NULL;
 }
 
+/* This direction is read: tls_input() says so to its caller. */
 static void
-tls_done(struct flow *f, struct tls_dir *td, int dir)
+tls_done(struct tls_dir *td)
 {
 	td->phase = TD_DONE;
 	tls_hs_free(td);
-	f->sess.inspect_done[dir] = true;
 }
 
 /*
@@ -587,7 +614,7 @@ tls_done(struct flow *f, struct tls_dir *td, int dir)
  * lost supported_versions could have said anything, so nothing is kept.
  */
 static void
-tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
+tls_partial_hello(struct conn *f, struct tls_dir *td, enum dir dir)
 {
 	struct tls_client_hello	*ch;
 	uint16_t		 v;
@@ -599,7 +626,7 @@ tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
 	v = (uint16_t)(td->hs[4] << 8 | td->hs[5]);
 	if (v >= TLS_V_1_2 || (v >> 8) != 3)
 		return;
-	if ((ch = flow_mem_alloc(f, sizeof(*ch))) == NULL)
+	if ((ch = budget_alloc(sizeof(*ch))) == NULL)
 		return;
 	ch->legacy_version = v;
 	ch->length = td->hs_need - 4;
@@ -608,9 +635,10 @@ tls_partial_hello(struct flow *f, struct tls_dir *td, int dir)
 	STAT_INC(TLS_CLIENT_HELLO);
 }
 
-/* A hole in the stream: we cannot know where records begin again. */
-void
-tls_gap(struct flow *f, int dir)
+/* A hole in the stream: we cannot know where records begin again.  The
+ * direction is done either way. */
+bool
+tls_gap(struct conn *f, enum dir dir)
 {
 	struct tls_state	*ts = f->tls;
 	struct tls_dir		*td;
@@ -620,38 +648,61 @@ tls_gap(struct flow *f, int dir)
 		 * hello just the same. */
 		f->sess.hello_gap[dir] = true;
 		STAT_INC(TLS_GAP);
-		f->sess.inspect_done[dir] = true;
-		return;
+		return true;
 	}
 	td = &ts->d[dir];
 	if (td->phase == TD_DONE)
-		return;
+		return true;
 	if (!td->hello_done) {
 		f->sess.hello_gap[dir] = true;
 		STAT_INC(TLS_GAP);
 		tls_partial_hello(f, td, dir);
 	}
-	tls_done(f, td, dir);
+	tls_done(td);
+	return true;
 }
 
-void
-tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
+/*
+ * A direction's bytes.  When TLS turns out to have begun in the last few
+ * bytes of the previous delivery (TD_SCAN keeps them), those are read
+ * first, then this delivery whole: two passes of the same loop, rest
+ * holding the second.  The kept bytes open a record header, which never
+ * leads back to TD_SCAN, so there is never a third.
+ */
+bool
+tls_input(struct conn *f, enum dir dir, const uint8_t *p, size_t n)
 {
 	struct tls_state	*ts;
 	struct tls_dir		*td;
-	size_t			 used = 0;
+	const uint8_t		*q, *rest = NULL;
+	uint8_t			 tail[5];
+	size_t			 used = 0, tl, rest_n = 0;
 
-	if (n == 0 || f->sess.inspect_done[dir])
-		return;
-	if ((ts = tls_state(f)) == NULL) {
-		f->sess.inspect_done[dir] = true;
-		return;
-	}
+	if (n == 0)
+		return f->tls != NULL && f->tls->d[dir].phase == TD_DONE;
+	if ((ts = tls_state(f)) == NULL)
+		return true;		/* no memory: this side cannot be read */
 	td = &ts->d[dir];
-	while (n > 0 && td->phase != TD_DONE) {
+	while ((n > 0 || rest != NULL) && td->phase != TD_DONE) {
+		if (n == 0) {		/* the second pass */
+			p = rest;
+			n = rest_n;
+			rest = NULL;
+			continue;
+		}
 		if (td->phase == TD_SCAN) {
-			if ((p = tls_scan_for(f, td, dir, p, &n)) == NULL)
-				return;
+			tl = 0;
+			q = tls_scan_for(f, td, dir, p, &n, tail, &tl);
+			if (tl > 0 && rest == NULL && td->phase != TD_DONE) {
+				rest = p;
+				rest_n = n;
+				p = tail;
+				n = tl;
+				continue;
+			}
+			if (q == NULL)
+				return td->phase == TD_DONE;
+			p = q;
 			continue;
 		}
 		f->sess.tls[dir] = true;
@@ -674,6 +725,7 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
 		if (dir == DIR_S2C && f->sess.ch != NULL)
 			f->sess.server_tls_after_ch += (uint32_t)used;
 	}
+	return td->phase == TD_DONE;
 }
 
 /*
@@ -685,7 +737,7 @@ tls_input(struct flow *f, int dir, const uint8_t *p, size_t n)
  * sets TD_START), or -1.
  */
 static long
-tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
+tls_scan(struct tls_dir *td, enum dir dir, const uint8_t *p, size_t n)
 {
 	struct rd	r = rd_init(p, n);
 	size_t		i, len;
@@ -718,14 +770,15 @@ tls_scan(struct tls_dir *td, int dir, const uint8_t *p, size_t n)
 /*
  * TD_SCAN over one delivery, also where the last bytes of the previous one
  * (kept in hdr) and the first of this one form the record header.  Returns
- * where TLS starts in p (with *n cut to match), having fed any part of it
- * that lay in the kept bytes; NULL when there is none here.
+ * where TLS starts in p (with *n cut to match); NULL when there is none
+ * here.  When it starts in the kept bytes, those are copied to tail
+ * (*tl of them, at most 5) for the caller to read before p, whole.
  */
 static const uint8_t *
-tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
-    size_t *n)
+tls_scan_for(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
+    size_t *n, uint8_t *tail, size_t *tl)
 {
-	uint8_t	win[10], tail[5];
+	uint8_t	win[10];
 	size_t	wl = td->hdr_len, head = *n < 5 ? *n : 5, keep;
 	long	at;
 
@@ -733,11 +786,11 @@ tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	memcpy(win + wl, p, head);
 	if ((at = tls_scan(td, dir, win, wl + head)) >= 0 &&
 	    (size_t)at < wl) {
-		/* It begins in the kept bytes: feed those, then p whole. */
-		memcpy(tail, td->hdr + at, wl - (size_t)at);
+		/* It begins in the kept bytes: those, then p whole. */
+		*tl = wl - (size_t)at;
+		memcpy(tail, td->hdr + at, *tl);
 		td->hdr_len = 0;
-		tls_input(f, dir, tail, wl - (size_t)at);
-		return td->phase == TD_DONE ? NULL : p;
+		return p;
 	}
 	td->phase = TD_SCAN;
 	if ((at = tls_scan(td, dir, p, *n)) >= 0) {
@@ -755,14 +808,14 @@ tls_scan_for(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	if (++td->scanned >= TLS_MAX_SCAN) {
 		f->sess.not_tls[dir] = true;
 		STAT_INC(TLS_NOT_TLS);
-		tls_done(f, td, dir);
+		tls_done(td);
 	}
 	return NULL;
 }
 
 /* Classify the first three bytes of the direction. */
 static size_t
-tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_start(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = 3 - td->hdr_len;
@@ -775,18 +828,17 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	td->hdr_len += (uint8_t)take;
 	if (td->hdr_len < 3)
 		return take;
-	if (td->hdr[0] >= TLS_CT_CCS && td->hdr[0] <= TLS_CT_HEARTBEAT &&
-	    td->hdr[1] == 3) {
+	if (tls_looks_like_record(td->hdr, td->hdr_len)) {
 		td->phase = TD_HDR;	/* keep the 3 bytes, read 2 more */
 		return take;
 	}
 	if ((td->hdr[0] & 0x80) && td->hdr[2] == want) {
 		/* SSLv2 2-byte header; the message starts at hdr[2]. */
 		len = (uint32_t)(td->hdr[0] & 0x7f) << 8 | td->hdr[1];
-		if (len < 3 || (td->hs = flow_mem_alloc(f, len)) == NULL) {
+		if (len < 3 || (td->hs = budget_alloc(len)) == NULL) {
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
-			tls_done(f, td, dir);
+			tls_done(td);
 			return take;
 		}
 		td->hs_need = len;
@@ -807,7 +859,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 		f->sess.not_tls[dir] = true;
 		STAT_INC(TLS_NOT_TLS);
 	}
-	tls_done(f, td, dir);
+	tls_done(td);
 	return take;
 }
 
@@ -816,7 +868,7 @@ tls_start(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
  *   type(1) legacy_record_version(2) length(2)
  */
 static size_t
-tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_header(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t		take = 5 - td->hdr_len;
@@ -833,14 +885,13 @@ tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	len = (uint16_t)(td->hdr[3] << 8 | td->hdr[4]);
 	/* Unknown type, wrong major version or an oversized record: the
 	 * stream is not (or no longer) TLS we can follow. */
-	if (td->type < TLS_CT_CCS || td->type > TLS_CT_HEARTBEAT ||
-	    td->hdr[1] != 3 || len > TLS_MAX_RECORD) {
+	if (!tls_looks_like_record(td->hdr, 5) || len > TLS_MAX_RECORD) {
 		STAT_INC(TLS_BAD_RECORD);
 		if (!td->hello_done) {
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
 		}
-		tls_done(f, td, dir);
+		tls_done(td);
 		return take;
 	}
 	STAT_INC(TLS_RECORDS);
@@ -856,7 +907,7 @@ tls_header(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 }
 
 static size_t
-tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_body(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->body_left < n ? td->body_left : n;
@@ -890,14 +941,14 @@ tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 				f->sess.bad_hello[dir] = true;
 				STAT_INC(TLS_BAD_HELLO);
 			}
-			tls_done(f, td, dir);
+			tls_done(td);
 		}
 		return take;
 	}
 	/* Keyed from here on, or enough seen after the hello: the rest of
 	 * this direction holds nothing the verdict needs. */
 	if (td->encrypted || ++td->after_hello > TLS_MAX_RECORDS_AFTER_HELLO)
-		tls_done(f, td, dir);
+		tls_done(td);
 	return take;
 }
 
@@ -907,7 +958,7 @@ tls_body(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
  * empty) is passed over.
  */
 static size_t
-tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_gather(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t		used = 0, take;
@@ -951,11 +1002,11 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 				STAT_INC(TLS_HELLO_TOO_BIG);
 				STAT_INC(TLS_BAD_HELLO);
 				f->sess.bad_hello[dir] = true;
-				tls_done(f, td, dir);
+				tls_done(td);
 				break;
 			}
-			if ((td->hs = flow_mem_alloc(f, 4 + len)) == NULL) {
-				tls_done(f, td, dir);
+			if ((td->hs = budget_alloc(4 + len)) == NULL) {
+				tls_done(td);
 				break;
 			}
 			td->hs_need = 4 + len;
@@ -975,7 +1026,7 @@ tls_gather(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 
 /* An SSLv2 hello: gather the record, parse it, stop. */
 static size_t
-tls_v2(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
+tls_v2(struct conn *f, struct tls_dir *td, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	size_t	take = td->hs_need - td->hs_len;
@@ -987,13 +1038,13 @@ tls_v2(struct flow *f, struct tls_dir *td, int dir, const uint8_t *p,
 	if (td->hs_len == td->hs_need) {
 		tls_message(f, td, dir);
 		/* What follows an SSLv2 hello is keyed; nothing to see. */
-		tls_done(f, td, dir);
+		tls_done(td);
 	}
 	return take;
 }
 
 static void
-tls_message(struct flow *f, struct tls_dir *td, int dir)
+tls_message(struct conn *f, struct tls_dir *td, enum dir dir)
 {
 	struct tls_client_hello	*ch;
 	struct tls_server_hello	*sh;
@@ -1017,7 +1068,7 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 	td->hello_done = true;
 	if (dir == DIR_C2S && type == TLS_HS_CLIENT_HELLO) {
 		if (f->sess.ch != NULL ||
-		    (ch = flow_mem_alloc(f, sizeof(*ch))) == NULL)
+		    (ch = budget_alloc(sizeof(*ch))) == NULL)
 			goto out;
 		res = td->phase == TD_V2 ?
 		    tls_parse_sslv2_client_hello(body, blen, ch) :
@@ -1029,7 +1080,7 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 			 * it speaks (as a dissector would show it); an SSLv2
 			 * hello that is not one says nothing. */
 			if (td->phase == TD_V2 || blen < 2) {
-				flow_mem_free(ch, sizeof(*ch));
+				budget_free(ch, sizeof(*ch));
 				goto out;
 			}
 			ch->malformed = true;
@@ -1041,13 +1092,13 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 			STAT_INC(TLS_SSLV2_HELLO);
 	} else if (dir == DIR_S2C && type == TLS_HS_SERVER_HELLO) {
 		if (f->sess.sh != NULL ||
-		    (sh = flow_mem_alloc(f, sizeof(*sh))) == NULL)
+		    (sh = budget_alloc(sizeof(*sh))) == NULL)
 			goto out;
 		res = td->phase == TD_V2 ?
 		    tls_parse_sslv2_server_hello(body, blen, sh) :
 		    tls_parse_server_hello(body, blen, sh);
 		if (res != TLS_OK) {
-			flow_mem_free(sh, sizeof(*sh));
+			budget_free(sh, sizeof(*sh));
 			f->sess.bad_hello[dir] = true;
 			STAT_INC(TLS_BAD_HELLO);
 			goto out;
@@ -1065,7 +1116,7 @@ tls_message(struct flow *f, struct tls_dir *td, int dir)
 		 * not a handshake we can follow. */
 		f->sess.bad_hello[dir] = true;
 		STAT_INC(TLS_BAD_HELLO);
-		tls_done(f, td, dir);
+		tls_done(td);
 		return;
 	}
 out:
@@ -1074,12 +1125,12 @@ out:
 
 /* The server's Certificate message: its first certificate, decoded. */
 static void
-tls_certificate(struct flow *f, const uint8_t *body, size_t n)
+tls_certificate(struct conn *f, const uint8_t *body, size_t n)
 {
 	struct tls_cert	*c;
 
 	if (f->sess.cert != NULL ||
-	    (c = flow_mem_alloc(f, sizeof(*c))) == NULL)
+	    (c = budget_alloc(sizeof(*c))) == NULL)
 		return;
 	switch (cert_parse(body, n, (int64_t)(f->first_ts / 1000000u), c)) {
 	case CERT_OK:
@@ -1092,11 +1143,11 @@ tls_certificate(struct flow *f, const uint8_t *body, size_t n)
 	case CERT_EMPTY:
 		break;
 	}
-	flow_mem_free(c, sizeof(*c));
+	budget_free(c, sizeof(*c));
 }
 
 static void
-tls_alert(struct flow *f, int dir, uint8_t level, uint8_t desc)
+tls_alert(struct conn *f, enum dir dir, uint8_t level, uint8_t desc)
 {
 	struct tls_alert	*a = &f->sess.alert[dir];
 

@@ -9,12 +9,18 @@
 #include <stdint.h>
 
 #include "caps.h"
+#include "session.h"
 
-struct flow;
+struct conn;
 
+/*
+ * What a hello parser says of one whole handshake message.  There is no
+ * "need more": the stream layer (tls_input) gathers the message to the
+ * length its handshake header gives before a parser sees it, so a message
+ * shorter than its own fields contradicts that length and is TLS_BAD.
+ */
 enum tls_res {
 	TLS_OK,
-	TLS_NEED_MORE,		/* cut short: wait for more bytes */
 	TLS_BAD,		/* contradicts the grammar */
 };
 
@@ -92,9 +98,11 @@ struct tls_server_hello {
 	uint16_t	 exts[TLS_MAX_EXTS];
 };
 
-void		tls_input(struct flow *, int dir, const uint8_t *, size_t);
-void		tls_gap(struct flow *, int dir);
-void		tls_free(struct flow *);
+/* Both return true once TLS needs no more bytes of this direction (its
+ * hellos are read, or a hole or no memory ended the search). */
+bool		tls_input(struct conn *, enum dir dir, const uint8_t *, size_t);
+bool		tls_gap(struct conn *, enum dir dir);
+void		tls_free(struct conn *);
 
 enum tls_res	tls_parse_client_hello(const uint8_t *, size_t,
 		    struct tls_client_hello *);
@@ -104,6 +112,11 @@ enum tls_res	tls_parse_sslv2_client_hello(const uint8_t *, size_t,
 		    struct tls_client_hello *);
 enum tls_res	tls_parse_sslv2_server_hello(const uint8_t *, size_t,
 		    struct tls_server_hello *);
+
+/* The one test of "is this a TLS record": content types 20..24, major
+ * version 3.  tls.c's framing and mail.c's first-bytes check use it. */
+bool		tls_content_type_known(uint8_t);
+bool		tls_looks_like_record(const uint8_t *, size_t);
 
 bool		tls_is_grease(uint16_t);
 uint16_t	tls_version_norm(uint16_t);

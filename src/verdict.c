@@ -31,8 +31,9 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "budget.h"
 #include "config.h"
-#include "flow.h"
+#include "session.h"
 #include "caps.h"
 #include "cert.h"
 #include "log.h"
@@ -45,28 +46,6 @@ static uint16_t			 floor_version = TLS_V_1_2;
 static const struct config	*vcfg;
 static size_t			*exc_uses;	/* per exception of vcfg */
 static size_t			 exc_n;
-
-static const char *const outcome_names[OC_MAX] = {
-	[OC_ESTABLISHED] = "established",
-	[OC_REFUSED] = "refused",
-	[OC_SERVER_CLOSE] = "server_close",
-	[OC_CLIENT_ABORT] = "client_abort",
-	[OC_GAP] = "gap",
-	[OC_INCOMPLETE] = "incomplete",
-	[OC_PLAINTEXT] = "plaintext",
-	[OC_STARTTLS_REFUSED] = "starttls_refused",
-};
-
-static const char *const reason_names[RS_MAX] = {
-	[RS_CLEARTEXT_CREDENTIALS] = "cleartext_credentials",
-	[RS_LEGACY_REFUSED] = "legacy_refused",
-	[RS_EXCEPTION_EXPIRED] = "exception_expired",
-	[RS_LEGACY_CLIENT] = "legacy_client",
-	[RS_LEGACY_NEGOTIATED] = "legacy_negotiated",
-	[RS_PLAINTEXT] = "plaintext",
-	[RS_UNKNOWN] = "unknown",
-	[RS_OK] = "ok",
-};
 
 static const enum stat_id reason_stat[RS_MAX] = {
 	[RS_CLEARTEXT_CREDENTIALS] = STAT_RS_CLEARTEXT_CREDENTIALS,
@@ -91,7 +70,7 @@ static const enum stat_id outcome_stat[OC_MAX] = {
 };
 
 static enum outcome	verdict_outcome_tls(const struct session *);
-static enum outcome	verdict_outcome_plain(const struct flow *);
+static enum outcome	verdict_outcome_plain(const struct conn *);
 static void		verdict_judge_tls(const struct session *,
 			    struct verdict *);
 
@@ -172,18 +151,6 @@ verdict_floor(void)
 	return floor_version;
 }
 
-const char *
-verdict_outcome_name(enum outcome o)
-{
-	return o < OC_MAX ? outcome_names[o] : "?";
-}
-
-const char *
-verdict_reason_name(enum reason r)
-{
-	return r < RS_MAX ? reason_names[r] : "?";
-}
-
 uint64_t
 verdict_count(enum reason r)
 {
@@ -192,7 +159,7 @@ verdict_count(enum reason r)
 
 /* Did this session ever carry TLS (or was it meant to from the start)? */
 static bool
-verdict_tls_path(const struct flow *f)
+verdict_tls_path(const struct conn *f)
 {
 	const struct session	*s = &f->sess;
 
@@ -202,7 +169,7 @@ verdict_tls_path(const struct flow *f)
 }
 
 static enum outcome
-verdict_outcome_plain(const struct flow *f)
+verdict_outcome_plain(const struct conn *f)
 {
 	switch (f->sess.starttls) {
 	case STARTTLS_REFUSED:
@@ -254,10 +221,11 @@ verdict_outcome_tls(const struct session *s)
 }
 
 void
-verdict_judge(const struct flow *f, struct verdict *v)
+verdict_judge(const struct conn *f, struct verdict *v)
 {
 	const struct session	*s = &f->sess;
 
+	v->floor = floor_version;
 	v->client_max = s->ch != NULL ? tls_client_max_version(s->ch) : 0;
 	v->negotiated = s->sh != NULL ? tls_server_version(s->sh) : 0;
 	if (!verdict_tls_path(f)) {
@@ -299,7 +267,7 @@ verdict_judge_tls(const struct session *s, struct verdict *v)
  * captures are judged as they were then.
  */
 void
-verdict_policy(const struct flow *f, struct verdict *v)
+verdict_policy(const struct conn *f, struct verdict *v)
 {
 	static const int severity[RS_MAX] = {
 		[RS_CLEARTEXT_CREDENTIALS] = LOG_ERR,
@@ -426,7 +394,7 @@ verdict_flush(void)
 
 /* Is this alert a repeat within its window?  Counts it if so. */
 static bool
-verdict_repeat(const struct flow *f, const struct verdict *v)
+verdict_repeat(const struct conn *f, const struct verdict *v)
 {
 	struct alert_summary	 k;
 	struct dedup		*d;
@@ -478,7 +446,7 @@ verdict_repeat(const struct flow *f, const struct verdict *v)
  * session: counted, no event.
  */
 void
-verdict_finish(struct flow *f)
+verdict_finish(struct conn *f)
 {
 	struct verdict	v;
 
@@ -516,10 +484,10 @@ verdict_finish(struct flow *f)
 void
 verdict_free(struct session *s)
 {
-	flow_mem_free(s->ch, sizeof(*s->ch));
-	flow_mem_free(s->sh, sizeof(*s->sh));
-	flow_mem_free(s->info, sizeof(*s->info));
-	flow_mem_free(s->cert, sizeof(*s->cert));
+	budget_free(s->ch, sizeof(*s->ch));
+	budget_free(s->sh, sizeof(*s->sh));
+	budget_free(s->info, sizeof(*s->info));
+	budget_free(s->cert, sizeof(*s->cert));
 	s->cert = NULL;
 	s->ch = NULL;
 	s->sh = NULL;
@@ -530,22 +498,3 @@ verdict_free(struct session *s)
  * The mechanism a client sent credentials in before TLS, as the protocol
  * writes it; NULL if none.
  */
-const char *
-verdict_cleartext_name(const struct flow *f)
-{
-	bool	imap = f->proto == PROTO_IMAP;
-
-	switch (f->sess.cleartext) {
-	case CT_USER_PASS:
-		return "USER/PASS";
-	case CT_APOP:
-		return "APOP";
-	case CT_LOGIN:
-		return "LOGIN";
-	case CT_SASL_PLAIN:
-		return imap ? "AUTHENTICATE PLAIN" : "AUTH PLAIN";
-	case CT_SASL_LOGIN:
-		return imap ? "AUTHENTICATE LOGIN" : "AUTH LOGIN";
-	}
-	return NULL;
-}

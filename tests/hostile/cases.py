@@ -1660,7 +1660,7 @@ def reasm_memcap_eviction():
     for i in range(flows):
         c.expect("10.99.7.%d" % (i + 1), 46001 + i,
                  tlsfloor__client_max_version=None)
-    c.at_least = {"reasm.memcap_hit": 1, "flow.evicted": 1}
+    c.at_least = {"flow.memcap_hit": 1, "flow.evicted": 1}
     c.nevents = flows + 1
     c.rss = 16 * MIB
     return c

@@ -261,7 +261,7 @@ def main():
         ok &= scenario(
             sp, binary, d, "memcap", 500, max(1, int(round(scale))),
             ["--max-flows", "100000", "--memcap", "1M"],
-            lambda nfl: {"reasm.memcap_hit": 1, "flow.evicted": 1,
+            lambda nfl: {"flow.memcap_hit": 1, "flow.evicted": 1,
                          "reasm.out_of_order": nfl * QUEUE},
             san, timing)
     finally:

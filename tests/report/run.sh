@@ -4,12 +4,15 @@
 # The sample database (tests/report/build.sh: the sample captures on their
 # own day, the legacy ones again on the six days before, two sensors, an
 # exception expiring within 14 days) plus two sessions whose SNI is markup
-# and an exception owner that is markup, then:
+# and an exception owner and a program name (client_software) that are
+# markup, then:
 #
 #   * the page is self-contained (check.py static): nothing that fetches,
 #     no http(s) reference, one inline script; a row per record, the
 #     worst record of the CSV among the first rows; hostile strings are
-#     table text;
+#     table text; the headline's clients that sent credentials in the
+#     clear (per protocol), each record's clear-text mechanisms and its
+#     program name agree with the CSV (check.py, also on the DOM);
 #   * headless Chromium, in a network namespace of its own with no
 #     network (unshare -n), renders it: --dump-dom has both charts (svg
 #     with title and desc) and the hostile strings as text, no element
@@ -43,12 +46,13 @@ AT="--at 2026-11-29"
 python3 tests/report/sample.py hostile "$T/hostile.pcap"
 tests/report/build.sh "$bin" "$T" "$T/hostile.pcap" 2>"$T/build.err" ||
 	{ no "building the sample database" "$(cat "$T/build.err")"; exit 1; }
-sqlite3 "$T/report.db" "UPDATE records SET exception_owner = '\"><img src=x onerror=alert(3)>', exception_expires = '2026-12-01' WHERE client = '10.66.0.1'"
+sqlite3 "$T/report.db" "UPDATE records SET exception_owner = '\"><img src=x onerror=alert(3)>', exception_expires = '2026-12-01' WHERE client = '10.66.0.1';
+    UPDATE records SET client_software = '<svg onload=alert(4)>', client_software_source = 'ja4+ja3' WHERE client = '10.66.0.1'"
 "$bin" report --db "$T/report.db" $AT --html "$T/report.html" --csv "$T/report.csv" 2>"$T/report.err" ||
 	{ no "report --html exited non-zero" "$(cat "$T/report.err")"; exit 1; }
 
 if out=$(python3 tests/report/check.py static "$T/report.html" "$T/report.csv"); then
-	ok "self-contained page, $(wc -c <"$T/report.html") bytes: $out, hostile SNI and owner as text"
+	ok "self-contained page, $(wc -c <"$T/report.html") bytes: $out, hostile SNI, owner and program name as text"
 else
 	no "static checks" "$out"
 fi
@@ -60,7 +64,7 @@ chrome() {
 	    --user-data-dir="$T/profile" "$@" 2>>"$T/chromium.err"
 }
 chrome --dump-dom --virtual-time-budget=2000 "file://$T/report.html" >"$T/dom.html"
-if out=$(python3 tests/report/check.py dom "$T/dom.html"); then
+if out=$(python3 tests/report/check.py dom "$T/dom.html" "$T/report.csv"); then
 	ok "Chromium (no network) DOM: $out, hostile strings are text"
 else
 	no "Chromium DOM" "$out$(tail -5 "$T/chromium.err")"

@@ -11,7 +11,7 @@ the public mail captures of ../shared/pcaps-public when present):
   ecs.version            present in every event type
   observer.hostname      this machine's name, in every event type
   client.*, server.*     the same as source.*, destination.*
-  event.outcome          success | failure | unknown, as the README maps
+  event.outcome          success | failure | unknown, as doc/events.md maps
                          tlsfloor.outcome
 
 Usage: check.py TLSFLOOR"""

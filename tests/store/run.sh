@@ -6,13 +6,18 @@
 #     run over all of them;
 #   * every (client, server, port, protocol, ja4) with a legacy session has
 #     a legacy verdict, and its host in the roll-up too (check.py legacy);
+#   * every record counts the sessions that sent credentials in the clear,
+#     with their mechanisms, and reads cleartext_credentials exactly then;
+#     it keeps the client_software the events name (check.py cleartext);
+#     neither the user name nor the password reaches the database or a
+#     report, even with privacy.log_user on;
 #   * a run reading a stream that is killed with SIGKILL keeps every
 #     session committed before the kill, the database stays sound, and the
 #     next run adds to it;
 #   * --inventory files come from the database; the report's filters and
 #     errors;
-#   * a schema-2 database (no days table) is upgraded, SQLite and
-#     PostgreSQL;
+#   * schema-2 (no days table) and schema-3 (no clear-text credentials)
+#     databases are upgraded to 4, SQLite and PostgreSQL;
 #   * PostgreSQL (a real server this script starts in a temporary directory
 #     on a Unix socket, as the postgres user when run as root): three
 #     sensors writing one database at once give the same report (CSV,
@@ -81,6 +86,32 @@ if out=$(python3 tests/store/check.py legacy "$T/events.json" "$T/long.json"); t
 	ok "${out#ok store: }"
 else
 	no "legacy verdicts" "$out"
+fi
+if out=$(python3 tests/store/check.py cleartext "$T/events.json" "$T/long.json"); then
+	ok "${out#ok store: }"
+else
+	no "clear-text credentials and client_software" "$out"
+fi
+
+# --- the credentials themselves are never stored -----------------------------
+# The sample captures log in as alice / secret (pcaps/make-samples.sh).
+cat >"$T/user.yaml" <<YAML
+privacy:
+  log_user: true
+YAML
+cr=()
+for f in pcaps/cleartext-*.pcap; do cr+=(-r "$f"); done
+"$bin" -q -c "$T/user.yaml" "${cr[@]}" --inventory-db "$T/cred.db" -o "$T/cred.json"
+"$bin" report --db "$T/cred.db" $AT --csv "$T/cred.csv" --json "$T/cred-r.json" --html "$T/cred.html"
+sqlite3 "$T/cred.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+nrec=$(sqlite3 "$T/cred.db" "SELECT count(*) || ' records, ' || sum(n_cleartext_credentials) FROM records WHERE n_cleartext_credentials > 0")
+nev=$(grep '"dataset":"tlsfloor.session"' "$T/cred.json" | grep -c '"cleartext_credentials":true')
+leak=$(grep -l -a -e alice -e secret -e c2VjcmV0 -e YWxpY2U -e AGFsaWNlAHNlY3JldA \
+    "$T/cred.db" "$T/cred.csv" "$T/cred-r.json" "$T/cred.html" 2>/dev/null)
+if [ "${#cr[@]}" -ge 8 ] && grep -q '"alice"' "$T/cred.json" && [ "$nrec" = "3 records, $nev" ] && [ -z "$leak" ]; then
+	ok "credentials in the clear: $nrec sessions (= the events), the user name (in the events with log_user) and the password in neither the database nor a report"
+else
+	no "credentials stored: $nrec records; found in: $leak"
 fi
 
 # --- filters, BOM, defusing, errors ------------------------------------------
@@ -189,20 +220,41 @@ else
 	no "inventory events from the store" "$(head -c 300 "$T/inv-events.json")"
 fi
 
-# --- schema 2 -> 3 (the per-day table) -------------------------------------------
+# --- schema 2 -> 4 and 3 -> 4 -----------------------------------------------------
+# An older database as that tlsfloor left it: version 4's columns gone
+# (clear-text sessions were stored as plaintext then), for 2 the days
+# table too.
+V4_DROP="ALTER TABLE records DROP COLUMN seen_cleartext_credentials;
+ALTER TABLE records DROP COLUMN n_cleartext_credentials;
+ALTER TABLE records DROP COLUMN cleartext_mechanisms;
+ALTER TABLE records DROP COLUMN client_software;
+ALTER TABLE records DROP COLUMN client_software_source;"
+V4_COLS="SELECT count(*) FROM pragma_table_info('records') WHERE name LIKE '%cleartext%' OR name LIKE 'client_software%'"
+nall=$(sqlite3 "$T/all.db" "SELECT count(*) FROM records")
 sqlite3 "$T/all.db" ".backup $T/v2.db"
-"$bin" report --db "$T/v2.db" $AT --csv "$T/v3.csv"
+sqlite3 "$T/v2.db" "UPDATE records SET n_plaintext = n_plaintext + n_cleartext_credentials,
+    seen_plaintext = max(seen_plaintext, seen_cleartext_credentials); $V4_DROP"
+sqlite3 "$T/v2.db" ".backup $T/v3.db"
+sqlite3 "$T/v3.db" "PRAGMA user_version = 3"
 sqlite3 "$T/v2.db" "DROP TABLE days; PRAGMA user_version = 2"
-"$bin" report --db "$T/v2.db" $AT --csv "$T/v2.csv" &&
-"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap --inventory-db "$T/v2.db" --sensor up -o /dev/null ||
-	no "schema 2: report or run exited non-zero"
-if [ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 3 ] &&
-    [ "$(sqlite3 "$T/v2.db" "SELECT sum(legacy) FROM days WHERE sensor = 'up'")" = 1 ] &&
-    cmp -s "$T/v2.csv" "$T/v3.csv"; then
-	ok "a schema-2 database: upgraded to 3 by a report (records unchanged), the next run fills the days table"
-else
-	no "schema 2 -> 3" "$(sqlite3 "$T/v2.db" "PRAGMA user_version; SELECT count(*) FROM days"; diff "$T/v2.csv" "$T/v3.csv")"
-fi
+for v in 2 3; do
+	db=$T/v$v.db
+	[ "$(sqlite3 "$db" "$V4_COLS")" = 0 ] || no "schema $v: the test database has version 4 columns"
+	"$bin" report --db "$db" $AT --csv "$T/v$v.csv" &&
+	"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap -r pcaps/cleartext-pop3-apop.pcap \
+	    --inventory-db "$db" --sensor up -o /dev/null ||
+		no "schema $v: report or run exited non-zero"
+	if [ "$(sqlite3 "$db" "PRAGMA user_version")" = 4 ] &&
+	    [ "$(sqlite3 "$db" "$V4_COLS")" = 5 ] &&
+	    [ "$(sqlite3 "$db" "SELECT sum(legacy) FROM days WHERE sensor = 'up'")" = 1 ] &&
+	    [ "$(sqlite3 "$db" "SELECT cleartext_mechanisms, n_cleartext_credentials FROM records WHERE sensor = 'up' AND n_cleartext_credentials > 0")" = "2|1" ] &&
+	    [ "$(tail -n +2 "$T/v$v.csv" | wc -l)" = "$nall" ] &&
+	    ! cut -d, -f7 "$T/v$v.csv" | grep -q cleartext_credentials; then
+		ok "a schema-$v database: upgraded to 4 by a report ($nall records, the old clear-text sessions still plaintext), the next run fills the days table and the clear-text columns"
+	else
+		no "schema $v -> 4" "$(sqlite3 "$db" "PRAGMA user_version; $V4_COLS; SELECT count(*) FROM days")"
+	fi
+done
 
 # --- SIGKILL: what was committed stays -----------------------------------------
 sessions() { sqlite3 "$T/kill.db" "SELECT coalesce(sum(sessions), 0) FROM records" 2>/dev/null; }
@@ -295,16 +347,34 @@ else
 		else
 			no "PostgreSQL: days or HTML differ from SQLite" "$(diff "$T/pgdays" "$T/seqdays" | head -5)"
 		fi
-		# Upgrade from schema 2 (no days table): the next writer adds it.
-		"$PGBIN/psql" "$URI" -qc "DROP TABLE days; UPDATE tlsfloor_schema SET version = 2" >/dev/null
-		"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap --inventory-db "$URI" --sensor up -o /dev/null
-		v=$("$PGBIN/psql" "$URI" -Atc "SELECT max(version) FROM tlsfloor_schema")
-		d=$("$PGBIN/psql" "$URI" -Atc "SELECT sum(legacy) FROM days WHERE sensor = 'up'")
-		if [ "$v" = 3 ] && [ "$d" = 1 ]; then
-			ok "PostgreSQL: a schema-2 database is upgraded to 3, the days table written"
-		else
-			no "PostgreSQL upgrade 2 -> 3: version '$v', legacy days '$d'"
-		fi
+		# Upgrades from schema 3 (no clear-text columns, tf_verdict of
+		# seven reasons) and 2 (no days table either): the next writer
+		# brings the database to 4.
+		pgv4() {
+			"$PGBIN/psql" "$URI" -qc "DELETE FROM records WHERE sensor = 'up'; DELETE FROM days WHERE sensor = 'up';
+			    ${V4_DROP//DROP COLUMN/DROP COLUMN IF EXISTS}
+			    DROP FUNCTION tf_verdict(bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, text, bigint, bigint);
+			    CREATE FUNCTION tf_verdict(bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, text, bigint, bigint)
+			    RETURNS integer LANGUAGE sql AS 'SELECT 5';
+			    $1 UPDATE tlsfloor_schema SET version = $2" >/dev/null
+		}
+		PG_V4_COLS="SELECT count(*) FROM information_schema.columns WHERE table_name = 'records' AND (column_name LIKE '%cleartext%' OR column_name LIKE 'client_software%')"
+		for v in 3 2; do
+			if [ $v = 2 ]; then pgv4 "DROP TABLE days;" 2; else pgv4 "" 3; fi
+			c=$("$PGBIN/psql" "$URI" -Atc "$PG_V4_COLS")
+			"$bin" -q --all-tls -r pcaps/imaps-tls1_0.pcap -r pcaps/cleartext-pop3-apop.pcap \
+			    --inventory-db "$URI" --sensor up -o /dev/null
+			got=$("$PGBIN/psql" "$URI" -Atc "SELECT max(version) FROM tlsfloor_schema;
+			    $PG_V4_COLS; SELECT sum(legacy) FROM days WHERE sensor = 'up';
+			    SELECT cleartext_mechanisms || '|' || n_cleartext_credentials FROM records WHERE sensor = 'up' AND n_cleartext_credentials > 0;
+			    SELECT count(*) FROM pg_proc WHERE proname = 'tf_verdict'" | tr '\n' ' ')
+			"$bin" report --db "$URI" $AT --sensor up --csv "$T/pgup.csv"
+			if [ "$c" = 0 ] && [ "$got" = "4 5 1 2|1 1 " ] && grep -q ',cleartext_credentials,cleartext_credentials,' "$T/pgup.csv"; then
+				ok "PostgreSQL: a schema-$v database is upgraded to 4 (columns, days, tf_verdict replaced), the next run fills them"
+			else
+				no "PostgreSQL upgrade $v -> 4: columns before $c; version, columns, legacy days, mechanisms, functions: $got" "$(cat "$T/pgup.csv")"
+			fi
+		done
 		# The exception rule of tf_verdict() in SQL = store_verdict().
 		"$PGBIN/psql" "$URI" -qc "DELETE FROM records" >/dev/null
 		"$bin" -q -c "$T/exc.yaml" -r "$T/exc.pcap" --inventory-db "$URI" -o /dev/null

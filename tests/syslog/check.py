@@ -67,6 +67,11 @@ SD_FIELDS = [
     ("ja4", "tls.client.ja4"),
     ("exception_owner", "tlsfloor.exception.owner"),
     ("count", "tlsfloor.count"),
+    ("community_id", "network.community_id"),
+    ("cleartext_credentials", "tlsfloor.cleartext_credentials"),
+    ("cleartext_mechanism", "tlsfloor.cleartext_mechanism"),
+    ("client_software", "tlsfloor.client_software"),
+    ("client_software_source", "tlsfloor.client_software_source"),
 ]
 VALUE_MAX = 255                 # output_syslog.c SYSLOG_VALUE_MAX
 CEF_SEVERITY = [10, 10, 9, 8, 6, 4, 2, 0]
@@ -258,6 +263,8 @@ def expected_sd(obj):
         v = jget(obj, path)
         if v is None:
             continue
+        if isinstance(v, bool):
+            v = "true" if v else "false"
         sd[name] = str(v)[:VALUE_MAX]
     return sd
 
@@ -363,8 +370,18 @@ def check_header(fr, ev, pid, hostname):
         fail("%s: %s" % (where, e))
 
 
+# Structured data seen with the issue-17 fields, per transport: a check
+# that found none proves nothing.
+ISSUE17 = ("community_id", "cleartext_credentials=true", "client_software")
+SEEN17 = collections.Counter()
+
+
 def check_sd(fr, ev):
     want = expected_sd(ev[1])
+    for k in ISSUE17:
+        name, _, val = k.partition("=")
+        if name in fr["sd"] and (not val or fr["sd"][name] == val):
+            SEEN17[k] += 1
     if not want:
         if fr["sdid"] is not None:
             fail("%s: SD element without key fields" % fr["where"])
@@ -470,6 +487,13 @@ def transport(name, path, events, pid, hostname, version, required):
         name, len(frames), ", ".join("%d %s" % (n, t) for t, n in
                                      sorted(types.items())), TRIMMED[0]))
     TRIMMED[0] = 0
+    if name != "cef":
+        print("  %s: structured data with %s" % (name, ", ".join(
+            "%s %d" % (k, SEEN17[k]) for k in ISSUE17)))
+        for k in ISSUE17:
+            if SEEN17[k] == 0:
+                fail("%s: no structured data with %s" % (name, k))
+        SEEN17.clear()
     return forwarded
 
 

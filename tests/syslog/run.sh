@@ -30,80 +30,15 @@
 # as root).  Exit 0: pass; 1: fail; 77: skipped (no rsyslogd, not root).
 # KEEP=1 keeps the temporary directory (configs, logs, tlsfloor's output).
 
-set -u -o pipefail
-
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-prog=${1:-$top/src/tlsfloor}
-check="python3 $here/check.py"
-
-say() { printf 'syslog: %s\n' "$*"; }
-die() { say "FAIL: $*"; exit 1; }
-
-[ -x "$prog" ] || die "$prog: not built"
-command -v python3 >/dev/null || die "python3 missing"
-
-# --- rsyslog: installed if missing -------------------------------------------
-rsyslogd=$(command -v rsyslogd || true)
-[ -z "$rsyslogd" ] && [ -x /usr/sbin/rsyslogd ] && rsyslogd=/usr/sbin/rsyslogd
-if [ -z "$rsyslogd" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		say "SKIP: rsyslogd missing; run: apt-get install rsyslog"
-		exit 77
-	fi
-	say "installing rsyslog"
-	# keep the package from starting the system's rsyslog service
-	policy=
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		policy=/usr/sbin/policy-rc.d
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends rsyslog >/dev/null
-	rc=$?
-	[ -n "$policy" ] && rm -f "$policy"
-	[ $rc -eq 0 ] || die "apt-get install rsyslog failed"
-	rsyslogd=/usr/sbin/rsyslogd
-fi
-
-# --- the temporary directory and its cleanup ----------------------------------
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsfloor-syslog.XXXXXX") || die "mktemp"
-rs_pid=
-tf_pid=
-cat_pid=
-
-# shellcheck disable=SC2317	# reached through the trap
-cleanup() {
-	local status=$?
-	trap - EXIT INT TERM HUP
-	[ -n "$cat_pid" ] && kill "$cat_pid" 2>/dev/null
-	[ -n "$tf_pid" ] && kill "$tf_pid" 2>/dev/null
-	if [ -n "$rs_pid" ]; then
-		kill "$rs_pid" 2>/dev/null
-		wait "$rs_pid" 2>/dev/null
-	fi
-	if [ -n "${KEEP:-}" ]; then
-		say "kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+name=syslog
+# shellcheck source=tests/syslog/lib.sh
+. "$(dirname "$0")/lib.sh"
+rs_need rsyslog --
+rs_tmp
 
 # --- ports and rsyslog's configuration ---------------------------------------
-read -r udp tcp cef < <(python3 -c '
-import socket
-s = [socket.socket(socket.AF_INET, t) for t in
-     (socket.SOCK_DGRAM, socket.SOCK_STREAM, socket.SOCK_STREAM)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])') || die "no free ports"
+read -r udp tcp cef < <(rs_ports udp tcp tcp)
 
-mkdir -p "$tmp/work"
 cat >"$tmp/rsyslog.conf" <<EOF
 # only what this test needs: no imuxsock, no imklog, no other actions
 global(workDirectory="$tmp/work" maxMessageSize="64k")
@@ -117,70 +52,35 @@ input(type="imudp" address="127.0.0.1" port="$udp" ruleset="udp" rcvbufSize="4m"
 input(type="imtcp" address="127.0.0.1" port="$tcp" ruleset="tcp")
 input(type="imtcp" address="127.0.0.1" port="$cef" ruleset="cef")
 EOF
-"$rsyslogd" -N1 -f "$tmp/rsyslog.conf" >"$tmp/rsyslog.check" 2>&1 ||
-    { cat "$tmp/rsyslog.check"; die "rsyslog rejects its configuration"; }
+rs_check
 
+# Listening once a probe through each input has reached its file.
 probe=0
-rsyslog_start() {
-	"$rsyslogd" -n -f "$tmp/rsyslog.conf" -i "$tmp/rsyslog.pid" \
-	    >>"$tmp/rsyslog.out" 2>&1 &
-	rs_pid=$!
-	# listening once a probe to each input has reached its file
-	probe=$((probe + 1))
-	for _ in $(seq 1 100); do
-		kill -0 "$rs_pid" 2>/dev/null ||
-		    { cat "$tmp/rsyslog.out"; die "rsyslogd exited"; }
-		$check probe --udp "$udp" --tcp "$tcp,$cef" "p$probe"
-		sleep 0.1
-		$check seen "$tmp/udp.log" "p$probe" &&
-		    $check seen "$tmp/tcp.log" "p$probe" &&
-		    $check seen "$tmp/cef.log" "p$probe" && return 0
-	done
-	cat "$tmp/rsyslog.out"
-	die "rsyslogd does not answer on 127.0.0.1:$udp/$tcp/$cef"
+rs_ready() {
+	$check probe --udp "$udp" --tcp "$tcp,$cef" "p$probe"
+	sleep 0.1
+	$check seen "$tmp/udp.log" "p$probe" &&
+	    $check seen "$tmp/tcp.log" "p$probe" &&
+	    $check seen "$tmp/cef.log" "p$probe"
 }
-
-rsyslog_stop() {
-	kill -TERM "$rs_pid" 2>/dev/null
-	wait "$rs_pid" 2>/dev/null
-	rs_pid=
+rsyslog_start() {
+	probe=$((probe + 1))
+	rs_port="$udp/$tcp/$cef"
+	rs_start
 }
 
 # Wait until what tlsfloor sent is in the files: a last probe through each
 # input, then no new line for a second (at most 15 s).
-settle() {
-	local n prev='' same=0
+settle_all() {
 	probe=$((probe + 1))
 	for _ in $(seq 1 50); do
 		$check probe --udp "$udp" --tcp "$tcp,$cef" "p$probe"
 		sleep 0.1
 		$check seen "$tmp/tcp.log" "p$probe" && break
 	done
-	for _ in $(seq 1 75); do
-		n=$(cat "$tmp"/*.log 2>/dev/null | wc -l)
-		if [ "$n" = "$prev" ]; then
-			same=$((same + 1))
-			[ $same -ge 5 ] && return 0
-		else
-			same=0
-		fi
-		prev=$n
-		sleep 0.2
-	done
+	settle "$tmp/udp.log" "$tmp/tcp.log" "$tmp/cef.log"
 }
 
-# Wait for slowcat to reach a pause point (while tlsfloor keeps running).
-await_pause() {
-	for _ in $(seq 1 1200); do
-		[ -e "$tmp/$1.paused" ] && return 0
-		kill -0 "$tf_pid" 2>/dev/null ||
-		    { cat "$tmp/run2.err"; die "tlsfloor exited early"; }
-		sleep 0.05
-	done
-	die "slowcat never reached $1"
-}
-
-version=$("$prog" -V 2>/dev/null | awk 'NR == 1 { print $2 }')	# "tlsfloor 0.1.0 (...)"
 fail=0
 
 # --- run 1: three transports, every alert exactly once -------------------------
@@ -208,13 +108,7 @@ outputs:
 daemon:
   pidfile: null
 EOF
-reads=()
-for f in "$top"/pcaps/*.pcap "$top"/pcaps/crafted/*.pcap; do
-	case $f in
-	*truncated*) ;;		# cut on purpose: tlsfloor exits 1
-	*) [ -e "$f" ] && reads+=(-r "$f") ;;
-	esac
-done
+sample_reads
 "$prog" -q -c "$tmp/run1.yaml" "${reads[@]}" >"$tmp/run1.out" \
     2>"$tmp/run1.err" &
 tf_pid=$!
@@ -226,8 +120,8 @@ if [ $rc -ne 0 ]; then
 	cat "$tmp/run1.err"
 	die "run 1: tlsfloor -q -c CONF -r ... exited $rc"
 fi
-settle
-rsyslog_stop
+settle_all
+rs_stop TERM
 say "run 1: $(wc -l <"$tmp/run1.json") events written"
 if $check run1 --json "$tmp/run1.json" --pid "$run1_pid" \
     --udp "$tmp/udp.log" --tcp "$tmp/tcp.log" --cef "$tmp/cef.log" \
@@ -272,7 +166,7 @@ tf_pid=$!
 await_pause stop
 sleep 0.5			# what came before the pause is delivered
 say "run 2: stopping rsyslogd mid-run"
-rsyslog_stop
+rs_stop TERM
 touch "$tmp/stop.resume"
 await_pause start
 say "run 2: starting rsyslogd again"
@@ -294,8 +188,8 @@ if [ $rc -ne 0 ]; then
 	cat "$tmp/run2.err"
 	die "run 2: tlsfloor -v -c CONF -r - exited $rc"
 fi
-settle
-rsyslog_stop
+settle_all
+rs_stop TERM
 if $check run2 --json "$tmp/run2.json" --tcp "$tmp/tcp.log" \
     --stderr "$tmp/run2.err" --types "$types" \
     --after-packet "$(cat "$tmp/start.paused")"; then

@@ -37,59 +37,12 @@
 # Exit 0: pass; 1: fail; 77: skipped (no rsyslogd or its OpenSSL driver
 # and not root to install them).  KEEP=1 keeps the temporary directory.
 
-set -u -o pipefail
-
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-prog=${1:-$top/src/tlsfloor}
-check="python3 $here/check.py"
-
-say() { printf 'syslog-tls: %s\n' "$*"; }
-die() { say "FAIL: $*"; exit 1; }
-
-[ -x "$prog" ] || die "$prog: not built"
-command -v python3 >/dev/null || die "python3 missing"
+name=syslog-tls
+# shellcheck source=tests/syslog/lib.sh
+. "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || die "openssl missing"
-
-rsyslogd=$(command -v rsyslogd || true)
-[ -z "$rsyslogd" ] && [ -x /usr/sbin/rsyslogd ] && rsyslogd=/usr/sbin/rsyslogd
-driver=$(ls /usr/lib/*/rsyslog/lmnsd_ossl.so /usr/lib/rsyslog/lmnsd_ossl.so \
-    2>/dev/null | head -1)
-if [ -z "$rsyslogd" ] || [ -z "$driver" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		say "SKIP: rsyslogd or its OpenSSL driver missing; run:" \
-		    "apt-get install rsyslog rsyslog-openssl"
-		exit 77
-	fi
-	"$top/build-aux/deps.sh" check >/dev/null ||
-	    die "build-aux/deps.sh check failed"
-	rsyslogd=/usr/sbin/rsyslogd
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsfloor-syslog-tls.XXXXXX") || die "mktemp"
-rs_pid=
-tf_pid=
-cat_pid=
-
-# shellcheck disable=SC2317	# reached through the trap
-cleanup() {
-	local status=$?
-	trap - EXIT INT TERM HUP
-	[ -n "$cat_pid" ] && kill "$cat_pid" 2>/dev/null
-	[ -n "$tf_pid" ] && kill "$tf_pid" 2>/dev/null
-	if [ -n "$rs_pid" ]; then
-		kill "$rs_pid" 2>/dev/null
-		wait "$rs_pid" 2>/dev/null
-	fi
-	if [ -n "${KEEP:-}" ]; then
-		say "kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+rs_need rsyslog rsyslog-openssl -- lmnsd_ossl.so
+rs_tmp
 
 # --- a throwaway CA ------------------------------------------------------------
 pki=$tmp/pki
@@ -116,14 +69,9 @@ mkdir -p "$pki"
 ) >"$tmp/openssl.out" 2>&1 || { cat "$tmp/openssl.out"; die "openssl"; }
 
 # --- rsyslog: TLS in, x509/name -------------------------------------------------
-read -r port port2 < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])') || die "no free ports"
+read -r port port2 < <(rs_ports tcp tcp)
+rs_port=$port
 
-mkdir -p "$tmp/work"
 cat >"$tmp/rsyslog.conf" <<EOF
 global(workDirectory="$tmp/work" maxMessageSize="64k"
        defaultNetstreamDriverCAFile="$pki/ca.pem"
@@ -137,59 +85,7 @@ ruleset(name="tls2") { action(type="omfile" file="$tmp/tls2.log" template="raw")
 input(type="imtcp" address="127.0.0.1" port="$port" ruleset="tls")
 input(type="imtcp" address="127.0.0.1" port="$port2" ruleset="tls2")
 EOF
-"$rsyslogd" -N1 -f "$tmp/rsyslog.conf" >"$tmp/rsyslog.check" 2>&1 ||
-    { cat "$tmp/rsyslog.check"; die "rsyslog rejects its configuration"; }
-
-rsyslog_start() {
-	"$rsyslogd" -n -f "$tmp/rsyslog.conf" -i "$tmp/rsyslog.pid" \
-	    >>"$tmp/rsyslog.out" 2>&1 &
-	rs_pid=$!
-	for _ in $(seq 1 100); do
-		kill -0 "$rs_pid" 2>/dev/null ||
-		    { cat "$tmp/rsyslog.out"; die "rsyslogd exited"; }
-		python3 -c '
-import socket, sys
-try:
-    socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-except OSError:
-    sys.exit(1)' "$port" && return 0
-		sleep 0.1
-	done
-	cat "$tmp/rsyslog.out"
-	die "rsyslogd does not listen on 127.0.0.1:$port"
-}
-
-rsyslog_stop() {
-	kill -"${1:-TERM}" "$rs_pid" 2>/dev/null
-	wait "$rs_pid" 2>/dev/null
-	rs_pid=
-}
-
-# until no new line for a second (at most 15 s)
-settle() {
-	local n prev='' same=0
-	for _ in $(seq 1 75); do
-		n=$(cat "$tmp"/tls.log 2>/dev/null | wc -l)
-		if [ "$n" = "$prev" ]; then
-			same=$((same + 1))
-			[ $same -ge 5 ] && return 0
-		else
-			same=0
-		fi
-		prev=$n
-		sleep 0.2
-	done
-}
-
-await_pause() {
-	for _ in $(seq 1 1200); do
-		[ -e "$tmp/$1.paused" ] && return 0
-		kill -0 "$tf_pid" 2>/dev/null ||
-		    { cat "$tmp/run2.err"; die "tlsfloor exited early"; }
-		sleep 0.05
-	done
-	die "slowcat never reached $1"
-}
+rs_check
 
 remote() {	# remote CA|- SERVER_NAME|- [PORT]   ("-": the key left out)
 	printf '    - host: 127.0.0.1\n      port: %s\n      transport: tls\n' \
@@ -200,12 +96,11 @@ remote() {	# remote CA|- SERVER_NAME|- [PORT]   ("-": the key left out)
 	    "$pki/client.key"
 }
 
-version=$("$prog" -V 2>/dev/null | awk 'NR == 1 { print $2 }')
 fail=0
 
 # --- run 1: verified, wrong CA, wrong name ---------------------------------------
 say "rsyslogd $("$rsyslogd" -v | awk 'NR == 1 { print $2 }') with TLS on 127.0.0.1:$port"
-rsyslog_start
+rs_start
 {
 	printf 'outputs:\n  json:\n    enabled: true\n    path: %s\n  remote:\n' \
 	    "$tmp/run1.json"
@@ -216,13 +111,7 @@ rsyslog_start
 	remote - localhost
 	printf 'daemon:\n  pidfile: null\n'
 } >"$tmp/run1.yaml"
-reads=()
-for f in "$top"/pcaps/*.pcap "$top"/pcaps/crafted/*.pcap; do
-	case $f in
-	*truncated*) ;;
-	*) [ -e "$f" ] && reads+=(-r "$f") ;;
-	esac
-done
+sample_reads
 "$prog" -v -c "$tmp/run1.yaml" "${reads[@]}" >"$tmp/run1.out" \
     2>"$tmp/run1.err" &
 tf_pid=$!
@@ -231,8 +120,8 @@ rc=$?
 run1_pid=$tf_pid
 tf_pid=
 [ $rc -eq 0 ] || { cat "$tmp/run1.err"; die "run 1: tlsfloor exited $rc"; }
-settle
-rsyslog_stop
+settle "$tmp/tls.log"
+rs_stop TERM
 ok=1
 $check run1 --json "$tmp/run1.json" --pid "$run1_pid" --tcp "$tmp/tls.log" \
     ${version:+--version "$version"} || ok=0
@@ -263,7 +152,7 @@ mv "$tmp/tls.log" "$tmp/run1-tls.log"
 	remote ca.pem localhost
 	printf 'daemon:\n  pidfile: null\n'
 } >"$tmp/run2.yaml"
-rsyslog_start
+rs_start
 mkfifo "$tmp/pcap.fifo" || die "mkfifo"
 python3 "$here/slowcat.py" --delay 0.01 --dir "$tmp" \
     --pause-at 0.3:stop --pause-at 0.5:start "$top"/pcaps/*.pcap \
@@ -275,11 +164,11 @@ tf_pid=$!
 await_pause stop
 sleep 0.5
 say "run 2: kill -9 rsyslogd mid-run"
-rsyslog_stop KILL
+rs_stop KILL
 touch "$tmp/stop.resume"
 await_pause start
 say "run 2: starting rsyslogd again"
-rsyslog_start
+rs_start
 touch "$tmp/start.resume"
 for _ in $(seq 1 600); do
 	kill -0 "$tf_pid" 2>/dev/null || break
@@ -292,8 +181,8 @@ tf_pid=
 wait "$cat_pid"
 cat_pid=
 [ $rc -eq 0 ] || { cat "$tmp/run2.err"; die "run 2: tlsfloor exited $rc"; }
-settle
-rsyslog_stop
+settle "$tmp/tls.log"
+rs_stop TERM
 if $check accounts --json "$tmp/run2.json" --remote 0:counted \
     --received "$tmp/tls.log" --types alert,alert_summary,stats &&
     grep -q "remote 127.0.0.1:$port/tls: connected" "$tmp/run2.err"; then

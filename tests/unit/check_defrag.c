@@ -2,7 +2,10 @@
  * check_defrag.c -- IP fragment reassembly (defrag.c): overlaps, ends that
  * disagree, timeouts and the caps on what the wire can make it hold.
  */
+#include <sys/mman.h>
+
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -140,6 +143,34 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/*
+ * A header shorter than 20 bytes is refused before any of it is read: the
+ * bytes sit at the very end of a page whose next page is PROT_NONE, so a
+ * read of hdr[4..5] past a 2-byte header faults (without ASan too).
+ */
+START_TEST(test_short_header)
+{
+	long			pg = sysconf(_SC_PAGESIZE);
+	uint8_t			*m, *h, d[8] = { 0 };
+	struct defrag_out	out;
+	size_t			n;
+
+	m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(m != MAP_FAILED);
+	ck_assert_int_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+	for (n = 0; n < 20; n++) {
+		h = m + pg - n;			/* n bytes, then the guard */
+		memset(h, 0x45, n);
+		ck_assert_int_eq(defrag_ipv4(h, n, d, sizeof(d), 0, 1, 0, TS,
+		    &out), 0);
+		ck_assert_uint_eq(stats[STAT_DEFRAG_BAD], n + 1);
+	}
+	ck_assert_uint_eq(stats[STAT_DEFRAG_DONE], 0);
+	munmap(m, (size_t)pg * 2);
+}
+END_TEST
+
 /* DEFRAG_TIMEOUT seconds after its first fragment a datagram is given up
  * (packet time): the rest no longer completes it. */
 START_TEST(test_timeout)
@@ -234,6 +265,7 @@ defrag_suite(void)
 	tcase_add_test(tc, test_orders);
 	tcase_add_test(tc, test_overlap);
 	tcase_add_test(tc, test_bad);
+	tcase_add_test(tc, test_short_header);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_max_datagrams);
 	tcase_add_test(tc, test_memcap);

@@ -7,7 +7,7 @@
 
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 static struct ub	 ch;		/* TLS 1.0 ClientHello record */
 static struct ub	 sh;		/* TLS 1.0 ServerHello record */
 
@@ -46,9 +46,9 @@ judge(enum outcome oc, enum reason rs)
 
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 }
 
 /* --- STARTTLS -------------------------------------------------------------------- */
@@ -277,7 +277,7 @@ START_TEST(test_binary_literal)
 
 	S(greeting);
 	C("a2 STARTTLS\r\n");
-	mail_input(f, DIR_S2C, (const uint8_t *)resp, sizeof(resp) - 1);
+	unit_mail(f, DIR_S2C, (const uint8_t *)resp, sizeof(resp) - 1);
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
 	S("a2 OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
@@ -315,8 +315,8 @@ START_TEST(test_login_ok_final)
 	ck_assert(!f->sess.plaintext_final);
 	S("a1 OK LOGIN completed\r\n");
 	ck_assert(f->sess.plaintext_final);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_C2S));
+	ck_assert(unit_done(f, DIR_S2C));
 	C("a2 STARTTLS\r\n");
 	S("a2 OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_NONE);
@@ -436,7 +436,7 @@ START_TEST(test_cred_login)
 	ck_assert_uint_eq(f->sess.cleartext, CT_LOGIN);
 	S("a1 OK done\r\n");
 	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
-	ck_assert_str_eq(verdict_cleartext_name(f), "LOGIN");
+	ck_assert_str_eq(session_cleartext_name(f), "LOGIN");
 	ck_assert_str_eq(f->sess.info->mechs, "PLAIN LOGIN");
 	ck_assert_uint_eq(f->sess.info->user_len, 5);
 	ck_assert_mem_eq(f->sess.info->user, "alice", 5);
@@ -473,7 +473,7 @@ START_TEST(test_cred_authenticate_plain_ir)
 	S("* OK ready\r\n");
 	C("a1 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n");
 	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_PLAIN);
-	ck_assert_str_eq(verdict_cleartext_name(f), "AUTHENTICATE PLAIN");
+	ck_assert_str_eq(session_cleartext_name(f), "AUTHENTICATE PLAIN");
 }
 END_TEST
 
@@ -487,7 +487,7 @@ START_TEST(test_cred_authenticate_login)
 	S("+ UGFzc3dvcmQ6\r\n");
 	C("c2VjcmV0\r\n");
 	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_LOGIN);
-	ck_assert_str_eq(verdict_cleartext_name(f), "AUTHENTICATE LOGIN");
+	ck_assert_str_eq(session_cleartext_name(f), "AUTHENTICATE LOGIN");
 }
 END_TEST
 

@@ -6,7 +6,7 @@
 #include "line.h"
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 static struct line_buf	 lb;
 
 static void
@@ -29,7 +29,7 @@ teardown(void)
 static size_t
 next(const char *s, size_t n, const uint8_t **line, size_t *len)
 {
-	return line_next(f, &lb, (const uint8_t *)s, n, line, len);
+	return line_next(&lb, (const uint8_t *)s, n, line, len);
 }
 
 static void
@@ -177,12 +177,12 @@ START_TEST(test_long_line_in_place)
 	ub_init(&b);
 	ub_fill(&b, 'x', 2000);
 	ub_str(&b, "\r\nNEXT\r\n");
-	used = line_next(f, &lb, b.p, b.n, &l, &len);
+	used = line_next(&lb, b.p, b.n, &l, &len);
 	ck_assert_uint_eq(used, 2002);
 	ck_assert_ptr_nonnull(l);
 	ck_assert_uint_eq(len, LINE_MAX_LEN);
 	ck_assert_uint_eq(stats[STAT_MAIL_LINE_LONG], 1);
-	used = line_next(f, &lb, b.p + used, b.n - used, &l, &len);
+	used = line_next(&lb, b.p + used, b.n - used, &l, &len);
 	expect_line(l, len, "NEXT");
 	ub_free(&b);
 }
@@ -196,11 +196,11 @@ START_TEST(test_long_line_split)
 
 	ub_init(&b);
 	ub_fill(&b, 'y', 1500);
-	ck_assert_uint_eq(line_next(f, &lb, b.p, b.n, &l, &len), 1500);
+	ck_assert_uint_eq(line_next(&lb, b.p, b.n, &l, &len), 1500);
 	ck_assert_ptr_null(l);
-	ck_assert_uint_eq(line_next(f, &lb, b.p, 600, &l, &len), 600);
+	ck_assert_uint_eq(line_next(&lb, b.p, 600, &l, &len), 600);
 	ck_assert_ptr_null(l);
-	ck_assert_uint_eq(line_next(f, &lb, (const uint8_t *)"yy\r\n", 4, &l,
+	ck_assert_uint_eq(line_next(&lb, (const uint8_t *)"yy\r\n", 4, &l,
 	    &len), 4);
 	ck_assert_ptr_nonnull(l);
 	ck_assert_uint_eq(len, LINE_MAX_LEN);	/* cut, the rest unseen */
@@ -208,7 +208,7 @@ START_TEST(test_long_line_split)
 	ck_assert_uint_eq(l[LINE_MAX_LEN - 1], 'y');
 	ck_assert_uint_eq(stats[STAT_MAIL_LINE_LONG], 1);	/* counted once */
 	/* The next line is whole again. */
-	line_next(f, &lb, (const uint8_t *)"a1 OK\r\n", 7, &l, &len);
+	line_next(&lb, (const uint8_t *)"a1 OK\r\n", 7, &l, &len);
 	expect_line(l, len, "a1 OK");
 	ub_free(&b);
 }
@@ -223,9 +223,9 @@ START_TEST(test_max_length_line_split)
 	/* Exactly LINE_MAX_LEN bytes, split before the CR LF: kept whole. */
 	ub_init(&b);
 	ub_fill(&b, 'z', LINE_MAX_LEN);
-	line_next(f, &lb, b.p, b.n, &l, &len);
+	line_next(&lb, b.p, b.n, &l, &len);
 	ck_assert_ptr_null(l);
-	line_next(f, &lb, (const uint8_t *)"\n", 1, &l, &len);
+	line_next(&lb, (const uint8_t *)"\n", 1, &l, &len);
 	ck_assert_uint_eq(len, LINE_MAX_LEN);
 	ck_assert_uint_eq(stats[STAT_MAIL_LINE_LONG], 0);
 	ub_free(&b);
@@ -281,7 +281,7 @@ START_TEST(test_resync_drops_overflow)
 
 	ub_init(&b);
 	ub_fill(&b, 'q', 1100);			/* overflowing partial line */
-	line_next(f, &lb, b.p, b.n, &l, &len);
+	line_next(&lb, b.p, b.n, &l, &len);
 	line_resync(&lb);
 	ck_assert(!lb.overflow);
 	ck_assert_uint_eq(lb.len, 0);
@@ -297,15 +297,15 @@ END_TEST
 START_TEST(test_free)
 {
 	const uint8_t	*l;
-	size_t		 len, before = flow_mem_used();
+	size_t		 len, before = budget_used();
 
 	next("partial", 7, &l, &len);
 	ck_assert_ptr_nonnull(lb.buf);
-	ck_assert_uint_eq(flow_mem_used(), before + LINE_MAX_LEN);
+	ck_assert_uint_eq(budget_used(), before + LINE_MAX_LEN);
 	line_free(&lb);
 	ck_assert_ptr_null(lb.buf);
 	ck_assert_uint_eq(lb.len, 0);
-	ck_assert_uint_eq(flow_mem_used(), before);
+	ck_assert_uint_eq(budget_used(), before);
 	ck_assert(!line_pending(&lb));
 	line_free(&lb);				/* twice is harmless */
 }

@@ -7,10 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fields.h"
+#include "fmt.h"
 #include "output.h"
+#include "output_text.h"
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 
 static void
 setup(void)
@@ -39,7 +42,7 @@ teardown(void)
 static struct tls_client_hello *
 add_ch(uint16_t legacy)
 {
-	struct tls_client_hello	*ch = flow_mem_alloc(f, sizeof(*ch));
+	struct tls_client_hello	*ch = budget_alloc(sizeof(*ch));
 
 	ck_assert_ptr_nonnull(ch);
 	ch->legacy_version = legacy;
@@ -57,7 +60,7 @@ add_ch(uint16_t legacy)
 static struct tls_server_hello *
 add_sh(uint16_t legacy)
 {
-	struct tls_server_hello	*sh = flow_mem_alloc(f, sizeof(*sh));
+	struct tls_server_hello	*sh = budget_alloc(sizeof(*sh));
 
 	ck_assert_ptr_nonnull(sh);
 	sh->legacy_version = legacy;
@@ -75,22 +78,22 @@ START_TEST(test_clean)
 	    ' ', '~' };
 	char			buf[64];
 
-	ck_assert_uint_eq(output_clean(raw, sizeof(raw), buf, sizeof(buf)),
+	ck_assert_uint_eq(field_clean(raw, sizeof(raw), buf, sizeof(buf)),
 	    20);
 	ck_assert_str_eq(buf, "ok\\x00\\x5c\\x7f\\xff ~");
-	ck_assert_uint_eq(output_clean(raw, 0, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(field_clean(raw, 0, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "");
 }
 END_TEST
 
 /* The text format: what could end a token or forge key=value is escaped;
- * output_clean()'s escapes stay as they are. */
+ * field_clean()'s escapes stay as they are. */
 START_TEST(test_text_escape)
 {
 	static const uint8_t	raw[] = { 'a', ' ', 'b', '=', '"', '\\', 0x09 };
 	char			clean[64], buf[64];
 
-	output_clean(raw, sizeof(raw), clean, sizeof(clean));
+	field_clean(raw, sizeof(raw), clean, sizeof(clean));
 	ck_assert_uint_eq(output_text_escape(clean, buf, sizeof(buf)), 22);
 	ck_assert_str_eq(buf, "a\\x20b\\x3d\\x22\\x5c\\x09");
 	/* an escape is written whole or not at all */
@@ -107,85 +110,85 @@ START_TEST(test_clean_truncates)
 	static const uint8_t	esc[] = { 'a', 0x01 };
 	char			buf[8];
 
-	ck_assert_uint_eq(output_clean(abc, sizeof(abc), buf, 5), 4);
+	ck_assert_uint_eq(field_clean(abc, sizeof(abc), buf, 5), 4);
 	ck_assert_str_eq(buf, "abcd");
 	/* An escape is written whole or not at all. */
-	ck_assert_uint_eq(output_clean(esc, sizeof(esc), buf, 6), 5);
+	ck_assert_uint_eq(field_clean(esc, sizeof(esc), buf, 6), 5);
 	ck_assert_str_eq(buf, "a\\x01");
-	ck_assert_uint_eq(output_clean(esc, sizeof(esc), buf, 5), 1);
+	ck_assert_uint_eq(field_clean(esc, sizeof(esc), buf, 5), 1);
 	ck_assert_str_eq(buf, "a");
-	ck_assert_uint_eq(output_clean(abc, sizeof(abc), buf, 1), 0);
+	ck_assert_uint_eq(field_clean(abc, sizeof(abc), buf, 1), 0);
 	ck_assert_str_eq(buf, "");
 	buf[0] = 'X';
-	ck_assert_uint_eq(output_clean(abc, sizeof(abc), buf, 0), 0);
+	ck_assert_uint_eq(field_clean(abc, sizeof(abc), buf, 0), 0);
 	ck_assert_int_eq(buf[0], 'X');		/* nothing written */
 }
 END_TEST
 
 START_TEST(test_time)
 {
-	char	buf[OUTPUT_TIME_MAX];
+	char	buf[FMT_TIME_MAX];
 
-	output_time(0, buf, sizeof(buf));
+	field_time(0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1970-01-01T00:00:00.000000Z");
-	output_time(1767225600123456ULL, buf, sizeof(buf));
+	field_time(1767225600123456ULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "2026-01-01T00:00:00.123456Z");
-	output_time(951782400000001ULL, buf, sizeof(buf));	/* leap day */
+	field_time(951782400000001ULL, buf, sizeof(buf));	/* leap day */
 	ck_assert_str_eq(buf, "2000-02-29T00:00:00.000001Z");
-	output_time(1798761599999999ULL, buf, sizeof(buf));
+	field_time(1798761599999999ULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "2026-12-31T23:59:59.999999Z");
 	/* Beyond year 9999 (a crafted pcap timestamp): strftime's way. */
-	output_time(253402300800000000ULL, buf, sizeof(buf));
+	field_time(253402300800000000ULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "10000-01-01T00:00:00.000000Z");
 	/* A buffer too short is cut, still a string. */
-	output_time(0, buf, 11);
+	field_time(0, buf, 11);
 	ck_assert_str_eq(buf, "1970-01-01");
 }
 END_TEST
 
 START_TEST(test_ip)
 {
-	char	buf[OUTPUT_ADDR_MAX];
+	char	buf[FIELD_ADDR_MAX];
 
-	output_ip(f, 0, buf, sizeof(buf));
+	field_ip(f, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "192.168.1.10");
-	output_ip(f, 1, buf, sizeof(buf));
+	field_ip(f, 1, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "10.1.0.1");
 	f->family = 6;
 	memset(f->cli, 0, 16);
 	f->cli[0] = 0x20, f->cli[1] = 0x01, f->cli[2] = 0x0d;
 	f->cli[3] = 0xb8, f->cli[15] = 0x01;
-	output_ip(f, 0, buf, sizeof(buf));
+	field_ip(f, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "2001:db8::1");
 }
 END_TEST
 
 START_TEST(test_names)
 {
-	ck_assert_str_eq(output_proto(f), "imap");
+	ck_assert_str_eq(field_proto(f), "imap");
 	f->proto = PROTO_POP3;
-	ck_assert_str_eq(output_proto(f), "pop3");
+	ck_assert_str_eq(field_proto(f), "pop3");
 	f->proto = PROTO_SMTP;
-	ck_assert_str_eq(output_proto(f), "smtp");
+	ck_assert_str_eq(field_proto(f), "smtp");
 	f->proto = PROTO_TLS;
-	ck_assert_str_eq(output_proto(f), "tls");
-	ck_assert_str_eq(output_mode(f), "implicit");
+	ck_assert_str_eq(field_proto(f), "tls");
+	ck_assert_str_eq(field_mode(f), "implicit");
 	f->fflags = 0;
-	ck_assert_str_eq(output_mode(f), "plain");
+	ck_assert_str_eq(field_mode(f), "plain");
 	f->sess.starttls = STARTTLS_ACCEPTED;
-	ck_assert_str_eq(output_mode(f), "starttls");
+	ck_assert_str_eq(field_mode(f), "starttls");
 	f->sess.end = END_NONE;
-	ck_assert_str_eq(output_end(f), "unknown");
+	ck_assert_str_eq(field_end(f), "unknown");
 	f->sess.end = END_FIN;
-	ck_assert_str_eq(output_end(f), "fin");
+	ck_assert_str_eq(field_end(f), "fin");
 	f->sess.end = END_RST;
-	ck_assert_str_eq(output_end(f), "rst");
+	ck_assert_str_eq(field_end(f), "rst");
 	f->sess.end = END_TIMEOUT;
-	ck_assert_str_eq(output_end(f), "timeout");
+	ck_assert_str_eq(field_end(f), "timeout");
 	f->sess.end = END_EOF;
-	ck_assert_str_eq(output_end(f), "end_of_input");
+	ck_assert_str_eq(field_end(f), "end_of_input");
 	f->sess.end = END_EVICTED;
-	ck_assert_str_eq(output_end(f), "evicted");
+	ck_assert_str_eq(field_end(f), "evicted");
 }
 END_TEST
 
@@ -450,8 +453,8 @@ START_TEST(test_json_anomalies)
 	add_ch(0x0303)->partial = true;
 	f->sess.hello_gap[DIR_C2S] = true;
 	f->sess.not_tls[DIR_S2C] = true;
-	f->stream[DIR_C2S].gaps = 1;
-	f->stream[DIR_S2C].conflicts = 2;
+	f->sess.stream_gap = true;
+	f->sess.stream_conflict = true;
 	verdict_finish(f);
 	evs = unit_out_events();
 	a = unit_jget(json_array_get(evs, 0), "tlsfloor.anomalies");
@@ -607,7 +610,7 @@ END_TEST
  * either way round, and a seed that changes it. */
 START_TEST(test_community_id)
 {
-	struct flow	fl;
+	struct conn	fl;
 	char		id[OJ_COMMUNITY_ID_MAX];
 	static const uint8_t a[4] = { 128, 232, 110, 120 };
 	static const uint8_t b[4] = { 66, 35, 250, 204 };

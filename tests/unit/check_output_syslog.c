@@ -456,6 +456,61 @@ START_TEST(test_parse_back)
 }
 END_TEST
 
+/* The issue-17 fields: Community ID, clear-text credentials and their
+ * mechanism, the client program and its source; a value is cut at
+ * SYSLOG_VALUE_MAX, and at a small max_message_size every parameter is
+ * whole or absent, the message within the limit. */
+START_TEST(test_sd_issue17)
+{
+	struct syslog_msg	 m = sample();
+	struct remote		*r;
+	struct parsed		 p;
+	uint16_t		 port = 0;
+	int			 u = bound(SOCK_DGRAM, &port);
+	static char		 got[9000], sw[400];
+	size_t			 n;
+
+	memset(sw, 'p', sizeof(sw) - 1);
+	m.community_id = "1:LQU9qZlK+B5F3KDmev6m5PMibrg=";
+	m.cleartext = "true";
+	m.cleartext_mechanism = "AUTH PLAIN";
+	m.client_software = sw;
+	m.client_software_source = "ja4+ja3";
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	recv_dgram(u, got, sizeof(got));
+	remote_close(r, 0);
+	ck_assert_msg(parse5424(got, &p), "does not parse: %s", got);
+	ck_assert_uint_eq(p.nparam, 16);
+	ck_assert_str_eq(param(&p, "community_id"),
+	    "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	ck_assert_str_eq(param(&p, "cleartext_credentials"), "true");
+	ck_assert_str_eq(param(&p, "cleartext_mechanism"), "AUTH PLAIN");
+	ck_assert_uint_eq(strlen(param(&p, "client_software")),
+	    SYSLOG_VALUE_MAX);
+	ck_assert_str_eq(param(&p, "client_software_source"), "ja4+ja3");
+
+	/* 480 bytes: the SD keeps what fits whole, the JSON is cut. */
+	mk_max = 480;
+	r = mkremote(CONFIG_TRANSPORT_UDP, CONFIG_RFORMAT_RFC5424, port, 10,
+	    "tlsfloor", LOG_DAEMON);
+	drive(r, T0);
+	remote_send(r, &m);
+	drive(r, T0);
+	n = recv_dgram(u, got, sizeof(got));
+	remote_close(r, 0);
+	ck_assert_uint_le(n, 480);
+	ck_assert_msg(parse5424(got, &p), "does not parse: %s", got);
+	ck_assert_uint_gt(p.nparam, 0);
+	ck_assert_uint_lt(p.nparam, 16);
+	ck_assert_str_eq(param(&p, "client_ip"), "10.99.0.2");
+	close(u);
+}
+END_TEST
+
 START_TEST(test_sd_escaping)
 {
 	struct syslog_msg	 m;
@@ -1887,6 +1942,7 @@ output_syslog_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_udp_frame_exact);
 	tcase_add_test(tc, test_parse_back);
+	tcase_add_test(tc, test_sd_issue17);
 	tcase_add_test(tc, test_sd_escaping);
 	tcase_add_test(tc, test_header_limits);
 	tcase_add_test(tc, test_udp_truncation);

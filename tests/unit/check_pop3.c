@@ -10,7 +10,7 @@
 
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 static struct ub	 ch;		/* TLS 1.0 ClientHello record */
 static struct ub	 sh;		/* TLS 1.0 ServerHello record */
 
@@ -54,9 +54,9 @@ judge(enum outcome oc, enum reason rs)
 
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 }
 
 /* --- STLS ---------------------------------------------------------------------- */
@@ -163,8 +163,8 @@ START_TEST(test_gap_in_held_hello)
 	ub_str(&b, "STLS\r\n");
 	ub_mem(&b, ch.p, 20);			/* headers + legacy_version */
 	unit_feed_ub(f, DIR_C2S, &b);
-	mail_gap(f, DIR_C2S);			/* capture lost some bytes */
-	mail_input(f, DIR_C2S, ch.p + 30, ch.n - 30);
+	unit_mail_gap(f, DIR_C2S);			/* capture lost some bytes */
+	unit_mail(f, DIR_C2S, ch.p + 30, ch.n - 30);
 	S("+OK\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
@@ -315,8 +315,8 @@ START_TEST(test_pass_ok_final)
 	ck_assert(!f->sess.plaintext_final);
 	S("+OK maildrop locked and ready\r\n");
 	ck_assert(f->sess.plaintext_final);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_C2S));
+	ck_assert(unit_done(f, DIR_S2C));
 	/* Nothing is looked at any more. */
 	C("STLS\r\n");
 	S("+OK\r\n");
@@ -396,7 +396,7 @@ START_TEST(test_gap_resyncs_lines)
 {
 	S(greeting);
 	C("US");
-	mail_gap(f, DIR_C2S);
+	unit_mail_gap(f, DIR_C2S);
 	/* "ER bob" is the tail of a line whose start was lost. */
 	C("ER bob\r\nSTLS\r\n");
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_SENT);
@@ -420,8 +420,8 @@ END_TEST
 
 START_TEST(test_hello_on_stls_port_first_byte_alone)
 {
-	mail_input(f, DIR_C2S, ch.p, 1);
-	mail_input(f, DIR_C2S, ch.p + 1, ch.n - 1);
+	unit_mail(f, DIR_C2S, ch.p, 1);
+	unit_mail(f, DIR_C2S, ch.p + 1, ch.n - 1);
 	ck_assert_msg(f->sess.ch != NULL,
 	    "ClientHello whose first byte came alone was not seen");
 }
@@ -495,7 +495,7 @@ START_TEST(test_cred_user_pass)
 	ck_assert_uint_eq(f->sess.cleartext, CT_USER_PASS);
 	S("+OK logged in\r\n");
 	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
-	ck_assert_str_eq(verdict_cleartext_name(f), "USER/PASS");
+	ck_assert_str_eq(session_cleartext_name(f), "USER/PASS");
 	ck_assert(!f->sess.info->user_seen);
 	ck_assert_uint_eq(f->sess.info->banner_len, sizeof(greeting) - 3);
 }
@@ -519,7 +519,7 @@ START_TEST(test_cred_apop)
 	C("APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n");
 	S("+OK\r\n");
 	ck_assert_uint_eq(f->sess.cleartext, CT_APOP);
-	ck_assert_str_eq(verdict_cleartext_name(f), "APOP");
+	ck_assert_str_eq(session_cleartext_name(f), "APOP");
 }
 END_TEST
 
@@ -533,7 +533,7 @@ START_TEST(test_cred_sasl_plain_and_stls_refused)
 	C("AGFsaWNlAHNlY3JldA==\r\n");
 	S("+OK\r\n");
 	judge(OC_STARTTLS_REFUSED, RS_CLEARTEXT_CREDENTIALS);
-	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH PLAIN");
+	ck_assert_str_eq(session_cleartext_name(f), "AUTH PLAIN");
 }
 END_TEST
 

@@ -201,6 +201,11 @@ START_TEST(test_peek)
 	ck_assert_ptr_eq(r.p, buf);
 	r.bad = true;
 	ck_assert_int_eq(rd_peek(&r, 0), -1);	/* bad reads as empty */
+	r = rd_init(buf, 0);
+	ck_assert_int_eq(rd_peek(&r, 0), -1);	/* empty: -1, not 0 */
+	r = rd_init(buf, 2);
+	ck_assert_int_eq(rd_peek(&r, SIZE_MAX), -1);	/* no wrap-around */
+	ck_assert(!r.bad);
 }
 END_TEST
 

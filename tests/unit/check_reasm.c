@@ -16,7 +16,7 @@
 #define ISN_S	5000u		/* server's */
 #define PSH_ACK	(TH_PUSH | TH_ACK)
 
-static struct flow	*f;
+static struct conn	*f;
 static struct ub	 rec;		/* ClientHello record: 121 bytes */
 static struct ub	 forged;	/* the same with another SNI */
 static uint32_t		 isn;		/* client ISN of the running test */
@@ -110,11 +110,11 @@ START_TEST(test_in_order)
 	ck_assert_ptr_null(f->sess.ch);
 	cseg(80, 41);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 	ck_assert_uint_eq(stats[STAT_REASM_SEGS], 3);
 	ck_assert_uint_eq(stats[STAT_REASM_OOO], 0);
-	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 0);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].gaps, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
 }
 END_TEST
 
@@ -126,8 +126,8 @@ START_TEST(test_midstream_start)
 	cseg(0, 60);
 	cseg(60, 61);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
-	ck_assert_uint_eq(f->stream[DIR_C2S].next_seq, isn + 1 + 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].next_seq, isn + 1 + 121);
 }
 END_TEST
 
@@ -140,10 +140,10 @@ START_TEST(test_synack_names_client_isn)
 	unit_seg(f, DIR_S2C, ISN_S, isn + 1, TH_SYN | TH_ACK, NULL, 0);
 	cseg(40, 81);
 	ck_assert_ptr_null(f->sess.ch);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	cseg(0, 40);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].gaps, 0);
 }
 END_TEST
 
@@ -155,16 +155,16 @@ START_TEST(test_reverse)
 	cseg(80, 41);
 	cseg(40, 40);
 	ck_assert_ptr_null(f->sess.ch);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 2);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_bytes, 81);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 2);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_bytes, 81);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 0);
 	cseg(0, 40);
 	expect_hello(NULL);
 	ck_assert_uint_eq(stats[STAT_REASM_OOO], 2);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_bytes, 0);
-	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_bytes, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].conflicts, 0);
 }
 END_TEST
 
@@ -183,7 +183,7 @@ START_TEST(test_shuffled)
 	}
 	expect_hello(NULL);
 	ck_assert_uint_eq(stats[STAT_REASM_OOO], 4);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 }
 END_TEST
 
@@ -200,7 +200,7 @@ START_TEST(test_retransmission)
 	cseg(80, 41);
 	expect_hello(NULL);
 	ck_assert_uint_eq(stats[STAT_REASM_RETRANS], 3);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 }
 END_TEST
 
@@ -210,7 +210,7 @@ START_TEST(test_retransmission_with_new_bytes)
 	cseg(0, 40);
 	cseg(20, 60);				/* 20 old bytes, 40 new */
 	ck_assert_uint_eq(stats[STAT_REASM_OVERLAP], 1);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 80);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 80);
 	cseg(80, 41);
 	expect_hello(NULL);
 }
@@ -225,9 +225,9 @@ START_TEST(test_overlap_identical)
 	cseg(50, 30);				/* [50,80) inside the queue */
 	cseg(0, 60);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].conflicts, 0);
 	ck_assert_uint_eq(stats[STAT_REASM_CONFLICT], 0);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 }
 END_TEST
 
@@ -236,11 +236,11 @@ START_TEST(test_overlap_conflict_first_wins)
 	handshake(ISN_C);
 	cseg(50, 71);				/* the real bytes first */
 	cseg_of(&forged, 40, 60);		/* [40,100) with "evil" */
-	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].conflicts, 1);
 	ck_assert_uint_eq(stats[STAT_REASM_CONFLICT], 1);
 	cseg(0, 40);
 	expect_hello("imap.example.test");
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 }
 END_TEST
 
@@ -249,7 +249,7 @@ START_TEST(test_overlap_conflict_forged_first)
 	handshake(ISN_C);
 	cseg_of(&forged, 50, 71);		/* the forgery first */
 	cseg(40, 60);				/* then the real bytes */
-	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].conflicts, 1);
 	cseg(0, 40);
 	/* First copy wins, whichever it was; the conflict is on record. */
 	expect_hello("evil.example.test");
@@ -268,9 +268,9 @@ START_TEST(test_overlap_conflict_in_order_segment)
 	cseg_of(&forged, 60, 61);		/* queued: [60,121) "evil" */
 	cseg(0, 121);				/* in order: everything */
 	ck_assert_ptr_nonnull(f->sess.ch);
-	ck_assert_msg(f->stream[DIR_C2S].conflicts == 1,
+	ck_assert_msg(unit_streams(f)[DIR_C2S].conflicts == 1,
 	    "in-order segment disagreeing with the queue: %u conflicts",
-	    f->stream[DIR_C2S].conflicts);
+	    unit_streams(f)[DIR_C2S].conflicts);
 	expect_hello("evil.example.test");
 }
 END_TEST
@@ -296,7 +296,7 @@ seg_cut(int dir, uint32_t seq, uint32_t ack, const uint8_t *p,
 	pkt.dport = dir == DIR_C2S ? f->srv_port : f->cli_port;
 	f->pkts[dir]++;
 	f->bytes[dir] += seglen;
-	reasm_input(f, dir, &pkt);
+	reasm_input(f, unit_streams(f), dir, &pkt);
 }
 
 static void
@@ -349,7 +349,7 @@ START_TEST(test_gap_server_plaintext_before_starttls_reply)
 	seg_cut(DIR_S2C, sseq, cseq, (const uint8_t *)caps, 12,
 	    sizeof(caps) - 1);
 	sseq += sizeof(caps) - 1;
-	ck_assert_uint_eq(f->stream[DIR_S2C].gaps, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_S2C].gaps, 1);
 	seg_cut(DIR_S2C, sseq, cseq, (const uint8_t *)ok, sizeof(ok) - 1,
 	    sizeof(ok) - 1);
 	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS_OK], 1);
@@ -372,12 +372,12 @@ START_TEST(test_gap_snaplen_cut_then_queued_overlap)
 	unit_seg(f, DIR_S2C, ISN_S + 1, isn + 1, PSH_ACK,
 	    (const uint8_t *)greet, sizeof(greet) - 1);
 	cseg_cut(isn + 1 + 15, p + 15, 20, 20);	/* queued: [15, 35) */
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	cseg_cut(isn + 1, p, 5, 20);		/* [0, 20), 5 captured */
-	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 1);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].gaps, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
 	/* 5 captured, [20, 35) from the queue: nothing twice */
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 5 + 15);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 5 + 15);
 	ck_assert_uint_eq(stats[STAT_MAIL_STARTTLS], 1);
 	unit_seg(f, DIR_S2C, ISN_S + 1 + sizeof(greet) - 1, isn + 1 + 35,
 	    PSH_ACK, (const uint8_t *)ok, sizeof(ok) - 1);
@@ -385,7 +385,7 @@ START_TEST(test_gap_snaplen_cut_then_queued_overlap)
 	ck_assert_uint_eq(f->sess.starttls, STARTTLS_ACCEPTED);
 	/* a retransmission of the true bytes agrees with what was given */
 	unit_seg(f, DIR_C2S, isn + 1 + 20, ISN_S + 1, PSH_ACK, p + 20, 15);
-	ck_assert_uint_eq(f->stream[DIR_C2S].conflicts, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].conflicts, 0);
 }
 END_TEST
 
@@ -399,7 +399,7 @@ START_TEST(test_gap_acked_hole)
 	cseg(40, 81);
 	ck_assert_uint_eq(stats[STAT_REASM_GAPS], 1);
 	ck_assert_uint_eq(stats[STAT_REASM_GAP_BYTES], 40);
-	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].gaps, 1);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 1);
@@ -454,11 +454,11 @@ START_TEST(test_gap_at_flush)
 	handshake(ISN_C);
 	cseg(40, 81);				/* [0,40) never comes */
 	ck_assert_uint_eq(stats[STAT_REASM_GAPS], 0);
-	reasm_flush(f, DIR_C2S);
+	reasm_flush(f, unit_streams(f), DIR_C2S);
 	ck_assert_uint_eq(stats[STAT_REASM_GAPS], 1);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
-	ck_assert_ptr_null(f->stream[DIR_C2S].ooo);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
+	ck_assert_ptr_null(unit_streams(f)[DIR_C2S].ooo);
 }
 END_TEST
 
@@ -470,13 +470,13 @@ START_TEST(test_wraparound_implicit)
 	handshake(0xffffffc0u);
 	cseg(90, 31);
 	cseg(50, 40);				/* [50,90) holds the wrap */
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 2);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 2);
 	cseg(0, 50);
 	expect_hello(NULL);
 	ck_assert_uint_eq(stats[STAT_REASM_TOO_FAR], 0);
 	ck_assert_uint_eq(stats[STAT_REASM_RETRANS], 0);
 	/* 0xffffffc1 + 121, modulo 2^32. */
-	ck_assert_uint_eq(f->stream[DIR_C2S].next_seq, 58);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].next_seq, 58);
 }
 END_TEST
 
@@ -517,13 +517,13 @@ START_TEST(test_wraparound_isn_ffffff00)
 	unit_seg(f, DIR_C2S, cisn + 1 + (uint32_t)hello + 40, sisn + 40,
 	    PSH_ACK, c.p + hello + 40, 81);
 	ck_assert_ptr_null(f->sess.ch);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	unit_seg(f, DIR_C2S, cisn + 1 + (uint32_t)hello, sisn + 40, PSH_ACK,
 	    c.p + hello, 40);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, c.n);
-	ck_assert_uint_eq(f->stream[DIR_C2S].gaps, 0);
-	ck_assert_uint_eq(f->stream[DIR_S2C].gaps, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, c.n);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].gaps, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_S2C].gaps, 0);
 	ck_assert_uint_eq(stats[STAT_REASM_TOO_FAR], 0);
 	ub_free(&c);
 	ub_free(&s);
@@ -536,13 +536,13 @@ START_TEST(test_syn_with_data)
 	 * which follow the SYN's own sequence number. */
 	isn = ISN_C;
 	unit_seg(f, DIR_C2S, isn, 0, TH_SYN, rec.p, 50);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 50);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 50);
 	unit_seg(f, DIR_S2C, ISN_S, isn + 51, TH_SYN | TH_ACK, NULL, 0);
 	unit_seg(f, DIR_C2S, isn, 0, TH_SYN, rec.p, 50);	/* again */
 	ck_assert_uint_eq(stats[STAT_REASM_RETRANS], 1);
 	cseg(50, 71);
 	expect_hello(NULL);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 121);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 121);
 }
 END_TEST
 
@@ -554,12 +554,12 @@ START_TEST(test_too_far_ahead)
 	unit_seg(f, DIR_C2S, isn + 1 + REASM_MAX_AHEAD + 1, ISN_S + 1,
 	    PSH_ACK, x, sizeof(x));
 	ck_assert_uint_eq(stats[STAT_REASM_TOO_FAR], 1);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
 	/* Just inside the window: kept. */
 	unit_seg(f, DIR_C2S, isn + 1 + REASM_MAX_AHEAD, ISN_S + 1, PSH_ACK,
 	    x, sizeof(x));
 	ck_assert_uint_eq(stats[STAT_REASM_TOO_FAR], 1);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	cseg(0, 121);
 	expect_hello(NULL);
 }
@@ -578,13 +578,13 @@ START_TEST(test_queue_segment_limit_tls)
 	/* One-byte segments at offsets 2, 4, ...: each leaves a hole. */
 	for (i = 1; i <= REASM_MAX_SEGS + 10; i++) {
 		cseg_of(&junk, (size_t)(2 * i), 1);
-		ck_assert_uint_le(f->stream[DIR_C2S].ooo_segs, REASM_MAX_SEGS);
+		ck_assert_uint_le(unit_streams(f)[DIR_C2S].ooo_segs, REASM_MAX_SEGS);
 	}
 	ck_assert_uint_ge(stats[STAT_REASM_QUEUE_FULL], 1);
 	ck_assert_uint_ge(stats[STAT_REASM_GAPS], 1);
 	/* The hole before the hello: it is lost, and TLS stops looking. */
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_ptr_null(f->sess.ch);
 	ub_free(&junk);
 }
@@ -604,12 +604,12 @@ START_TEST(test_queue_segment_limit_plain)
 	for (i = 1; i <= 5 * REASM_MAX_SEGS; i++) {
 		unit_seg(f, DIR_C2S, isn + 1 + 2 * (uint32_t)i, ISN_S + 1,
 		    PSH_ACK, &x, 1);
-		ck_assert_uint_le(f->stream[DIR_C2S].ooo_segs, REASM_MAX_SEGS);
+		ck_assert_uint_le(unit_streams(f)[DIR_C2S].ooo_segs, REASM_MAX_SEGS);
 	}
 	ck_assert_uint_ge(stats[STAT_REASM_QUEUE_FULL], 4);
-	ck_assert_uint_ge(f->stream[DIR_C2S].gaps, 4);
-	ck_assert_uint_eq(stats[STAT_REASM_GAPS], f->stream[DIR_C2S].gaps);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert_uint_ge(unit_streams(f)[DIR_C2S].gaps, 4);
+	ck_assert_uint_eq(stats[STAT_REASM_GAPS], unit_streams(f)[DIR_C2S].gaps);
+	ck_assert(!unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -631,8 +631,8 @@ START_TEST(test_queue_byte_limit)
 	ck_assert_uint_eq(stats[STAT_REASM_QUEUE_FULL], 1);
 	ck_assert_uint_eq(stats[STAT_REASM_GAPS], 1);
 	ck_assert_uint_eq(stats[STAT_REASM_GAP_BYTES], 10);
-	ck_assert_uint_eq(f->stream[DIR_C2S].delivered, 2000);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].delivered, 2000);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
 	ub_free(&big);
 }
 END_TEST
@@ -641,12 +641,12 @@ START_TEST(test_inspect_done_frees_queue)
 {
 	handshake(ISN_C);
 	cseg(40, 81);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
-	f->sess.inspect_done[DIR_C2S] = true;	/* the parsers are done */
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
+	unit_mark(f, DIR_BIT(DIR_C2S));	/* the parsers are done */
 	cseg(0, 40);
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 0);
-	ck_assert_ptr_null(f->stream[DIR_C2S].ooo);
-	ck_assert(f->stream[DIR_C2S].flags & REASM_F_STOP);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 0);
+	ck_assert_ptr_null(unit_streams(f)[DIR_C2S].ooo);
+	ck_assert(unit_streams(f)[DIR_C2S].flags & REASM_F_STOP);
 	ck_assert_ptr_null(f->sess.ch);
 }
 END_TEST
@@ -655,7 +655,7 @@ END_TEST
  * The parsers finish with a direction while segments beyond a hole are
  * still queued (here: the client's CCS ends TLS inspection).  reasm.c's
  * header: "Once the parsers need no more bytes from a direction
- * (inspect_done), its queue is freed and its segments cost nothing
+ * (REASM_F_DONE), its queue is freed and its segments cost nothing
  * further."
  */
 START_TEST(test_queue_freed_when_parser_done)
@@ -671,15 +671,15 @@ START_TEST(test_queue_freed_when_parser_done)
 	ub_mem(&c, app, sizeof(app));		/* [177,184) app data */
 	handshake(ISN_C);
 	cseg_of(&c, 177, 7);			/* waits behind the hole */
-	ck_assert_uint_eq(f->stream[DIR_C2S].ooo_segs, 1);
+	ck_assert_uint_eq(unit_streams(f)[DIR_C2S].ooo_segs, 1);
 	cseg_of(&c, 0, 127);
 	ck_assert_ptr_nonnull(f->sess.ch);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	cseg_of(&c, 177, 7);			/* any later segment */
-	ck_assert_msg(f->stream[DIR_C2S].ooo_segs == 0,
+	ck_assert_msg(unit_streams(f)[DIR_C2S].ooo_segs == 0,
 	    "%u segments still queued for a finished direction",
-	    f->stream[DIR_C2S].ooo_segs);
-	ck_assert_ptr_null(f->stream[DIR_C2S].ooo);
+	    unit_streams(f)[DIR_C2S].ooo_segs);
+	ck_assert_ptr_null(unit_streams(f)[DIR_C2S].ooo);
 	ub_free(&c);
 }
 END_TEST
@@ -690,7 +690,7 @@ START_TEST(test_seg_overhead)
 	ck_assert_uint_ge(reasm_seg_overhead(), 2 * sizeof(uint32_t));
 	handshake(ISN_C);
 	cseg(40, 81);
-	ck_assert_uint_ge(flow_mem_used(), 81 + reasm_seg_overhead());
+	ck_assert_uint_ge(budget_used(), 81 + reasm_seg_overhead());
 }
 END_TEST
 

@@ -6,7 +6,7 @@
 
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 static struct ub	 ch;		/* TLS 1.0 ClientHello record */
 static struct ub	 sh;		/* TLS 1.0 ServerHello record */
 
@@ -50,9 +50,9 @@ judge(enum outcome oc, enum reason rs)
 
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 }
 
 /* Greeting and EHLO exchange. */
@@ -435,7 +435,7 @@ START_TEST(test_cred_auth_plain_initial)
 	S(ehlo_auth_reply);
 	C("AUTH PLAIN " B64_PLAIN "\r\n");
 	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_PLAIN);
-	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH PLAIN");
+	ck_assert_str_eq(session_cleartext_name(f), "AUTH PLAIN");
 	S("235 2.7.0 ok\r\n");
 	judge(OC_PLAINTEXT, RS_CLEARTEXT_CREDENTIALS);
 	ck_assert_str_eq(f->sess.info->mechs, "PLAIN LOGIN CRAM-MD5");
@@ -460,7 +460,7 @@ START_TEST(test_cred_auth_login_steps)
 	S("334 UGFzc3dvcmQ6\r\n");
 	C(B64_SECRET "\r\n");
 	ck_assert_uint_eq(f->sess.cleartext, CT_SASL_LOGIN);
-	ck_assert_str_eq(verdict_cleartext_name(f), "AUTH LOGIN");
+	ck_assert_str_eq(session_cleartext_name(f), "AUTH LOGIN");
 	ck_assert(f->sess.info->user_seen);
 	ck_assert_uint_eq(f->sess.info->user_len, 5);
 	ck_assert_mem_eq(f->sess.info->user, "alice", 5);

@@ -1,8 +1,9 @@
 /*
  * check_store.c -- store.c: the window verdict and the status (with
- * exceptions applied at report time), the schema upgrade from version 1,
- * a newer schema refused, and sessions through the writer thread into the
- * database and back out as a report.
+ * exceptions applied at report time; clear-text credentials worst), the
+ * schema upgrades from versions 1, 2 and 3, a newer schema refused, and
+ * sessions through the writer thread into the database and back out as a
+ * report.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,6 +23,9 @@ Suite	*store_suite(void);
 #define WIN	(30 * 86400ULL)		/* s */
 
 static char	dir[64], db[128];
+
+static void	session(struct inv_session *, uint8_t, enum reason, uint64_t,
+		    const char *);
 
 static void
 setup(void)
@@ -129,6 +133,62 @@ START_TEST(verdict_exceptions)
 }
 END_TEST
 
+START_TEST(verdict_cleartext_worst)
+{
+	uint64_t	seen[STORE_NREASONS] = { 0 };
+
+	/* A password in the clear outranks everything in the window, even
+	 * a refused legacy client and an expired exception. */
+	seen[SR_OK] = T0 + 2 * DAYS;
+	seen[SR_CLEARTEXT_CREDENTIALS] = T0;
+	ck_assert_int_eq(store_verdict(seen, T0 + 2 * DAYS, NULL,
+	    T0 + 2 * DAYS, WIN), SR_CLEARTEXT_CREDENTIALS);
+	ck_assert_str_eq(store_status(seen, SR_CLEARTEXT_CREDENTIALS),
+	    "cleartext_credentials");
+	seen[SR_LEGACY_REFUSED] = T0 + DAYS;
+	seen[SR_LEGACY_CLIENT] = T0 + DAYS;
+	ck_assert_int_eq(store_verdict(seen, T0 + 2 * DAYS, "2025-01-01",
+	    T0 + 2 * DAYS, WIN), SR_CLEARTEXT_CREDENTIALS);
+	/* A legacy client that then sent a password in the clear is not
+	 * fixed by a later ok session... */
+	seen[SR_LEGACY_REFUSED] = 0;
+	seen[SR_LEGACY_CLIENT] = T0 - DAYS;
+	ck_assert_str_eq(store_status(seen, SR_CLEARTEXT_CREDENTIALS),
+	    "legacy");
+	/* ...unless the ok one came after both. */
+	seen[SR_CLEARTEXT_CREDENTIALS] = T0 - 2 * DAYS;
+	ck_assert_str_eq(store_status(seen, SR_OK), "fixed");
+	/* Out of the window, it no longer decides the verdict. */
+	ck_assert_int_eq(store_verdict(seen, T0 + 40 * DAYS, NULL,
+	    T0 + 40 * DAYS, WIN), SR_UNKNOWN);
+	seen[SR_OK] = T0 + 40 * DAYS;
+	ck_assert_int_eq(store_verdict(seen, T0 + 40 * DAYS, NULL,
+	    T0 + 40 * DAYS, WIN), SR_OK);
+}
+END_TEST
+
+START_TEST(mech_bits)
+{
+	/* Every name verdict_cleartext_name() gives has its own bit. */
+	static const char *const names[] = {
+		"USER/PASS", "APOP", "LOGIN", "AUTH PLAIN", "AUTH LOGIN",
+		"AUTHENTICATE PLAIN", "AUTHENTICATE LOGIN",
+	};
+	uint64_t	all = 0, b;
+	size_t		i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		b = store_mech_bit(names[i]);
+		ck_assert_uint_ne(b, 0);
+		ck_assert_uint_eq(all & b, 0);
+		all |= b;
+	}
+	ck_assert_uint_eq(store_mech_bit("CRAM-MD5"), 0);
+	ck_assert_uint_eq(store_mech_bit(NULL), 0);
+	ck_assert_uint_eq(store_mech_bit("login"), 0);	/* as written */
+}
+END_TEST
+
 /* --- schema ------------------------------------------------------------------ */
 
 static int
@@ -192,7 +252,7 @@ START_TEST(schema_upgrade_v1)
 	f.now_us = T0 + DAYS;
 	f.window_s = WIN;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(query_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
@@ -204,6 +264,11 @@ START_TEST(schema_upgrade_v1)
 	    "imap,,s,legacy_client,legacy,legacy_client,1,legacy_client=1,"));
 	/* Version 3's per-day table is there, empty. */
 	ck_assert_int_eq(query_int("SELECT count(*) FROM days"), 0);
+	/* Version 4's columns, empty for the old record. */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM records WHERE "
+	    "n_cleartext_credentials = 0 AND seen_cleartext_credentials = 0 "
+	    "AND cleartext_mechanisms = 0 AND client_software IS NULL AND "
+	    "client_software_source IS NULL"), 1);
 }
 END_TEST
 
@@ -228,13 +293,110 @@ START_TEST(schema_upgrade_v2)
 	f.now_us = T0 + DAYS;
 	f.window_s = WIN;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(query_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM days"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM records WHERE "
-	    "exception_owner = 'x'"), 1);
+	    "exception_owner = 'x' AND n_cleartext_credentials = 0"), 1);
+}
+END_TEST
+
+/* The columns of a table, in order, as one string. */
+static const char *
+columns(const char *table)
+{
+	static char	buf[4096];
+	sqlite3		*h;
+	sqlite3_stmt	*s;
+	char		 sql[128];
+	size_t		 o = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT name, type, \"notnull\", "
+	    "dflt_value FROM pragma_table_info('%s') ORDER BY cid", table);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+	buf[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW && o < sizeof(buf))
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %s %d %s,",
+		    sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		    sqlite3_column_int(s, 2), sqlite3_column_text(s, 3) ?
+		    (const char *)sqlite3_column_text(s, 3) : "-");
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return buf;
+}
+
+/* Version 3 (before the clear-text credentials): the columns are added,
+ * the old record reads as before with no credentials, a new session
+ * with credentials in the clear fills them; the upgraded table has the
+ * columns of a new one, in the same order. */
+START_TEST(schema_upgrade_v3)
+{
+	struct store_filter	f;
+	struct store_opts	o;
+	struct inv_session	s;
+	char			err[256], csv[160], fresh[4096], *text;
+
+	/* What a new database looks like. */
+	ck_assert_int_eq(store_create_old(db, STORE_SCHEMA_VERSION, err,
+	    sizeof(err)), 0);
+	snprintf(fresh, sizeof(fresh), "%s", columns("records"));
+	ck_assert_int_eq(unlink(db), 0);
+
+	ck_assert_int_eq(store_create_old(db, 3, err, sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 3);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info("
+	    "'records') WHERE name LIKE '%cleartext%' OR name LIKE "
+	    "'client_software%'"), 0);
+	exec_sql("INSERT INTO records (sensor, client, server, server_port, "
+	    "protocol, ja4, sessions, first_seen, last_seen, last_reason, "
+	    "seen_plaintext, n_plaintext) VALUES ('s', '10.0.0.1', "
+	    "'10.0.0.200', 993, 'imap', '', 1, 1767225600000000, "
+	    "1767225600000000, 'plaintext', 1767225600000000, 1)");
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = WIN;
+	o.offline = true;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 4);
+	ck_assert_str_eq(columns("records"), fresh);
+	/* The same record: two sessions with a password in the clear, two
+	 * mechanisms; the program name of a TLS session of another. */
+	session(&s, 1, RS_CLEARTEXT_CREDENTIALS, T0 + SEC, NULL);
+	s.cleartext_credentials = true;
+	s.cleartext_mechanism = "AUTHENTICATE PLAIN";
+	store_add(&s);
+	session(&s, 1, RS_CLEARTEXT_CREDENTIALS, T0 + 2 * SEC, NULL);
+	s.cleartext_credentials = true;
+	s.cleartext_mechanism = "LOGIN";
+	store_add(&s);
+	session(&s, 2, RS_LEGACY_CLIENT, T0, "t10i_x");
+	s.client_software = "Old <b>\"lib\"</b>, 1.0";
+	s.client_software_source = "ja4+ja3";
+	store_add(&s);
+	ck_assert_int_eq(store_close(T0), 0);
+	ck_assert_int_eq(query_int("SELECT n_cleartext_credentials FROM "
+	    "records WHERE client = '10.0.0.1'"), 2);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + DAYS;
+	f.window_s = WIN;
+	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err, sizeof(err)),
+	    0);
+	text = slurp(csv);
+	/* Worst first; the mechanisms in table order, never a user name. */
+	ck_assert_ptr_nonnull(strstr(text, "\r\n10.0.0.1,10.0.0.200,993,imap,,"
+	    "s,cleartext_credentials,cleartext_credentials,"
+	    "cleartext_credentials,3,cleartext_credentials=2;plaintext=1,"));
+	ck_assert_ptr_nonnull(strstr(text, ",2,LOGIN;AUTHENTICATE PLAIN,"
+	    "2026-01-01T00:00:02Z,,\r\n10.0.0.2,"));
+	ck_assert_ptr_nonnull(strstr(text, ",0,,,\"Old <b>\"\"lib\"\"</b>, "
+	    "1.0\",ja4+ja3\r\n"));
 }
 END_TEST
 
@@ -327,25 +489,25 @@ START_TEST(writer_round_trip)
 	f.window_s = WIN;
 	f.bom = true;
 	snprintf(csv, sizeof(csv), "%s/r.csv", dir);
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	text = slurp(csv);
 	ck_assert(strncmp(text, "\xef\xbb\xbf" "client,server,", 17) == 0);
 	/* Worst first: the expired exception, then the legacy pair. */
 	ck_assert_ptr_nonnull(strstr(text, "\r\n10.0.0.99,10.0.0.200,993,imap,,"
 	    "sensor-1,exception_expired,legacy,legacy_client,1,"));
-	ck_assert_ptr_nonnull(strstr(text, "mail team,2026-01-02,\r\n"
+	ck_assert_ptr_nonnull(strstr(text, "mail team,2026-01-02,,0,,,,\r\n"
 	    "10.0.0.8,10.0.0.200,993,imap,,sensor-1,legacy_client,fixed,ok,"));
 	/* The SNI is shown, defused, not evaluated. */
 	ck_assert_ptr_nonnull(strstr(text, ",'=cmd|' /C calc'!A0,"));
 	/* Filters. */
 	f.protocol = "pop3";
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_ptr_null(strstr(slurp(csv), "10.0.0."));
 	f.protocol = NULL;
 	f.since_us = T0 + 9990 * SEC;
-	ck_assert_int_eq(store_report_files(db, &f, csv, NULL, err,
+	ck_assert_int_eq(store_export(db, &f, csv, NULL, err,
 	    sizeof(err)), 0);
 	text = slurp(csv);
 	ck_assert_ptr_null(strstr(text, "10.0.0.99,"));
@@ -441,6 +603,85 @@ START_TEST(writer_days)
 }
 END_TEST
 
+struct tls_seen {
+	int		 verdict, tls_verdict, n;
+	char		 status[32], mechs[64], sw[64];
+	uint64_t	 last_cleartext;
+};
+
+static int
+tls_rec(const struct store_rec *r, void *arg)
+{
+	struct tls_seen	*t = arg;
+
+	t->n++;
+	t->verdict = r->verdict;
+	t->tls_verdict = r->tls_verdict;
+	snprintf(t->status, sizeof(t->status), "%s", r->status);
+	snprintf(t->mechs, sizeof(t->mechs), "%s", r->cleartext_mechanisms ?
+	    r->cleartext_mechanisms : "-");
+	snprintf(t->sw, sizeof(t->sw), "%s", r->client_software ?
+	    r->client_software : "-");
+	t->last_cleartext = r->last_cleartext_seen;
+	return 0;
+}
+
+/* store_visit() (the HTML page's reading): a record that had a legacy
+ * session and then sent a password in the clear reads
+ * cleartext_credentials, and TLS alone still says legacy_client. */
+START_TEST(visit_tls_verdict)
+{
+	struct store_opts	 o;
+	struct store_filter	 f;
+	struct store_visitor	 v;
+	struct inv_session	 s;
+	struct tls_seen		 t;
+	char			 err[256];
+
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.sensor = "s";
+	o.commit_interval = 1;
+	o.window = WIN;
+	o.offline = true;
+	ck_assert_int_eq(store_open(&o, err, sizeof(err)), 0);
+	session(&s, 1, RS_LEGACY_CLIENT, T0, NULL);
+	s.client_software = "Old lib";
+	s.client_software_source = "ja3";
+	store_add(&s);
+	session(&s, 1, RS_CLEARTEXT_CREDENTIALS, T0 + SEC, NULL);
+	s.cleartext_credentials = true;
+	s.cleartext_mechanism = "USER/PASS";
+	store_add(&s);
+	session(&s, 1, RS_OK, T0 + 2 * SEC, NULL);
+	store_add(&s);
+	ck_assert_int_eq(store_close(T0), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.now_us = T0 + DAYS;
+	f.window_s = WIN;
+	memset(&v, 0, sizeof(v));
+	memset(&t, 0, sizeof(t));
+	v.record = tls_rec;
+	v.arg = &t;
+	ck_assert_int_eq(store_visit(db, &f, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.n, 1);
+	ck_assert_int_eq(t.verdict, SR_CLEARTEXT_CREDENTIALS);
+	ck_assert_int_eq(t.tls_verdict, SR_LEGACY_CLIENT);
+	/* A password in the clear after the last legacy session: not
+	 * fixed, whatever ok session came after. */
+	ck_assert_str_eq(t.status, "legacy");
+	ck_assert_str_eq(t.mechs, "USER/PASS");
+	ck_assert_str_eq(t.sw, "Old lib");
+	ck_assert_uint_eq(t.last_cleartext, T0 + SEC);
+	/* Out of the window (40 days on, quiet since): the verdict of the
+	 * last active window still. */
+	f.now_us = T0 + 40 * DAYS;
+	ck_assert_int_eq(store_visit(db, &f, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(t.verdict, SR_CLEARTEXT_CREDENTIALS);
+}
+END_TEST
+
 START_TEST(writer_unwritable_counts)
 {
 	struct store_opts	 o;
@@ -481,15 +722,19 @@ store_suite(void)
 	tcase_add_test(tc, verdict_order);
 	tcase_add_test(tc, verdict_quiet_client);
 	tcase_add_test(tc, verdict_exceptions);
+	tcase_add_test(tc, verdict_cleartext_worst);
+	tcase_add_test(tc, mech_bits);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("database");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, schema_upgrade_v1);
 	tcase_add_test(tc, schema_upgrade_v2);
+	tcase_add_test(tc, schema_upgrade_v3);
 	tcase_add_test(tc, schema_newer_refused);
 	tcase_add_test(tc, writer_round_trip);
 	tcase_add_test(tc, writer_days);
+	tcase_add_test(tc, visit_tls_verdict);
 	tcase_add_test(tc, writer_unwritable_counts);
 	suite_add_tcase(s, tc);
 	return s;

@@ -23,7 +23,7 @@
 #define CH12_ALPN_LEN	103
 #define SH12_FIXED	38
 
-static struct flow	*f;
+static struct conn	*f;
 
 static void
 setup(void)
@@ -52,13 +52,13 @@ fresh(uint8_t fflags)
 static void
 in(int dir, const struct ub *b)
 {
-	tls_input(f, dir, b->p, b->n);
+	unit_tls(f, dir, b->p, b->n);
 }
 
 static void
 in_bytes(int dir, const void *p, size_t n)
 {
-	tls_input(f, dir, p, n);
+	unit_tls(f, dir, p, n);
 }
 
 static void
@@ -68,9 +68,9 @@ judge(enum outcome oc, enum reason rs)
 
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 }
 
 /* A copy of a sample in a buffer, to patch. */
@@ -1083,7 +1083,7 @@ START_TEST(test_v2_stream)
 	ck_assert(f->sess.ch->sslv2);
 	ck_assert_uint_eq(f->sess.ch->legacy_version, 0x0301);
 	ck_assert_uint_eq(stats[STAT_TLS_SSLV2_HELLO], 1);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);	/* keyed after it */
+	ck_assert(unit_done(f, DIR_C2S));	/* keyed after it */
 	in_bytes(DIR_S2C, unit_v2_sh, unit_v2_sh_len);
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert(f->sess.sh->sslv2);
@@ -1146,7 +1146,7 @@ START_TEST(test_stream_whole_record)
 	ck_assert_uint_eq(stats[STAT_TLS_RECORDS], 1);
 	ck_assert_uint_eq(stats[STAT_TLS_CLIENT_HELLO], 1);
 	/* Still watching the client for a plaintext alert. */
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1257,7 +1257,7 @@ split_sweep(const struct ub *b, const uint8_t *body, size_t blen)
 		in_bytes(DIR_C2S, b->p + k, b->n - k);
 		ck_assert_msg(f->sess.ch != NULL, "cut at %zu", k);
 		ck_assert_msg(unit_ch_same(f->sess.ch, &ref), "cut at %zu", k);
-		ck_assert_uint_eq(f->sess.inspect_done[DIR_C2S], false);
+		ck_assert_uint_eq(unit_done(f, DIR_C2S), false);
 	}
 }
 
@@ -1340,7 +1340,7 @@ START_TEST(test_stream_zero_length_records_after)
 	in(DIR_C2S, &b);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	/* Watched for TLS_MAX_RECORDS_AFTER_HELLO records, then no more. */
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_RECORDS],
 	    1 + TLS_MAX_RECORDS_AFTER_HELLO);
 	ub_free(&b);
@@ -1354,18 +1354,18 @@ START_TEST(test_stream_hello_16mib)
 		0x01, 0xff, 0xff, 0xff,		/* client_hello, 16 MiB - 1 */
 	};
 	static uint8_t		zeros[1 << 16];
-	size_t			before = flow_mem_used();
+	size_t			before = budget_used();
 
 	in_bytes(DIR_C2S, huge, sizeof(huge));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 1);
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_HELLO], 1);
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_ptr_null(f->sess.ch);
 	/* Nothing near the claimed size was allocated. */
-	ck_assert_uint_lt(flow_mem_used() - before, 4096);
+	ck_assert_uint_lt(budget_used() - before, 4096);
 	in_bytes(DIR_C2S, zeros, sizeof(zeros));	/* ignored */
-	ck_assert_uint_lt(flow_mem_used() - before, 4096);
+	ck_assert_uint_lt(budget_used() - before, 4096);
 }
 END_TEST
 
@@ -1382,8 +1382,8 @@ START_TEST(test_stream_hello_size_limit)
 
 	in_bytes(DIR_C2S, at_limit, sizeof(at_limit));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 0);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);	/* waiting for it */
-	ck_assert_uint_ge(flow_mem_used(), TLS_MAX_HELLO + 4);
+	ck_assert(!unit_done(f, DIR_C2S));	/* waiting for it */
+	ck_assert_uint_ge(budget_used(), TLS_MAX_HELLO + 4);
 	fresh(0);
 	in_bytes(DIR_C2S, over, sizeof(over));
 	ck_assert_uint_eq(stats[STAT_TLS_HELLO_TOO_BIG], 1);
@@ -1405,7 +1405,7 @@ START_TEST(test_stream_not_tls_banner)
 	ck_assert(f->sess.not_tls[DIR_S2C]);
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 1);
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_S2C));
 	ck_assert_ptr_null(f->sess.sh);
 	judge(OC_INCOMPLETE, RS_OK);
 	ub_free(&b);
@@ -1430,7 +1430,7 @@ START_TEST(test_stream_midstream_not_flagged)
 	in_bytes(DIR_C2S, inside, sizeof(inside));
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 0);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -1446,7 +1446,59 @@ START_TEST(test_stream_bad_record_after_hello)
 	ck_assert_ptr_nonnull(f->sess.ch);
 	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 1);
 	ck_assert(!f->sess.bad_hello[DIR_C2S]);	/* the hello was fine */
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
+	ub_free(&b);
+}
+END_TEST
+
+/*
+ * The one "is this a TLS record" test: content types 20..24 (24 is
+ * heartbeat, RFC 6520, kept by RFC 8446 B.1), major version 3.
+ */
+START_TEST(test_looks_like_record)
+{
+	uint8_t	h[2] = { 0, 3 };
+	int	t;
+
+	for (t = 0; t < 256; t++) {
+		h[0] = (uint8_t)t;
+		ck_assert_msg(tls_content_type_known((uint8_t)t) ==
+		    (t >= 20 && t <= 24), "type %d", t);
+		ck_assert_msg(tls_looks_like_record(h, 2) == (t >= 20 &&
+		    t <= 24), "type %d", t);
+	}
+	h[0] = TLS_CT_HEARTBEAT;
+	ck_assert(tls_looks_like_record(h, 2));
+	ck_assert(!tls_looks_like_record(h, 1));	/* one byte: not yet */
+	ck_assert(!tls_looks_like_record(h, 0));
+	h[1] = 2;					/* SSL 2.x major */
+	ck_assert(!tls_looks_like_record(h, 2));
+	h[1] = 4;
+	ck_assert(!tls_looks_like_record(h, 2));
+}
+END_TEST
+
+/* After the hello a heartbeat record is framed and passed over; the next
+ * type up (25) is no TLS record. */
+START_TEST(test_stream_heartbeat_record)
+{
+	static const uint8_t	hb[] = {
+		0x18, 0x03, 0x03, 0x00, 0x03,	/* heartbeat, 3 bytes */
+		0x01, 0x00, 0x00,		/* request, payload_length 0 */
+	};
+	static const uint8_t	t25[] = { 0x19, 0x03, 0x03, 0x00, 0x01, 0 };
+	struct ub		b;
+
+	ub_init(&b);
+	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
+	ub_mem(&b, hb, sizeof(hb));
+	in(DIR_C2S, &b);
+	ck_assert_ptr_nonnull(f->sess.ch);
+	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 0);
+	ck_assert(!unit_done(f, DIR_C2S));
+	in_bytes(DIR_C2S, t25, sizeof(t25));
+	ck_assert_uint_eq(stats[STAT_TLS_BAD_RECORD], 1);
+	ck_assert(unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1482,7 +1534,7 @@ START_TEST(test_stream_wrong_first_message)
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert_ptr_null(f->sess.sh);
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ub_free(&b);
 }
 END_TEST
@@ -1514,12 +1566,12 @@ START_TEST(test_stream_ccs_before_hello)
 
 	in_bytes(DIR_C2S, ccs, sizeof(ccs));
 	ck_assert(f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	/* Mid-session, keyed records are what one expects. */
 	fresh(FLOW_F_MIDSTREAM);
 	in_bytes(DIR_C2S, ccs, sizeof(ccs));
 	ck_assert(!f->sess.bad_hello[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 }
 END_TEST
 
@@ -1567,9 +1619,9 @@ START_TEST(test_stream_server_flight)
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert(!f->sess.bad_hello[DIR_S2C]);
 	ck_assert_uint_eq(f->sess.server_tls_after_ch, b.n);
-	ck_assert(!f->sess.inspect_done[DIR_S2C]);
+	ck_assert(!unit_done(f, DIR_S2C));
 	in_bytes(DIR_S2C, ccs, sizeof(ccs));	/* keyed from here */
-	ck_assert(f->sess.inspect_done[DIR_S2C]);
+	ck_assert(unit_done(f, DIR_S2C));
 	judge(OC_ESTABLISHED, RS_OK);
 	ub_free(&msgs);
 	ub_free(&b);
@@ -1634,7 +1686,7 @@ START_TEST(test_scan_late_upgrade)
 	in_bytes(DIR_S2C, "234 go ahead\r\n", 14);
 	ck_assert(!f->sess.not_tls[DIR_C2S]);
 	ck_assert(!f->sess.not_tls[DIR_S2C]);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	in(DIR_C2S, &c);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	in(DIR_S2C, &sv);
@@ -1673,10 +1725,10 @@ START_TEST(test_scan_gives_up)
 	in_bytes(DIR_C2S, "x\r\n", 3);		/* first look: not TLS */
 	for (i = 0; i < TLS_MAX_SCAN - 1; i++)
 		in_bytes(DIR_C2S, "x\r\n", 3);
-	ck_assert(!f->sess.inspect_done[DIR_C2S]);
+	ck_assert(!unit_done(f, DIR_C2S));
 	in_bytes(DIR_C2S, "x\r\n", 3);
 	ck_assert(f->sess.not_tls[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_NOT_TLS], 1);
 }
 END_TEST
@@ -1713,6 +1765,39 @@ START_TEST(test_scan_hello_split)
 	in_bytes(DIR_C2S, c.p + 3, c.n - 3);
 	ck_assert_msg(f->sess.ch != NULL,
 	    "late ClientHello cut after 3 bytes was not seen");
+	ub_free(&c);
+}
+END_TEST
+
+/*
+ * The split sweep for a late hello: the bytes before the ClientHello and
+ * the first cut bytes of its record in one delivery, the rest in the
+ * next.  Where the record header straddles the two, TD_SCAN finds it in
+ * the kept bytes and reads them before the second delivery (formerly a
+ * recursive tls_input(), now a second pass of its loop): the hello is
+ * seen whole wherever TCP cut it.
+ */
+START_TEST(test_scan_hello_split_sweep)
+{
+	struct ub	c, d;
+	size_t		cut;
+
+	ub_init(&c);
+	unit_hs_record(&c, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
+	for (cut = 1; cut < c.n; cut++) {
+		fresh(0);
+		f->proto = PROTO_TLS;
+		ub_init(&d);
+		ub_str(&d, "AUTH TLS\r\n");
+		ub_mem(&d, c.p, cut);
+		in(DIR_C2S, &d);
+		in_bytes(DIR_C2S, c.p + cut, c.n - cut);
+		ck_assert_msg(f->sess.ch != NULL && !f->sess.ch->partial,
+		    "ClientHello cut at %zu not seen whole", cut);
+		ck_assert_uint_eq(f->sess.ch->legacy_version, 0x0301);
+		ck_assert(!f->sess.bad_hello[DIR_C2S]);
+		ub_free(&d);
+	}
 	ub_free(&c);
 }
 END_TEST
@@ -1865,9 +1950,9 @@ END_TEST
 
 START_TEST(test_gap_before_anything)
 {
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 1);
 	judge(OC_GAP, RS_UNKNOWN);
 }
@@ -1880,7 +1965,7 @@ START_TEST(test_gap_in_tls12_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
 	in_bytes(DIR_C2S, b.p, 30);
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
 	/* 0x0303 before the hole could still have offered anything. */
 	ck_assert_ptr_null(f->sess.ch);
@@ -1897,7 +1982,7 @@ START_TEST(test_gap_in_tls10_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
 	in_bytes(DIR_C2S, b.p, 11);		/* up to legacy_version */
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert_ptr_nonnull(f->sess.ch);
 	ck_assert(f->sess.ch->partial);
 	ck_assert_uint_eq(f->sess.ch->legacy_version, TLS_V_1_0);
@@ -1914,7 +1999,7 @@ START_TEST(test_gap_too_early_in_tls10_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch10, unit_ch10_len);
 	in_bytes(DIR_C2S, b.p, 10);		/* one byte of the version */
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert(f->sess.hello_gap[DIR_C2S]);
 	ub_free(&b);
@@ -1928,11 +2013,11 @@ START_TEST(test_gap_after_hello)
 	ub_init(&b);
 	unit_hs_record(&b, TLS_HS_CLIENT_HELLO, unit_ch12, unit_ch12_len);
 	in(DIR_C2S, &b);
-	tls_gap(f, DIR_C2S);
+	unit_tls_gap(f, DIR_C2S);
 	ck_assert(!f->sess.hello_gap[DIR_C2S]);
-	ck_assert(f->sess.inspect_done[DIR_C2S]);
+	ck_assert(unit_done(f, DIR_C2S));
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 0);
-	tls_gap(f, DIR_C2S);			/* again: nothing new */
+	unit_tls_gap(f, DIR_C2S);			/* again: nothing new */
 	ck_assert_uint_eq(stats[STAT_TLS_GAP], 0);
 	ub_free(&b);
 }
@@ -2063,14 +2148,14 @@ START_TEST(test_cert_too_large_not_gathered)
 	ub_init(&rec);
 	sh_and_cert(&hs, NULL, 0, TLS_MAX_CERT_MSG + 1);
 	unit_record(&rec, TLS_CT_HANDSHAKE, 0x0301, hs.p, hs.n);
-	mem = flow_mem_used();
+	mem = budget_used();
 	in(DIR_S2C, &rec);
 	ck_assert_ptr_nonnull(f->sess.sh);
 	ck_assert_ptr_null(f->sess.cert);
 	ck_assert_uint_eq(stats[STAT_TLS_CERT_TOO_BIG], 1);
 	/* the ServerHello and the TLS state are kept, no buffer for the
 	 * certificate (it would be TLS_MAX_CERT_MSG) */
-	ck_assert_uint_lt(flow_mem_used(), mem + 4096);
+	ck_assert_uint_lt(budget_used(), mem + 4096);
 	ub_free(&hs);
 	ub_free(&rec);
 }
@@ -2110,6 +2195,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_alert_name);
 	tcase_add_test(tc, test_client_max_version);
 	tcase_add_test(tc, test_server_version);
+	tcase_add_test(tc, test_looks_like_record);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tls_parse_client_hello");
@@ -2179,6 +2265,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_stream_midstream_not_flagged);
 	tcase_add_test(tc, test_stream_bad_record_after_hello);
 	tcase_add_test(tc, test_stream_bad_record_before_hello);
+	tcase_add_test(tc, test_stream_heartbeat_record);
 	tcase_add_test(tc, test_stream_wrong_first_message);
 	tcase_add_test(tc, test_stream_malformed_hello_keeps_version);
 	tcase_add_test(tc, test_stream_ccs_before_hello);
@@ -2194,6 +2281,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_scan_server_alert);
 	tcase_add_test(tc, test_scan_gives_up);
 	tcase_add_test(tc, test_scan_needs_hello_not_any_record);
+	tcase_add_test(tc, test_scan_hello_split_sweep);
 	tcase_add_test(tc, test_scan_hello_split);
 	suite_add_tcase(s, tc);
 

@@ -458,15 +458,68 @@ unit_teardown(void)
 static size_t	unit_mem_base;
 static int	unit_nflows;
 
-struct flow *
+/*
+ * What the stages report done (DIR_BIT), kept where reassembly keeps it;
+ * like reasm.c, nothing more is fed to a direction once it is done.
+ */
+void
+unit_mark(struct conn *c, unsigned dirs)
+{
+	reasm_done(flow_of(c)->stream, dirs);
+}
+
+bool
+unit_done(const struct conn *c, int dir)
+{
+	return (flow_of((struct conn *)(uintptr_t)c)->stream[dir].flags &
+	    REASM_F_DONE) != 0;
+}
+
+void
+unit_mail(struct conn *c, int dir, const uint8_t *p, size_t n)
+{
+	if (!unit_done(c, dir))
+		unit_mark(c, mail_input(c, dir, p, n));
+}
+
+void
+unit_mail_gap(struct conn *c, int dir)
+{
+	if (!unit_done(c, dir))
+		unit_mark(c, mail_gap(c, dir));
+}
+
+void
+unit_tls(struct conn *c, int dir, const uint8_t *p, size_t n)
+{
+	if (!unit_done(c, dir) && tls_input(c, dir, p, n))
+		unit_mark(c, DIR_BIT(dir));
+}
+
+void
+unit_tls_gap(struct conn *c, int dir)
+{
+	if (tls_gap(c, dir))
+		unit_mark(c, DIR_BIT(dir));
+}
+
+struct reasm_stream *
+unit_streams(struct conn *c)
+{
+	return flow_of(c)->stream;
+}
+
+struct conn *
 unit_flow(uint8_t proto, uint8_t fflags)
 {
-	struct flow	*f = calloc(1, sizeof(*f));
+	struct flow	*fl = calloc(1, sizeof(*fl));
+	struct conn	*f;
 	bool		 impl = (fflags & FLOW_F_IMPLICIT) != 0;
 
-	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fl);
+	f = &fl->c;
 	if (unit_nflows++ == 0)
-		unit_mem_base = flow_mem_used();
+		unit_mem_base = budget_used();
 	f->family = 4;
 	f->proto = proto;
 	f->fflags = fflags;
@@ -492,33 +545,31 @@ unit_flow(uint8_t proto, uint8_t fflags)
 }
 
 void
-unit_flow_free(struct flow *f)
+unit_flow_free(struct conn *f)
 {
-	reasm_free(&f->stream[DIR_C2S]);
-	reasm_free(&f->stream[DIR_S2C]);
-	mail_free(f);
-	tls_free(f);
-	verdict_free(&f->sess);
-	free(f);
+	struct flow	*fl = flow_of(f);
+
+	flow_release_state(fl);
+	free(fl);
 	/* Every accounted byte the stages took for these flows came back. */
 	if (--unit_nflows == 0)
-		ck_assert_uint_eq(flow_mem_used(), unit_mem_base);
+		ck_assert_uint_eq(budget_used(), unit_mem_base);
 }
 
 void
-unit_feed(struct flow *f, int dir, const char *s)
+unit_feed(struct conn *f, int dir, const char *s)
 {
-	mail_input(f, dir, (const uint8_t *)s, strlen(s));
+	unit_mail(f, dir, (const uint8_t *)s, strlen(s));
 }
 
 void
-unit_feed_ub(struct flow *f, int dir, const struct ub *b)
+unit_feed_ub(struct conn *f, int dir, const struct ub *b)
 {
-	mail_input(f, dir, b->p, b->n);
+	unit_mail(f, dir, b->p, b->n);
 }
 
 void
-unit_seg(struct flow *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
+unit_seg(struct conn *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
     const uint8_t *p, size_t n)
 {
 	struct pkt	pkt;
@@ -539,13 +590,13 @@ unit_seg(struct flow *f, int dir, uint32_t seq, uint32_t ack, uint8_t flags,
 	}
 	f->pkts[dir]++;
 	f->bytes[dir] += n;
-	reasm_input(f, dir, &pkt);
+	reasm_input(f, flow_of(f)->stream, dir, &pkt);
 }
 
 /* --- dialogues --------------------------------------------------------------- */
 
 static void
-unit_summarise(const struct flow *f, struct unit_sum *s)
+unit_summarise(const struct conn *f, struct unit_sum *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->starttls = f->sess.starttls;
@@ -556,8 +607,8 @@ unit_summarise(const struct flow *f, struct unit_sum *s)
 	s->ch_version = s->has_ch ? tls_client_max_version(f->sess.ch) : 0;
 	s->sh_version = s->has_sh ? tls_server_version(f->sess.sh) : 0;
 	s->mail_lines = f->sess.mail_lines;
-	s->inspect_done[0] = f->sess.inspect_done[0];
-	s->inspect_done[1] = f->sess.inspect_done[1];
+	s->inspect_done[0] = unit_done(f, 0);
+	s->inspect_done[1] = unit_done(f, 1);
 	s->tls[0] = f->sess.tls[0];
 	s->tls[1] = f->sess.tls[1];
 }
@@ -566,16 +617,16 @@ void
 unit_dialogue(uint8_t proto, uint8_t fflags, const struct unit_msg *m,
     size_t nmsg, int cut_msg, size_t cut_at, struct unit_sum *sum)
 {
-	struct flow	*f = unit_flow(proto, fflags);
+	struct conn	*f = unit_flow(proto, fflags);
 	size_t		 i;
 
 	for (i = 0; i < nmsg; i++) {
 		if ((int)i == cut_msg) {
-			mail_input(f, m[i].dir, m[i].p, cut_at);
-			mail_input(f, m[i].dir, m[i].p + cut_at,
+			unit_mail(f, m[i].dir, m[i].p, cut_at);
+			unit_mail(f, m[i].dir, m[i].p + cut_at,
 			    m[i].n - cut_at);
 		} else
-			mail_input(f, m[i].dir, m[i].p, m[i].n);
+			unit_mail(f, m[i].dir, m[i].p, m[i].n);
 	}
 	unit_summarise(f, sum);
 	unit_flow_free(f);
@@ -585,12 +636,12 @@ void
 unit_dialogue_bytewise(uint8_t proto, uint8_t fflags,
     const struct unit_msg *m, size_t nmsg, struct unit_sum *sum)
 {
-	struct flow	*f = unit_flow(proto, fflags);
+	struct conn	*f = unit_flow(proto, fflags);
 	size_t		 i, j;
 
 	for (i = 0; i < nmsg; i++)
 		for (j = 0; j < m[i].n; j++)
-			mail_input(f, m[i].dir, m[i].p + j, 1);
+			unit_mail(f, m[i].dir, m[i].p + j, 1);
 	unit_summarise(f, sum);
 	unit_flow_free(f);
 }

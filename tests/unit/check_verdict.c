@@ -8,7 +8,7 @@
 
 #include "unit.h"
 
-static struct flow	*f;
+static struct conn	*f;
 static struct verdict	 v;
 
 static void
@@ -33,7 +33,7 @@ teardown(void)
 static void
 set_ch(uint16_t legacy, uint16_t sv)
 {
-	struct tls_client_hello	*ch = flow_mem_alloc(f, sizeof(*ch));
+	struct tls_client_hello	*ch = budget_alloc(sizeof(*ch));
 
 	ck_assert_ptr_nonnull(ch);
 	ch->legacy_version = legacy;
@@ -51,7 +51,7 @@ set_ch(uint16_t legacy, uint16_t sv)
 static void
 set_sh(uint16_t legacy, uint16_t selected)
 {
-	struct tls_server_hello	*sh = flow_mem_alloc(f, sizeof(*sh));
+	struct tls_server_hello	*sh = budget_alloc(sizeof(*sh));
 
 	ck_assert_ptr_nonnull(sh);
 	sh->legacy_version = legacy;
@@ -89,9 +89,9 @@ expect(enum outcome oc, enum reason rs, uint16_t client, uint16_t nego)
 {
 	verdict_judge(f, &v);
 	ck_assert_msg(v.outcome == oc, "outcome %s, expected %s",
-	    verdict_outcome_name(v.outcome), verdict_outcome_name(oc));
+	    session_outcome_name(v.outcome), session_outcome_name(oc));
 	ck_assert_msg(v.reason == rs, "reason %s, expected %s",
-	    verdict_reason_name(v.reason), verdict_reason_name(rs));
+	    session_reason_name(v.reason), session_reason_name(rs));
 	ck_assert_uint_eq(v.client_max, client);
 	ck_assert_uint_eq(v.negotiated, nego);
 }
@@ -470,25 +470,25 @@ START_TEST(test_names)
 	int	i;
 
 	for (i = 0; i < OC_MAX; i++)
-		ck_assert_str_eq(verdict_outcome_name((enum outcome)i), oc[i]);
+		ck_assert_str_eq(session_outcome_name((enum outcome)i), oc[i]);
 	for (i = 0; i < RS_MAX; i++)
-		ck_assert_str_eq(verdict_reason_name((enum reason)i), rs[i]);
-	ck_assert_str_eq(verdict_outcome_name(OC_MAX), "?");
-	ck_assert_str_eq(verdict_reason_name(RS_MAX), "?");
+		ck_assert_str_eq(session_reason_name((enum reason)i), rs[i]);
+	ck_assert_str_eq(session_outcome_name(OC_MAX), "?");
+	ck_assert_str_eq(session_reason_name(RS_MAX), "?");
 }
 END_TEST
 
 START_TEST(test_free)
 {
-	size_t	before = flow_mem_used();
+	size_t	before = budget_used();
 
 	set_ch(0x0301, 0);
 	set_sh(0x0301, 0);
-	ck_assert_uint_gt(flow_mem_used(), before);
+	ck_assert_uint_gt(budget_used(), before);
 	verdict_free(&f->sess);
 	ck_assert_ptr_null(f->sess.ch);
 	ck_assert_ptr_null(f->sess.sh);
-	ck_assert_uint_eq(flow_mem_used(), before);
+	ck_assert_uint_eq(budget_used(), before);
 	verdict_free(&f->sess);			/* NULLs are fine */
 }
 END_TEST

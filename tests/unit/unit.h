@@ -24,6 +24,8 @@
 #include "config.h"
 #include "decode.h"
 #include "defrag.h"
+#include "budget.h"
+#include "classify.h"
 #include "flow.h"
 #include "caps.h"
 #include "mail.h"
@@ -59,6 +61,8 @@ Suite	*output_suite(void);
 Suite	*output_syslog_suite(void);		/* check_output_syslog.c */
 Suite	*pcapng_suite(void);			/* check_pcapng.c */
 Suite	*metrics_suite(void);
+Suite	*daemon_suite(void);			/* check_daemon.c */
+Suite	*fmt_suite(void);			/* check_fmt.c */
 
 /* --- byte buffer ------------------------------------------------------------ */
 
@@ -139,16 +143,26 @@ void	unit_teardown(void);
  * A flow not in the flow table, for driving reasm/mail/tls directly.  The
  * server port is the protocol's usual one (implicit or STARTTLS).
  */
-struct flow *unit_flow(uint8_t proto, uint8_t fflags);
+struct conn *unit_flow(uint8_t proto, uint8_t fflags);
 /* Frees every module's state and the flow; once the last live one is
  * gone, asserts that the accounted memory is back where it started. */
-void	unit_flow_free(struct flow *);
+void	unit_flow_free(struct conn *);
+/* Its two reassembly streams (the flow entry around it holds them). */
+struct reasm_stream *unit_streams(struct conn *);
+/* Feed a stage as reasm.c does: what it reports done is kept in the
+ * stream flags (unit_done), and a done direction gets no more bytes. */
+void	unit_mark(struct conn *, unsigned dirs);
+bool	unit_done(const struct conn *, int dir);
+void	unit_mail(struct conn *, int dir, const uint8_t *, size_t);
+void	unit_mail_gap(struct conn *, int dir);
+void	unit_tls(struct conn *, int dir, const uint8_t *, size_t);
+void	unit_tls_gap(struct conn *, int dir);
 
-void	unit_feed(struct flow *, int dir, const char *);
-void	unit_feed_ub(struct flow *, int dir, const struct ub *);
+void	unit_feed(struct conn *, int dir, const char *);
+void	unit_feed_ub(struct conn *, int dir, const struct ub *);
 
 /* One TCP segment into reasm_input(). */
-void	unit_seg(struct flow *, int dir, uint32_t seq, uint32_t ack,
+void	unit_seg(struct conn *, int dir, uint32_t seq, uint32_t ack,
 	    uint8_t flags, const uint8_t *, size_t);
 
 /* --- dialogues (mail split sweeps) ----------------------------------------- */

@@ -41,6 +41,8 @@ main(void)
 	srunner_add_suite(sr, output_syslog_suite());
 	srunner_add_suite(sr, pcapng_suite());
 	srunner_add_suite(sr, metrics_suite());
+	srunner_add_suite(sr, daemon_suite());
+	srunner_add_suite(sr, fmt_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
