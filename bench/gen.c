@@ -524,12 +524,12 @@ static const uint16_t kind_port[K_MAX] = { 443, 80, 110, 995, 143, 993, 25,
 
 enum reason {
 	R_OK, R_LEGACY_CLIENT, R_LEGACY_NEGOTIATED, R_LEGACY_REFUSED,
-	R_PLAINTEXT, R_NONE, R_MAX
+	R_PLAINTEXT, R_CLEARTEXT, R_NONE, R_MAX
 };
 
 static const char *const reason_name[R_MAX] = {
 	"ok", "legacy_client", "legacy_negotiated", "legacy_refused",
-	"plaintext", "none",
+	"plaintext", "cleartext_credentials", "none",
 };
 
 /* How the bytes of a step are made. */
@@ -1851,7 +1851,8 @@ mail_starttls(struct gflow *f, const struct server *s, int prof, int want)
 			litf(f, S2C, t_srv(f), "-ERR Unknown command.\r\n");
 		}
 		/* plaintext from here */
-		f->reason = R_PLAINTEXT;
+		/* USER/PASS before TLS: tlsfloor's cleartext_credentials */
+		f->reason = R_CLEARTEXT;
 		litf(f, C2S, t_cli(f), "USER user%u\r\n", rnd(&f->r, 1000));
 		litf(f, S2C, t_srv(f), "+OK\r\n");
 		litf(f, C2S, t_cli(f), "PASS s3cret%u\r\n", rnd(&f->r, 1000));
@@ -1912,7 +1913,7 @@ mail_starttls(struct gflow *f, const struct server *s, int prof, int want)
 			litf(f, S2C, t_srv(f), "%s BAD Error in IMAP command "
 			    "STARTTLS: TLS support isn't enabled.\r\n", tag);
 		}
-		f->reason = R_PLAINTEXT;
+		f->reason = R_CLEARTEXT;	/* LOGIN before TLS */
 		litf(f, C2S, t_cli(f), "a003 LOGIN user%u s3cret\r\n",
 		    rnd(&f->r, 1000));
 		litf(f, S2C, t_srv(f), "a003 OK [CAPABILITY IMAP4rev1 SASL-IR "
@@ -1982,6 +1983,7 @@ mail_starttls(struct gflow *f, const struct server *s, int prof, int want)
 		}
 		f->reason = R_PLAINTEXT;
 		if (f->kind == K_SUBM) {
+			f->reason = R_CLEARTEXT;	/* AUTH PLAIN before TLS */
 			litf(f, C2S, t_cli(f), "AUTH PLAIN AHVzZXIAczNjcmV0\r\n");
 			litf(f, S2C, t_srv(f), "235 2.7.0 Authentication "
 			    "successful\r\n");
@@ -2031,9 +2033,11 @@ build_mail(struct gflow *f, const struct client *c, const struct server *s)
 			mail_tls_session(f, s, tv);
 	} else {
 		mail_starttls(f, s, prof, !c->plainmail);
-		f->mode = f->reason == R_PLAINTEXT ? 0 : 1;
+		f->mode = f->reason == R_PLAINTEXT ||
+		    f->reason == R_CLEARTEXT ? 0 : 1;
 	}
-	if (f->reason != R_PLAINTEXT && f->reason != R_LEGACY_REFUSED &&
+	if (f->reason != R_PLAINTEXT && f->reason != R_CLEARTEXT &&
+	    f->reason != R_LEGACY_REFUSED &&
 	    f->cmax == 0) {
 		fprintf(stderr, "gen: internal error: no verdict\n");
 		exit(1);

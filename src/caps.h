@@ -92,6 +92,7 @@
 
 /* --- outputs ---------------------------------------------------------------- */
 #define OUTPUT_INVENTORY_MAX	1000000	/* client inventory records */
+#define LIMIT_DEF_INV_WINDOW	(30u * 86400u)	/* s: the inventory verdict's */
 #define OUTPUT_EVENT_BUF	(64u << 10)	/* an event's JSON, usually */
 #define OUTPUT_DRAIN_MS		5000	/* at exit: remote collectors flushed */
 

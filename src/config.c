@@ -463,7 +463,7 @@ config_default(void)
 	c->umask = 077;
 	c->seccomp = true;
 	c->inventory_commit = 5;
-	c->inventory_window = 30 * DAY;
+	c->inventory_window = LIMIT_DEF_INV_WINDOW;
 	if ((c->json_path = strdup("-")) == NULL ||
 	    (c->text_path = strdup("-")) == NULL ||
 	    (c->syslog_ident = strdup("tlsfloor")) == NULL ||

@@ -24,9 +24,17 @@
  *   server                   server IP
  *   server_port              server TCP port
  *   protocol                 pop3 | imap | smtp | tls
- *   verdict                  current verdict: the reason of the latest
- *                            session (latest session start; on a tie the
- *                            one added last)
+ *   verdict                  the worst reason (report order below) of
+ *                            the sessions that started within
+ *                            inventory.window (30 d) before the latest
+ *                            one: a record never reads better than the
+ *                            worst its client did in that window -- a
+ *                            refused legacy client stays legacy_refused
+ *                            after one ok session.  Between two reasons
+ *                            that rank alike (unknown and a name we do
+ *                            not know) the later wins.  The rule of the
+ *                            inventory database (store.c), with the
+ *                            latest session as the window's end
  *   client_max_version       highest version the client offered in any
  *                            session ("TLSv1.2"; "0xNNNN" without a name)
  *   negotiated_min_version   lowest version negotiated in any session
@@ -155,6 +163,7 @@ struct inv_set {
 
 struct inv_count {
 	uint64_t	 n;		/* sessions */
+	uint64_t	 last_ts;	/* us, start of the latest of them */
 	uint8_t		 name;		/* index into inventory.rnames */
 };
 
@@ -168,7 +177,7 @@ struct inv_record {
 	/* what the sessions said */
 	uint8_t		 mode;		/* enum inv_mode, latest session */
 	uint8_t		 modes;		/* bit (1 << enum inv_mode) per mode */
-	uint8_t		 current;	/* rnames index, latest session */
+	uint8_t		 current;	/* rnames index: the verdict */
 	uint8_t		 rank;		/* of current, for sorting */
 	uint8_t		 ncounts;
 	uint16_t	 neg_min, neg_max;	/* normalised; 0: none */
@@ -206,6 +215,7 @@ struct inventory {
 	uint8_t		 nrnames;
 	uint64_t	 dropped;	/* sessions lost to the record limit */
 	struct inv_order *order;	/* owned */
+	uint64_t	 window_us;	/* the verdict's window */
 };
 
 static const char *intern(struct inventory *, const char *, bool wire);
@@ -253,6 +263,7 @@ inventory_new(size_t max_records)
 	if ((inv->rnames[INV_OTHER] = intern(inv, "other", false)) == NULL)
 		goto fail;
 	inv->nrnames = INV_NKNOWN;
+	inv->window_us = LIMIT_DEF_INV_WINDOW * 1000000ull;
 	return inv;
 fail:
 	inventory_free(inv);
@@ -529,7 +540,7 @@ reason_rank(uint8_t idx)
 }
 
 static void
-count_reason(struct inv_record *r, uint8_t name)
+count_reason(struct inv_record *r, uint8_t name, uint64_t ts)
 {
 	struct inv_count	*nc;
 	uint8_t			 i;
@@ -537,6 +548,8 @@ count_reason(struct inv_record *r, uint8_t name)
 	for (i = 0; i < r->ncounts; i++)
 		if (r->counts[i].name == name) {
 			r->counts[i].n++;
+			if (ts > r->counts[i].last_ts)
+				r->counts[i].last_ts = ts;
 			return;
 		}
 	/* At most INV_MAX_REASONS distinct names exist, so this is bounded;
@@ -547,7 +560,51 @@ count_reason(struct inv_record *r, uint8_t name)
 	r->counts = nc;
 	nc[r->ncounts].name = name;
 	nc[r->ncounts].n = 1;
+	nc[r->ncounts].last_ts = ts;
 	r->ncounts++;
+}
+
+/*
+ * The verdict: the worst reason seen within the window that ends at the
+ * record's latest session (a tie in rank goes to the later session).
+ * Without counts (no memory for them) the latest session's reason stands.
+ */
+static void
+rec_judge(const struct inventory *inv, struct inv_record *r, uint8_t latest)
+{
+	uint64_t	 cut = r->last_ts > inv->window_us ?
+			    r->last_ts - inv->window_us : 0;
+	const struct inv_count *best = NULL;
+	uint8_t		 i, rk, brk = 0;
+
+	for (i = 0; i < r->ncounts; i++) {
+		const struct inv_count	*c = &r->counts[i];
+
+		if (c->last_ts < cut)
+			continue;
+		rk = reason_rank(c->name);
+		if (best == NULL || rk < brk || (rk == brk &&
+		    c->last_ts > best->last_ts)) {
+			best = c;
+			brk = rk;
+		}
+	}
+	r->current = best != NULL ? best->name : latest;
+	r->rank = reason_rank(r->current);
+}
+
+/* A new window (a reload) judges every record again. */
+void
+inventory_set_window(struct inventory *inv, uint64_t seconds)
+{
+	size_t	i;
+
+	if (inv->window_us == seconds * 1000000ull)
+		return;
+	inv->window_us = seconds * 1000000ull;
+	for (i = 0; i < inv->nrec; i++)
+		rec_judge(inv, &inv->rec[i], inv->rec[i].current);
+	inv->order->stale = true;
 }
 
 static void
@@ -604,19 +661,18 @@ rec_update(struct inventory *inv, struct inv_record *r,
 	mode = mode_index(s->mode);
 
 	r->sessions++;
-	count_reason(r, ri);
+	count_reason(r, ri, s->ts);
 	if (mode != INV_MODE_NONE)
 		r->modes |= 1u << mode;
 	if (s->ts < r->first_ts)
 		r->first_ts = s->ts;
 	/* The latest session (by start; a tie goes to the later call) sets
-	 * the current verdict and mode. */
+	 * the mode and the end of the verdict's window. */
 	if (s->ts >= r->last_ts || r->sessions == 1) {
 		r->last_ts = s->ts;
-		r->current = ri;
-		r->rank = reason_rank(ri);
 		r->mode = mode;
 	}
+	rec_judge(inv, r, ri);
 	if (s->client_max != 0) {
 		v = tls_version_norm(s->client_max);
 		if (v > r->offered_max)

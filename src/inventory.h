@@ -55,6 +55,8 @@ struct inv_session {
 };
 
 struct inventory *inventory_new(size_t max_records);
+/* The verdict's window (inventory.window; 30 days until set). */
+void	inventory_set_window(struct inventory *, uint64_t seconds);
 void	inventory_add(struct inventory *, const struct inv_session *);
 /*
  * Write atomically (temporary file in the same directory, fsync, rename):

@@ -512,6 +512,22 @@ mail_starttls_sent(struct conn *f, struct mail_state *ms)
 		f->sess.starttls = STARTTLS_SENT;
 }
 
+/* The reply came: STARTTLS is no longer pending; the bytes held since
+ * (owned by the caller now), their length and where a gap fell in them. */
+static uint8_t *
+mail_unhold(struct mail_state *ms, uint32_t *len, uint32_t *gap)
+{
+	uint8_t	*held = ms->held;
+
+	*len = ms->held_len;
+	*gap = ms->held_gap;
+	ms->holding = false;
+	ms->held = NULL;
+	ms->held_len = 0;
+	ms->held_gap = UINT32_MAX;
+	return held;
+}
+
 /*
  * The server said yes to STARTTLS: both directions are TLS from the next
  * byte, starting with the client bytes held so far.
@@ -519,13 +535,9 @@ mail_starttls_sent(struct conn *f, struct mail_state *ms)
 static void
 mail_starttls_yes(struct conn *f, struct mail_state *ms)
 {
-	uint8_t		*held = ms->held;
-	uint32_t	 len = ms->held_len, gap = ms->held_gap;
+	uint32_t	 len, gap;
+	uint8_t		*held = mail_unhold(ms, &len, &gap);
 
-	ms->holding = false;
-	ms->held = NULL;
-	ms->held_len = 0;
-	ms->held_gap = UINT32_MAX;
 	STAT_INC(MAIL_STARTTLS_OK);
 	f->sess.starttls = STARTTLS_ACCEPTED;
 	ms->in_tls[DIR_C2S] = ms->in_tls[DIR_S2C] = true;
@@ -548,13 +560,9 @@ mail_starttls_yes(struct conn *f, struct mail_state *ms)
 static void
 mail_starttls_no(struct conn *f, struct mail_state *ms, struct mail_back *back)
 {
-	uint8_t		*held = ms->held;
-	uint32_t	 len = ms->held_len;
+	uint32_t	 len, gap;
+	uint8_t		*held = mail_unhold(ms, &len, &gap);
 
-	ms->holding = false;
-	ms->held = NULL;
-	ms->held_len = 0;
-	ms->held_gap = UINT32_MAX;
 	STAT_INC(MAIL_STARTTLS_NO);
 	f->sess.starttls = STARTTLS_REFUSED;
 	if (len == 0) {

@@ -523,6 +523,7 @@ output_open(const struct config *cfg, const char *inventory_path, char *err,
 			snprintf(err, errlen, "inventory: out of memory");
 			return -1;
 		}
+		inventory_set_window(inv, cfg->inventory_window);
 	}
 	return rc;
 }
@@ -548,6 +549,8 @@ output_reconfigure(const struct config *cfg, char *err, size_t errlen)
 	out_flush = cfg->out_flush;
 	oj_set_observer(cfg->sensor_name);
 	oj_set_config(cfg);
+	if (inv != NULL)
+		inventory_set_window(inv, cfg->inventory_window);
 	return rc;
 }
 

@@ -249,9 +249,10 @@ START_TEST(test_aggregate)
 	ck_assert_str_eq(unit_jstr(r, "client_max_version"), "TLSv1.2");
 	ck_assert_str_eq(unit_jstr(r, "first_seen"), "2026-01-01T00:00:50Z");
 	ck_assert_str_eq(unit_jstr(r, "last_seen"), "2026-01-01T00:05:00Z");
-	/* Current verdict and mode: the latest start (300 s), not the last
-	 * added (50 s). */
-	ck_assert_str_eq(unit_jstr(r, "verdict"), "ok");
+	/* The verdict: the worst within the window (the legacy session at
+	 * 50 s, though an ok one came later); the mode: the latest start
+	 * (300 s), not the last added (50 s). */
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_client");
 	ck_assert_str_eq(unit_jstr(r, "mode"), "starttls");
 	ck_assert_int_eq(json_array_size(unit_jget(r, "modes")), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(unit_jget(r,
@@ -284,6 +285,72 @@ START_TEST(test_aggregate)
 	ck_assert(json_is_null(unit_jget(r, "endpoint_label")));
 	ck_assert(json_is_null(unit_jget(r, "exception")));
 	ck_assert_int_eq(json_array_size(unit_jget(r, "truncated")), 0);
+	json_decref(r);
+}
+END_TEST
+
+/*
+ * Never better than the worst of the window: a refused legacy client
+ * stays legacy_refused after ok sessions, until the window has passed
+ * over it; a shorter window (a reload) judges every record again; among
+ * reasons of one rank the later wins.
+ */
+START_TEST(test_worst_in_window)
+{
+	json_t	*r;
+
+	add("10.0.0.5", "10.0.0.1", 143, "legacy_refused", 0);
+	add("10.0.0.5", "10.0.0.1", 143, "ok", 86400);
+	add("10.0.0.5", "10.0.0.1", 143, "ok", 2 * 86400);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_refused");
+	json_decref(r);
+	add("10.0.0.5", "10.0.0.1", 143, "ok", 30 * 86400);	/* the edge */
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_refused");
+	json_decref(r);
+	add("10.0.0.5", "10.0.0.1", 143, "ok", 30 * 86400 + 1);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "ok");
+	ck_assert_int_eq(unit_jint(unit_jget(r, "reasons"), "legacy_refused"),
+	    1);
+	json_decref(r);
+
+	/* Sessions added out of order: the window still ends at the
+	 * latest; one before it does not count, one inside it does. */
+	add("10.0.0.5", "10.0.0.1", 143, "plaintext", 0);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "ok");
+	json_decref(r);
+	add("10.0.0.5", "10.0.0.1", 143, "plaintext", 5);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "plaintext");
+	json_decref(r);
+
+	/* Another client: legacy at day 0, ok at day 2; 1-day window. */
+	add("10.0.0.6", "10.0.0.1", 143, "legacy_client", 0);
+	add("10.0.0.6", "10.0.0.1", 143, "ok", 2 * 86400);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "client"), "10.0.0.6");
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_client");
+	json_decref(r);
+	inventory_set_window(inv, 86400);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "ok");
+	json_decref(r);
+	inventory_set_window(inv, 3 * 86400);
+	r = rec(0);
+	ck_assert_str_eq(unit_jstr(r, "client"), "10.0.0.6");
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_client");
+	json_decref(r);
+
+	/* unknown and a name we do not know rank alike: the later wins */
+	add("10.0.0.7", "10.0.0.1", 143, "brand_new", 10);
+	add("10.0.0.7", "10.0.0.1", 143, "unknown", 20);
+	add("10.0.0.7", "10.0.0.1", 143, "ok", 30);
+	r = rec(1);	/* after 10.0.0.6; 10.0.0.5 is ok in a 3-day window */
+	ck_assert_str_eq(unit_jstr(r, "client"), "10.0.0.7");
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "unknown");
 	json_decref(r);
 }
 END_TEST
@@ -571,7 +638,7 @@ START_TEST(test_csv_plain)
 	ck_assert_str_eq(l, CSV_HEADER);
 	free(l);
 	l = csv_line(csv, 1);
-	ck_assert_str_eq(l, "192.168.18.10,10.18.0.1,993,imap,plaintext,"
+	ck_assert_str_eq(l, "192.168.18.10,10.18.0.1,993,imap,legacy_client,"
 	    "TLSv1.1,TLSv1.1,TLSv1.1,plain,implicit;plain,2,"
 	    "legacy_client=1;plaintext=1,2026-01-01T00:00:00Z,"
 	    "2026-01-01T00:01:00Z,mail.example.test,"
@@ -770,7 +837,8 @@ START_TEST(test_exception)
 	r = rec(0);
 	ck_assert_str_eq(unit_jstr(r, "exception.owner"), "helpdesk");
 	ck_assert(json_is_null(unit_jget(r, "exception.ticket")));
-	ck_assert_str_eq(unit_jstr(r, "verdict"), "legacy_client");
+	/* the expired exception's session is still in the window */
+	ck_assert_str_eq(unit_jstr(r, "verdict"), "exception_expired");
 	json_decref(r);
 
 	write_ok("e.csv");
@@ -1092,6 +1160,7 @@ inventory_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_aggregate);
 	tcase_add_test(tc, test_current_tie);
+	tcase_add_test(tc, test_worst_in_window);
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_reason_enum);
 	tcase_add_test(tc, test_distinct_keys);
