@@ -169,6 +169,27 @@ settle() {
 }
 
 # Wait for slowcat to reach pause point $1 (while tlsfloor keeps running).
+# The replay ($cat_pid) has ended or is ending: wait for tlsfloor
+# ($tf_pid) to read to the end and drain its queue, 60 s at most; die
+# with its stderr (errfile) when it runs over or exits non-zero.
+tf_finish() {	# what errfile
+	for _ in $(seq 1 600); do
+		kill -0 "$tf_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$tf_pid" 2>/dev/null &&
+	    die "$1: tlsfloor still running after 60 s"
+	wait "$tf_pid"
+	_rc=$?
+	tf_pid=
+	wait "$cat_pid"
+	cat_pid=
+	if [ $_rc -ne 0 ]; then
+		cat "$2"
+		die "$1: tlsfloor exited $_rc"
+	fi
+}
+
 await_pause() {
 	for _ in $(seq 1 1200); do
 		[ -e "$tmp/$1.paused" ] && return 0

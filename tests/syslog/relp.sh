@@ -108,17 +108,7 @@ await_pause start
 say "run 2: starting rsyslogd again"
 rs_start
 touch "$tmp/start.resume"
-for _ in $(seq 1 600); do
-	kill -0 "$tf_pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$tf_pid" 2>/dev/null && die "run 2: tlsfloor still running after 60 s"
-wait "$tf_pid"
-rc=$?
-tf_pid=
-wait "$cat_pid"
-cat_pid=
-[ $rc -eq 0 ] || { cat "$tmp/run2.err"; die "run 2: tlsfloor exited $rc"; }
+tf_finish "run 2" "$tmp/run2.err"
 settle "$tmp/relp.log"
 rs_stop TERM
 if $check accounts --json "$tmp/run2.json" --remote 0:every \

@@ -174,20 +174,7 @@ rsyslog_start
 touch "$tmp/start.resume"
 
 # slowcat ends, tlsfloor reads to the end and flushes its queue (5 s at most)
-for _ in $(seq 1 600); do
-	kill -0 "$tf_pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$tf_pid" 2>/dev/null && die "run 2: tlsfloor still running after 60 s"
-wait "$tf_pid"
-rc=$?
-tf_pid=
-wait "$cat_pid"
-cat_pid=
-if [ $rc -ne 0 ]; then
-	cat "$tmp/run2.err"
-	die "run 2: tlsfloor -v -c CONF -r - exited $rc"
-fi
+tf_finish "run 2" "$tmp/run2.err"
 settle_all
 rs_stop TERM
 if $check run2 --json "$tmp/run2.json" --tcp "$tmp/tcp.log" \
